@@ -1,0 +1,32 @@
+import { normalizeCommand } from '../../services/shared/text';
+import { CommandDef } from '../handler-types';
+import { helpCommand } from './help-command';
+import { myApplicationsCommand } from './my-applications-command';
+import { newApplicationCommand } from './new-application-command';
+import { newIdeaCommand } from './new-idea-command';
+
+/** The command vocabulary (DESIGN.md): a lookup table, Swedish names first, English aliases. */
+export const COMMANDS: CommandDef[] = [
+  { names: ['hjalp', 'help', '?'], scope: 'anywhere', handler: helpCommand },
+  { names: ['ny ansokan', 'new application'], scope: 'personal', handler: newApplicationCommand },
+  { names: ['ny ide', 'new idea'], scope: 'personal', handler: newIdeaCommand },
+  { names: ['mina ansokningar', 'my applications'], scope: 'personal', handler: myApplicationsCommand },
+];
+
+const BY_NAME = new Map<string, CommandDef>();
+for (const def of COMMANDS) for (const name of def.names) BY_NAME.set(name, def);
+const MAX_WORDS = Math.max(...COMMANDS.flatMap((c) => c.names.map((n) => n.split(' ').length)));
+
+/** Finds the command a message starts with; the rest of the (original) text is its argument. */
+export function matchCommand(text: string): { def: CommandDef; args: string } | null {
+  const normalized = normalizeCommand(text);
+  const words = normalized.split(' ');
+  for (let n = Math.min(MAX_WORDS, words.length); n >= 1; n--) {
+    const def = BY_NAME.get(words.slice(0, n).join(' '));
+    if (def) {
+      const original = text.trim().split(/\s+/).slice(n).join(' ');
+      return { def, args: original };
+    }
+  }
+  return null;
+}

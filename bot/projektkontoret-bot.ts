@@ -1,0 +1,202 @@
+import {
+  AdaptiveCardInvokeResponse,
+  AdaptiveCardInvokeValue,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
+import { helpCard, refusalCard } from '../cards/common-cards';
+import { AdaptiveCard } from '../cards/render';
+import { fmt, strings } from '../cards/strings';
+import { channelKey, personalKey } from '../services/conversations/conversation-repository';
+import { Actor, localeOf } from '../services/shared/actor';
+import { DomainError } from '../services/shared/domain-error';
+import { matchCommand } from './commands';
+import { sendCard } from './send';
+import { BotDeps } from './handler-types';
+import { actorOf, channelIdOf, scopeOf, teamIdOf, tenantOf } from './turn';
+import { VERB_TABLE } from './verbs';
+
+const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** The Teams edge: stores where a conversation is, then hands each command or verb to its handler. */
+export class ProjektkontoretBot extends TeamsActivityHandler {
+  /** Last profile written per user, so a busy user does not cost a write per message. */
+  private readonly seenProfiles = new Map<string, string>();
+
+  constructor(private readonly deps: BotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
+      if (botAdded && scopeOf(context.activity) === 'personal') await this.welcome(context);
+      await next();
+    });
+  }
+
+  async run(context: TurnContext): Promise<void> {
+    await this.remember(context);
+    await super.run(context);
+  }
+
+  /** Stores the conversation reference (for proactive messages) and the user's profile facts. */
+  private async remember(context: TurnContext): Promise<void> {
+    const s = this.deps.services;
+    const a = context.activity;
+    const now = s.clock();
+    const ref = TurnContext.getConversationReference(a);
+    if (!ref.serviceUrl || !ref.conversation?.id || !ref.bot?.id) return;
+    const reference = {
+      serviceUrl: ref.serviceUrl,
+      channelId: ref.channelId ?? 'msteams',
+      conversation: {
+        id: ref.conversation.id,
+        conversationType: ref.conversation.conversationType,
+        tenantId: tenantOf(a),
+        isGroup: ref.conversation.isGroup,
+      },
+      bot: { id: ref.bot.id, name: ref.bot.name },
+      user: ref.user ? { id: ref.user.id, name: ref.user.name, aadObjectId: ref.user.aadObjectId } : undefined,
+      locale: a.locale,
+    };
+    const scope = scopeOf(a);
+    const actor = actorOf(context);
+    if (scope === 'personal' && actor) {
+      await s.conversations.save(
+        { _id: personalKey(actor.aadObjectId), kind: 'personal', aadObjectId: actor.aadObjectId, tenantId: actor.tenantId, reference },
+        now,
+      );
+    } else if (scope === 'channel') {
+      const channelId = channelIdOf(a);
+      if (channelId) {
+        await s.conversations.save(
+          {
+            _id: channelKey(channelId),
+            kind: 'channel',
+            channelId,
+            teamId: teamIdOf(a),
+            tenantId: tenantOf(a),
+            reference: { ...reference, conversation: { ...reference.conversation, id: channelId }, user: undefined },
+          },
+          now,
+        );
+      }
+    }
+    if (actor) {
+      const fingerprint = `${actor.name}|${a.locale ?? ''}|${actor.tenantId ?? ''}`;
+      if (this.seenProfiles.get(actor.aadObjectId) !== fingerprint) {
+        await s.users.upsertProfile(actor.aadObjectId, { name: actor.name, locale: a.locale, tenantId: actor.tenantId }, now);
+        if (this.seenProfiles.size > 50_000) this.seenProfiles.clear();
+        this.seenProfiles.set(actor.aadObjectId, fingerprint);
+      }
+    }
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const actor = actorOf(context);
+    const locale = localeOf(context.activity.locale);
+    const isAdmin = actor ? await this.deps.services.users.hasRole(actor.aadObjectId, 'admin') : false;
+    await this.sendCard(
+      context,
+      helpCard(locale, {
+        scope: scopeOf(context.activity) === 'personal' ? 'personal' : 'channel',
+        isAdmin,
+        localMode: this.deps.config.localMode,
+        welcome: true,
+        name: actor?.name,
+      }),
+    );
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const scope = scopeOf(a);
+    const actor = actorOf(context);
+    const locale = localeOf(a.locale);
+    if (!actor) {
+      await this.sendCard(context, refusalCard(locale, strings(locale).refusals.error));
+      return;
+    }
+    // Card submits that arrive as messages (Action.Submit from old clients) carry no text.
+    const raw = scope === 'personal' ? (a.text ?? '') : TurnContext.removeRecipientMention(a) ?? a.text ?? '';
+    const text = typeof raw === 'string' ? raw.replace(/<at>[^<]*<\/at>/g, ' ').trim() : '';
+    if (!text) return;
+    const match = matchCommand(text);
+    const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
+    if (!match) {
+      await this.sendCard(
+        context,
+        helpCard(actor.locale, {
+          scope: scope === 'personal' ? 'personal' : 'channel',
+          isAdmin,
+          unknownText: text,
+          localMode: this.deps.config.localMode,
+        }),
+      );
+      return;
+    }
+    if (match.def.scope === 'personal' && scope !== 'personal') {
+      await this.sendCard(context, refusalCard(actor.locale, strings(actor.locale).refusals.personal_only));
+      return;
+    }
+    try {
+      await match.def.handler(context, { deps: this.deps, actor, scope, args: match.args, activityId: a.id });
+    } catch (err) {
+      await this.sendCard(context, this.refusalFor(err, actor));
+    }
+  }
+
+  protected async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const locale = localeOf(context.activity.locale);
+    const actor = actorOf(context);
+    const t = strings(locale);
+    if (!actor) return this.cardResponse(refusalCard(locale, t.refusals.error));
+    const action = invokeValue?.action as { verb?: unknown; data?: unknown } | undefined;
+    const verb = typeof action?.verb === 'string' ? action.verb : '';
+    const def = VERB_TABLE.get(verb);
+    if (!def) return this.cardResponse(refusalCard(actor.locale, t.refusals.unknown_verb));
+    const scope = scopeOf(context.activity);
+    if (def.scope === 'personal' && scope !== 'personal') {
+      return this.cardResponse(refusalCard(actor.locale, t.refusals.personal_only));
+    }
+    const data =
+      action?.data && typeof action.data === 'object' && !Array.isArray(action.data)
+        ? (action.data as Record<string, unknown>)
+        : {};
+    try {
+      const card = await def.handler(context, { deps: this.deps, actor, scope, data, activityId: context.activity.id });
+      return this.cardResponse(card);
+    } catch (err) {
+      return this.cardResponse(this.refusalFor(err, actor));
+    }
+  }
+
+  /** Turns a refusal into a card in the user's language; anything unexpected is logged. */
+  private refusalFor(err: unknown, actor: Actor): AdaptiveCard {
+    const t = strings(actor.locale);
+    if (err instanceof DomainError) {
+      const status = typeof err.params.status === 'string' ? t.status[err.params.status as keyof typeof t.status] : '';
+      return refusalCard(actor.locale, fmt(t.refusals[err.code], { ...err.params, status }));
+    }
+    this.deps.services.log.error({ err }, 'handler failed');
+    return refusalCard(actor.locale, t.refusals.error);
+  }
+
+  private cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+    return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
+  }
+
+  private async sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    await sendCard(context, card);
+  }
+}

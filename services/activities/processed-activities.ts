@@ -1,0 +1,67 @@
+import { Collection, isDuplicateKey, Store } from '../store/store';
+
+interface ProcessedActivity {
+  _id: string;
+  status: 'processing' | 'done';
+  startedAt: string;
+  leaseUntil: string;
+  /** The answer given the first time, as JSON (cards hold keys like $schema that stores refuse). */
+  response?: string | null;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed' }
+  | { kind: 'duplicate'; response?: unknown }
+  | { kind: 'in-progress' };
+
+/** Remembers which Teams activities were handled, so a redelivered one has no second effect. */
+export class ProcessedActivities {
+  private readonly col: Collection<ProcessedActivity>;
+
+  constructor(
+    store: Store,
+    private readonly leaseMs = 60_000,
+  ) {
+    this.col = store.collection<ProcessedActivity>('processedActivities');
+  }
+
+  async init(): Promise<void> {
+    await this.col.ensureIndex({ fields: ['startedAt'] });
+  }
+
+  /** Claims the activity for this turn; a crashed turn's claim can be taken over after the lease. */
+  async claim(key: string, now: Date): Promise<ClaimResult> {
+    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
+    try {
+      await this.col.insertOne({ _id: key, status: 'processing', startedAt: now.toISOString(), leaseUntil });
+      return { kind: 'claimed' };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const existing = await this.col.findOne({ _id: key });
+    if (existing?.status === 'done') {
+      return { kind: 'duplicate', response: existing.response ? (JSON.parse(existing.response) as unknown) : undefined };
+    }
+    const taken = await this.col.findOneAndUpdate(
+      { _id: key, status: 'processing', leaseUntil: { $lt: now.toISOString() } },
+      { $set: { leaseUntil, startedAt: now.toISOString() } },
+    );
+    return taken ? { kind: 'claimed' } : { kind: 'in-progress' };
+  }
+
+  async complete(key: string, response?: unknown): Promise<void> {
+    await this.col.findOneAndUpdate(
+      { _id: key },
+      { $set: { status: 'done', response: response === undefined || response === null ? null : JSON.stringify(response) } },
+    );
+  }
+
+  /** Lets a failed turn be retried by the next redelivery. */
+  async release(key: string): Promise<void> {
+    await this.col.deleteMany({ _id: key, status: 'processing' });
+  }
+
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    return this.col.deleteMany({ startedAt: { $lt: cutoff.toISOString() } });
+  }
+}

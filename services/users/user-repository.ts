@@ -1,0 +1,74 @@
+import { Collection, Store } from '../store/store';
+
+export type Role = 'admin' | 'coach' | 'reviewer' | 'chair' | 'it' | 'decisionMaker';
+
+export interface UserDoc {
+  _id: string; // AAD object id, lower case
+  name?: string;
+  email?: string;
+  organisation?: string;
+  department?: string;
+  jobTitle?: string;
+  tenantId?: string;
+  locale?: string;
+  roles: Role[];
+  /** Roles scoped to portfolios (e.g. chair of p2). */
+  portfolioRoles?: { role: Role; portfolioId: string }[];
+  updatedAt: string;
+}
+
+/** People the bot knows and the roles granted to them (by configuration, seed, or an admin). */
+export class UserRepository {
+  private readonly col: Collection<UserDoc>;
+
+  constructor(
+    store: Store,
+    private readonly configAdmins: string[] = [],
+  ) {
+    this.col = store.collection<UserDoc>('users');
+  }
+
+  async get(aadObjectId: string): Promise<UserDoc | null> {
+    return this.col.findOne({ _id: aadObjectId.toLowerCase() });
+  }
+
+  /** Records profile facts seen on an activity or from Graph; never touches roles. */
+  async upsertProfile(
+    aadObjectId: string,
+    profile: Partial<Pick<UserDoc, 'name' | 'email' | 'organisation' | 'department' | 'jobTitle' | 'tenantId' | 'locale'>>,
+    now: Date,
+  ): Promise<UserDoc> {
+    const $set: Record<string, unknown> = { updatedAt: now.toISOString() };
+    for (const [k, v] of Object.entries(profile)) if (v !== undefined && v !== '') $set[k] = v;
+    const doc = await this.col.findOneAndUpdate({ _id: aadObjectId.toLowerCase() }, { $set }, { upsert: true });
+    if (doc && !Array.isArray(doc.roles)) {
+      return (await this.col.findOneAndUpdate({ _id: doc._id, roles: { $exists: false } }, { $set: { roles: [] } })) ?? doc;
+    }
+    return doc as UserDoc;
+  }
+
+  async setRoles(aadObjectId: string, roles: Role[], now: Date): Promise<UserDoc | null> {
+    return this.col.findOneAndUpdate(
+      { _id: aadObjectId.toLowerCase() },
+      { $set: { roles: [...new Set(roles)], updatedAt: now.toISOString() } },
+      { upsert: true },
+    );
+  }
+
+  async hasRole(aadObjectId: string, role: Role): Promise<boolean> {
+    const id = aadObjectId.toLowerCase();
+    if (role === 'admin' && this.configAdmins.includes(id)) return true;
+    const doc = await this.get(id);
+    return !!doc?.roles?.includes(role);
+  }
+
+  async withRole(role: Role): Promise<UserDoc[]> {
+    const docs = await this.col.find({ roles: role });
+    if (role !== 'admin') return docs;
+    const known = new Set(docs.map((d) => d._id));
+    for (const id of this.configAdmins) {
+      if (!known.has(id)) docs.push((await this.get(id)) ?? { _id: id, roles: ['admin'], updatedAt: '' });
+    }
+    return docs;
+  }
+}

@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { fiscalYearOf, parseDate } from '../../../services/shared/dates';
+
+describe('parseDate', () => {
+  it.each([
+    ['2027-03-01', '2027-03-01'],
+    ['2027-3-1', '2027-03-01'],
+    ['1/3/2027', '2027-03-01'],
+    ['01/03/2027', '2027-03-01'],
+    ['1.3.2027', '2027-03-01'],
+    ['1 mars 2027', '2027-03-01'],
+    ['1 Mars 2027', '2027-03-01'],
+    ['1 March 2027', '2027-03-01'],
+    ['March 1, 2027', '2027-03-01'],
+    ['1st March 2027', '2027-03-01'],
+    ['24 dec. 2027', '2027-12-24'],
+    ['6 maj 2027', '2027-05-06'],
+    ['31 oktober 2027', '2027-10-31'],
+    ['2028-02-29', '2028-02-29'],
+    ['  2027-03-01 ', '2027-03-01'],
+  ])('when the input is %j, then the ISO date is %s', (input, expected) => {
+    expect(parseDate(input)).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['', 'empty'],
+    [' ', 'empty'],
+    ['2027-02-30', 'invalid'],
+    ['2027-02-29', 'invalid'],
+    ['2027-13-01', 'invalid'],
+    ['31/4/2027', 'invalid'],
+    ['32 mars 2027', 'invalid'],
+    ['1 marsipan 2027', 'invalid'],
+    ['1 constructor 2027', 'invalid'],
+    ['1/3/27', 'invalid'],
+    ['imorgon', 'invalid'],
+    ['2027-03-01T10:00', 'invalid'],
+    ['0999-01-01', 'invalid'],
+  ])('when the input is %j, then it is refused as %s', (input, error) => {
+    expect(parseDate(input)).toEqual({ ok: false, error });
+  });
+
+  it('when any real date is written in an accepted shape, then parsing gives its ISO date', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 365 * 200 }),
+        fc.constantFrom('yyyy-MM-dd', 'yyyy-M-d', 'd/M/yyyy', 'd MMMM yyyy', 'd MMM yyyy'),
+        fc.constantFrom('sv', 'en'),
+        (offset, format, locale) => {
+          const date = DateTime.utc(1950, 1, 1).plus({ days: offset });
+          const text = date.setLocale(locale).toFormat(format);
+          expect(parseDate(text)).toEqual({ ok: true, value: date.toISODate() });
+        },
+      ),
+    );
+  });
+});
+
+describe('fiscalYearOf', () => {
+  it('when given an ISO date, then the fiscal year is its calendar year', () => {
+    expect(fiscalYearOf('2027-03-01')).toBe(2027);
+    expect(fiscalYearOf('2026-12-31')).toBe(2026);
+    expect(fiscalYearOf('2027-01-01')).toBe(2027);
+  });
+
+  it('when given an instant, then the year is taken on the Stockholm calendar', () => {
+    expect(fiscalYearOf(new Date('2026-12-31T23:30:00Z'))).toBe(2027);
+    expect(fiscalYearOf(new Date('2026-12-31T22:30:00Z'))).toBe(2026);
+  });
+
+  it('when the date is not valid, then it throws', () => {
+    expect(() => fiscalYearOf('2027-02-30')).toThrow(RangeError);
+    expect(() => fiscalYearOf(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
