@@ -1,6 +1,6 @@
 import { Activity, CardFactory, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { renderOutboxCard } from '../cards/common-cards';
+import { renderOutboxCard } from '../cards/outbox-cards';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
 import { channelKey, personalKey, StoredReference } from '../services/conversations/conversation-repository';
 import { OutboxMessage } from '../services/outbox/outbox-repository';
@@ -89,6 +89,14 @@ export function createOutboxDelivery(adapter: BotAdapter, services: Services, co
         const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
         const outgoing = TurnContext.applyConversationReference({ ...activity }, reference as ConversationReference);
         delete outgoing.replyToId;
+        const update = msg.payload.update;
+        if (update) {
+          outgoing.id = update.activityId;
+          outgoing.conversation = { ...outgoing.conversation!, id: update.conversationId };
+          await client.conversations.updateActivity(update.conversationId, update.activityId, outgoing as Activity);
+          sentId = update.activityId;
+          return;
+        }
         const res = await client.conversations.sendToConversation(reference!.conversation.id, outgoing as Activity);
         sentId = res?.id;
       });

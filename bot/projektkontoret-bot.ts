@@ -11,6 +11,7 @@ import { channelKey, personalKey } from '../services/conversations/conversation-
 import { Actor, localeOf } from '../services/shared/actor';
 import { DomainError } from '../services/shared/domain-error';
 import { matchCommand } from './commands';
+import { MESSAGE_FALLBACKS } from './message-fallbacks';
 import { sendCard } from './send';
 import { BotDeps } from './handler-types';
 import { actorOf, channelIdOf, scopeOf, teamIdOf, tenantOf } from './turn';
@@ -120,17 +121,34 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
     const scope = scopeOf(a);
     const actor = actorOf(context);
     const locale = localeOf(a.locale);
+    const botId = a.recipient?.id;
+    const mentioned =
+      scope === 'personal' ||
+      (a.entities ?? []).some((e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === botId);
     if (!actor) {
-      await this.sendCard(context, refusalCard(locale, strings(locale).refusals.error));
+      if (mentioned) await this.sendCard(context, refusalCard(locale, strings(locale).refusals.error));
       return;
     }
+    const raw = typeof a.text === 'string' ? a.text : '';
+    const text = raw.replace(/<at>[^<]*<\/at>/g, ' ').replace(/\s+/g, ' ').trim();
     // Card submits that arrive as messages (Action.Submit from old clients) carry no text.
-    const raw = scope === 'personal' ? (a.text ?? '') : TurnContext.removeRecipientMention(a) ?? a.text ?? '';
-    const text = typeof raw === 'string' ? raw.replace(/<at>[^<]*<\/at>/g, ' ').trim() : '';
-    if (!text) return;
-    const match = matchCommand(text);
-    const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
-    if (!match) {
+    if (!text && !a.attachments?.length) return;
+    const req = { deps: this.deps, actor, scope, activityId: a.id };
+    try {
+      const match = mentioned && text ? matchCommand(text) : null;
+      if (match) {
+        if (match.def.scope === 'personal' && scope !== 'personal') {
+          await this.sendCard(context, refusalCard(actor.locale, strings(actor.locale).refusals.personal_only));
+          return;
+        }
+        await match.def.handler(context, { ...req, args: match.args });
+        return;
+      }
+      for (const fallback of MESSAGE_FALLBACKS) {
+        if (await fallback(context, { ...req, text, mentioned })) return;
+      }
+      if (!mentioned) return;
+      const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
       await this.sendCard(
         context,
         helpCard(actor.locale, {
@@ -140,14 +158,6 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
           localMode: this.deps.config.localMode,
         }),
       );
-      return;
-    }
-    if (match.def.scope === 'personal' && scope !== 'personal') {
-      await this.sendCard(context, refusalCard(actor.locale, strings(actor.locale).refusals.personal_only));
-      return;
-    }
-    try {
-      await match.def.handler(context, { deps: this.deps, actor, scope, args: match.args, activityId: a.id });
     } catch (err) {
       await this.sendCard(context, this.refusalFor(err, actor));
     }

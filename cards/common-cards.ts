@@ -4,6 +4,7 @@ import { PortfolioDoc } from '../services/portfolios/portfolio-repository';
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { issueText, messageCard } from './application-cards';
+import type { OutboxCardRenderer } from './outbox-cards';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings } from './strings';
 import { VERBS } from './verbs';
@@ -80,47 +81,47 @@ export function ideaFormCard(
   });
 }
 
-type Model = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
 const portfolioName = (v: unknown, locale: Locale): string =>
   v && typeof v === 'object' ? str((v as Record<string, unknown>)[locale]) : '';
 
-/** Cards queued in the outbox are rendered when sent, in the recipient's language. */
-export function renderOutboxCard(template: string, model: Model, locale: Locale): AdaptiveCard | null {
-  const t = strings(locale);
-  switch (template) {
-    case 'office-application-notice':
-      return messageCard({
-        title: fmt(t.office.newApplication, { regNo: str(model.regNo) }),
-        lines: [{ text: `**${str(model.title)}**` }],
-        facts: [
-          { title: t.office.applicant, value: str(model.applicant) },
-          { title: t.office.organisation, value: str(model.organisation) },
-          { title: t.office.portfolio, value: portfolioName(model.portfolio, locale) },
-          { title: t.office.devCost, value: typeof model.devCost === 'number' ? formatSek(model.devCost, locale) : '' },
-          {
-            title: t.office.runningCost,
-            value: typeof model.yearlyRunningCost === 'number' ? formatSek(model.yearlyRunningCost, locale) : '',
-          },
-        ],
-      });
-    case 'office-idea-notice':
-      return messageCard({
-        title: t.office.newIdea,
-        lines: [{ text: `**${str(model.title)}**` }, { text: clip(str(model.need), 1000) }],
-        facts: [
-          { title: t.office.applicant, value: str(model.applicant) },
-          { title: t.office.organisation, value: str(model.organisation) },
-          { title: t.office.portfolio, value: portfolioName(model.portfolio, locale) },
-        ],
-      });
-    case 'office-withdrawn-notice':
-      return messageCard({
-        title: fmt(t.office.withdrawn, { regNo: str(model.regNo) }),
-        lines: [{ text: `**${str(model.title)}**` }],
-        facts: [{ title: t.office.applicant, value: str(model.applicant) }],
-      });
-    default:
-      return null;
-  }
-}
+/** Cards the project office gets through the outbox (rendered when sent, in the recipient's language). */
+export const officeOutboxCards: Record<string, OutboxCardRenderer> = {
+  'office-application-notice': (model, locale) => {
+    const t = strings(locale);
+    return messageCard({
+      title: fmt(t.office.newApplication, { regNo: str(model.regNo) }),
+      lines: [{ text: `**${str(model.title)}**` }],
+      facts: [
+        { title: t.office.applicant, value: str(model.applicant) },
+        { title: t.office.organisation, value: str(model.organisation) },
+        { title: t.office.portfolio, value: portfolioName(model.portfolio, locale) },
+        { title: t.office.devCost, value: typeof model.devCost === 'number' ? formatSek(model.devCost, locale) : '' },
+        {
+          title: t.office.runningCost,
+          value: typeof model.yearlyRunningCost === 'number' ? formatSek(model.yearlyRunningCost, locale) : '',
+        },
+      ],
+    });
+  },
+  'office-idea-notice': (model, locale) => {
+    const t = strings(locale);
+    return messageCard({
+      title: t.office.newIdea,
+      lines: [{ text: `**${str(model.title)}**` }, { text: clip(str(model.need), 1000) }],
+      facts: [
+        { title: t.office.applicant, value: str(model.applicant) },
+        { title: t.office.organisation, value: str(model.organisation) },
+        { title: t.office.portfolio, value: portfolioName(model.portfolio, locale) },
+      ],
+    });
+  },
+  'office-withdrawn-notice': (model, locale) => {
+    const t = strings(locale);
+    return messageCard({
+      title: fmt(t.office.withdrawn, { regNo: str(model.regNo) }),
+      lines: [{ text: `**${str(model.title)}**` }],
+      facts: [{ title: t.office.applicant, value: str(model.applicant) }],
+    });
+  },
+};

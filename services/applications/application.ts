@@ -40,6 +40,22 @@ export interface ApplicationDoc {
   withdrawnAt?: string;
   /** Activity id of the wizard card in the personal chat, to update it in place. */
   cardActivityId?: string;
+  /** The review group's outcome, set when the chair closes the item; allocation reads it. */
+  review?: ReviewOutcome;
+}
+
+/** Contract between review (issue 3) and allocation (issue 4). */
+export interface ReviewOutcome {
+  closedAt: string;
+  closedBy: string;
+  recommendation: 'recommended' | 'not_recommended';
+  /** Mean over criteria and voting members, 1–5. */
+  meanScore: number;
+  meanByCriterion: Record<string, number>;
+  votes: { approve: number; reject: number; abstain: number };
+  /** Members who declared or were ruled conflicted (jäv) and took no part. */
+  recusedMemberIds: string[];
+  recusedNames: string[];
 }
 
 export interface SubmittedData {

@@ -9,8 +9,8 @@ export type OutboxTarget =
 export interface OutboxPayload {
   text?: string;
   card?: { template: string; model: unknown };
-  /** Remember the sent activity id under this key (e.g. to update the card later). */
-  rememberAs?: string;
+  /** Replace an earlier message in place (e.g. a review card's live tally) instead of posting. */
+  update?: { activityId: string; conversationId: string };
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'dead';

@@ -126,7 +126,11 @@ async function typeInComposer(
   await composer.click();
   if (mention) {
     await page.keyboard.type(`@${mention.slice(0, 4)}`);
-    await page.getByRole('menuitem', { name: mention, exact: true }).click();
+    // The typeahead item's accessible name repeats the name (avatar + text): match on its text.
+    const item = page
+      .getByRole('menuitem')
+      .filter({ has: page.getByText(mention, { exact: true }) });
+    await item.first().click();
     await page.keyboard.type(' ');
   }
   await page.keyboard.type(text);

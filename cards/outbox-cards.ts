@@ -1,0 +1,17 @@
+import { Locale } from '../services/shared/actor';
+import { officeOutboxCards } from './common-cards';
+import { AdaptiveCard } from './render';
+
+/** Renders a card queued in the outbox from its stored view model, in the recipient's language. */
+export type OutboxCardRenderer = (model: Record<string, unknown>, locale: Locale) => AdaptiveCard;
+
+/** Every outbox card by template name; each area adds its own map here (one line each). */
+const RENDERERS: Record<string, OutboxCardRenderer> = {
+  ...officeOutboxCards,
+};
+
+/** The card for an outbox message, or null when the template is unknown (recorded as a failure). */
+export function renderOutboxCard(template: string, model: Record<string, unknown>, locale: Locale): AdaptiveCard | null {
+  const render = RENDERERS[template];
+  return render ? render(model, locale) : null;
+}
