@@ -3,8 +3,13 @@ import restify from 'restify';
 import { AppConfig } from '../services/config/config';
 import { createGraphProfileLookup } from '../services/graph/graph-profile';
 import { createLogger, Logger } from '../services/logging/logger';
+import { turnLogOf } from '../services/logging/turn-logger';
+import { instrumentDelivery } from '../services/metrics/delivery-metrics';
 import { OutboxSender } from '../services/outbox/outbox-sender';
+import { teamsRateLimits } from '../services/outbox/rate-limits';
+import { ReminderScheduler } from '../services/scheduler/reminder-scheduler';
 import { applySeed, readSeed } from '../services/seed/apply-seed';
+import { startCoachSlaTimer } from '../services/coaching/coach-sla';
 import { createServices, Services } from '../services/services';
 import { Clock, systemClock } from '../services/shared/clock';
 import { openStore } from '../services/store/open-store';
@@ -18,6 +23,8 @@ export interface App {
   server: restify.Server;
   services: Services;
   sender: OutboxSender;
+  /** Recomputes reminders from the state periodically (issue 6). */
+  scheduler: ReminderScheduler;
   config: AppConfig;
   log: Logger;
   /** http://127.0.0.1:PORT once listening. */
@@ -36,6 +43,8 @@ export interface AppOptions {
   host?: string;
   /** Do not start the outbox sender (tests that drive it by hand). */
   startSender?: boolean;
+  /** Start the reminder scheduler (default: when the sender starts and SCHEDULER_ENABLED). */
+  startScheduler?: boolean;
 }
 
 /** The composition root: config → store → services → adapter → bot → server → sender. */
@@ -44,7 +53,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   const store = await openStore({ mongoUri: config.mongoUri, mongoDb: config.mongoDb, dataDir: config.dataDir });
-  const services = await createServices(store, { clock, log, admins: config.botAdmins });
+  const services = await createServices(store, {
+    clock,
+    log,
+    admins: config.botAdmins,
+    coaching: { slaHours: config.coachSlaHours, officeHours: config.officeHours },
+    reminders: config.reminders,
+  });
   if (config.seedFile) {
     const changes = await applySeed(services, await readSeed(config.seedFile));
     log.info({ seed: config.seedFile, changes }, 'seed applied');
@@ -53,7 +68,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const auth = createAuthentication(config, opts.env);
   const adapter = new BotAdapter(auth);
   adapter.onTurnError = async (context, error) => {
-    log.error({ err: error, activityType: context.activity.type }, 'unhandled turn error');
+    // A proactive turn (the outbox's continueConversation) must see its own error to classify it
+    // (403/404 failed, 429 retry); swallowing it here would record a refused send as sent.
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
+    turnLogOf(context, log).error({ err: error, activityType: context.activity.type }, 'unhandled turn error');
     if (context.activity.type === 'message') {
       await context.sendActivity('Något gick fel. Det du sparat finns kvar – försök igen. / Something went wrong; what you saved is kept.').catch(() => undefined);
     }
@@ -63,9 +81,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
       ? createGraphProfileLookup({ tenantId: config.appTenantId, clientId: config.appId, clientSecret: config.appPassword })
       : null;
   const bot = new ProjektkontoretBot({ services, config, lookupProfile: createProfileLookup(services, graph, log) });
-  const sender = new OutboxSender(services.outbox, createOutboxDelivery(adapter, services, config), clock, log, {
+  const delivery = createOutboxDelivery(adapter, services, config, { requestTimeoutMs: config.outbox.requestTimeoutMs });
+  const sender = new OutboxSender(services.outbox, instrumentDelivery(delivery), clock, log, {
     pollMs: config.outboxPollMs,
+    limits: teamsRateLimits(config.outbox.appRatePerSecond, config.outbox.rateMarginMs),
+    maxAttempts: config.outbox.maxAttempts,
+    leaseMs: config.outbox.leaseMs,
+    requestTimeoutMs: config.outbox.requestTimeoutMs,
+    maxInFlight: config.outbox.maxInFlight,
+    audit: services.audit,
   });
+  const scheduler = new ReminderScheduler(services);
   services.outbox.onEnqueue = () => sender.kick();
   const server = createServer({ config, services, adapter, auth, bot, log, senderRunning: () => sender.isRunning });
 
@@ -76,6 +102,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const address = server.address() as AddressInfo;
   if (opts.startSender !== false) sender.start();
+  if ((opts.startScheduler ?? opts.startSender !== false) && config.reminders.schedulerEnabled) scheduler.start();
+  // Coaching SLA reminders and failed-relay notes; a simple interval until a scheduler exists.
+  const stopCoachPass = opts.startSender !== false ? startCoachSlaTimer(services) : async () => undefined;
   if (config.localMode) {
     log.warn('LOCAL MODE: Bot Connector authentication is OFF. Use only on your own machine, never in production.');
   }
@@ -86,6 +115,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     server,
     services,
     sender,
+    scheduler,
     config,
     log,
     url: `http://127.0.0.1:${address.port}`,
@@ -93,6 +123,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (closed) return;
       closed = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopCoachPass();
+      await scheduler.stop();
       await sender.stop();
       await store.close();
     },

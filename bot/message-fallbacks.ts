@@ -1,4 +1,5 @@
 import { TurnContext } from 'botbuilder';
+import { coachMessageFallback } from './coach-relay';
 import { HandlerRequest } from './handler-types';
 
 export interface FallbackRequest extends HandlerRequest {
@@ -15,4 +16,4 @@ export interface FallbackRequest extends HandlerRequest {
 export type MessageFallback = (context: TurnContext, req: FallbackRequest) => Promise<boolean>;
 
 /** Consulted in order before the bot answers "I did not understand"; each area adds one line. */
-export const MESSAGE_FALLBACKS: MessageFallback[] = [];
+export const MESSAGE_FALLBACKS: MessageFallback[] = [coachMessageFallback, reviewThreadReply];

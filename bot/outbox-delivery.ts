@@ -12,35 +12,104 @@ import { BotAdapter } from './adapter';
 interface HttpishError {
   statusCode?: number;
   code?: string;
+  name?: string;
   response?: { headers?: { get?: (n: string) => string | null | undefined } | Record<string, string> };
   message?: string;
 }
 
-function retryAfterMs(err: HttpishError): number | undefined {
+/** Where the outbox id travels in every outgoing activity (Teams keeps channelData it does not know). */
+export const OUTBOX_MARKER_KEY = 'projektkontoret';
+
+/** The outbox id carried by an activity the bot sent, if any (tests and reconciliation read it). */
+export function outboxIdOf(activity: Partial<Activity> | undefined): string | undefined {
+  const cd = activity?.channelData as Record<string, { outboxId?: unknown } | undefined> | undefined;
+  const id = cd?.[OUTBOX_MARKER_KEY]?.outboxId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date, as RFC 9110 allows. */
+export function retryAfterMs(err: HttpishError, now = Date.now()): number | undefined {
   const headers = err.response?.headers;
   let raw: string | null | undefined;
   if (headers && typeof (headers as { get?: unknown }).get === 'function') {
     raw = (headers as { get: (n: string) => string | null | undefined }).get('retry-after');
-  } else if (headers) raw = (headers as Record<string, string>)['retry-after'];
-  const secs = raw ? Number(raw) : NaN;
-  return Number.isFinite(secs) && secs >= 0 ? secs * 1000 : undefined;
+  } else if (headers) raw = (headers as Record<string, string>)['retry-after'] ?? (headers as Record<string, string>)['Retry-After'];
+  if (!raw) return undefined;
+  const secs = Number(raw);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const date = Date.parse(raw);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
-/** Classifies a failed send: what may be retried, what never will work, and what is unknown. */
-export function classifySendError(err: unknown): DeliveryResult {
+const RETRYABLE = new Set([412, 502, 503, 504]);
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Classifies a failed send: what may be retried, what never will work, and what is unknown.
+ * `dispatched` says whether the request may have left this process; `idempotent` is true for an
+ * update of an earlier message (repeating it cannot duplicate anything).
+ */
+export function classifySendError(err: unknown, dispatched = true, idempotent = false): DeliveryResult {
   const e = (err ?? {}) as HttpishError;
-  const status = e.statusCode;
-  const message = `${status ?? e.code ?? 'error'}: ${e.message ?? String(err)}`.slice(0, 500);
-  if (status === 429) return { kind: 'retry', afterMs: retryAfterMs(e), error: message };
-  if (status === 412 || status === 502 || status === 503 || status === 504 || status === 500) return { kind: 'retry', error: message };
-  if (status === 403 || status === 404 || status === 400 || status === 401) return { kind: 'failed', error: message };
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return { kind: 'retry', error: message };
+  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const message = `${status ?? e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`.slice(0, 500);
+  if (status === 429) return { kind: 'retry', afterMs: retryAfterMs(e), error: message, status };
+  if (status !== undefined && RETRYABLE.has(status)) return { kind: 'retry', error: message, status };
+  // A 500 says the service failed while handling it: it may have posted the message first.
+  if (status === 500) return idempotent ? { kind: 'retry', error: message, status } : { kind: 'uncertain', error: message };
+  if (status !== undefined && status >= 400 && status < 500) return { kind: 'failed', error: message, status };
+  if (status !== undefined) return { kind: 'retry', error: message, status };
+  if (!dispatched || (e.code !== undefined && NOT_CONNECTED.has(e.code))) {
+    return { kind: 'retry', error: message, dispatched: false };
+  }
   // A reset or timeout after the request went out may have been delivered.
-  return { kind: 'uncertain', error: message };
+  return idempotent ? { kind: 'retry', error: message } : { kind: 'uncertain', error: message };
+}
+
+interface PipelineLike {
+  removePolicy(options: { name?: string }): unknown;
+  addPolicy(policy: { name: string; sendRequest: (req: unknown, next: (req: unknown) => Promise<unknown>) => Promise<unknown> }, options?: { phase?: string }): void;
+}
+
+/**
+ * Takes the SDK's own retries out of the connector client (it would repeat a request after a
+ * reset or a 5xx, duplicating a message Teams may already have posted, and wait out Retry-After
+ * blindly) and marks when the request is handed to the HTTP client, so a failure before that
+ * point is known to be safe to retry. The outbox sender does all retrying itself.
+ */
+function prepareClient(client: ConnectorClient, onDispatch: () => void): boolean {
+  const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  if (!pipeline || typeof pipeline.removePolicy !== 'function') return false;
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  pipeline.removePolicy({ name: 'exponentialRetryPolicy' });
+  pipeline.removePolicy({ name: 'systemErrorRetryPolicy' });
+  pipeline.removePolicy({ name: 'throttlingRetryPolicy' });
+  pipeline.addPolicy(
+    {
+      name: 'projektkontoretDispatchMarker',
+      sendRequest: (req, next) => {
+        onDispatch();
+        return next(req);
+      },
+    },
+    { phase: 'Sign' },
+  );
+  return true;
+}
+
+export interface OutboxDeliveryOptions {
+  /** Per-request timeout; a timeout after the request went out makes the message uncertain. */
+  requestTimeoutMs?: number;
 }
 
 /** Delivers outbox messages through the Bot Connector to the stored conversations. */
-export function createOutboxDelivery(adapter: BotAdapter, services: Services, config: AppConfig): Deliver {
+export function createOutboxDelivery(
+  adapter: BotAdapter,
+  services: Services,
+  config: AppConfig,
+  options: OutboxDeliveryOptions = {},
+): Deliver {
+  let warnedPipeline = false;
   return async (msg: OutboxMessage): Promise<DeliveryResult> => {
     const target = msg.target;
     let reference: StoredReference | null = null;
@@ -49,7 +118,7 @@ export function createOutboxDelivery(adapter: BotAdapter, services: Services, co
     if (target.kind === 'user') {
       conversationKey = personalKey(target.aadObjectId);
       const doc = await services.conversations.get(conversationKey);
-      if (doc?.unreachableSince) return { kind: 'failed', error: 'conversation unreachable since ' + doc.unreachableSince };
+      if (doc?.unreachableSince) return { kind: 'failed', error: 'conversation unreachable since ' + doc.unreachableSince, dispatched: false };
       reference = doc?.reference ?? null;
       const user = await services.users.get(target.aadObjectId);
       locale = localeOf(user?.locale ?? doc?.reference.locale);
@@ -70,44 +139,57 @@ export function createOutboxDelivery(adapter: BotAdapter, services: Services, co
         };
       }
     }
-    if (!reference) return { kind: 'failed', error: 'no conversation reference: the bot has not been reached there yet' };
+    if (!reference) return { kind: 'failed', error: 'no conversation reference: the bot has not been reached there yet', dispatched: false };
     if (config.appId && !isAllowedServiceUrl(reference.serviceUrl, config.serviceUrlAllowList)) {
-      return { kind: 'failed', error: `serviceUrl not allowed: ${reference.serviceUrl}` };
+      return { kind: 'failed', error: `serviceUrl not allowed: ${reference.serviceUrl}`, dispatched: false };
     }
     let activity: Partial<Activity>;
     if (msg.payload.card) {
       const card = renderOutboxCard(msg.payload.card.template, msg.payload.card.model as Record<string, unknown>, locale);
-      if (!card) return { kind: 'failed', error: `unknown card template ${msg.payload.card.template}` };
+      if (!card) return { kind: 'failed', error: `unknown card template ${msg.payload.card.template}`, dispatched: false };
       activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
     } else {
       activity = MessageFactory.text(msg.payload.text ?? '');
     }
+    // The idempotency marker: lets a reconciler (or a test) tell which outbox message a Teams
+    // message came from. Teams itself does not deduplicate on it.
+    activity.channelData = { ...((activity.channelData as object | undefined) ?? {}), [OUTBOX_MARKER_KEY]: { outboxId: msg._id } };
+    const update = msg.payload.update;
+    const timeout = options.requestTimeoutMs ?? 15_000;
     let sentId: string | undefined;
+    let dispatched = false;
     try {
       await adapter.continueConversationAsync(config.appId ?? '', reference as ConversationReference, async (ctx) => {
         // sendToConversation, not a reply: in a channel this starts a new thread (Teams' own pattern).
         const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
+        if (!prepareClient(client, () => (dispatched = true))) {
+          // Unknown client shape: we cannot tell before from after, so every failure is uncertain.
+          dispatched = true;
+          if (!warnedPipeline) services.log.warn('connector client pipeline not found: SDK retries stay on');
+          warnedPipeline = true;
+        }
         const outgoing = TurnContext.applyConversationReference({ ...activity }, reference as ConversationReference);
         delete outgoing.replyToId;
-        const update = msg.payload.update;
         if (update) {
           outgoing.id = update.activityId;
           outgoing.conversation = { ...outgoing.conversation!, id: update.conversationId };
-          await client.conversations.updateActivity(update.conversationId, update.activityId, outgoing as Activity);
+          await client.conversations.updateActivity(update.conversationId, update.activityId, outgoing as Activity, { timeout });
           sentId = update.activityId;
           return;
         }
-        const res = await client.conversations.sendToConversation(reference!.conversation.id, outgoing as Activity);
+        const res = await client.conversations.sendToConversation(reference!.conversation.id, outgoing as Activity, { timeout });
         sentId = res?.id;
       });
     } catch (err) {
-      const result = classifySendError(err);
-      if (result.kind === 'failed' && /^(403|404)/.test(result.error)) {
+      const result = classifySendError(err, dispatched, !!update);
+      // A new post refused with 403/404: the bot was removed or the user is gone. (A 404 on an
+      // update only means that one message is gone.)
+      if (!update && result.kind === 'failed' && (result.status === 403 || result.status === 404)) {
         await services.conversations.markUnreachable(conversationKey, services.clock());
       }
       return result;
     }
-    return { kind: 'sent', activityId: sentId, conversationId: reference.conversation.id };
+    return { kind: 'sent', activityId: sentId, conversationId: update?.conversationId ?? reference.conversation.id };
   };
 }
 

@@ -8,6 +8,7 @@ import { helpCard, refusalCard } from '../cards/common-cards';
 import { AdaptiveCard } from '../cards/render';
 import { fmt, strings } from '../cards/strings';
 import { channelKey, personalKey } from '../services/conversations/conversation-repository';
+import { turnLogOf } from '../services/logging/turn-logger';
 import { Actor, localeOf } from '../services/shared/actor';
 import { DomainError } from '../services/shared/domain-error';
 import { matchCommand } from './commands';
@@ -159,7 +160,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
         }),
       );
     } catch (err) {
-      await this.sendCard(context, this.refusalFor(err, actor));
+      await this.sendCard(context, this.refusalFor(err, actor, context));
     }
   }
 
@@ -187,18 +188,18 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
       const card = await def.handler(context, { deps: this.deps, actor, scope, data, activityId: context.activity.id });
       return this.cardResponse(card);
     } catch (err) {
-      return this.cardResponse(this.refusalFor(err, actor));
+      return this.cardResponse(this.refusalFor(err, actor, context));
     }
   }
 
   /** Turns a refusal into a card in the user's language; anything unexpected is logged. */
-  private refusalFor(err: unknown, actor: Actor): AdaptiveCard {
+  private refusalFor(err: unknown, actor: Actor, context: TurnContext): AdaptiveCard {
     const t = strings(actor.locale);
     if (err instanceof DomainError) {
       const status = typeof err.params.status === 'string' ? t.status[err.params.status as keyof typeof t.status] : '';
       return refusalCard(actor.locale, fmt(t.refusals[err.code], { ...err.params, status }));
     }
-    this.deps.services.log.error({ err }, 'handler failed');
+    turnLogOf(context, this.deps.services.log).error({ err }, 'handler failed');
     return refusalCard(actor.locale, t.refusals.error);
   }
 

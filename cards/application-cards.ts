@@ -14,6 +14,7 @@ import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings, Strings } from './strings';
+import { coachStrings } from './strings/coach-strings';
 import { VERBS } from './verbs';
 
 interface Choice {
@@ -137,6 +138,7 @@ export function wizardStepCard({ app, stepIndex, validation, portfolios, locale,
       ? act(t.actions.review, VERBS.applicationReview, 'positive')
       : act(t.actions.next, VERBS.applicationNext, 'positive'),
   );
+  actions.push(act(coachStrings[locale].askCoach, VERBS.coachAskForm));
 
   let stepHint = '';
   if (step.id === 'benefit' && relaxed) stepHint = t.hints.relaxed;
@@ -257,6 +259,7 @@ export function applicationsListCard(apps: ApplicationDoc[], locale: Locale): Ad
     } else {
       actions.push({ title: t.actions.view, verb: VERBS.applicationView, appId: app._id });
     }
+    if (app.status !== 'withdrawn') actions.push({ title: coachStrings[locale].askCoach, verb: VERBS.coachAskForm, appId: app._id });
     if (app.status !== 'withdrawn' && app.status !== 'approved' && app.status !== 'rejected') {
       actions.push({ title: t.actions.withdraw, verb: VERBS.applicationWithdraw, appId: app._id });
     }

@@ -1,6 +1,9 @@
 import { Locale } from '../services/shared/actor';
+import { coachOutboxCards } from './coach-cards';
 import { officeOutboxCards } from './common-cards';
+import { completenessOutboxCards } from './completeness-cards';
 import { AdaptiveCard } from './render';
+import { reviewOutboxCards } from './review-cards';
 
 /** Renders a card queued in the outbox from its stored view model, in the recipient's language. */
 export type OutboxCardRenderer = (model: Record<string, unknown>, locale: Locale) => AdaptiveCard;
@@ -8,6 +11,9 @@ export type OutboxCardRenderer = (model: Record<string, unknown>, locale: Locale
 /** Every outbox card by template name; each area adds its own map here (one line each). */
 const RENDERERS: Record<string, OutboxCardRenderer> = {
   ...officeOutboxCards,
+  ...coachOutboxCards,
+  ...completenessOutboxCards,
+  ...reviewOutboxCards,
 };
 
 /** The card for an outbox message, or null when the template is unknown (recorded as a failure). */

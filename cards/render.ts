@@ -1,8 +1,18 @@
 import { Template } from 'adaptivecards-templating';
+import { compileTemplate } from './template-compiler';
 import applicationSummary from './templates/application-summary.json';
 import applicationsList from './templates/applications-list.json';
+import coachAsk from './templates/coach-ask.json';
+import coachFaqForm from './templates/coach-faq-form.json';
+import coachMessage from './templates/coach-message.json';
+import coachRelay from './templates/coach-relay.json';
+import coachThread from './templates/coach-thread.json';
+import completenessCheck from './templates/completeness-check.json';
 import ideaForm from './templates/idea-form.json';
 import message from './templates/message.json';
+import reviewApplication from './templates/review-application.json';
+import reviewCard from './templates/review-card.json';
+import reviewStatement from './templates/review-statement.json';
 import wizardStep from './templates/wizard-step.json';
 
 /** Adaptive Card JSON as sent to Teams. */
@@ -14,25 +24,71 @@ const TEMPLATES = {
   'applications-list': applicationsList,
   'idea-form': ideaForm,
   message,
+  'coach-ask': coachAsk,
+  'coach-faq-form': coachFaqForm,
+  'coach-message': coachMessage,
+  'coach-relay': coachRelay,
+  'coach-thread': coachThread,
+  'review-card': reviewCard,
+  'review-application': reviewApplication,
+  'review-statement': reviewStatement,
+  'completeness-check': completenessCheck,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;
 
-const compiled = new Map<TemplateName, Template>();
+const compiled = new Map<TemplateName, (model: object) => AdaptiveCard>();
+const libraryTemplates = new Map<TemplateName, Template>();
 
 /** Teams refuses bot messages near 100 KB; we stay well under 80 KB. */
 export const MAX_CARD_BYTES = 80 * 1024;
 
 /** Expands a card template (cards/templates/*.json) with its view model. */
 export function renderTemplate(name: TemplateName, model: object): AdaptiveCard {
-  let t = compiled.get(name);
-  if (!t) {
-    t = new Template(TEMPLATES[name]);
-    compiled.set(name, t);
+  let expand = compiled.get(name);
+  if (!expand) {
+    expand = compileTemplate(TEMPLATES[name]);
+    compiled.set(name, expand);
   }
-  const card = t.expand({ $root: model }) as AdaptiveCard;
+  const card = expand(model);
+  if (CHECK_AGAINST_LIBRARY) assertSameAsLibrary(name, model, card);
   return card;
 }
+
+/** In the test suite every rendered card is also expanded by the library and compared. */
+const CHECK_AGAINST_LIBRARY = process.env.PK_CHECK_TEMPLATES === '1';
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+function assertSameAsLibrary(name: TemplateName, model: object, card: AdaptiveCard): void {
+  const reference = JSON.stringify(canonical(renderWithLibrary(name, model)));
+  const ours = JSON.stringify(canonical(card));
+  if (reference !== ours) {
+    throw new Error(`compiled template ${name} differs from adaptivecards-templating:\n ours ${ours.slice(0, 2000)}\n lib  ${reference.slice(0, 2000)}`);
+  }
+}
+
+/** The same card through the general adaptivecards-templating engine (the compiled one's reference). */
+export function renderWithLibrary(name: TemplateName, model: object): AdaptiveCard {
+  let t = libraryTemplates.get(name);
+  if (!t) {
+    t = new Template(TEMPLATES[name]);
+    libraryTemplates.set(name, t);
+  }
+  return t.expand({ $root: model }) as AdaptiveCard;
+}
+
+export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
 /** Byte size of a card as it travels to Teams. */
 export function cardBytes(card: AdaptiveCard): number {

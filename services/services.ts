@@ -1,11 +1,17 @@
 import { ProcessedActivities } from './activities/processed-activities';
 import { ApplicationRepository } from './applications/application-repository';
 import { AuditLog } from './audit/audit-log';
+import { ChannelRepository } from './channels/channel-repository';
+import { CoachingOptions, CoachingServices } from './coaching/coaching-services';
 import { ConversationRepository } from './conversations/conversation-repository';
+import { FollowupServices } from './followup/followup-services';
 import { IdeaRepository } from './ideas/idea-repository';
 import type { Logger } from './logging/logger';
 import { OutboxRepository } from './outbox/outbox-repository';
 import { PortfolioRepository } from './portfolios/portfolio-repository';
+import { ReminderServices } from './reminders/reminder-services';
+import type { ReminderSettings } from './reminders/reminder-settings';
+import { ReviewRepository } from './review/review-repository';
 import { SettingsRepository } from './settings/settings-repository';
 import { Clock } from './shared/clock';
 import { CounterRepository } from './store/counter-repository';
@@ -27,12 +33,17 @@ export interface Services {
   counters: CounterRepository;
   settings: SettingsRepository;
   processed: ProcessedActivities;
+  review: ReviewRepository;
+  channels: ChannelRepository;
+  coaching: CoachingServices;
+  followup: FollowupServices;
+  reminders: ReminderServices;
 }
 
 /** Builds the repositories on a store and ensures their indexes. */
 export async function createServices(
   store: Store,
-  opts: { clock: Clock; log: Logger; admins: string[] },
+  opts: { clock: Clock; log: Logger; admins: string[]; coaching?: Partial<CoachingOptions>; reminders?: Partial<ReminderSettings> },
 ): Promise<Services> {
   const s: Services = {
     store,
@@ -48,6 +59,11 @@ export async function createServices(
     counters: new CounterRepository(store),
     settings: new SettingsRepository(store),
     processed: new ProcessedActivities(store),
+    review: new ReviewRepository(store),
+    channels: new ChannelRepository(store),
+    coaching: new CoachingServices(store, opts.coaching),
+    followup: new FollowupServices(store),
+    reminders: new ReminderServices(store, opts.reminders),
   };
   await s.audit.init();
   await s.applications.init();
@@ -55,5 +71,9 @@ export async function createServices(
   await s.outbox.init();
   await s.conversations.init();
   await s.processed.init();
+  await s.review.init();
+  await s.coaching.init();
+  await s.followup.init();
+  await s.reminders.init();
   return s;
 }

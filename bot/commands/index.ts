@@ -1,9 +1,14 @@
 import { normalizeCommand } from '../../services/shared/text';
 import { CommandDef } from '../handler-types';
+import { askCommand } from './ask-command';
+import { coachChannelCommand } from './coach-channel-command';
 import { helpCommand } from './help-command';
+import { linkCommand } from './link-command';
 import { myApplicationsCommand } from './my-applications-command';
 import { newApplicationCommand } from './new-application-command';
 import { newIdeaCommand } from './new-idea-command';
+import { reviewRulesCommand } from './review-rules-command';
+import { rolesCommand } from './roles-command';
 
 /** The command vocabulary (DESIGN.md): a lookup table, Swedish names first, English aliases. */
 export const COMMANDS: CommandDef[] = [
@@ -11,6 +16,11 @@ export const COMMANDS: CommandDef[] = [
   { names: ['ny ansokan', 'new application'], scope: 'personal', handler: newApplicationCommand },
   { names: ['ny ide', 'new idea'], scope: 'personal', handler: newIdeaCommand },
   { names: ['mina ansokningar', 'my applications'], scope: 'personal', handler: myApplicationsCommand },
+  { names: ['fraga', 'ask'], scope: 'personal', handler: askCommand },
+  { names: ['coachkanal', 'coach channel'], scope: 'channel', handler: coachChannelCommand },
+  { names: ['koppla', 'link'], scope: 'channel', handler: linkCommand },
+  { names: ['beredningsregler', 'review rules'], scope: 'anywhere', handler: reviewRulesCommand },
+  { names: ['roller', 'roles'], scope: 'anywhere', handler: rolesCommand },
 ];
 
 const BY_NAME = new Map<string, CommandDef>();

@@ -1,5 +1,17 @@
 import { VERBS } from '../../cards/verbs';
 import { VerbDef } from '../handler-types';
+import {
+  coachAsk,
+  coachAskForm,
+  coachClaim,
+  coachEnough,
+  coachFaqForm,
+  coachFaqSave,
+  coachReply,
+  coachResolve,
+  coachShow,
+  coachShowApplication,
+} from './coach-verbs';
 import { helpShow } from './help-verb';
 import {
   applicationBack,
@@ -15,7 +27,19 @@ import {
   applicationWithdraw,
   applicationWithdrawConfirm,
 } from './application-verbs';
+import { completenessComplete, completenessRequest } from './completeness-verbs';
 import { ideaNew, ideaSubmit } from './idea-verbs';
+import {
+  reviewApplication,
+  reviewClose,
+  reviewNoConflict,
+  reviewObject,
+  reviewRecuse,
+  reviewRefresh,
+  reviewRule,
+  reviewStatement,
+  reviewVote,
+} from './review-verbs';
 
 /** Card verbs (Action.Execute) to their handlers: a lookup table, never an if-chain. */
 export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>([
@@ -34,4 +58,25 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.ideaNew, { scope: 'personal', handler: ideaNew }],
   [VERBS.ideaSubmit, { scope: 'personal', handler: ideaSubmit }],
   [VERBS.helpShow, { scope: 'anywhere', handler: helpShow }],
+  [VERBS.coachAskForm, { scope: 'personal', handler: coachAskForm }],
+  [VERBS.coachAsk, { scope: 'personal', handler: coachAsk }],
+  [VERBS.coachEnough, { scope: 'personal', handler: coachEnough }],
+  [VERBS.coachReply, { scope: 'personal', handler: coachReply }],
+  [VERBS.coachClaim, { scope: 'channel', handler: coachClaim }],
+  [VERBS.coachResolve, { scope: 'channel', handler: coachResolve }],
+  [VERBS.coachShow, { scope: 'channel', handler: coachShow }],
+  [VERBS.coachShowApplication, { scope: 'channel', handler: coachShowApplication }],
+  [VERBS.coachFaqForm, { scope: 'channel', handler: coachFaqForm }],
+  [VERBS.coachFaqSave, { scope: 'channel', handler: coachFaqSave }],
+  [VERBS.completenessComplete, { scope: 'anywhere', handler: completenessComplete }],
+  [VERBS.completenessRequest, { scope: 'anywhere', handler: completenessRequest }],
+  [VERBS.reviewRefresh, { scope: 'anywhere', handler: reviewRefresh }],
+  [VERBS.reviewApplication, { scope: 'anywhere', handler: reviewApplication }],
+  [VERBS.reviewNoConflict, { scope: 'channel', handler: reviewNoConflict }],
+  [VERBS.reviewRecuse, { scope: 'channel', handler: reviewRecuse }],
+  [VERBS.reviewVote, { scope: 'channel', handler: reviewVote }],
+  [VERBS.reviewObject, { scope: 'channel', handler: reviewObject }],
+  [VERBS.reviewRule, { scope: 'channel', handler: reviewRule }],
+  [VERBS.reviewStatement, { scope: 'anywhere', handler: reviewStatement }],
+  [VERBS.reviewClose, { scope: 'channel', handler: reviewClose }],
 ]);

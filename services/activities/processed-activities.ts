@@ -5,8 +5,6 @@ interface ProcessedActivity {
   status: 'processing' | 'done';
   startedAt: string;
   leaseUntil: string;
-  /** The answer given the first time, as JSON (cards hold keys like $schema that stores refuse). */
-  response?: string | null;
 }
 
 export type ClaimResult =
@@ -25,8 +23,11 @@ export class ProcessedActivities {
     this.col = store.collection<ProcessedActivity>('processedActivities');
   }
 
+  /** Answers given recently, for redelivered invokes; a redelivery after a restart gets a short notice instead. */
+  private readonly recent = new Map<string, unknown>();
+
   async init(): Promise<void> {
-    await this.col.ensureIndex({ fields: ['startedAt'] });
+    // No secondary index: the purge scans, and every index costs each of the two writes per turn.
   }
 
   /** Claims the activity for this turn; a crashed turn's claim can be taken over after the lease. */
@@ -39,9 +40,7 @@ export class ProcessedActivities {
       if (!isDuplicateKey(err)) throw err;
     }
     const existing = await this.col.findOne({ _id: key });
-    if (existing?.status === 'done') {
-      return { kind: 'duplicate', response: existing.response ? (JSON.parse(existing.response) as unknown) : undefined };
-    }
+    if (existing?.status === 'done') return { kind: 'duplicate', response: this.recent.get(key) };
     const taken = await this.col.findOneAndUpdate(
       { _id: key, status: 'processing', leaseUntil: { $lt: now.toISOString() } },
       { $set: { leaseUntil, startedAt: now.toISOString() } },
@@ -50,10 +49,11 @@ export class ProcessedActivities {
   }
 
   async complete(key: string, response?: unknown): Promise<void> {
-    await this.col.findOneAndUpdate(
-      { _id: key },
-      { $set: { status: 'done', response: response === undefined || response === null ? null : JSON.stringify(response) } },
-    );
+    await this.col.findOneAndUpdate({ _id: key }, { $set: { status: 'done' } });
+    if (response !== undefined && response !== null) {
+      this.recent.set(key, response);
+      if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value as string);
+    }
   }
 
   /** Lets a failed turn be retried by the next redelivery. */

@@ -36,7 +36,8 @@ export const VALUE_MEASURE_TEXT = {
 export function benefitBonus(item: AllocationItem): number {
   const running = Math.max(0, item.yearlyRunningCost);
   const dev = Math.max(0, item.devCost);
-  const cost = dev + BENEFIT_HORIZON_YEARS * running > 0 ? dev + BENEFIT_HORIZON_YEARS * running : item.amount;
+  const cost =
+    dev + BENEFIT_HORIZON_YEARS * running > 0 ? dev + BENEFIT_HORIZON_YEARS * running : item.amount;
   if (!(cost > 0)) return 0;
   const net = BENEFIT_HORIZON_YEARS * Math.max(0, item.yearlyEffectSek) - cost;
   const ratio = Math.min(1, Math.max(0, net / cost));
@@ -58,7 +59,10 @@ export function valueScore(item: AllocationItem): number {
  * "hundredths of a score point × krona". A reduced grant scales the value proportionally — we
  * assume a smaller grant buys a proportionally smaller delivery, never more value per krona.
  */
-export function itemValue(item: AllocationItem, fundedAmount: number = consideredAmount(item)): number {
+export function itemValue(
+  item: AllocationItem,
+  fundedAmount: number = consideredAmount(item),
+): number {
   return valueScore(item) * fundedAmount;
 }
 

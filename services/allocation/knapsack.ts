@@ -26,12 +26,24 @@ const SAFE_DOWN = 1 - 1e-12;
 /**
  * Solves a 0/1 knapsack exactly, so the allocation proposal is the true optimum and not a
  * heuristic: branch and bound in the Horowitz–Sahni style (items in order of value density, the
- * Dantzig fractional bound from prefix sums and binary search, a greedy incumbent to start).
- * Weights are used as given, in whole kronor, never rounded. Ties are broken deterministically:
- * higher total value, then lower total weight, then the lexicographically smaller sorted list of
- * keys (strings compared by UTF-16 code units).
+ * Dantzig fractional bound from prefix sums and binary search, a greedy incumbent to start). When
+ * that needs more than NODE_LIMIT nodes — subset-sum-like instances where many items share one
+ * value per krona — the items whose flip provably loses are fixed by LP bounds against the best
+ * set found, and the remaining core is solved exactly by meet-in-the-middle (or, if the core is
+ * large, by unlimited branch and bound). Weights are used as given, in whole kronor, never rounded.
+ *
+ * Ties are broken deterministically, independent of input order: higher total value, then lower
+ * total weight, then the set that is lexicographically greatest as an include/exclude vector
+ * over the canonical order (value per krona descending, weight descending, key ascending) — i.e.
+ * prefer including the item that comes first in that order (large items first: in a run of equal
+ * value per krona, trying big items first finds exact fills much sooner). That is exactly the first optimum
+ * an include-first depth-first search meets, so equal-value sets can be pruned; a rule that
+ * compared sorted key lists instead made subset-sum-like instances search for minutes.
  */
-export function solveKnapsack(entries: readonly KnapsackEntry[], capacity: number): KnapsackSolution {
+export function solveKnapsack(
+  entries: readonly KnapsackEntry[],
+  capacity: number,
+): KnapsackSolution {
   if (!Number.isSafeInteger(capacity) || capacity < 0) {
     throw new KnapsackInputError(`capacity must be a non-negative whole number: ${capacity}`);
   }
@@ -49,34 +61,103 @@ export function solveKnapsack(entries: readonly KnapsackEntry[], capacity: numbe
     throw new KnapsackInputError('total value too large for exact arithmetic');
   }
 
-  // Items that can never fit, or add nothing, are never in the optimum under our tie-break.
+  // Items that can never fit, or add nothing, are never in the optimum under our tie rule.
   const order = entries
     .map((_, i) => i)
     .filter((i) => entries[i].weight <= capacity && entries[i].value > 0)
     .sort((a, b) => compareByDensity(entries[a], entries[b]));
-  const n = order.length;
   const w = order.map((i) => entries[i].weight);
   const v = order.map((i) => entries[i].value);
-  const d = order.map((_, k) => v[k] / w[k]);
-  const keys = order.map((i) => entries[i].key);
+
+  // Greedy incumbent: each item, in canonical order, that still fits. It is the lexicographically
+  // greatest feasible set, so the tie rule lets it stand against later equal finds.
+  const greedy: number[] = [];
+  let greedyW = 0;
+  let greedyV = 0;
+  for (let k = 0; k < w.length; k++) {
+    if (greedyW + w[k] <= capacity) {
+      greedy.push(k);
+      greedyW += w[k];
+      greedyV += v[k];
+    }
+  }
+
+  const first = branchAndBound(
+    w,
+    v,
+    capacity,
+    { set: greedy, value: greedyV, weight: greedyW },
+    NODE_LIMIT,
+  );
+  let result = first.best;
+  let nodes = first.nodes;
+  if (!first.complete) {
+    // Hard instance (typically many items with the same value per krona: subset-sum-like).
+    // Fix every item whose flip provably drops below the incumbent, then solve the rest exactly.
+    const { fixedIn, core } = reduce(w, v, capacity, first.best.value);
+    const fixedW = fixedIn.reduce((a, k) => a + w[k], 0);
+    const fixedV = fixedIn.reduce((a, k) => a + v[k], 0);
+    const cw = core.map((k) => w[k]);
+    const cv = core.map((k) => v[k]);
+    const floor = first.best.value - fixedV;
+    const solved =
+      core.length <= MITM_MAX_ITEMS
+        ? meetInTheMiddle(cw, cv, capacity - fixedW)
+        : branchAndBound(
+            cw,
+            cv,
+            capacity - fixedW,
+            { set: null, value: floor, weight: Infinity },
+            Infinity,
+          );
+    nodes += solved.nodes;
+    const set = [...fixedIn, ...(solved.best.set ?? []).map((c) => core[c])].sort((a, b) => a - b);
+    result = { set, value: fixedV + solved.best.value, weight: fixedW + solved.best.weight };
+  }
+
+  return {
+    chosen: (result.set ?? []).map((k) => order[k]).sort((a, b) => a - b),
+    value: result.value,
+    weight: result.weight,
+    nodes,
+  };
+}
+
+/** Nodes the plain branch and bound may visit before the solver reduces the instance. */
+const NODE_LIMIT = 200_000;
+
+/** Largest core solved by meet-in-the-middle (2 × 2^18 partial sums). */
+const MITM_MAX_ITEMS = 36;
+
+/** A candidate set: indices ascending in canonical order; null = "none yet, beat `value`". */
+interface Incumbent {
+  set: number[] | null;
+  value: number;
+  weight: number;
+}
+
+/**
+ * Depth-first branch and bound over items already in canonical order, include-branch first, so
+ * sets are met in lexicographically decreasing order and the first optimum met wins ties.
+ */
+function branchAndBound(
+  w: readonly number[],
+  v: readonly number[],
+  capacity: number,
+  start: Incumbent,
+  nodeLimit: number,
+): { best: Incumbent; nodes: number; complete: boolean } {
+  const n = w.length;
+  const d = w.map((wk, k) => v[k] / wk);
   const prefixW = new Array<number>(n + 1).fill(0);
   const prefixV = new Array<number>(n + 1).fill(0);
   for (let k = 0; k < n; k++) {
     prefixW[k + 1] = prefixW[k] + w[k];
     prefixV[k + 1] = prefixV[k] + v[k];
   }
-
-  // Greedy incumbent: take each item, in density order, that still fits.
-  let best: number[] = [];
-  let bestV = 0;
-  let bestW = 0;
-  for (let k = 0; k < n; k++) {
-    if (bestW + w[k] <= capacity) {
-      best.push(k);
-      bestV += v[k];
-      bestW += w[k];
-    }
-  }
+  let best = start.set;
+  let bestV = start.value;
+  let bestW = start.weight;
 
   /** Dantzig bound: the LP optimum of items k.. with capacity rem, rounded down safely. */
   const lpBound = (k: number, rem: number): number => {
@@ -94,51 +175,168 @@ export function solveKnapsack(entries: readonly KnapsackEntry[], capacity: numbe
     return whole + Math.floor(left * d[lo] * SAFE_UP);
   };
 
-  const keyList = (ks: number[]): string[] => ks.map((k) => keys[k]).sort(compareStrings);
-  const isBetter = (value: number, weight: number, set: number[]): boolean => {
-    if (value !== bestV) return value > bestV;
-    if (weight !== bestW) return weight < bestW;
-    return compareKeyLists(keyList(set), keyList(best)) < 0;
-  };
-
   const stack: number[] = [];
   let nodes = 0;
+  let aborted = false;
   const visit = (k: number, rem: number, curV: number, curW: number): void => {
-    nodes++;
+    if (++nodes > nodeLimit) {
+      aborted = true;
+      return;
+    }
     if (k === n) return;
     const ub = curV + lpBound(k, rem);
     if (ub < bestV) return;
-    if (ub === bestV) {
-      // Only an equally valuable set that costs no more can still win; each further krona can
-      // add at most d[k] of value, so reaching bestV needs at least this much more weight.
+    if (ub === bestV && best !== null) {
+      // Only an equally valuable set that costs less can still win (a full tie found later
+      // loses); each further krona adds at most d[k] of value, so reaching bestV needs at least
+      // this much more weight.
       const minWeight = curW + Math.floor(((bestV - curV) / d[k]) * SAFE_DOWN);
-      if (minWeight > bestW) return;
+      if (minWeight >= bestW) return;
     }
     if (w[k] <= rem) {
       stack.push(k);
       const value = curV + v[k];
       const weight = curW + w[k];
-      if (isBetter(value, weight, stack)) {
+      if (value > bestV || (value === bestV && (best === null || weight < bestW))) {
         best = stack.slice();
         bestV = value;
         bestW = weight;
       }
       visit(k + 1, rem - w[k], value, weight);
       stack.pop();
+      if (aborted) return;
     }
     visit(k + 1, rem, curV, curW);
   };
   visit(0, capacity, 0, 0);
-
-  return {
-    chosen: best.map((k) => order[k]).sort((a, b) => a - b),
-    value: bestV,
-    weight: bestW,
-    nodes,
-  };
+  if (best === null) {
+    // Nothing reached the required value: only possible when that value is 0 (the empty set).
+    if (!aborted && bestV > 0) throw new Error('branch and bound lost its incumbent');
+    return { best: { set: [], value: 0, weight: 0 }, nodes, complete: !aborted };
+  }
+  return { best: { set: best, value: bestV, weight: bestW }, nodes, complete: !aborted };
 }
 
-/** Higher value per krona first, then the smaller weight, then the key: a total, stable order. */
+/** LP optimum over items in canonical order, skipping one item, with capacity `cap`. */
+function lpWithout(w: readonly number[], v: readonly number[], skip: number, cap: number): number {
+  let rem = cap;
+  let value = 0;
+  for (let k = 0; k < w.length; k++) {
+    if (k === skip) continue;
+    if (w[k] <= rem) {
+      rem -= w[k];
+      value += v[k];
+    } else {
+      return value + Math.floor(rem * (v[k] / w[k]) * SAFE_UP);
+    }
+  }
+  return value;
+}
+
+/**
+ * Variable fixing: an item whose inclusion (exclusion) bounds every such set strictly below the
+ * incumbent value is out (in) of every set that is at least as good, so of the optimum too.
+ */
+function reduce(
+  w: readonly number[],
+  v: readonly number[],
+  capacity: number,
+  incumbentValue: number,
+): { fixedIn: number[]; core: number[] } {
+  const fixedIn: number[] = [];
+  const core: number[] = [];
+  for (let k = 0; k < w.length; k++) {
+    const ifIn = v[k] + lpWithout(w, v, k, capacity - w[k]);
+    const ifOut = lpWithout(w, v, k, capacity);
+    if (ifIn < incumbentValue) continue;
+    if (ifOut < incumbentValue) fixedIn.push(k);
+    else core.push(k);
+  }
+  return { fixedIn, core };
+}
+
+/**
+ * Exact solve of a small core by meet-in-the-middle: all subsets of each half, the second half
+ * sorted by weight with the best prefix kept under the tie rule (value, then weight, then the
+ * lexicographically greatest set, encoded as a bit mask with the first item as the highest bit).
+ */
+function meetInTheMiddle(
+  w: readonly number[],
+  v: readonly number[],
+  capacity: number,
+): { best: Incumbent; nodes: number } {
+  const m = w.length;
+  const h = m >> 1;
+  const half = (from: number, to: number) => {
+    const size = to - from;
+    const count = 2 ** size;
+    const hw = new Float64Array(count);
+    const hv = new Float64Array(count);
+    for (let mask = 1; mask < count; mask++) {
+      const low = 31 - Math.clz32(mask & -mask); // lowest set bit = item (to - 1 - low)
+      const prev = mask & (mask - 1);
+      hw[mask] = hw[prev] + w[to - 1 - low];
+      hv[mask] = hv[prev] + v[to - 1 - low];
+    }
+    return { hw, hv, count };
+  };
+  const a = half(0, h);
+  const b = half(h, m);
+
+  // Second half: masks sorted by weight, then best-so-far under the tie rule.
+  const sorted = Array.from({ length: b.count }, (_, i) => i)
+    .filter((i) => b.hw[i] <= capacity)
+    .sort((x, y) => b.hw[x] - b.hw[y]);
+  const bestUpTo = new Array<number>(sorted.length);
+  for (let j = 0; j < sorted.length; j++) {
+    const cand = sorted[j];
+    const prev = j > 0 ? bestUpTo[j - 1] : -1;
+    bestUpTo[j] =
+      prev < 0 || beats(b.hv[cand], b.hw[cand], cand, b.hv[prev], b.hw[prev], prev) ? cand : prev;
+  }
+
+  let bestA = -1;
+  let bestB = -1;
+  let bestV = -1;
+  let bestW = 0;
+  for (let ma = 0; ma < a.count; ma++) {
+    const rem = capacity - a.hw[ma];
+    if (rem < 0) continue;
+    let lo = -1;
+    let hi = sorted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (b.hw[sorted[mid]] <= rem) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo < 0) continue;
+    const mb = bestUpTo[lo];
+    const value = a.hv[ma] + b.hv[mb];
+    const weight = a.hw[ma] + b.hw[mb];
+    if (
+      bestA < 0 ||
+      value > bestV ||
+      (value === bestV &&
+        (weight < bestW || (weight === bestW && (ma > bestA || (ma === bestA && mb > bestB)))))
+    ) {
+      bestA = ma;
+      bestB = mb;
+      bestV = value;
+      bestW = weight;
+    }
+  }
+  const set: number[] = [];
+  for (let i = 0; i < h; i++) if (bestA & (1 << (h - 1 - i))) set.push(i);
+  for (let i = h; i < m; i++) if (bestB & (1 << (m - 1 - i))) set.push(i);
+  return { best: { set, value: bestV, weight: bestW }, nodes: a.count + b.count };
+}
+
+/** Tie rule on (value, weight, mask): higher value, lower weight, greater mask. */
+function beats(v1: number, w1: number, m1: number, v2: number, w2: number, m2: number): boolean {
+  return v1 > v2 || (v1 === v2 && (w1 < w2 || (w1 === w2 && m1 > m2)));
+}
+
+/** Higher value per krona first, then the larger weight, then the key: a total, stable order. */
 function compareByDensity(a: KnapsackEntry, b: KnapsackEntry): number {
   const da = a.value / a.weight;
   const db = b.value / b.weight;
@@ -146,19 +344,15 @@ function compareByDensity(a: KnapsackEntry, b: KnapsackEntry): number {
   // Close or equal: decide exactly, since products may exceed 2^53.
   const cross = BigInt(b.value) * BigInt(a.weight) - BigInt(a.value) * BigInt(b.weight);
   if (cross !== 0n) return cross > 0n ? 1 : -1;
-  return a.weight - b.weight || compareStrings(a.key, b.key);
+  return b.weight - a.weight || compareStrings(a.key, b.key);
+}
+
+/** The canonical order the tie rule refers to, exported so tests can state the rule. */
+export function canonicalOrder(entries: readonly KnapsackEntry[]): number[] {
+  return entries.map((_, i) => i).sort((a, b) => compareByDensity(entries[a], entries[b]));
 }
 
 /** Code-unit string order: independent of locale, so results never depend on the server. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareKeyLists(a: string[], b: string[]): number {
-  const len = Math.min(a.length, b.length);
-  for (let i = 0; i < len; i++) {
-    const c = compareStrings(a[i], b[i]);
-    if (c !== 0) return c;
-  }
-  return a.length - b.length;
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Services } from '../services';
-import { notifyOffice } from '../notifications/notify-office';
+import { queueCompletenessCheck } from '../review/completeness';
 import { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { ApplicationDoc, SubmittedData } from './application';
@@ -86,22 +86,7 @@ export async function submitApplication(
   return { ok: true, app: updated, alreadySubmitted: false };
 }
 
+/** The project office's completeness check (issue 3): a card with "Komplett" / "Begär komplettering". */
 async function enqueueNotices(s: Services, app: ApplicationDoc): Promise<void> {
-  const portfolio = app.data ? await s.portfolios.get(app.data.portfolioId) : null;
-  await notifyOffice(s, `application-submitted:${app._id}:${app.submittedAt}`, {
-    card: {
-      template: 'office-application-notice',
-      model: {
-        appId: app._id,
-        regNo: app.regNo,
-        title: app.data?.title,
-        organisation: app.data?.organisation,
-        applicant: app.ownerName,
-        portfolio: portfolio?.name,
-        devCost: app.data?.devCost,
-        yearlyRunningCost: app.data?.yearlyRunningCost,
-        submittedAt: app.submittedAt,
-      },
-    },
-  });
+  await queueCompletenessCheck(s, app);
 }

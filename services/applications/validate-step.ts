@@ -169,6 +169,8 @@ function validateCostSharing(
     }
     rows.push({ organisation: org, percent: pct.value });
   }
+  const rowErrors = errors.some((e) => e.field.startsWith('shareOrg') || e.field.startsWith('sharePercent'));
+  if (rowErrors) return;
   if (rows.length === 0) {
     errors.push({ field: 'shareOrg1', code: 'cost_sharing_required' });
     return;

@@ -24,7 +24,6 @@ export class AuditLog {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['entityId'] });
-    await this.col.ensureIndex({ fields: ['actorId'] });
   }
 
   async append(entry: Omit<AuditEntry, '_id'> & { _id?: string }): Promise<void> {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { OutboxSettings, readOutboxSettings } from '../outbox/outbox-settings';
+import { readReminderSettings, ReminderSettings } from '../reminders/reminder-settings';
 
 /** Runtime configuration, read only from the environment and validated once at start. */
 export interface AppConfig {
@@ -20,6 +22,16 @@ export interface AppConfig {
   officeHours: { start: string; end: string };
   outboxPollMs: number;
   graphEnabled: boolean;
+  /** Working hours (office hours on Swedish working days) a coach question may wait before a reminder. */
+  coachSlaHours: number;
+  /** `GET /metrics` (Prometheus text) is served; default true. */
+  metricsEnabled: boolean;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** Outbox sender: Teams' app-wide rate, retries, leases, timeouts (OUTBOX_*). */
+  outbox: OutboxSettings;
+  /** Reminder scheduler: kinds on/off, lead times, dry run (REMINDER_*, REMINDERS_*, SCHEDULER_*). */
+  reminders: ReminderSettings;
 }
 
 const csv = (v: string | undefined): string[] =>
@@ -34,6 +46,12 @@ const bool = z
   })
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Like `bool`, but an unset variable means true. */
+const boolDefaultTrue = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .optional()
+  .transform((v) => v === undefined || v === 'true' || v === '1' || v === 'yes');
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -78,6 +96,17 @@ const schema = z
       .default('09:00-16:00'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
     GRAPH_ENABLED: bool,
+    COACH_SLA_HOURS: z
+      .string()
+      .regex(/^\d+([.,]\d+)?$/, 'must be a number of working hours, e.g. 8 (counted in OFFICE_HOURS on Swedish working days)')
+      .transform((v) => Number(v.replace(',', '.')))
+      .refine((n) => n >= 0.5 && n <= 200, 'must be between 0.5 and 200 working hours')
+      .optional(),
+    METRICS_ENABLED: boolDefaultTrue,
+    METRICS_TOKEN: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^[\x21-\x7e]{16,256}$/.test(v), 'must be 16–256 printable characters without spaces'),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && env.LOCAL_MODE) {
@@ -100,7 +129,8 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['LOCAL_MODE'], message: 'is refused when NODE_ENV=production' });
     }
     const [start, end] = env.OFFICE_HOURS.split('-');
-    if (!hhmm.test(start) || !hhmm.test(end) || start >= end) {
+    // A malformed value already has its own message; this checks the times of a well-formed one.
+    if (/^\d\d:\d\d-\d\d:\d\d$/.test(env.OFFICE_HOURS) && (!hhmm.test(start) || !hhmm.test(end) || start >= end)) {
       ctx.addIssue({ code: 'custom', path: ['OFFICE_HOURS'], message: 'must be two times HH:MM-HH:MM, start before end' });
     }
     for (const id of csv(env.BOT_ADMINS)) {
@@ -122,8 +152,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') clean[k] = v;
   const parsed = schema.safeParse(clean);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  const outbox = readOutboxSettings(clean);
+  const hours = /^(\d\d:\d\d)-(\d\d:\d\d)$/.exec(clean.OFFICE_HOURS ?? '09:00-16:00');
+  const reminders = readReminderSettings(clean, { start: hours?.[1] ?? '09:00', end: hours?.[2] ?? '16:00' });
+  if (!parsed.success || outbox.problems.length > 0 || reminders.problems.length > 0) {
+    throw new ConfigError([
+      ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+      ...outbox.problems,
+      ...reminders.problems,
+    ]);
   }
   const e = parsed.data;
   const [start, end] = e.OFFICE_HOURS.split('-');
@@ -147,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     officeHours: { start, end },
     outboxPollMs: e.OUTBOX_POLL_MS,
     graphEnabled: e.GRAPH_ENABLED && !!e.MicrosoftAppId,
+    coachSlaHours: e.COACH_SLA_HOURS ?? 8,
+    metricsEnabled: e.METRICS_ENABLED,
+    metricsToken: e.METRICS_TOKEN,
+    outbox: outbox.value,
+    reminders: reminders.value,
   };
 }
 

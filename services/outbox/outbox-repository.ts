@@ -1,4 +1,4 @@
-import { Collection, isDuplicateKey, Store } from '../store/store';
+import { Collection, Filter, isDuplicateKey, Store } from '../store/store';
 
 /** Who a proactive message is for; resolved to a stored conversation reference when it is sent. */
 export type OutboxTarget =
@@ -13,6 +13,12 @@ export interface OutboxPayload {
   update?: { activityId: string; conversationId: string };
 }
 
+/**
+ * pending: waiting (possibly claimed by an instance with a lease); sending: the request may be
+ * on its way to Teams; sent: Teams accepted it; failed: it can never work (bot removed, user
+ * gone, no conversation) and is not retried; uncertain: it may or may not have arrived and is
+ * not re-sent blindly (an admin reconciles); dead: retries used up (an admin may retry).
+ */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'uncertain' | 'dead';
 
 export interface OutboxMessage {
@@ -20,18 +26,46 @@ export interface OutboxMessage {
   target: OutboxTarget;
   payload: OutboxPayload;
   status: OutboxStatus;
+  /** Not before this business time (office hours, a snooze); compared with the app clock. */
   notBefore: string;
   createdAt: string;
+  /** Requests made (each time the message went to 'sending'). */
   attempts: number;
+  /** 429 answers received; they do not count towards the dead-letter limit. */
+  throttles?: number;
+  /** The rate-limit scope: one Teams conversation (see {@link conversationKeyOf}). */
+  conversationKey?: string;
+  /** Not before this wall-clock instant: a back-off or Retry-After (ISO). */
+  retryAt?: string;
   leaseOwner?: string;
+  /** Wall-clock end of the claim (pending) or of the send (sending). */
   leaseUntil?: string;
+  sendingSince?: string;
   sentAt?: string;
   sentActivityId?: string;
   sentConversationId?: string;
   lastError?: string;
+  /** Set when an admin resolved an uncertain or dead message (who, what, when). */
+  resolution?: { by: string; action: 'retry' | 'mark_delivered'; at: string };
   /** A personal message that may be dropped when a person asks for erasure. */
   personal?: boolean;
 }
+
+/**
+ * The Teams conversation a message counts against for rate limits: one per user (their 1:1
+ * chat with the bot), a channel (a new thread), a thread (a reply), or the conversation of an
+ * updated message. Teams limits per bot per thread, so these are the right keys.
+ */
+export function conversationKeyOf(target: OutboxTarget, payload?: OutboxPayload): string {
+  if (target.kind === 'user') return `user:${target.aadObjectId.toLowerCase()}`;
+  if (payload?.update) return payload.update.conversationId;
+  return target.threadId ? `${target.channelId};messageid=${target.threadId}` : target.channelId;
+}
+
+/** Counts per status, for the admin view and metrics. */
+export type OutboxCounts = Record<OutboxStatus, number>;
+
+const STATUSES: OutboxStatus[] = ['pending', 'sending', 'sent', 'failed', 'uncertain', 'dead'];
 
 /** The outbox: proactive messages written together with the state change that caused them. */
 export class OutboxRepository {
@@ -39,18 +73,19 @@ export class OutboxRepository {
   /** Called after a message was queued, so the sender can start at once instead of polling. */
   onEnqueue: (() => void) | null = null;
 
-  constructor(store: Store) {
+  constructor(readonly store: Store) {
     this.col = store.collection<OutboxMessage>('outbox');
   }
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['status'] });
     await this.col.ensureIndex({ fields: ['notBefore'] });
+    await this.col.ensureIndex({ fields: ['conversationKey'] });
   }
 
   /**
    * Enqueues a message under a deterministic id: enqueueing the same effect again (a retried
-   * turn) is a no-op, so a message is never queued twice.
+   * turn, a second scheduler instance) is a no-op, so a message is never queued twice.
    */
   async enqueue(
     id: string,
@@ -68,6 +103,8 @@ export class OutboxRepository {
         notBefore: notBefore.toISOString(),
         createdAt: now.toISOString(),
         attempts: 0,
+        throttles: 0,
+        conversationKey: conversationKeyOf(target, payload),
         personal: target.kind === 'user',
       });
       this.onEnqueue?.();
@@ -78,47 +115,162 @@ export class OutboxRepository {
     }
   }
 
-  /** Claims the next due message with a lease; another instance cannot take it until the lease ends. */
-  async claimNext(owner: string, now: Date, leaseMs: number): Promise<OutboxMessage | null> {
+  /**
+   * Messages due now and free to claim (no live lease, no back-off running), oldest first,
+   * skipping conversations the caller knows are at their rate limit.
+   */
+  async dueCandidates(now: Date, wallMs: number, skipKeys: string[], limit: number): Promise<OutboxMessage[]> {
+    const wall = new Date(wallMs).toISOString();
+    const filter: Filter = {
+      status: 'pending',
+      notBefore: { $lte: now.toISOString() },
+      $and: [
+        { $or: [{ retryAt: { $exists: false } }, { retryAt: { $lte: wall } }] },
+        { $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }] },
+      ],
+    };
+    if (skipKeys.length > 0) filter.conversationKey = { $nin: skipKeys };
+    return this.col.find(filter, { sort: { notBefore: 1, createdAt: 1 }, limit });
+  }
+
+  /** The earliest wall-clock instant a pending back-off ends (to sleep until then), if any. */
+  async nextRetryAt(now: Date): Promise<number | null> {
+    const [first] = await this.col.find(
+      { status: 'pending', notBefore: { $lte: now.toISOString() }, retryAt: { $exists: true } },
+      { sort: { retryAt: 1 }, limit: 1 },
+    );
+    return first?.retryAt ? Date.parse(first.retryAt) : null;
+  }
+
+  /** Claims a pending message with a lease; another instance cannot take it until the lease ends. */
+  async claim(id: string, owner: string, wallMs: number, leaseMs: number): Promise<OutboxMessage | null> {
+    const wall = new Date(wallMs).toISOString();
     return this.col.findOneAndUpdate(
-      { status: 'pending', notBefore: { $lte: now.toISOString() } },
+      { _id: id, status: 'pending', $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }] },
+      { $set: { leaseOwner: owner, leaseUntil: new Date(wallMs + leaseMs).toISOString() } },
+    );
+  }
+
+  /** Gives a claimed message back without cost (it was never sent), optionally not before `retryAtMs`. */
+  async release(id: string, owner: string, retryAtMs?: number): Promise<void> {
+    await this.col.findOneAndUpdate(
+      { _id: id, status: 'pending', leaseOwner: owner },
       {
-        $set: { status: 'sending', leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs).toISOString() },
+        ...(retryAtMs !== undefined ? { $set: { retryAt: new Date(retryAtMs).toISOString() } } : {}),
+        $unset: { leaseOwner: true, leaseUntil: true },
+      },
+    );
+  }
+
+  /**
+   * Marks a claimed message as being sent, right before the request goes out: from here on a
+   * crash leaves it 'sending', which recovery turns into 'uncertain', never into a blind re-send.
+   */
+  async markSending(id: string, owner: string, wallMs: number, leaseMs: number): Promise<OutboxMessage | null> {
+    return this.col.findOneAndUpdate(
+      { _id: id, status: 'pending', leaseOwner: owner },
+      {
+        $set: {
+          status: 'sending',
+          sendingSince: new Date(wallMs).toISOString(),
+          leaseUntil: new Date(wallMs + leaseMs).toISOString(),
+        },
+        $unset: { retryAt: true },
         $inc: { attempts: 1 },
       },
-      { sort: { notBefore: 1 } },
     );
   }
 
+  /** Records Teams' acceptance; also wins over an 'uncertain' set by another instance meanwhile. */
   async markSent(id: string, owner: string, now: Date, activityId?: string, conversationId?: string): Promise<void> {
     await this.col.findOneAndUpdate(
-      { _id: id, status: 'sending', leaseOwner: owner },
-      { $set: { status: 'sent', sentAt: now.toISOString(), sentActivityId: activityId, sentConversationId: conversationId } },
+      { _id: id, status: { $in: ['sending', 'uncertain'] }, leaseOwner: owner },
+      {
+        $set: { status: 'sent', sentAt: now.toISOString(), sentActivityId: activityId, sentConversationId: conversationId },
+        $unset: { leaseUntil: true, lastError: true },
+      },
     );
   }
 
-  async reschedule(id: string, owner: string, notBefore: Date, error: string): Promise<void> {
+  /** Puts a message that was sent and refused back in the queue, not before `retryAtMs` (wall clock). */
+  async reschedule(id: string, owner: string, retryAtMs: number, error: string, throttled = false): Promise<void> {
     await this.col.findOneAndUpdate(
-      { _id: id, status: 'sending', leaseOwner: owner },
-      { $set: { status: 'pending', notBefore: notBefore.toISOString(), lastError: error }, $unset: { leaseOwner: true, leaseUntil: true } },
+      { _id: id, status: { $in: ['sending', 'uncertain'] }, leaseOwner: owner },
+      {
+        $set: { status: 'pending', retryAt: new Date(retryAtMs).toISOString(), lastError: error },
+        $unset: { leaseOwner: true, leaseUntil: true, sendingSince: true },
+        ...(throttled ? { $inc: { throttles: 1 } } : {}),
+      },
     );
   }
 
   async markFinal(id: string, owner: string, status: 'failed' | 'dead' | 'uncertain', error: string): Promise<void> {
     await this.col.findOneAndUpdate(
-      { _id: id, status: 'sending', leaseOwner: owner },
-      { $set: { status, lastError: error } },
+      { _id: id, status: { $in: ['sending', 'uncertain', 'pending'] }, leaseOwner: owner },
+      { $set: { status, lastError: error }, $unset: { leaseUntil: true } },
     );
   }
 
   /**
-   * A message whose lease ran out while it was being sent may or may not have reached Teams:
-   * it is marked uncertain for an admin to reconcile, never re-sent blindly.
+   * After a crash: a message whose send lease ran out may or may not have reached Teams. A new
+   * post is marked uncertain for an admin to reconcile, never re-sent blindly; an update of an
+   * earlier message is idempotent (same content, same message) and goes back to the queue.
+   * Expired claims of pending messages need nothing: they are simply claimable again.
    */
+  async recoverExpired(wallMs: number): Promise<{ uncertain: string[]; requeued: string[] }> {
+    const wall = new Date(wallMs).toISOString();
+    const expired = await this.col.find({ status: 'sending', leaseUntil: { $lt: wall } });
+    const uncertain: string[] = [];
+    const requeued: string[] = [];
+    for (const msg of expired) {
+      if (msg.payload.update) {
+        const done = await this.col.findOneAndUpdate(
+          { _id: msg._id, status: 'sending', leaseUntil: msg.leaseUntil },
+          {
+            $set: { status: 'pending', lastError: 'send lease expired (update: safe to repeat)' },
+            $unset: { leaseOwner: true, leaseUntil: true, sendingSince: true },
+          },
+        );
+        if (done) requeued.push(msg._id);
+      } else {
+        const done = await this.col.findOneAndUpdate(
+          { _id: msg._id, status: 'sending', leaseUntil: msg.leaseUntil },
+          { $set: { status: 'uncertain', lastError: 'send lease expired: the request may have reached Teams' } },
+        );
+        if (done) uncertain.push(msg._id);
+      }
+    }
+    return { uncertain, requeued };
+  }
+
+  /** Kept for callers of the foundation's name: recovers expired sends, returns how many. */
   async expireLeases(now: Date): Promise<number> {
-    return this.col.updateMany(
-      { status: 'sending', leaseUntil: { $lt: now.toISOString() } },
-      { $set: { status: 'uncertain', lastError: 'lease expired during send' } },
+    const r = await this.recoverExpired(now.getTime());
+    return r.uncertain.length + r.requeued.length;
+  }
+
+  /**
+   * An admin sends a dead, failed or uncertain message again (after checking that an uncertain
+   * one did not arrive): back to pending with fresh attempts.
+   */
+  async requeue(id: string, by: string, now: Date): Promise<OutboxMessage | null> {
+    return this.col.findOneAndUpdate(
+      { _id: id, status: { $in: ['dead', 'failed', 'uncertain'] } },
+      {
+        $set: { status: 'pending', attempts: 0, throttles: 0, notBefore: now.toISOString(), resolution: { by, action: 'retry', at: now.toISOString() } },
+        $unset: { leaseOwner: true, leaseUntil: true, retryAt: true, sendingSince: true },
+      },
+    );
+  }
+
+  /** An admin confirms that an uncertain message did arrive: it is sent, and never sent again. */
+  async confirmDelivered(id: string, by: string, now: Date): Promise<OutboxMessage | null> {
+    return this.col.findOneAndUpdate(
+      { _id: id, status: 'uncertain' },
+      {
+        $set: { status: 'sent', sentAt: now.toISOString(), resolution: { by, action: 'mark_delivered', at: now.toISOString() } },
+        $unset: { leaseUntil: true },
+      },
     );
   }
 
@@ -128,5 +280,12 @@ export class OutboxRepository {
 
   async byStatus(status: OutboxStatus): Promise<OutboxMessage[]> {
     return this.col.find({ status }, { sort: { createdAt: 1 } });
+  }
+
+  /** How many messages are in each status. */
+  async counts(): Promise<OutboxCounts> {
+    const out = {} as OutboxCounts;
+    for (const s of STATUSES) out[s] = await this.col.count({ status: s });
+    return out;
   }
 }

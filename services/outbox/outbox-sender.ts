@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/audit-log';
 import type { Logger } from '../logging/logger';
 import { Clock } from '../shared/clock';
-import { OutboxMessage, OutboxRepository } from './outbox-repository';
+import { conversationKeyOf, OutboxMessage, OutboxRepository } from './outbox-repository';
+import { teamsRateLimits, TeamsRateLimits } from './rate-limits';
+import { SendOutcome, SendWindows } from './send-windows';
 
 /** What the Teams edge reports after trying to deliver one message. */
 export type DeliveryResult =
   | { kind: 'sent'; activityId?: string; conversationId?: string }
-  /** Teams asked us to slow down or was briefly unavailable: try again later. */
-  | { kind: 'retry'; afterMs?: number; error: string }
+  /**
+   * Teams asked us to slow down (429, with `afterMs` from Retry-After) or was briefly
+   * unavailable (412/502/503/504), or the request never left (`dispatched: false`): try later.
+   */
+  | { kind: 'retry'; afterMs?: number; error: string; status?: number; dispatched?: boolean }
   /** It will never work (bot removed, user gone, no conversation): record, do not retry. */
-  | { kind: 'failed'; error: string }
+  | { kind: 'failed'; error: string; status?: number; dispatched?: boolean }
   /** The request may have reached Teams: never re-send blindly. */
   | { kind: 'uncertain'; error: string };
 
@@ -17,22 +23,66 @@ export type Deliver = (msg: OutboxMessage) => Promise<DeliveryResult>;
 
 export interface OutboxSenderOptions {
   pollMs: number;
+  /** How long a claim (before sending) keeps other instances off a message. Default 30 s. */
   leaseMs?: number;
+  /** The delivery's request timeout; a send lease lasts this plus 10 s. Default 15 s. */
+  requestTimeoutMs?: number;
+  /** Requests that failed with a retryable error before a message is dead-lettered. Default 8. */
   maxAttempts?: number;
+  /** 429 answers before a message is dead-lettered (Teams keeps refusing). Default 50. */
+  maxThrottles?: number;
   baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Teams' limits (per conversation and app-wide). Default: Teams' published limits, 50/s. */
+  limits?: TeamsRateLimits;
+  /** Requests in flight at once from this instance. Default 4. */
+  maxInFlight?: number;
+  /** Due messages read per query. Default 100. */
+  batchSize?: number;
+  /** Wall clock (ms) for leases, back-off and rate windows; the app clock decides what is due. */
+  wallClock?: () => number;
+  random?: () => number;
+  /** Lease owner name (default a fresh random id per instance). */
+  owner?: string;
+  /** Records dead-lettered, failed and uncertain messages. */
+  audit?: AuditLog;
 }
 
+const REFETCH_MS = 500;
+const RECOVER_EVERY_MS = 1_000;
+/** 429s from this many conversations within a second look app-wide: pause the whole app. */
+const APP_THROTTLE_CONVERSATIONS = 3;
+
 /**
- * Delivers queued proactive messages, surviving restarts: messages are claimed with a lease in
- * the store, marked sent after Teams accepted them, and never sent twice.
+ * Delivers queued proactive messages as fast as Teams allows and never faster, surviving
+ * crashes and sharing the work between instances:
+ * - a message is claimed with a lease in the store, then a slot is reserved in the shared
+ *   app-wide and per-conversation send windows ({@link SendWindows}), then it is marked
+ *   'sending' and sent; a crashed instance's claims simply expire and are taken over;
+ * - 429 honours Retry-After (the conversation is blocked for every instance), 412/502/503/504
+ *   are retried with exponential back-off and jitter, 403/404 are recorded as failed;
+ * - a request that may have reached Teams (timeout or reset after it went out, a crash while
+ *   'sending') is never re-sent blindly: it becomes 'uncertain' for an admin to reconcile
+ *   (updates of an earlier message are idempotent and are simply repeated);
+ * - after `maxAttempts` retryable failures a message is dead-lettered for an admin.
  */
 export class OutboxSender {
-  readonly owner = `sender-${randomUUID()}`;
+  readonly owner: string;
+  readonly windows: SendWindows;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private passRunning = false;
   private stopped = true;
-  private wakeRequested = false;
   private stopping = false;
+  private wakeRequested = false;
+  private inFlight = new Set<Promise<void>>();
+  private slotWaiters: (() => void)[] = [];
+  private skip = new Map<string, number>();
+  private lastRecover = 0;
+  private recentThrottles: { key: string; at: number; until: number }[] = [];
+  private readonly wall: () => number;
+  private readonly random: () => number;
+  private readonly limits: TeamsRateLimits;
 
   constructor(
     private readonly outbox: OutboxRepository,
@@ -40,7 +90,17 @@ export class OutboxSender {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: OutboxSenderOptions,
-  ) {}
+  ) {
+    this.owner = opts.owner ?? `sender-${randomUUID()}`;
+    this.wall = opts.wallClock ?? Date.now;
+    this.random = opts.random ?? Math.random;
+    this.limits = opts.limits ?? teamsRateLimits();
+    this.windows = new SendWindows(outbox.store, this.limits, this.wall, this.requestTimeoutMs + 10_000);
+  }
+
+  private get requestTimeoutMs(): number {
+    return this.opts.requestTimeoutMs ?? 15_000;
+  }
 
   start(): void {
     this.stopped = false;
@@ -55,7 +115,7 @@ export class OutboxSender {
   /** Asks for an immediate pass (after a turn queued something). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.passRunning) {
       this.wakeRequested = true;
       return;
     }
@@ -67,75 +127,262 @@ export class OutboxSender {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.drain()
-        .then(() => undefined)
+      this.runPass()
         .catch((err: unknown) => this.log.error({ err }, 'outbox pass failed'))
-        .finally(() => {
-          this.running = null;
+        .then(async () => {
+          if (this.stopped) return;
           const again = this.wakeRequested;
           this.wakeRequested = false;
-          this.schedule(again ? 0 : this.opts.pollMs);
-        });
+          this.schedule(again ? 0 : await this.nextWakeMs().catch(() => this.opts.pollMs));
+        })
+        .catch(() => undefined);
     }, ms);
     this.timer.unref?.();
   }
 
-  /** Sends everything due now; returns how many were handled. Exposed for tests and dry runs. */
-  async drain(): Promise<number> {
-    const leaseMs = this.opts.leaseMs ?? 60_000;
-    await this.outbox.expireLeases(this.clock());
-    let handled = 0;
-    while (!this.stopping) {
-      const msg = await this.outbox.claimNext(this.owner, this.clock(), leaseMs);
-      if (!msg) break;
-      handled++;
-      await this.handle(msg);
+  /** One pass at a time per instance (the timer and `drain` share it). */
+  private runPass(): Promise<number> {
+    const next = this.chain.then(async () => {
+      this.passRunning = true;
+      try {
+        return await this.pass();
+      } finally {
+        this.passRunning = false;
+      }
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** How long to sleep: until a blocked conversation or a back-off frees up, at most pollMs. */
+  private async nextWakeMs(): Promise<number> {
+    const now = this.wall();
+    let wake = now + this.opts.pollMs;
+    for (const until of this.skip.values()) wake = Math.min(wake, until);
+    const retry = await this.outbox.nextRetryAt(this.clock());
+    if (retry !== null) wake = Math.min(wake, retry);
+    return Math.max(0, wake - now);
+  }
+
+  /**
+   * Sends everything due now, waiting for rate-limit room and back-offs as needed; resolves
+   * when nothing due is left pending (or after `maxWaitMs`). Returns how many requests it made.
+   * For tests, scripts and the benchmark; the running sender does the same on its own.
+   */
+  async drain(maxWaitMs = 300_000): Promise<number> {
+    const until = this.wall() + maxWaitMs;
+    let total = 0;
+    for (;;) {
+      total += await this.runPass();
+      const left = await this.outbox.col.count({ status: 'pending', notBefore: { $lte: this.clock().toISOString() } });
+      if (left === 0 || this.stopping || this.wall() > until) return total;
+      await this.sleep(Math.min(await this.nextWakeMs(), 100));
     }
+  }
+
+  private skipKeys(now: number): string[] {
+    const keys: string[] = [];
+    for (const [key, until] of this.skip) {
+      if (until <= now) this.skip.delete(key);
+      else keys.push(key);
+    }
+    return keys;
+  }
+
+  private async pass(): Promise<number> {
+    await this.maybeRecover();
+    const leaseMs = this.opts.leaseMs ?? 30_000;
+    const sendLeaseMs = this.requestTimeoutMs + 10_000;
+    const batchSize = this.opts.batchSize ?? 100;
+    let handled = 0;
+    let batch: OutboxMessage[] = [];
+    let fetchedAt = 0;
+    while (!this.stopping) {
+      await this.waitForSlot();
+      if (this.stopping) break;
+      const appAt = this.windows.localAppEarliest();
+      if (appAt > this.wall()) {
+        await this.sleep(appAt - this.wall());
+        continue;
+      }
+      if (batch.length === 0 || this.wall() - fetchedAt > REFETCH_MS) {
+        const now = this.wall();
+        batch = await this.outbox.dueCandidates(this.clock(), now, this.skipKeys(now), batchSize);
+        fetchedAt = this.wall();
+        if (batch.length === 0) break;
+      }
+      const msg = batch.shift() as OutboxMessage;
+      const key = msg.conversationKey ?? conversationKeyOf(msg.target, msg.payload);
+      const now = this.wall();
+      if ((this.skip.get(key) ?? 0) > now) continue;
+      const at = this.windows.localEarliest(key, now);
+      if (at > now) {
+        this.skip.set(key, at);
+        continue;
+      }
+      const claimed = await this.outbox.claim(msg._id, this.owner, this.wall(), leaseMs);
+      if (!claimed) continue;
+      const slot = await this.windows.reserve(key, msg._id);
+      if (!slot.ok) {
+        if (slot.scope === 'conversation') {
+          this.skip.set(key, slot.retryAt);
+          await this.outbox.release(msg._id, this.owner, slot.retryAt);
+        } else {
+          await this.outbox.release(msg._id, this.owner);
+        }
+        continue;
+      }
+      const sending = await this.outbox.markSending(msg._id, this.owner, this.wall(), sendLeaseMs);
+      if (!sending) {
+        await this.windows.finish(key, msg._id, 'not_sent');
+        continue;
+      }
+      handled++;
+      this.launch(sending, key);
+    }
+    await Promise.all([...this.inFlight]);
     return handled;
   }
 
-  private async handle(msg: OutboxMessage): Promise<void> {
+  private launch(msg: OutboxMessage, key: string): void {
+    const p: Promise<void> = this.send(msg, key)
+      .catch((err: unknown) => this.log.error({ err, outboxId: msg._id }, 'outbox bookkeeping failed'))
+      .finally(() => {
+        this.inFlight.delete(p);
+        this.slotWaiters.shift()?.();
+      });
+    this.inFlight.add(p);
+  }
+
+  private async waitForSlot(): Promise<void> {
+    while (this.inFlight.size >= (this.opts.maxInFlight ?? 4)) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+  }
+
+  private async send(msg: OutboxMessage, key: string): Promise<void> {
     let result: DeliveryResult;
     try {
       result = await this.deliver(msg);
     } catch (err) {
       result = { kind: 'uncertain', error: err instanceof Error ? err.message : String(err) };
     }
+    const throttled = result.kind === 'retry' && (result.status === 429 || /^429\b/.test(result.error));
+    const dispatched = result.kind === 'sent' || result.kind === 'uncertain' || result.dispatched !== false;
+    const outcome: SendOutcome = throttled ? 'throttled' : dispatched ? 'accepted' : 'not_sent';
+    const retryAfterMs = result.kind === 'retry' ? result.afterMs : undefined;
+    await this.windows.finish(key, msg._id, outcome, throttled ? (retryAfterMs ?? 1000) : undefined);
+    if (throttled) await this.noteThrottle(key, this.wall() + (retryAfterMs ?? 1000));
+
     const now = this.clock();
     switch (result.kind) {
       case 'sent':
         await this.outbox.markSent(msg._id, this.owner, now, result.activityId, result.conversationId);
-        this.log.info({ outboxId: msg._id }, 'outbox message sent');
+        this.log.debug({ outboxId: msg._id }, 'outbox message sent');
         return;
       case 'failed':
         await this.outbox.markFinal(msg._id, this.owner, 'failed', result.error);
+        await this.record(msg, 'outbox.failed', result.error);
         this.log.warn({ outboxId: msg._id, error: result.error }, 'outbox message failed for good');
         return;
       case 'uncertain':
-        await this.outbox.markFinal(msg._id, this.owner, 'uncertain', result.error);
-        this.log.error({ outboxId: msg._id, error: result.error }, 'outbox message may or may not have been delivered');
-        return;
-      case 'retry': {
-        const max = this.opts.maxAttempts ?? 8;
-        if (msg.attempts >= max) {
-          await this.outbox.markFinal(msg._id, this.owner, 'dead', result.error);
-          this.log.error({ outboxId: msg._id, error: result.error }, 'outbox message dead-lettered');
+        if (msg.payload.update) {
+          // Updating a message in place is idempotent: repeating it cannot duplicate anything.
+          await this.retryLater(msg, result.error, undefined, false);
           return;
         }
-        const base = this.opts.baseBackoffMs ?? 1000;
-        const backoff = result.afterMs ?? Math.min(300_000, base * 2 ** (msg.attempts - 1)) * (0.5 + Math.random());
-        await this.outbox.reschedule(msg._id, this.owner, new Date(now.getTime() + backoff), result.error);
+        await this.outbox.markFinal(msg._id, this.owner, 'uncertain', result.error);
+        await this.record(msg, 'outbox.uncertain', result.error);
+        this.log.error({ outboxId: msg._id, error: result.error }, 'outbox message may or may not have been delivered');
         return;
-      }
+      case 'retry':
+        await this.retryLater(msg, result.error, retryAfterMs, throttled);
+        return;
     }
   }
 
-  /** Stops polling and waits for the message being sent, so SIGTERM never cuts a send in half. */
+  private async retryLater(msg: OutboxMessage, error: string, afterMs: number | undefined, throttled: boolean): Promise<void> {
+    const attempts = msg.attempts - (msg.throttles ?? 0);
+    const tooMany = throttled
+      ? (msg.throttles ?? 0) + 1 >= (this.opts.maxThrottles ?? 50)
+      : attempts >= (this.opts.maxAttempts ?? 8);
+    if (tooMany) {
+      await this.outbox.markFinal(msg._id, this.owner, 'dead', error);
+      await this.record(msg, 'outbox.dead_lettered', error);
+      this.log.error({ outboxId: msg._id, error }, 'outbox message dead-lettered');
+      return;
+    }
+    let delay: number;
+    if (afterMs !== undefined) {
+      // Honour Retry-After exactly, plus a little jitter so instances do not return in lockstep.
+      delay = afterMs + this.random() * Math.min(1000, afterMs * 0.1 + 50);
+    } else {
+      const base = this.opts.baseBackoffMs ?? 1000;
+      const n = throttled ? (msg.throttles ?? 0) + 1 : Math.max(1, attempts);
+      const cap = Math.min(this.opts.maxBackoffMs ?? 300_000, base * 2 ** (n - 1));
+      delay = cap * (0.5 + this.random() * 0.5);
+    }
+    await this.outbox.reschedule(msg._id, this.owner, this.wall() + delay, error, throttled);
+  }
+
+  /** 429s from several conversations at once mean the app-wide limit: pause everything. */
+  private async noteThrottle(key: string, until: number): Promise<void> {
+    const now = this.wall();
+    this.recentThrottles = this.recentThrottles.filter((x) => x.at > now - 1000);
+    this.recentThrottles.push({ key, at: now, until });
+    const keys = new Set(this.recentThrottles.map((x) => x.key));
+    if (keys.size >= APP_THROTTLE_CONVERSATIONS) {
+      await this.windows.blockApp(Math.max(...this.recentThrottles.map((x) => x.until)));
+    }
+  }
+
+  private async record(msg: OutboxMessage, action: string, error: string): Promise<void> {
+    if (!this.opts.audit) return;
+    await this.opts.audit.append({
+      at: this.clock().toISOString(),
+      actorId: 'system:outbox',
+      action,
+      entityType: 'outbox',
+      entityId: msg._id,
+      before: { status: 'sending', attempts: msg.attempts },
+      after: { error },
+    });
+  }
+
+  private async maybeRecover(): Promise<void> {
+    const now = this.wall();
+    if (now - this.lastRecover < RECOVER_EVERY_MS) return;
+    this.lastRecover = now;
+    const { uncertain, requeued } = await this.outbox.recoverExpired(now);
+    for (const id of uncertain) {
+      this.log.error({ outboxId: id }, 'outbox message was being sent when its sender stopped: marked uncertain');
+      if (this.opts.audit) {
+        await this.opts.audit.append({
+          at: this.clock().toISOString(),
+          actorId: 'system:outbox',
+          action: 'outbox.uncertain',
+          entityType: 'outbox',
+          entityId: id,
+          before: { status: 'sending' },
+          after: { status: 'uncertain', reason: 'send lease expired' },
+        });
+      }
+    }
+    if (requeued.length > 0) this.log.warn({ count: requeued.length }, 'outbox updates requeued after an interrupted send');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.ceil(ms))));
+  }
+
+  /** Stops polling and waits for the messages being sent, so SIGTERM never cuts a send in half. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.running) await this.running;
+    await this.chain;
+    await Promise.all([...this.inFlight]);
+    await this.windows.close();
   }
 }

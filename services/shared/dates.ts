@@ -59,9 +59,11 @@ export function parseDate(input: string): ParseResult<string, DateError> {
   if (!parts || parts[1] === undefined) return fail('invalid');
 
   const [year, month, day] = parts;
-  const date = DateTime.fromObject({ year, month, day }, { zone: 'utc' });
-  if (!date.isValid || year < 1000) return fail('invalid');
-  return ok(date.toISODate() as string);
+  if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1) return fail('invalid');
+  // Plain calendar arithmetic: a date is valid when the UTC calendar keeps its day and month.
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return fail('invalid');
+  return ok(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import Datastore from '@seald-io/nedb';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { Journal, JournalRecord } from './journal';
 import {
   Collection,
   Doc,
@@ -47,7 +47,19 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   constructor(
     public readonly name: string,
     private readonly db: Datastore<Record<string, unknown>>,
+    private readonly ready: Promise<unknown>,
+    private readonly journal: Journal | null,
   ) {}
+
+  /** Records the document's new state durably before the caller hears it is saved. */
+  private async persist(doc: Record<string, unknown> | null | undefined): Promise<void> {
+    if (this.journal && doc) await this.journal.append({ c: this.name, op: 'put', doc });
+  }
+
+  /** All documents, for compaction. */
+  allDocs(): Record<string, unknown>[] {
+    return this.db.getAllData();
+  }
 
   private withCompound(doc: Record<string, unknown>): Record<string, unknown> {
     for (const fields of this.compound) {
@@ -59,19 +71,24 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async insertOne(doc: T): Promise<void> {
+    await this.ready;
+    let saved: Record<string, unknown>;
     try {
-      await this.db.insertAsync(this.withCompound({ ...(doc as unknown as Record<string, unknown>) }));
+      saved = await this.db.insertAsync(this.withCompound({ ...(doc as unknown as Record<string, unknown>) }));
     } catch (err) {
-      wrapDuplicate(this.name, err);
+      return wrapDuplicate(this.name, err);
     }
+    await this.persist(saved);
   }
 
   async findOne(filter: Filter): Promise<T | null> {
+    await this.ready;
     const doc = await this.db.findOneAsync(filter as never);
     return doc ? clean(doc as unknown as T) : null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    await this.ready;
     let cursor = this.db.findAsync(filter as never);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
@@ -81,6 +98,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async count(filter: Filter): Promise<number> {
+    await this.ready;
     return this.db.countAsync(filter as never);
   }
 
@@ -89,31 +107,52 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     update: Update,
     options: { upsert?: boolean; sort?: Record<string, 1 | -1> } = {},
   ): Promise<T | null> {
-    // nedb's update has no sort: pick the first candidate, then update it only if it still matches.
-    for (let attempt = 0; attempt < 20; attempt++) {
-      let target: Filter = filter;
-      if (options.sort) {
-        const [first] = await this.db.findAsync(filter as never).sort(options.sort).limit(1);
-        if (!first) {
-          if (!options.upsert) return null;
-        } else {
-          target = { $and: [filter, { _id: first._id }] };
-        }
-      }
-      try {
-        const res = await this.db.updateAsync(target as never, this.toNedbUpdate(update) as never, {
-          upsert: options.upsert ?? false,
-          returnUpdatedDocs: true,
-          multi: false,
-        });
-        const doc = res.affectedDocuments as unknown as Record<string, unknown> | null;
-        if (doc) return clean(await this.refreshCompound(doc) as unknown as T);
-        if (!options.sort) return null;
-      } catch (err) {
-        wrapDuplicate(this.name, err);
-      }
+    await this.ready;
+    if (options.sort) {
+      // nedb's update has no sort: find the first candidate and update it, with no other
+      // sorted claim on this collection in between (the whole store lives in this process).
+      const run = this.sortedClaims.then(() => this.sortedUpdate(filter, update, options));
+      this.sortedClaims = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      return run;
+    }
+    return this.plainUpdate(filter, update, options.upsert ?? false);
+  }
+
+  private sortedClaims: Promise<void> = Promise.resolve();
+
+  private async sortedUpdate(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean; sort?: Record<string, 1 | -1> },
+  ): Promise<T | null> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const [first] = await this.db.findAsync(filter as never).sort(options.sort!).limit(1);
+      if (!first) return options.upsert ? this.plainUpdate(filter, update, true) : null;
+      const doc = await this.plainUpdate({ $and: [filter, { _id: first._id }] }, update, false);
+      if (doc) return doc;
+      // An unsorted update changed the candidate meanwhile: look again.
     }
     return null;
+  }
+
+  private async plainUpdate(filter: Filter, update: Update, upsert: boolean): Promise<T | null> {
+    try {
+      const res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
+        upsert,
+        returnUpdatedDocs: true,
+        multi: false,
+      });
+      const doc = res.affectedDocuments as unknown as Record<string, unknown> | null;
+      if (!doc) return null;
+      const full = await this.refreshCompound(doc);
+      await this.persist(full);
+      return clean(full as unknown as T);
+    } catch (err) {
+      return wrapDuplicate(this.name, err);
+    }
   }
 
   private async refreshCompound(doc: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -143,21 +182,33 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
+    await this.ready;
+    let res;
     try {
-      const res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
+      res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
         multi: true,
+        returnUpdatedDocs: true,
       });
-      return res.numAffected;
     } catch (err) {
       return wrapDuplicate(this.name, err);
     }
+    const docs = (res.affectedDocuments ?? []) as unknown as Record<string, unknown>[];
+    await Promise.all(docs.map((d) => this.persist(d)));
+    return res.numAffected;
   }
 
   async deleteMany(filter: Filter): Promise<number> {
-    return this.db.removeAsync(filter as never, { multi: true });
+    await this.ready;
+    const victims = await this.db.findAsync(filter as never).projection({ _id: 1 });
+    if (victims.length === 0) return 0;
+    const ids = victims.map((v) => v._id as string);
+    const n = await this.db.removeAsync({ _id: { $in: ids } } as never, { multi: true });
+    if (this.journal) await Promise.all(ids.map((id) => this.journal!.append({ c: this.name, op: 'del', id })));
+    return n;
   }
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
+    await this.ready;
     if (spec.fields.length === 1) {
       await this.db.ensureIndexAsync({
         fieldName: spec.fields[0],
@@ -175,55 +226,97 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 }
 
-/** The store used without MONGODB_URI: nedb files under DATA_DIR that survive restarts. */
+/** The store used without MONGODB_URI: in-memory nedb collections made durable by a journal under DATA_DIR. */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, EmbeddedCollection<Doc>>();
-  private readonly stores: Datastore<Record<string, unknown>>[] = [];
+  private readonly preload = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly pending: Promise<unknown>[] = [];
+  private compacting: Promise<void> | null = null;
+  private closed = false;
 
-  private constructor(private readonly dir: string | null) {}
+  private constructor(private readonly journal: Journal | null) {}
 
   /** Opens (or creates) the store in `dir`; `null` keeps everything in memory (tests only). */
-  static async open(dir: string | null): Promise<EmbeddedStore> {
-    if (dir) mkdirSync(dir, { recursive: true });
-    return new EmbeddedStore(dir);
+  static async open(dir: string | null, opts: { fsync?: boolean; compactAtBytes?: number } = {}): Promise<EmbeddedStore> {
+    if (!dir) return new EmbeddedStore(null);
+    mkdirSync(dir, { recursive: true });
+    const journal = new Journal(dir, { fsync: opts.fsync ?? false, compactAtBytes: opts.compactAtBytes ?? 64 * 1024 * 1024 });
+    journal.lock();
+    const store = new EmbeddedStore(journal);
+    for (const rec of journal.readAll()) {
+      let docs = store.preload.get(rec.c);
+      if (!docs) store.preload.set(rec.c, (docs = new Map()));
+      if (rec.op === 'put') docs.set(String(rec.doc._id), rec.doc);
+      else docs.delete(rec.id);
+    }
+    await journal.compact(store.records());
+    return store;
   }
 
-  private pending = new Map<string, Promise<void>>();
+  /** Every document of every collection (opened or not) as snapshot records. */
+  private *records(): Generator<JournalRecord> {
+    for (const [c, docs] of this.preload) {
+      if (this.collections.has(c)) continue;
+      for (const doc of docs.values()) yield { c, op: 'put', doc };
+    }
+    for (const [c, col] of this.collections) for (const doc of col.allDocs()) yield { c, op: 'put', doc };
+  }
 
   collection<T extends Doc>(name: string): Collection<T> {
     if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     let col = this.collections.get(name);
     if (!col) {
-      const ds = new Datastore<Record<string, unknown>>(
-        this.dir ? { filename: path.join(this.dir, `${name}.db`) } : { inMemoryOnly: true },
-      );
-      this.stores.push(ds);
-      this.pending.set(name, ds.loadDatabaseAsync());
-      col = new EmbeddedCollection<Doc>(name, ds);
+      const ds = new Datastore<Record<string, unknown>>({ inMemoryOnly: true });
+      const docs = [...(this.preload.get(name)?.values() ?? [])];
+      this.preload.delete(name);
+      const ready = ds.loadDatabaseAsync().then(() => (docs.length > 0 ? ds.insertAsync(docs) : undefined));
+      this.pending.push(ready);
+      col = new EmbeddedCollection<Doc>(name, ds, ready, this.journal ? this.guardedJournal() : null);
       this.collections.set(name, col);
     }
     return col as unknown as Collection<T>;
   }
 
-  /** Waits until every opened collection has loaded from disk. */
+  /** The journal as collections see it: appends wait while a compaction rewrites the files. */
+  private guardedJournal(): Journal {
+    const journal = this.journal!;
+    const store = this;
+    return Object.assign(Object.create(journal) as Journal, {
+      async append(rec: JournalRecord): Promise<void> {
+        if (store.compacting) await store.compacting;
+        await journal.append(rec);
+        if (journal.size > journal.compactAtBytes && !store.compacting && !store.closed) {
+          store.compacting = journal.compact(store.records()).finally(() => {
+            store.compacting = null;
+          });
+        }
+      },
+    });
+  }
+
+  /** Waits until every opened collection has its documents. */
   async ready(): Promise<void> {
-    await Promise.all(this.pending.values());
+    await Promise.all(this.pending);
   }
 
   async ping(): Promise<boolean> {
     try {
       await this.ready();
-      return true;
+      return !this.closed;
     } catch {
       return false;
     }
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.ready();
-    for (const ds of this.stores) {
-      await ds.compactDatafileAsync().catch(() => undefined);
+    if (this.compacting) await this.compacting;
+    if (this.journal) {
+      await this.journal.close();
+      this.journal.unlock();
     }
   }
 }

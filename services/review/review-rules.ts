@@ -1,0 +1,82 @@
+import { PortfolioDoc } from '../portfolios/portfolio-repository';
+import { Services } from '../services';
+import { Actor } from '../shared/actor';
+import { DomainError } from '../shared/domain-error';
+
+/** Settings key per portfolio: whether the IT function's statement is required before closing. */
+export const statementRequiredKey = (portfolioId: string): string => `review.statementRequired.${portfolioId}`;
+
+export interface ReviewRules {
+  quorum: number;
+  reviewDays: number;
+  statementRequired: boolean;
+}
+
+/** The rules for a portfolio's review: quorum and days from the portfolio, the statement rule from settings. */
+export async function reviewRules(s: Pick<Services, 'portfolios' | 'settings'>, portfolioId: string): Promise<ReviewRules> {
+  const [portfolio, required] = await Promise.all([
+    s.portfolios.get(portfolioId),
+    s.settings.get<boolean>(statementRequiredKey(portfolioId)),
+  ]);
+  return {
+    quorum: portfolio?.quorum ?? 3,
+    reviewDays: portfolio?.reviewDays ?? 10,
+    statementRequired: required === true,
+  };
+}
+
+export interface RulesChange {
+  quorum?: number;
+  reviewDays?: number;
+  statementRequired?: boolean;
+}
+
+export const MAX_QUORUM = 50;
+export const MAX_REVIEW_DAYS = 120;
+
+/** Changes the review rules of portfolios (project office only); every change is audited. */
+export async function setReviewRules(
+  s: Services,
+  actor: Actor,
+  portfolioIds: string[],
+  change: RulesChange,
+  activityId?: string,
+): Promise<PortfolioDoc[]> {
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) throw new DomainError('forbidden', 'admins only', { reason: 'admin_only' });
+  if (change.quorum !== undefined && (!Number.isInteger(change.quorum) || change.quorum < 1 || change.quorum > MAX_QUORUM)) {
+    throw new DomainError('invalid_input', 'bad quorum', { reason: 'bad_quorum', max: MAX_QUORUM });
+  }
+  if (
+    change.reviewDays !== undefined &&
+    (!Number.isInteger(change.reviewDays) || change.reviewDays < 1 || change.reviewDays > MAX_REVIEW_DAYS)
+  ) {
+    throw new DomainError('invalid_input', 'bad days', { reason: 'bad_days', max: MAX_REVIEW_DAYS });
+  }
+  const now = s.clock().toISOString();
+  const out: PortfolioDoc[] = [];
+  for (const id of portfolioIds) {
+    const before = await s.portfolios.get(id);
+    if (!before) continue;
+    const beforeRules = await reviewRules(s, id);
+    const set: Partial<PortfolioDoc> = {};
+    if (change.quorum !== undefined) set.quorum = change.quorum;
+    if (change.reviewDays !== undefined) set.reviewDays = change.reviewDays;
+    const updated = Object.keys(set).length > 0 ? await s.portfolios.update(id, set) : before;
+    if (change.statementRequired !== undefined) {
+      await s.settings.set(statementRequiredKey(id), change.statementRequired, s.clock(), actor.aadObjectId);
+    }
+    await s.audit.append({
+      at: now,
+      actorId: actor.aadObjectId,
+      actorName: actor.name,
+      action: 'portfolio.review_rules_changed',
+      entityType: 'portfolio',
+      entityId: id,
+      before: beforeRules,
+      after: await reviewRules(s, id),
+      activityId,
+    });
+    if (updated) out.push(updated);
+  }
+  return out;
+}

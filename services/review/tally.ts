@@ -1,0 +1,103 @@
+import {
+  CRITERIA,
+  Criterion,
+  CriterionSpread,
+  Recommendation,
+  RecusedMember,
+  Tally,
+  VoteDoc,
+} from './review-types';
+
+/** True when a member takes no part in the item (declared or ruled jäv). */
+export function isConflicted(v: Pick<VoteDoc, 'conflict'> | null | undefined): boolean {
+  return v?.conflict === 'declared' || v?.conflict === 'ruled';
+}
+
+/** True when the vote counts: cast and not conflicted. */
+export function countsAsVote(v: VoteDoc): boolean {
+  return !!v.vote && !isConflicted(v);
+}
+
+/**
+ * The shared tally, always computed from the stored votes (never kept as a counter, so concurrent
+ * votes cannot be lost): conflicted members are not counted for quorum.
+ */
+export function computeTally(eligibleIds: Iterable<string>, votes: VoteDoc[], quorum: number): Tally {
+  const everyone = new Set(eligibleIds);
+  const conflicted = new Set<string>();
+  const voted = new Set<string>();
+  for (const v of votes) {
+    if (isConflicted(v)) conflicted.add(v.memberId);
+    else if (v.vote) voted.add(v.memberId);
+  }
+  // Somebody who voted while a member still counts after leaving the channel.
+  for (const id of voted) everyone.add(id);
+  let remaining = 0;
+  for (const id of everyone) if (!conflicted.has(id) && !voted.has(id)) remaining++;
+  return {
+    eligible: [...everyone].filter((id) => !conflicted.has(id)).length,
+    conflicted: conflicted.size,
+    voted: voted.size,
+    remaining,
+    quorum,
+    quorumReached: voted.size >= quorum,
+  };
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Per-criterion means, spreads and divergence over the counted votes' scores. */
+export function scoreStatistics(votes: VoteDoc[]): {
+  meanScore: number;
+  meanByCriterion: Partial<Record<Criterion, number>>;
+  spreadByCriterion: Partial<Record<Criterion, CriterionSpread>>;
+  divergentCriteria: Criterion[];
+  scoredBy: number;
+} {
+  const scored = votes.filter((v) => countsAsVote(v) && v.vote !== 'abstain' && v.scores);
+  const meanByCriterion: Partial<Record<Criterion, number>> = {};
+  const spreadByCriterion: Partial<Record<Criterion, CriterionSpread>> = {};
+  const divergentCriteria: Criterion[] = [];
+  const all: number[] = [];
+  for (const c of CRITERIA) {
+    const xs = scored.map((v) => v.scores?.[c]).filter((x): x is number => typeof x === 'number');
+    if (xs.length === 0) continue;
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+    const min = Math.min(...xs);
+    const max = Math.max(...xs);
+    meanByCriterion[c] = round2(mean);
+    spreadByCriterion[c] = { min, max, sd: round2(sd) };
+    if (isDivergent(min, max, sd)) divergentCriteria.push(c);
+    all.push(...xs);
+  }
+  const meanScore = all.length > 0 ? round2(all.reduce((a, b) => a + b, 0) / all.length) : 0;
+  return { meanScore, meanByCriterion, spreadByCriterion, divergentCriteria, scoredBy: scored.length };
+}
+
+/** Scores diverge widely when members are three or more steps apart, or the spread is large. */
+export function isDivergent(min: number, max: number, sd: number): boolean {
+  return max - min >= 3 || sd >= 1.2;
+}
+
+/** What the votes alone recommend: more approvals than rejections, or a tie. */
+export function majorityOf(votes: { approve: number; reject: number }): Recommendation | 'tie' {
+  if (votes.approve > votes.reject) return 'recommended';
+  if (votes.reject > votes.approve) return 'not_recommended';
+  return 'tie';
+}
+
+/** Vote counts by kind over the counted votes. */
+export function voteCounts(votes: VoteDoc[]): { approve: number; reject: number; abstain: number } {
+  const out = { approve: 0, reject: 0, abstain: 0 };
+  for (const v of votes) if (countsAsVote(v)) out[v.vote!]++;
+  return out;
+}
+
+/** Who took no part because of jäv, for the record. */
+export function recusedOf(votes: VoteDoc[]): RecusedMember[] {
+  return votes
+    .filter(isConflicted)
+    .map((v) => ({ id: v.memberId, name: v.memberName, how: v.conflict === 'ruled' ? ('ruled' as const) : ('declared' as const) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+}

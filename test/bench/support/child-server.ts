@@ -1,0 +1,34 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** Starts `serve.js <kind>` in a child process and waits for its URL. */
+export async function startChildServer(kind: 'app' | 'echo', env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const script = path.join(__dirname, 'serve.js');
+  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child: ChildProcess = spawn(process.execPath, [...extra, script, kind], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${kind} server did not start`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /READY (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}

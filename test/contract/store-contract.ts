@@ -1,0 +1,142 @@
+import { DuplicateKeyError, Store } from '../../services/store/store';
+
+interface Item {
+  _id: string;
+  owner?: string;
+  n?: number;
+  tags?: string[];
+  nested?: { a?: number; b?: string };
+  status?: string;
+  at?: string;
+  gone?: boolean;
+}
+
+/**
+ * One behaviour for every store: the embedded store always runs it, MongoDB whenever
+ * MONGODB_URI points at a server. Repositories may rely on exactly what is tested here.
+ */
+export function storeContract(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let reopen: (() => Promise<Store>) | undefined;
+    let seq = 0;
+    const col = () => store.collection<Item>(`contract_${process.pid}_${seq}`);
+
+    beforeEach(async () => {
+      seq++;
+      ({ store, reopen } = await open());
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('when a document is inserted, then findOne returns it and a second insert with the same _id is a DuplicateKeyError', async () => {
+      const c = col();
+      await c.insertOne({ _id: 'a', owner: 'x', n: 1 });
+      expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', owner: 'x', n: 1 });
+      await expect(c.insertOne({ _id: 'a', owner: 'y' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+
+    it('when a unique index exists, then a duplicate value is refused but missing values are allowed when sparse', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
+      await c.insertOne({ _id: '1', owner: 'x' });
+      await expect(c.insertOne({ _id: '2', owner: 'x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await c.insertOne({ _id: '3' });
+      await c.insertOne({ _id: '4' });
+      expect(await c.count({})).toBe(3);
+    });
+
+    it('when a compound unique index exists, then only the same combination is refused', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner', 'status'], unique: true });
+      await c.insertOne({ _id: '1', owner: 'x', status: 'a' });
+      await c.insertOne({ _id: '2', owner: 'x', status: 'b' });
+      await expect(c.insertOne({ _id: '3', owner: 'x', status: 'a' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(c.findOneAndUpdate({ _id: '2' }, { $set: { status: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+
+    it('when querying, then equality, dotted paths, $in, $nin, $ne, ranges, $exists, $or and $and work', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', owner: 'a', n: 1, nested: { a: 1 }, tags: ['x'], at: '2026-01-01' });
+      await c.insertOne({ _id: '2', owner: 'b', n: 2, nested: { a: 2 }, tags: ['y'], at: '2026-02-01' });
+      await c.insertOne({ _id: '3', owner: 'c', n: 3, at: '2026-03-01' });
+      const ids = async (f: Record<string, unknown>) => (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+      expect(await ids({ owner: 'a' })).toEqual(['1']);
+      expect(await ids({ 'nested.a': 2 })).toEqual(['2']);
+      expect(await ids({ owner: { $in: ['a', 'c'] } })).toEqual(['1', '3']);
+      expect(await ids({ owner: { $nin: ['a', 'c'] } })).toEqual(['2']);
+      expect(await ids({ owner: { $ne: 'a' } })).toEqual(['2', '3']);
+      expect(await ids({ n: { $gte: 2, $lt: 3 } })).toEqual(['2']);
+      expect(await ids({ at: { $lte: '2026-02-01' } })).toEqual(['1', '2']);
+      expect(await ids({ nested: { $exists: false } })).toEqual(['3']);
+      expect(await ids({ tags: 'y' })).toEqual(['2']);
+      expect(await ids({ $or: [{ owner: 'a' }, { n: 3 }] })).toEqual(['1', '3']);
+      expect(await ids({ $and: [{ n: { $gt: 1 } }, { owner: { $ne: 'c' } }] })).toEqual(['2']);
+    });
+
+    it('when finding with sort, skip and limit, then the page is in order', async () => {
+      const c = col();
+      for (let i = 0; i < 10; i++) await c.insertOne({ _id: `k${i}`, n: 9 - i });
+      const page = await c.find({}, { sort: { n: 1 }, skip: 2, limit: 3 });
+      expect(page.map((d) => d.n)).toEqual([2, 3, 4]);
+      expect(await c.count({ n: { $gte: 5 } })).toBe(5);
+    });
+
+    it('when updating atomically, then $set, $inc, $push and $unset apply and the new document is returned', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', n: 1, tags: [], status: 's', gone: true });
+      const after = await c.findOneAndUpdate(
+        { _id: '1', status: 's' },
+        { $set: { 'nested.b': 'x', status: 't' }, $inc: { n: 2 }, $push: { tags: 'z' }, $unset: { gone: true } },
+      );
+      expect(after).toEqual({ _id: '1', n: 3, tags: ['z'], status: 't', nested: { b: 'x' } });
+      expect(await c.findOneAndUpdate({ _id: '1', status: 's' }, { $set: { n: 0 } })).toBeNull();
+    });
+
+    it('when upserting with $inc, then a missing document is created and counters never repeat under concurrency', async () => {
+      const c = col();
+      const values = await Promise.all(
+        Array.from({ length: 100 }, () => c.findOneAndUpdate({ _id: 'counter' }, { $inc: { n: 1 } }, { upsert: true })),
+      );
+      expect(new Set(values.map((v) => v!.n)).size).toBe(100);
+      expect((await c.findOne({ _id: 'counter' }))!.n).toBe(100);
+    });
+
+    it('when claiming with a sorted findOneAndUpdate concurrently, then each document is claimed exactly once', async () => {
+      const c = col();
+      for (let i = 0; i < 30; i++) await c.insertOne({ _id: `m${i}`, status: 'pending', n: i });
+      const claims = await Promise.all(
+        Array.from({ length: 40 }, (_, w) =>
+          c.findOneAndUpdate({ status: 'pending' }, { $set: { status: `taken-${w}` } }, { sort: { n: 1 } }),
+        ),
+      );
+      const claimed = claims.filter((x) => x !== null).map((x) => x!._id);
+      expect(claimed).toHaveLength(30);
+      expect(new Set(claimed).size).toBe(30);
+    });
+
+    it('when updating and deleting many, then the counts are right', async () => {
+      const c = col();
+      for (let i = 0; i < 5; i++) await c.insertOne({ _id: `d${i}`, n: i, status: 'a' });
+      expect(await c.updateMany({ n: { $lt: 3 } }, { $set: { status: 'b' } })).toBe(3);
+      expect(await c.deleteMany({ status: 'b' })).toBe(3);
+      expect(await c.count({})).toBe(2);
+    });
+
+    if (name.startsWith('embedded, persisted')) {
+      it('when the store is closed and reopened, then every write is still there and deletes stay deleted', async () => {
+        const c = col();
+        const colName = c.name;
+        await c.insertOne({ _id: 'keep', n: 1 });
+        await c.insertOne({ _id: 'drop', n: 2 });
+        await c.findOneAndUpdate({ _id: 'keep' }, { $inc: { n: 41 } });
+        await c.deleteMany({ _id: 'drop' });
+        await store.close();
+        store = await reopen!();
+        const again = store.collection<Item>(colName);
+        expect(await again.find({})).toEqual([{ _id: 'keep', n: 42 }]);
+      });
+    }
+  });
+}
