@@ -35,7 +35,12 @@ export function plainText(text: string): string {
  * Reads the coach channel's roster from Teams (AAD object ids) when it is missing, old, or the
  * actor is not on it, so channel members without the coach role may act as coaches.
  */
-export async function refreshCoachRoster(context: TurnContext, s: Services, channelId: string, actor?: Actor): Promise<void> {
+export async function refreshCoachRoster(
+  context: TurnContext,
+  s: Services,
+  channelId: string,
+  actor?: Actor,
+): Promise<void> {
   if (actor && (await s.users.hasRole(actor.aadObjectId, 'coach'))) return;
   const roster = await s.coaching.rosters.get(channelId);
   const age = roster ? Date.now() - Date.parse(roster.fetchedAt) : Infinity;
@@ -51,12 +56,21 @@ export async function refreshCoachRoster(context: TurnContext, s: Services, chan
     } while (token && ids.length < 20_000);
     await s.coaching.rosters.save(channelId, ids, s.clock());
   } catch (err) {
-    s.log.warn({ err: (err as Error).message, channelId }, 'could not read the coach channel roster');
+    s.log.warn(
+      { err: (err as Error).message, channelId },
+      'could not read the coach channel roster',
+    );
   }
 }
 
 /** The applicant's free text in personal chat goes to their one open question (or they choose). */
-async function applicantText(context: TurnContext, s: Services, actor: Actor, text: string, activityId?: string): Promise<boolean> {
+async function applicantText(
+  context: TurnContext,
+  s: Services,
+  actor: Actor,
+  text: string,
+  activityId?: string,
+): Promise<boolean> {
   const active = await activeQuestionsOf(s, actor.aadObjectId);
   if (active.length === 0) return false;
   const c = coachStrings[actor.locale];
@@ -65,18 +79,40 @@ async function applicantText(context: TurnContext, s: Services, actor: Actor, te
     return true;
   }
   try {
-    const { question, reopened, queued } = await recordApplicantReply(s, actor, active[0]._id, text, activityId);
+    const { question, reopened, queued } = await recordApplicantReply(
+      s,
+      actor,
+      active[0]._id,
+      text,
+      activityId,
+    );
     const line = queued ? c.sent.queued : reopened ? c.sent.reopened : c.sent.replySent;
-    await sendCard(context, coachNoticeCard(actor.locale, fmt(line, { seq: question.seq }), 'Good'));
+    await sendCard(
+      context,
+      coachNoticeCard(actor.locale, fmt(line, { seq: question.seq }), 'Good'),
+    );
   } catch (err) {
     if (!(err instanceof DomainError) || err.code !== 'invalid_input') throw err;
-    await sendCard(context, coachNoticeCard(actor.locale, coachTextError(actor.locale, err.params.reason, err.params, 'reply'), 'Attention'));
+    await sendCard(
+      context,
+      coachNoticeCard(
+        actor.locale,
+        coachTextError(actor.locale, err.params.reason, err.params, 'reply'),
+        'Attention',
+      ),
+    );
   }
   return true;
 }
 
 /** A reply in a coach thread (no @mention needed with RSC) is relayed to the applicant. */
-async function threadReply(context: TurnContext, s: Services, actor: Actor, text: string, activityId?: string): Promise<boolean> {
+async function threadReply(
+  context: TurnContext,
+  s: Services,
+  actor: Actor,
+  text: string,
+  activityId?: string,
+): Promise<boolean> {
   const conversationId = context.activity.conversation?.id ?? '';
   if (!conversationId.includes(';messageid=')) return false;
   const q = await findQuestionByThread(s, conversationId);
@@ -85,10 +121,16 @@ async function threadReply(context: TurnContext, s: Services, actor: Actor, text
     return false;
   }
   if (q.askerId === actor.aadObjectId) {
-    s.log.debug({ questionId: q._id }, 'the asker wrote in the coach thread; it is already visible there');
+    s.log.debug(
+      { questionId: q._id },
+      'the asker wrote in the coach thread; it is already visible there',
+    );
     return true;
   }
-  const raw = typeof context.activity.text === 'string' ? context.activity.text.replace(/<at>[^<]*<\/at>/g, ' ') : text;
+  const raw =
+    typeof context.activity.text === 'string'
+      ? context.activity.text.replace(/<at>[^<]*<\/at>/g, ' ')
+      : text;
   const body = plainText(raw);
   const attachmentOnly = !body && (context.activity.attachments ?? []).length > 0;
   if (!body && !attachmentOnly) return true;
@@ -103,6 +145,7 @@ async function threadReply(context: TurnContext, s: Services, actor: Actor, text
 export const coachMessageFallback: MessageFallback = async (context, req) => {
   const s = req.deps.services;
   if (req.scope === 'channel') return threadReply(context, s, req.actor, req.text, req.activityId);
-  if (req.scope === 'personal' && req.text) return applicantText(context, s, req.actor, req.text, req.activityId);
+  if (req.scope === 'personal' && req.text)
+    return applicantText(context, s, req.actor, req.text, req.activityId);
   return false;
 };

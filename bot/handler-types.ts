@@ -11,6 +11,8 @@ export interface BotDeps {
   services: Services;
   config: AppConfig;
   lookupProfile: (context: TurnContext, actor: Actor) => Promise<Prefill>;
+  /** Tells the bot's per-process language cache about a new choice. */
+  rememberLanguage?: (aadObjectId: string, locale: 'sv' | 'en') => void;
 }
 
 export interface HandlerRequest {

@@ -1,6 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { coachMessageFallback } from './coach-relay';
 import { HandlerRequest } from './handler-types';
+import { reviewThreadReply } from './verbs/review-verbs';
 
 export interface FallbackRequest extends HandlerRequest {
   /** The message text with any @mention of the bot removed. */

@@ -114,14 +114,14 @@ export function createOutboxDelivery(
     const target = msg.target;
     let reference: StoredReference | null = null;
     let conversationKey: string;
-    let locale = localeOf(undefined);
+    let locale = config.localeOverride ?? localeOf(undefined);
     if (target.kind === 'user') {
       conversationKey = personalKey(target.aadObjectId);
       const doc = await services.conversations.get(conversationKey);
       if (doc?.unreachableSince) return { kind: 'failed', error: 'conversation unreachable since ' + doc.unreachableSince, dispatched: false };
       reference = doc?.reference ?? null;
       const user = await services.users.get(target.aadObjectId);
-      locale = localeOf(user?.locale ?? doc?.reference.locale);
+      locale = user?.localePreference ?? config.localeOverride ?? localeOf(user?.locale ?? doc?.reference.locale);
     } else {
       conversationKey = channelKey(target.channelId);
       const doc = await services.conversations.get(conversationKey);

@@ -8,7 +8,7 @@ import { helpCard, refusalCard } from '../cards/common-cards';
 import { AdaptiveCard } from '../cards/render';
 import { fmt, strings } from '../cards/strings';
 import { channelKey, personalKey } from '../services/conversations/conversation-repository';
-import { turnLogOf } from '../services/logging/turn-logger';
+import { TURN_FAILED_KEY, turnLogOf } from '../services/logging/turn-logger';
 import { Actor, localeOf } from '../services/shared/actor';
 import { DomainError } from '../services/shared/domain-error';
 import { matchCommand } from './commands';
@@ -27,6 +27,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDeps) {
     super();
+    deps.rememberLanguage ??= (aadObjectId, locale) => this.rememberLanguage(aadObjectId, locale);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -45,7 +46,31 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
 
   async run(context: TurnContext): Promise<void> {
     await this.remember(context);
+    await this.applyLanguage(context);
     await super.run(context);
+  }
+
+  /** Chosen language per person (from `språk`/`language`), cached; null = none chosen. */
+  private readonly languages = new Map<string, 'sv' | 'en' | null>();
+
+  /** Remembers a person's language choice for this process (the store has it for the others). */
+  rememberLanguage(aadObjectId: string, locale: 'sv' | 'en'): void {
+    this.languages.set(aadObjectId, locale);
+  }
+
+  /**
+   * Decides the reply language once per turn: the person's own choice, else the deployment's
+   * override, else the Teams client's locale, else Swedish. Everything downstream reads it.
+   */
+  private async applyLanguage(context: TurnContext): Promise<void> {
+    const actor = actorOf(context);
+    let chosen: 'sv' | 'en' | null | undefined = actor ? this.languages.get(actor.aadObjectId) : null;
+    if (actor && chosen === undefined) {
+      chosen = (await this.deps.services.users.get(actor.aadObjectId))?.localePreference ?? null;
+      this.languages.set(actor.aadObjectId, chosen);
+    }
+    const locale = chosen ?? this.deps.config.localeOverride ?? localeOf(context.activity.locale);
+    context.activity.locale = locale === 'en' ? 'en-US' : 'sv-SE';
   }
 
   /** Stores the conversation reference (for proactive messages) and the user's profile facts. */
@@ -101,18 +126,21 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
     }
   }
 
+  /** Welcomes a person once in personal chat (Teams and the Playground announce installs repeatedly). */
   private async welcome(context: TurnContext): Promise<void> {
+    if (scopeOf(context.activity) !== 'personal') return;
     const actor = actorOf(context);
+    if (!actor || !(await this.deps.services.users.markWelcomed(actor.aadObjectId, this.deps.services.clock()))) return;
     const locale = localeOf(context.activity.locale);
-    const isAdmin = actor ? await this.deps.services.users.hasRole(actor.aadObjectId, 'admin') : false;
+    const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
     await this.sendCard(
       context,
       helpCard(locale, {
-        scope: scopeOf(context.activity) === 'personal' ? 'personal' : 'channel',
+        scope: 'personal',
         isAdmin,
         localMode: this.deps.config.localMode,
         welcome: true,
-        name: actor?.name,
+        name: actor.name,
       }),
     );
   }
@@ -200,6 +228,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
       return refusalCard(actor.locale, fmt(t.refusals[err.code], { ...err.params, status }));
     }
     turnLogOf(context, this.deps.services.log).error({ err }, 'handler failed');
+    context.turnState.set(TURN_FAILED_KEY, true);
     return refusalCard(actor.locale, t.refusals.error);
   }
 

@@ -6,9 +6,15 @@ import { refusalCard } from '../cards/common-cards';
 import { strings } from '../cards/strings';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
 import type { Logger } from '../services/logging/logger';
-import { createTurnLogger, TURN_LOG_KEY } from '../services/logging/turn-logger';
+import { createTurnLogger, TURN_FAILED_KEY, TURN_LOG_KEY } from '../services/logging/turn-logger';
 import { observeConnectorThrottles, throttleSource } from '../services/metrics/connector-throttles';
-import { Metrics, metrics as defaultMetrics, RejectReason, TurnOutcome, turnType } from '../services/metrics/metrics';
+import {
+  Metrics,
+  metrics as defaultMetrics,
+  RejectReason,
+  TurnOutcome,
+  turnType,
+} from '../services/metrics/metrics';
 import { Services } from '../services/services';
 import { localeOf } from '../services/shared/actor';
 import { BotAdapter } from './adapter';
@@ -43,7 +49,8 @@ const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Cross-Origin-Resource-Policy': 'same-origin',
@@ -65,8 +72,15 @@ function deeperThan(value: unknown, max: number): boolean {
 }
 
 /** True when each named field of `o` is absent (undefined, or null when allowed) or of the given type. */
-function fieldsAre(o: Record<string, unknown>, type: 'string' | 'boolean', names: string[], allowNull = true): boolean {
-  return names.every((n) => o[n] === undefined || (allowNull && o[n] === null) || typeof o[n] === type);
+function fieldsAre(
+  o: Record<string, unknown>,
+  type: 'string' | 'boolean',
+  names: string[],
+  allowNull = true,
+): boolean {
+  return names.every(
+    (n) => o[n] === undefined || (allowNull && o[n] === null) || typeof o[n] === type,
+  );
 }
 
 /**
@@ -79,17 +93,28 @@ function isActivityShaped(body: unknown): body is Activity {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const a = body as Record<string, unknown>;
   if (typeof a.type !== 'string' || a.type.length > 64) return false;
-  if (!fieldsAre(a, 'string', ['id', 'serviceUrl', 'text', 'channelId', 'replyToId', 'name'], false)) return false;
+  if (
+    !fieldsAre(a, 'string', ['id', 'serviceUrl', 'text', 'channelId', 'replyToId', 'name'], false)
+  )
+    return false;
   if (!fieldsAre(a, 'string', ['locale'])) return false;
   for (const k of ['from', 'recipient', 'conversation']) {
-    if (a[k] !== undefined && (a[k] === null || typeof a[k] !== 'object' || Array.isArray(a[k]))) return false;
+    if (a[k] !== undefined && (a[k] === null || typeof a[k] !== 'object' || Array.isArray(a[k])))
+      return false;
   }
   for (const k of ['from', 'recipient']) {
     const account = a[k] as Record<string, unknown> | undefined;
-    if (account && !fieldsAre(account, 'string', ['id', 'name', 'aadObjectId', 'role'])) return false;
+    if (account && !fieldsAre(account, 'string', ['id', 'name', 'aadObjectId', 'role']))
+      return false;
   }
   const conv = a.conversation as Record<string, unknown> | undefined;
-  if (conv && !(fieldsAre(conv, 'string', ['id', 'name', 'conversationType', 'tenantId', 'role']) && fieldsAre(conv, 'boolean', ['isGroup']))) {
+  if (
+    conv &&
+    !(
+      fieldsAre(conv, 'string', ['id', 'name', 'conversationType', 'tenantId', 'role']) &&
+      fieldsAre(conv, 'boolean', ['isGroup'])
+    )
+  ) {
     return false;
   }
   return !deeperThan(body, MAX_JSON_DEPTH);
@@ -99,7 +124,10 @@ function isActivityShaped(body: unknown): body is Activity {
 function cameOverHttps(req: restify.Request): boolean {
   if (req.isSecure()) return true;
   const forwarded = req.headers['x-forwarded-proto'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)
+    ?.split(',')[0]
+    ?.trim()
+    .toLowerCase();
   return first === 'https';
 }
 
@@ -113,9 +141,17 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** The refusal card an invoke gets when its turn failed: always a card, never a 5xx. */
-function errorCardResponse(activity: Partial<Activity>): { statusCode: number; type: string; value: unknown } {
+function errorCardResponse(activity: Partial<Activity>): {
+  statusCode: number;
+  type: string;
+  value: unknown;
+} {
   const locale = localeOf(activity.locale);
-  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: refusalCard(locale, strings(locale).refusals.error) };
+  return {
+    statusCode: 200,
+    type: CARD_CONTENT_TYPE,
+    value: refusalCard(locale, strings(locale).refusals.error),
+  };
 }
 
 /** The label for an invoke's verb: a verb the bot knows, or `unknown` (keeps the label set small). */
@@ -173,7 +209,9 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
     return next();
   });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
+  server.use(
+    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }),
+  );
 
   server.post('/api/messages', async (req, res) => {
     const body: unknown = req.body;
@@ -184,7 +222,11 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
     const activity = body;
     const type = turnType(activity.type);
-    const turn = createTurnLogger(log, { activityId: activity.id, conversationId: activity.conversation?.id, type });
+    const turn = createTurnLogger(log, {
+      activityId: activity.id,
+      conversationId: activity.conversation?.id,
+      type,
+    });
     const tlog = turn.log;
     const count = (outcome: TurnOutcome): void => {
       metrics.turns.inc({ type, outcome });
@@ -208,9 +250,16 @@ export function createServer(deps: ServerDeps): restify.Server {
       res.send(200);
       return;
     }
-    if (config.appId && (!activity.serviceUrl || !isAllowedServiceUrl(activity.serviceUrl, config.serviceUrlAllowList))) {
+    if (
+      config.appId &&
+      (!activity.serviceUrl ||
+        !isAllowedServiceUrl(activity.serviceUrl, config.serviceUrlAllowList))
+    ) {
       count('ignored_service_url');
-      tlog.warn({ serviceUrl: String(activity.serviceUrl ?? '').slice(0, 200) }, 'ignored activity whose serviceUrl is not a Teams host');
+      tlog.warn(
+        { serviceUrl: String(activity.serviceUrl ?? '').slice(0, 200) },
+        'ignored activity whose serviceUrl is not a Teams host',
+      );
       res.send(200);
       return;
     }
@@ -221,7 +270,10 @@ export function createServer(deps: ServerDeps): restify.Server {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.invokeDuration.observe({ verb: verbLabel(activity), outcome }, seconds);
     };
-    const key = activity.id && activity.conversation?.id ? `${activity.conversation.id}|${activity.id}` : null;
+    const key =
+      activity.id && activity.conversation?.id
+        ? `${activity.conversation.id}|${activity.id}`
+        : null;
     let claimed = false;
     try {
       if (key) {
@@ -230,7 +282,10 @@ export function createServer(deps: ServerDeps): restify.Server {
           const outcome = claim.kind === 'duplicate' ? 'duplicate' : 'in_progress';
           count(outcome);
           tlog.info({ kind: claim.kind }, 'duplicate activity ignored');
-          const stored = claim.kind === 'duplicate' ? (claim.response as { status: number; body: unknown } | null) : null;
+          const stored =
+            claim.kind === 'duplicate'
+              ? (claim.response as { status: number; body: unknown } | null)
+              : null;
           if (stored) res.send(stored.status, stored.body);
           else res.send(200);
           return;
@@ -248,6 +303,8 @@ export function createServer(deps: ServerDeps): restify.Server {
             // The adapter's onTurnError answers the user; here the turn is only marked failed.
             failed = true;
             throw err;
+          } finally {
+            if (context.turnState.get(TURN_FAILED_KEY)) failed = true;
           }
         }),
       );
@@ -258,11 +315,15 @@ export function createServer(deps: ServerDeps): restify.Server {
         status = 200;
         responseBody = errorCardResponse(activity);
       }
-      if (key) await services.processed.complete(key, invoke ? { status, body: responseBody } : null);
+      if (key)
+        await services.processed.complete(key, invoke ? { status, body: responseBody } : null);
       const outcome = failed ? 'error' : 'ok';
       count(outcome);
       observeInvoke(outcome);
-      tlog.info({ outcome, status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'turn finished');
+      tlog.info(
+        { outcome, status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'turn finished',
+      );
       if (responseBody !== undefined) res.send(status, responseBody);
       else res.send(status);
     } catch (err) {
@@ -278,7 +339,10 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   server.get('/healthz', async (_req, res) => {
     const storeOk = await services.store.ping();
-    res.send(storeOk ? 200 : 503, { status: storeOk ? 'ok' : 'degraded', store: { kind: services.store.kind, ok: storeOk } });
+    res.send(storeOk ? 200 : 503, {
+      status: storeOk ? 'ok' : 'degraded',
+      store: { kind: services.store.kind, ok: storeOk },
+    });
   });
 
   server.get('/readyz', async (_req, res) => {
@@ -296,7 +360,7 @@ export function createServer(deps: ServerDeps): restify.Server {
         return;
       }
       try {
-        await metrics.refreshOutboxQueue(services.store);
+        metrics.setOutboxQueue(await services.outbox.counts());
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'outbox queue gauge not refreshed');
       }

@@ -50,10 +50,23 @@ export function coachMessageCard(input: {
 }): AdaptiveCard {
   return renderTemplate('coach-message', {
     title: input.title,
-    lines: (input.lines ?? []).map((l) => ({ text: l.text, color: l.color ?? 'Default', subtle: !!l.subtle })),
-    items: (input.items ?? []).map((i) => ({ heading: i.heading, text: i.text, meta: i.meta ?? '' })),
+    lines: (input.lines ?? []).map((l) => ({
+      text: l.text,
+      color: l.color ?? 'Default',
+      subtle: !!l.subtle,
+    })),
+    items: (input.items ?? []).map((i) => ({
+      heading: i.heading,
+      text: i.text,
+      meta: i.meta ?? '',
+    })),
     facts: (input.facts ?? []).filter((f) => f.value !== ''),
-    actions: (input.actions ?? []).map((a) => ({ title: a.title, verb: a.verb, style: a.style ?? 'default', data: a.data ?? {} })),
+    actions: (input.actions ?? []).map((a) => ({
+      title: a.title,
+      verb: a.verb,
+      style: a.style ?? 'default',
+      data: a.data ?? {},
+    })),
   });
 }
 
@@ -75,7 +88,13 @@ export function applicationContextText(
   const title = escapeMarkdown(clip(ctx.appTitle?.trim() || t.list.untitled, 120));
   parts.push(ctx.regNo ? `${title} (${escapeMarkdown(ctx.regNo)})` : title);
   if (ctx.stepIndex !== undefined && ctx.stepId) {
-    parts.push(fmt(c.ask.stepContext, { n: ctx.stepIndex + 1, total: STEP_COUNT, title: t.steps[ctx.stepId as StepId] ?? ctx.stepId }));
+    parts.push(
+      fmt(c.ask.stepContext, {
+        n: ctx.stepIndex + 1,
+        total: STEP_COUNT,
+        title: t.steps[ctx.stepId as StepId] ?? ctx.stepId,
+      }),
+    );
   }
   return parts.join(', ');
 }
@@ -111,7 +130,12 @@ export function askFormCard(
       data: ctx ? { appId: ctx.appId, step: ctx.stepIndex ?? '' } : {},
     },
   ];
-  if (ctx) actions.push({ title: c.ask.backToApplication, verb: VERBS.applicationContinue, data: { appId: ctx.appId } });
+  if (ctx)
+    actions.push({
+      title: c.ask.backToApplication,
+      verb: VERBS.applicationContinue,
+      data: { appId: ctx.appId },
+    });
   const applications = ctx
     ? []
     : (opts.applications ?? [])
@@ -138,7 +162,12 @@ export function askFormCard(
 }
 
 /** The message for a refused question or reply: empty, or over the limit (with the limit). */
-export function coachTextError(locale: Locale, reason: unknown, params: Record<string, string | number>, kind: 'ask' | 'reply'): string {
+export function coachTextError(
+  locale: Locale,
+  reason: unknown,
+  params: Record<string, string | number>,
+  kind: 'ask' | 'reply',
+): string {
   const c = coachStrings[locale];
   const table = kind === 'ask' ? c.ask : c.reply;
   if (reason === 'too_long') return fmt(table.tooLong, params);
@@ -146,7 +175,12 @@ export function coachTextError(locale: Locale, reason: unknown, params: Record<s
   return c.ask.invalid;
 }
 
-function portfolioLabel(locale: Locale, portfolios: PortfolioDoc[], id: string | undefined, all: string): string {
+function portfolioLabel(
+  locale: Locale,
+  portfolios: PortfolioDoc[],
+  id: string | undefined,
+  all: string,
+): string {
   if (!id) return all;
   const p = portfolios.find((x) => x._id === id);
   return p ? `${p.number}. ${p.name[locale]}` : all;
@@ -175,7 +209,12 @@ export function suggestionsCard(
         title: c.suggestions.askAnyway,
         verb: VERBS.coachAsk,
         style: 'positive',
-        data: { question, appId: ctx.appId ?? '', step: typeof ctx.step === 'number' || typeof ctx.step === 'string' ? ctx.step : '', skipFaq: true },
+        data: {
+          question,
+          appId: ctx.appId ?? '',
+          step: typeof ctx.step === 'number' || typeof ctx.step === 'string' ? ctx.step : '',
+          skipFaq: true,
+        },
       },
       { title: c.suggestions.enough, verb: VERBS.coachEnough, data: {} },
     ],
@@ -187,25 +226,42 @@ export function questionSentCard(locale: Locale, q: CoachQuestionDoc): AdaptiveC
   const c = coachStrings[locale];
   const t = strings(locale);
   const actions: CoachAction[] = [];
-  if (q.appId) actions.push({ title: c.ask.backToApplication, verb: VERBS.applicationContinue, data: { appId: q.appId } });
+  if (q.appId)
+    actions.push({
+      title: c.ask.backToApplication,
+      verb: VERBS.applicationContinue,
+      data: { appId: q.appId },
+    });
   else actions.push({ title: t.actions.myApplications, verb: VERBS.applicationsList, data: {} });
   return coachMessageCard({
     title: c.sent.title,
     lines: [
       { text: fmt(c.sent.body, { seq: q.seq }) },
       { text: fmt(c.sent.quote, { text: escapeMarkdown(clip(q.text, 500)) }), subtle: true },
-      ...(q.appId ? [{ text: fmt(c.ask.about, { context: applicationContextText(locale, q) }), subtle: true }] : []),
+      ...(q.appId
+        ? [{ text: fmt(c.ask.about, { context: applicationContextText(locale, q) }), subtle: true }]
+        : []),
     ],
     actions,
   });
 }
 
 /** Asks which open question a free-text message is for, carrying the message on each button. */
-export function pickQuestionCard(locale: Locale, text: string, questions: CoachQuestionDoc[]): AdaptiveCard {
+export function pickQuestionCard(
+  locale: Locale,
+  text: string,
+  questions: CoachQuestionDoc[],
+): AdaptiveCard {
   const c = coachStrings[locale];
   return coachMessageCard({
     title: c.pickQuestion.title,
-    lines: [{ text: c.pickQuestion.intro }, { text: fmt(c.pickQuestion.message, { text: escapeMarkdown(clip(text, 300)) }), subtle: true }],
+    lines: [
+      { text: c.pickQuestion.intro },
+      {
+        text: fmt(c.pickQuestion.message, { text: escapeMarkdown(clip(text, 300)) }),
+        subtle: true,
+      },
+    ],
     actions: questions.slice(0, 5).map((q) => ({
       title: fmt(c.pickQuestion.sendTo, { seq: q.seq, text: clip(q.text, 40) }),
       verb: VERBS.coachReply,
@@ -215,7 +271,11 @@ export function pickQuestionCard(locale: Locale, text: string, questions: CoachQ
 }
 
 /** A short confirmation or refusal line on a coaching card. */
-export function coachNoticeCard(locale: Locale, text: string, color: 'Good' | 'Attention' | 'Default' = 'Default'): AdaptiveCard {
+export function coachNoticeCard(
+  locale: Locale,
+  text: string,
+  color: 'Good' | 'Attention' | 'Default' = 'Default',
+): AdaptiveCard {
   return coachMessageCard({ title: strings(locale).appName, lines: [{ text, color }] });
 }
 
@@ -228,17 +288,33 @@ export interface ThreadCardOptions {
 }
 
 /** The question's card at the root of its thread: question, who asks, context, status, actions. */
-export function threadCard(locale: Locale, d: ThreadCardData, opts: ThreadCardOptions = {}): AdaptiveCard {
+export function threadCard(
+  locale: Locale,
+  d: ThreadCardData,
+  opts: ThreadCardOptions = {},
+): AdaptiveCard {
   const c = coachStrings[locale];
   const t = strings(locale);
   const asker = escapeMarkdown(d.askerName);
   const facts = [
     { title: c.thread.asker, value: asker },
     { title: c.thread.organisation, value: escapeMarkdown(d.organisation ?? '') },
-    { title: c.thread.application, value: d.appId ? applicationContextText(locale, { appTitle: d.appTitle, regNo: d.regNo }) : '' },
+    {
+      title: c.thread.application,
+      value: d.appId
+        ? applicationContextText(locale, { appTitle: d.appTitle, regNo: d.regNo })
+        : '',
+    },
     {
       title: c.thread.step,
-      value: d.stepIndex !== undefined && d.stepId ? fmt(t.stepOf, { n: d.stepIndex + 1, total: STEP_COUNT, title: t.steps[d.stepId as StepId] ?? d.stepId }) : '',
+      value:
+        d.stepIndex !== undefined && d.stepId
+          ? fmt(t.stepOf, {
+              n: d.stepIndex + 1,
+              total: STEP_COUNT,
+              title: t.steps[d.stepId as StepId] ?? d.stepId,
+            })
+          : '',
     },
     { title: c.thread.portfolio, value: d.portfolioName ? d.portfolioName[locale] : '' },
     {
@@ -248,28 +324,42 @@ export function threadCard(locale: Locale, d: ThreadCardData, opts: ThreadCardOp
           ? `${c.thread.status_resolved} – ${fmt(c.thread.resolvedBy, { name: escapeMarkdown(d.resolvedByName), at: stockholmTime(d.resolvedAt) })}`
           : `${c.thread[`status_${d.status}`]}${d.reopened ? ` (${c.thread.reopened})` : ''}`,
     },
-    { title: c.thread.assignee, value: d.assigneeName ? escapeMarkdown(d.assigneeName) : c.thread.nobody },
+    {
+      title: c.thread.assignee,
+      value: d.assigneeName ? escapeMarkdown(d.assigneeName) : c.thread.nobody,
+    },
     { title: c.thread.asked, value: stockholmTime(d.createdAt) },
     {
       title: c.thread.firstAnswer,
       value: d.firstAnswerAt
         ? fmt(c.thread.firstAnswerValue, {
             at: stockholmTime(d.firstAnswerAt),
-            hours: (d.firstAnswerWorkingHours ?? 0).toLocaleString(locale === 'sv' ? 'sv-SE' : 'en-GB', { maximumFractionDigits: 1 }),
+            hours: (d.firstAnswerWorkingHours ?? 0).toLocaleString(
+              locale === 'sv' ? 'sv-SE' : 'en-GB',
+              { maximumFractionDigits: 1 },
+            ),
           })
         : '',
     },
   ].filter((f) => f.value !== '');
   const actions: CoachAction[] = [];
   if (d.status !== 'resolved') {
-    if (!d.assigneeName) actions.push({ title: c.thread.claim, verb: VERBS.coachClaim, style: 'positive' });
+    if (!d.assigneeName)
+      actions.push({ title: c.thread.claim, verb: VERBS.coachClaim, style: 'positive' });
     actions.push({ title: c.thread.resolve, verb: VERBS.coachResolve });
   } else {
-    actions.push({ title: d.faqSaved ? c.thread.editFaq : c.thread.saveFaq, verb: VERBS.coachFaqForm });
+    actions.push({
+      title: d.faqSaved ? c.thread.editFaq : c.thread.saveFaq,
+      verb: VERBS.coachFaqForm,
+    });
   }
   const app = opts.app;
   if (d.appId) {
-    actions.push(app ? { title: c.thread.hideApplication, verb: VERBS.coachShow } : { title: c.thread.showApplication, verb: VERBS.coachShowApplication });
+    actions.push(
+      app
+        ? { title: c.thread.hideApplication, verb: VERBS.coachShow }
+        : { title: c.thread.showApplication, verb: VERBS.coachShowApplication },
+    );
   }
   const appFacts = app ? applicationFacts(locale, app, opts.portfolios ?? []) : [];
   let notice = opts.notice ?? '';
@@ -280,7 +370,12 @@ export function threadCard(locale: Locale, d: ThreadCardData, opts: ThreadCardOp
     facts,
     notice,
     noticeColor: opts.noticeColor ?? 'Good',
-    appHeading: app ? applicationContextText(locale, { appTitle: app.data?.title ?? app.inputs.title, regNo: app.regNo }) : '',
+    appHeading: app
+      ? applicationContextText(locale, {
+          appTitle: app.data?.title ?? app.inputs.title,
+          regNo: app.regNo,
+        })
+      : '',
     appFacts,
     howTo: fmt(c.thread.howTo, { asker }),
     questionId: d.questionId,
@@ -288,7 +383,11 @@ export function threadCard(locale: Locale, d: ThreadCardData, opts: ThreadCardOp
   });
 }
 
-function applicationFacts(locale: Locale, app: ApplicationDoc, portfolios: PortfolioDoc[]): { title: string; value: string }[] {
+function applicationFacts(
+  locale: Locale,
+  app: ApplicationDoc,
+  portfolios: PortfolioDoc[],
+): { title: string; value: string }[] {
   const t = strings(locale);
   const c = coachStrings[locale];
   const inputs = app.inputs;
@@ -300,14 +399,35 @@ function applicationFacts(locale: Locale, app: ApplicationDoc, portfolios: Portf
   return [
     { title: c.thread.appStatus, value: t.status[app.status] },
     { title: c.thread.portfolio, value: p ? `${p.number}. ${p.name[locale]}` : '' },
-    { title: c.thread.part, value: part && part in t.parts ? t.parts[part as keyof typeof t.parts] : '' },
-    { title: c.thread.organisation, value: escapeMarkdown(clip((app.data?.organisation ?? inputs.organisation ?? '').trim(), 200)) },
-    { title: c.thread.need, value: escapeMarkdown(clip((app.data?.need ?? inputs.need ?? '').trim(), 600)) },
+    {
+      title: c.thread.part,
+      value: part && part in t.parts ? t.parts[part as keyof typeof t.parts] : '',
+    },
+    {
+      title: c.thread.organisation,
+      value: escapeMarkdown(
+        clip((app.data?.organisation ?? inputs.organisation ?? '').trim(), 200),
+      ),
+    },
+    {
+      title: c.thread.need,
+      value: escapeMarkdown(clip((app.data?.need ?? inputs.need ?? '').trim(), 600)),
+    },
     { title: c.thread.devCost, value: money(app.data?.devCost, inputs.devCost) },
-    { title: c.thread.runningCost, value: money(app.data?.yearlyRunningCost, inputs.yearlyRunningCost) },
+    {
+      title: c.thread.runningCost,
+      value: money(app.data?.yearlyRunningCost, inputs.yearlyRunningCost),
+    },
     {
       title: c.thread.step,
-      value: app.status === 'draft' && app.step < STEP_COUNT ? fmt(t.stepOf, { n: app.step + 1, total: STEP_COUNT, title: t.steps[STEPS[app.step].id] }) : '',
+      value:
+        app.status === 'draft' && app.step < STEP_COUNT
+          ? fmt(t.stepOf, {
+              n: app.step + 1,
+              total: STEP_COUNT,
+              title: t.steps[STEPS[app.step].id],
+            })
+          : '',
     },
   ].filter((f) => f.value !== '');
 }
@@ -325,7 +445,11 @@ export interface RelayModel {
 }
 
 /** A coach's answer in the applicant's chat, with a reply input ("Svara") back into the thread. */
-export function relayCard(locale: Locale, m: RelayModel, opts: { error?: string; reply?: string; notice?: string } = {}): AdaptiveCard {
+export function relayCard(
+  locale: Locale,
+  m: RelayModel,
+  opts: { error?: string; reply?: string; notice?: string } = {},
+): AdaptiveCard {
   const c = coachStrings[locale];
   const shown = m.text.length > MAX_SHOWN_ANSWER ? `${m.text.slice(0, MAX_SHOWN_ANSWER)}…` : m.text;
   const notes: string[] = [];
@@ -360,7 +484,8 @@ export function faqFormCard(
   const err = (field: string): string => {
     const e = errors.find((x) => x.field === field);
     if (!e) return '';
-    if (e.code === 'required') return field === 'faqQuestion' ? c.faqForm.emptyQuestion : c.faqForm.emptyAnswer;
+    if (e.code === 'required')
+      return field === 'faqQuestion' ? c.faqForm.emptyQuestion : c.faqForm.emptyAnswer;
     if (e.code === 'too_long') return fmt(c.faqForm.tooLong, e.params);
     return c.faqForm.badPortfolio;
   };
@@ -375,7 +500,10 @@ export function faqFormCard(
     answerError: err('faqAnswer'),
     portfolioLabel: c.faqForm.portfolio,
     portfolioId: values.portfolioId || 'all',
-    portfolios: [{ title: c.faqForm.allPortfolios, value: 'all' }, ...portfolios.map((p) => ({ title: `${p.number}. ${p.name[locale]}`, value: p._id }))],
+    portfolios: [
+      { title: c.faqForm.allPortfolios, value: 'all' },
+      ...portfolios.map((p) => ({ title: `${p.number}. ${p.name[locale]}`, value: p._id })),
+    ],
     portfolioError: err('faqPortfolioId'),
     saveLabel: c.faqForm.save,
     cancelLabel: c.faqForm.cancel,
@@ -384,7 +512,13 @@ export function faqFormCard(
 }
 
 /** `hjälp <sökord>`: the FAQ entries that match, or how to ask a coach when none do. */
-export function faqSearchCard(locale: Locale, query: string, hits: FaqHit[], portfolios: PortfolioDoc[], personal: boolean): AdaptiveCard {
+export function faqSearchCard(
+  locale: Locale,
+  query: string,
+  hits: FaqHit[],
+  portfolios: PortfolioDoc[],
+  personal: boolean,
+): AdaptiveCard {
   const c = coachStrings[locale];
   const q = escapeMarkdown(clip(query, 100));
   return coachMessageCard({
@@ -395,7 +529,15 @@ export function faqSearchCard(locale: Locale, query: string, hits: FaqHit[], por
       text: escapeMarkdown(clip(h.entry.answer, 1200)),
       meta: portfolioLabel(locale, portfolios, h.entry.portfolioId, c.faqSearch.allPortfolios),
     })),
-    actions: personal ? [{ title: c.faqSearch.askLabel, verb: VERBS.coachAskForm, data: { question: clip(query, COACH_LIMITS.question) } }] : [],
+    actions: personal
+      ? [
+          {
+            title: c.faqSearch.askLabel,
+            verb: VERBS.coachAskForm,
+            data: { question: clip(query, COACH_LIMITS.question) },
+          },
+        ]
+      : [],
   });
 }
 
@@ -407,7 +549,9 @@ export function channelBoundCard(locale: Locale, binding: CoachChannelBinding): 
       text:
         binding.kind === 'general'
           ? c.channel.general
-          : fmt(c.channel.portfolios, { list: binding.portfolios.map((p) => `${p.number}. ${p.name[locale]}`).join('; ') }),
+          : fmt(c.channel.portfolios, {
+              list: binding.portfolios.map((p) => `${p.number}. ${p.name[locale]}`).join('; '),
+            }),
     },
     { text: c.channel.howTo, subtle: true },
   ];
@@ -437,8 +581,18 @@ export const coachOutboxCards: Record<string, OutboxCardRenderer> = {
     return coachMessageCard({
       title: fmt(c.reminder.title, { seq: num(model.seq) }),
       lines: [
-        { text: fmt(c.reminder.body, { asker: escapeMarkdown(str(model.askerName)), hours: num(model.hours) }), color: 'Warning' },
-        { text: assignee ? fmt(c.reminder.assigned, { name: escapeMarkdown(assignee) }) : c.reminder.unassigned },
+        {
+          text: fmt(c.reminder.body, {
+            asker: escapeMarkdown(str(model.askerName)),
+            hours: num(model.hours),
+          }),
+          color: 'Warning',
+        },
+        {
+          text: assignee
+            ? fmt(c.reminder.assigned, { name: escapeMarkdown(assignee) })
+            : c.reminder.unassigned,
+        },
       ],
     });
   },
@@ -446,7 +600,12 @@ export const coachOutboxCards: Record<string, OutboxCardRenderer> = {
     const c = coachStrings[locale];
     return coachMessageCard({
       title: c.unreachable.title,
-      lines: [{ text: fmt(c.unreachable.body, { asker: escapeMarkdown(str(model.askerName)) }), color: 'Attention' }],
+      lines: [
+        {
+          text: fmt(c.unreachable.body, { asker: escapeMarkdown(str(model.askerName)) }),
+          color: 'Attention',
+        },
+      ],
     });
   },
   'coach-resolved': (model, locale) => {
@@ -469,7 +628,10 @@ export const coachOutboxCards: Record<string, OutboxCardRenderer> = {
       title: c.undeliverable.title,
       lines: [
         { text: fmt(c.undeliverable.body, { seq: num(model.seq) }), color: 'Attention' },
-        { text: fmt(c.sent.quote, { text: escapeMarkdown(clip(str(model.text), 500)) }), subtle: true },
+        {
+          text: fmt(c.sent.quote, { text: escapeMarkdown(clip(str(model.text), 500)) }),
+          subtle: true,
+        },
       ],
     });
   },

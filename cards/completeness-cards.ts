@@ -68,7 +68,7 @@ export function completenessCard(model: CompletenessModel, locale: Locale, opts:
       { title: c.facts.title, value: md(clip(model.title, 200)) },
       { title: c.facts.applicant, value: md(model.applicant) },
       { title: c.facts.organisation, value: md(model.organisation) },
-      { title: c.facts.portfolio, value: model.portfolio ? `${model.portfolio.number}. ${md(model.portfolio.name[locale])}` : '' },
+      { title: c.facts.portfolio, value: model.portfolio ? `${model.portfolio.number}\\. ${md(model.portfolio.name[locale])}` : '' },
       { title: c.facts.devCost, value: model.devCost !== undefined ? formatSek(model.devCost, locale) : '' },
       { title: c.facts.runningCost, value: model.yearlyRunningCost !== undefined ? formatSek(model.yearlyRunningCost, locale) : '' },
       { title: c.facts.submitted, value: day(model.submittedAt) },

@@ -37,12 +37,13 @@ function stepNames(t: Strings, steps: readonly string[]): string {
 }
 
 function portfolioLabel(p: { number: number; name: { sv: string; en: string } } | undefined, locale: Locale): string {
-  return p ? `${p.number}. ${md(p.name[locale])}` : '';
+  // The dot is escaped: "1. …" at the start of a text would become a markdown list.
+  return p ? `${p.number}\\. ${md(p.name[locale])}` : '';
 }
 
 function effectText(f: ReviewSnapshot['facts'], locale: Locale, r: ReviewStrings): string {
   const sek = f.yearlyEffectSek ? formatSek(f.yearlyEffectSek, locale) : '';
-  const hours = f.yearlyEffectHours ? String(f.yearlyEffectHours) : '';
+  const hours = f.yearlyEffectHours ? Math.round(f.yearlyEffectHours).toLocaleString(locale === 'sv' ? 'sv-SE' : 'en-GB') : '';
   if (sek && hours) return fmt(r.review.effectBoth, { sek, hours });
   if (hours) return fmt(r.review.effectHours, { hours });
   return sek;

@@ -1,7 +1,18 @@
 import { AdaptiveCard } from '../../cards/render';
-import { askFormCard, coachNoticeCard, coachTextError, faqSearchCard, questionSentCard, suggestionsCard } from '../../cards/coach-cards';
+import {
+  askFormCard,
+  coachNoticeCard,
+  coachTextError,
+  faqSearchCard,
+  questionSentCard,
+  suggestionsCard,
+} from '../../cards/coach-cards';
 import { coachStrings } from '../../cards/strings/coach-strings';
-import { applicationContext, askQuestion, checkCoachText } from '../../services/coaching/ask-question';
+import {
+  applicationContext,
+  askQuestion,
+  checkCoachText,
+} from '../../services/coaching/ask-question';
 import { COACH_LIMITS } from '../../services/coaching/coach-question';
 import { searchFaq } from '../../services/coaching/faq-entries';
 import { Actor } from '../../services/shared/actor';
@@ -24,7 +35,12 @@ export interface AskRequest {
  * answers first, then post the question to the coaches. Refusals come back as the form with
  * the typed text kept and the reason shown.
  */
-export async function askFlow(deps: BotDeps, actor: Actor, req: AskRequest, activityId?: string): Promise<AdaptiveCard> {
+export async function askFlow(
+  deps: BotDeps,
+  actor: Actor,
+  req: AskRequest,
+  activityId?: string,
+): Promise<AdaptiveCard> {
   const s = deps.services;
   const locale = actor.locale;
   const appId = typeof req.appId === 'string' && req.appId !== '' ? req.appId : undefined;
@@ -42,15 +58,29 @@ export async function askFlow(deps: BotDeps, actor: Actor, req: AskRequest, acti
     const text = checkCoachText(req.question, COACH_LIMITS.question);
     if (!req.skipFaq) {
       const hits = await searchFaq(s, text, { portfolioId: context?.portfolioId });
-      if (hits.length > 0) return suggestionsCard(locale, text, hits, await s.portfolios.all(), { appId, step: req.step });
+      if (hits.length > 0)
+        return suggestionsCard(locale, text, hits, await s.portfolios.all(), {
+          appId,
+          step: req.step,
+        });
     }
-    const q = await askQuestion(s, actor, { text, appId, step: req.step, organisation: req.organisation }, activityId);
+    const q = await askQuestion(
+      s,
+      actor,
+      { text, appId, step: req.step, organisation: req.organisation },
+      activityId,
+    );
     return questionSentCard(locale, q);
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'invalid_input' && err.params.reason !== undefined) {
+    if (
+      err instanceof DomainError &&
+      err.code === 'invalid_input' &&
+      err.params.reason !== undefined
+    ) {
       return form(coachTextError(locale, err.params.reason, err.params, 'ask'));
     }
-    if (err instanceof DomainError && err.params.reason === 'no_channel') return form(coachStrings[locale].noChannel);
+    if (err instanceof DomainError && err.params.reason === 'no_channel')
+      return form(coachStrings[locale].noChannel);
     throw err;
   }
 }
@@ -63,11 +93,19 @@ export const askCommand: CommandHandler = async (context, { deps, actor, args, a
     return;
   }
   const prefill = await deps.lookupProfile(context, actor);
-  await sendCard(context, await askFlow(deps, actor, { question: args, organisation: prefill.organisation }, activityId));
+  await sendCard(
+    context,
+    await askFlow(deps, actor, { question: args, organisation: prefill.organisation }, activityId),
+  );
 };
 
 /** `hjälp <sökord>`: matching FAQ entries (or how to ask a coach when none match). */
-export async function faqHelpCard(deps: BotDeps, actor: Actor, query: string, personal: boolean): Promise<AdaptiveCard> {
+export async function faqHelpCard(
+  deps: BotDeps,
+  actor: Actor,
+  query: string,
+  personal: boolean,
+): Promise<AdaptiveCard> {
   const s = deps.services;
   const q = query.trim().slice(0, COACH_LIMITS.question);
   if (!q) return coachNoticeCard(actor.locale, coachStrings[actor.locale].ask.empty);

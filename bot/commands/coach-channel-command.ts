@@ -12,7 +12,10 @@ import { channelIdOf, teamIdOf } from '../turn';
  * `coachkanal` / `coach channel` (admin, @mention in a channel): this channel gets coaching
  * questions: in general, or for the given portfolios (`coachkanal 1 3`, `coachkanal alla`).
  */
-export const coachChannelCommand: CommandHandler = async (context, { deps, actor, scope, args, activityId }) => {
+export const coachChannelCommand: CommandHandler = async (
+  context,
+  { deps, actor, scope, args, activityId },
+) => {
   const c = coachStrings[actor.locale];
   const channelId = channelIdOf(context.activity);
   if (scope !== 'channel' || !channelId) {
@@ -21,7 +24,13 @@ export const coachChannelCommand: CommandHandler = async (context, { deps, actor
   }
   const s = deps.services;
   try {
-    const binding = await bindCoachChannel(s, actor, { channelId, teamId: teamIdOf(context.activity) }, args, activityId);
+    const binding = await bindCoachChannel(
+      s,
+      actor,
+      { channelId, teamId: teamIdOf(context.activity) },
+      args,
+      activityId,
+    );
     await refreshCoachRoster(context, s, channelId);
     await sendCard(context, channelBoundCard(actor.locale, binding));
   } catch (err) {

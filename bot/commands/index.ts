@@ -3,6 +3,7 @@ import { CommandDef } from '../handler-types';
 import { askCommand } from './ask-command';
 import { coachChannelCommand } from './coach-channel-command';
 import { helpCommand } from './help-command';
+import { languageCommand } from './language-command';
 import { linkCommand } from './link-command';
 import { myApplicationsCommand } from './my-applications-command';
 import { newApplicationCommand } from './new-application-command';
@@ -13,6 +14,7 @@ import { rolesCommand } from './roles-command';
 /** The command vocabulary (DESIGN.md): a lookup table, Swedish names first, English aliases. */
 export const COMMANDS: CommandDef[] = [
   { names: ['hjalp', 'help', '?'], scope: 'anywhere', handler: helpCommand },
+  { names: ['sprak', 'language'], scope: 'anywhere', handler: languageCommand },
   { names: ['ny ansokan', 'new application'], scope: 'personal', handler: newApplicationCommand },
   { names: ['ny ide', 'new idea'], scope: 'personal', handler: newIdeaCommand },
   { names: ['mina ansokningar', 'my applications'], scope: 'personal', handler: myApplicationsCommand },

@@ -26,7 +26,7 @@ import { CRITERIA, Criterion, Where } from '../../services/review/review-types';
 import { Actor } from '../../services/shared/actor';
 import { DomainError } from '../../services/shared/domain-error';
 import { VerbHandler } from '../handler-types';
-import { MessageFallback } from '../message-fallbacks';
+import type { MessageFallback } from '../message-fallbacks';
 import { teamsDirectory } from '../roster';
 import { channelIdOf, scopeOf } from '../turn';
 

@@ -5,7 +5,8 @@ const sv = {
   askCoach: 'Fråga en coach',
   ask: {
     title: 'Fråga en projektcoach',
-    intro: 'Projektcoacherna hjälper dig att skriva en bra ansökan. Ställ din fråga så svarar en coach här i chatten.',
+    intro:
+      'Projektcoacherna hjälper dig att skriva en bra ansökan. Ställ din fråga så svarar en coach här i chatten.',
     about: 'Gäller: {context}',
     questionLabel: 'Din fråga *',
     questionHint: 'Högst {max} tecken.',
@@ -14,7 +15,8 @@ const sv = {
     send: 'Skicka frågan',
     backToApplication: 'Tillbaka till ansökan',
     empty: 'Skriv din fråga först – rutan är tom.',
-    tooLong: 'Frågan är {length} tecken, högst {max} tillåts. Korta den och skicka igen – inget har tagits bort.',
+    tooLong:
+      'Frågan är {length} tecken, högst {max} tillåts. Korta den och skicka igen – inget har tagits bort.',
     invalid: 'Frågan måste vara text.',
     stepContext: 'steg {n} av {total}: {title}',
   },
@@ -49,12 +51,14 @@ const sv = {
     replyHint: 'Skriv här, eller skriv direkt i chatten.',
     reply: 'Svara',
     resolvedNote: 'Frågan är markerad som löst – svarar du öppnas den igen.',
-    attachmentOnly: '(Coachen skickade en bilaga eller bild som bara syns i Teams-kanalen. Be gärna om svaret i text.)',
+    attachmentOnly:
+      '(Coachen skickade en bilaga eller bild som bara syns i Teams-kanalen. Be gärna om svaret i text.)',
     clipped: '(Svaret är förkortat här. Be coachen om resten.)',
   },
   reply: {
     empty: 'Skriv ett svar först – rutan är tom.',
-    tooLong: 'Svaret är {length} tecken, högst {max} tillåts. Korta det och skicka igen – inget har tagits bort.',
+    tooLong:
+      'Svaret är {length} tecken, högst {max} tillåts. Korta det och skicka igen – inget har tagits bort.',
   },
   resolvedNotice: {
     title: 'Din fråga #{seq} är löst',
@@ -103,7 +107,8 @@ const sv = {
     claimedByOther: '{name} har redan tagit frågan.',
     resolved: 'Frågan är markerad som löst. {asker} har fått veta.',
     alreadyResolved: 'Frågan är redan löst.',
-    notCoach: 'Bara projektcoacher kan ta, lösa eller spara frågor som FAQ. Be projektkontoret ge dig rollen coach.',
+    notCoach:
+      'Bara projektcoacher kan ta, lösa eller spara frågor som FAQ. Be projektkontoret ge dig rollen coach.',
     noApplication: 'Frågan gäller ingen särskild ansökan.',
     applicationGone: 'Ansökan finns inte längre.',
     faqNeedsResolved: 'Markera frågan som löst innan svaret sparas i FAQ.',
@@ -124,7 +129,8 @@ const sv = {
   },
   faqForm: {
     title: 'Spara som FAQ',
-    intro: 'Spara frågan och svaret så att andra sökande hittar det själva. Skriv om dem så att de går att förstå utan tråden.',
+    intro:
+      'Spara frågan och svaret så att andra sökande hittar det själva. Skriv om dem så att de går att förstå utan tråden.',
     question: 'Fråga *',
     answer: 'Svar *',
     portfolio: 'Portfölj',
@@ -144,12 +150,16 @@ const sv = {
   },
   channel: {
     bound: 'Den här kanalen är nu coachkanal.',
-    general: 'Frågor om ansökningar vars portfölj saknar egen coachkanal, och frågor utan ansökan, hamnar här.',
+    general:
+      'Frågor om ansökningar vars portfölj saknar egen coachkanal, och frågor utan ansökan, hamnar här.',
     portfolios: 'Frågor om ansökningar i de här portföljerna hamnar här: {list}.',
-    howTo: 'Varje fråga blir en tråd. Svara i tråden så går svaret till den som frågade; tryck **Jag tar den** och **Löst** på frågekortet.',
+    howTo:
+      'Varje fråga blir en tråd. Svara i tråden så går svaret till den som frågade; tryck **Jag tar den** och **Löst** på frågekortet.',
     notAdmin: 'Bara projektkontorets administratörer kan välja coachkanal.',
-    channelOnly: 'Skriv **coachkanal** i den kanal där coacherna ska få frågorna, och nämn mig: @Projektkontoret coachkanal.',
-    unknownPortfolios: 'Jag känner inte igen {list}. Skriv portföljernas nummer (t.ex. **coachkanal 1 3**), **coachkanal alla**, eller bara **coachkanal** för allmänna frågor.',
+    channelOnly:
+      'Skriv **coachkanal** i den kanal där coacherna ska få frågorna, och nämn mig: @Projektkontoret coachkanal.',
+    unknownPortfolios:
+      'Jag känner inte igen {list}. Skriv portföljernas nummer (t.ex. **coachkanal 1 3**), **coachkanal alla**, eller bara **coachkanal** för allmänna frågor.',
   },
   refusals: {
     notFound: 'Jag hittar inte den frågan.',
@@ -164,7 +174,8 @@ const en: CoachStrings = {
   askCoach: 'Ask a coach',
   ask: {
     title: 'Ask a project coach',
-    intro: 'The project coaches help you write a good application. Ask your question and a coach answers here in the chat.',
+    intro:
+      'The project coaches help you write a good application. Ask your question and a coach answers here in the chat.',
     about: 'About: {context}',
     questionLabel: 'Your question *',
     questionHint: 'At most {max} characters.',
@@ -173,7 +184,8 @@ const en: CoachStrings = {
     send: 'Send question',
     backToApplication: 'Back to the application',
     empty: 'Write your question first – the box is empty.',
-    tooLong: 'The question is {length} characters; at most {max} are allowed. Shorten it and send again – nothing was removed.',
+    tooLong:
+      'The question is {length} characters; at most {max} are allowed. Shorten it and send again – nothing was removed.',
     invalid: 'The question must be text.',
     stepContext: 'step {n} of {total}: {title}',
   },
@@ -191,7 +203,8 @@ const en: CoachStrings = {
     quote: '"{text}"',
     replySent: 'Sent to the coach (question #{seq}).',
     reopened: 'Question #{seq} is open again and your message has gone to the coach.',
-    queued: 'Saved. It goes to the coach (question #{seq}) as soon as the thread exists in the coach channel.',
+    queued:
+      'Saved. It goes to the coach (question #{seq}) as soon as the thread exists in the coach channel.',
   },
   noChannel:
     'There is no coach channel yet, so the question could not be sent. The project office sets it with **coach channel** in a channel. Your question is still in the box.',
@@ -208,12 +221,14 @@ const en: CoachStrings = {
     replyHint: 'Write here, or just write in the chat.',
     reply: 'Reply',
     resolvedNote: 'The question is marked as resolved – replying opens it again.',
-    attachmentOnly: '(The coach sent an attachment or image that only shows in the Teams channel. Ask for the answer as text.)',
+    attachmentOnly:
+      '(The coach sent an attachment or image that only shows in the Teams channel. Ask for the answer as text.)',
     clipped: '(The answer is shortened here. Ask the coach for the rest.)',
   },
   reply: {
     empty: 'Write an answer first – the box is empty.',
-    tooLong: 'The answer is {length} characters; at most {max} are allowed. Shorten it and send again – nothing was removed.',
+    tooLong:
+      'The answer is {length} characters; at most {max} are allowed. Shorten it and send again – nothing was removed.',
   },
   resolvedNotice: {
     title: 'Your question #{seq} is resolved',
@@ -237,7 +252,8 @@ const en: CoachStrings = {
     firstAnswer: 'First answer',
     firstAnswerValue: '{at} ({hours} working hours)',
     nobody: 'Nobody yet',
-    howTo: 'Reply in the thread – the answer goes to {asker} in Teams. Answers from {asker} come here.',
+    howTo:
+      'Reply in the thread – the answer goes to {asker} in Teams. Answers from {asker} come here.',
     claim: "I'll take it",
     resolve: 'Resolved',
     saveFaq: 'Save as FAQ',
@@ -262,7 +278,8 @@ const en: CoachStrings = {
     claimedByOther: '{name} has already taken the question.',
     resolved: 'The question is marked as resolved. {asker} has been told.',
     alreadyResolved: 'The question is already resolved.',
-    notCoach: 'Only project coaches can take, resolve or save questions as FAQ. Ask the project office for the coach role.',
+    notCoach:
+      'Only project coaches can take, resolve or save questions as FAQ. Ask the project office for the coach role.',
     noApplication: 'The question is not about a particular application.',
     applicationGone: 'The application no longer exists.',
     faqNeedsResolved: 'Mark the question as resolved before saving the answer in the FAQ.',
@@ -283,7 +300,8 @@ const en: CoachStrings = {
   },
   faqForm: {
     title: 'Save as FAQ',
-    intro: 'Save the question and answer so other applicants find it themselves. Rewrite them so they make sense without the thread.',
+    intro:
+      'Save the question and answer so other applicants find it themselves. Rewrite them so they make sense without the thread.',
     question: 'Question *',
     answer: 'Answer *',
     portfolio: 'Portfolio',
@@ -303,12 +321,16 @@ const en: CoachStrings = {
   },
   channel: {
     bound: 'This channel is now a coach channel.',
-    general: 'Questions about applications whose portfolio has no coach channel of its own, and questions without an application, come here.',
+    general:
+      'Questions about applications whose portfolio has no coach channel of its own, and questions without an application, come here.',
     portfolios: 'Questions about applications in these portfolios come here: {list}.',
-    howTo: "Every question becomes a thread. Reply in the thread and the answer goes to whoever asked; press **I'll take it** and **Resolved** on the question card.",
+    howTo:
+      "Every question becomes a thread. Reply in the thread and the answer goes to whoever asked; press **I'll take it** and **Resolved** on the question card.",
     notAdmin: 'Only the project office administrators can choose the coach channel.',
-    channelOnly: 'Write **coach channel** in the channel where the coaches should get the questions, and mention me: @Projektkontoret coach channel.',
-    unknownPortfolios: "I don't recognise {list}. Write the portfolios' numbers (e.g. **coach channel 1 3**), **coach channel all**, or just **coach channel** for general questions.",
+    channelOnly:
+      'Write **coach channel** in the channel where the coaches should get the questions, and mention me: @Projektkontoret coach channel.',
+    unknownPortfolios:
+      "I don't recognise {list}. Write the portfolios' numbers (e.g. **coach channel 1 3**), **coach channel all**, or just **coach channel** for general questions.",
   },
   refusals: {
     notFound: 'I cannot find that question.',

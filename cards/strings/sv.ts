@@ -182,6 +182,7 @@ export const sv = {
       '**ny ansökan** – skriv en ansökan om medel steg för steg',
       '**ny idé** – skicka en idéskiss till projektkontoret tidigt',
       '**mina ansökningar** – se dina utkast och ansökningar, fortsätt eller dra tillbaka',
+      '**språk engelska** – byt språk (language swedish byter tillbaka)',
       '**hjälp** – visar det här',
     ],
     channel: [
@@ -200,6 +201,11 @@ export const sv = {
     unknown_verb: 'Den knappen känner jag inte igen. Skriv **hjälp** för att se vad du kan göra.',
     personal_only: 'Det här gör du i en personlig chatt med mig.',
     error: 'Något gick fel hos mig. Det du redan sparat finns kvar – försök igen om en stund.',
+  },
+  language: {
+    title: 'Språk',
+    usage: 'Skriv **språk svenska** eller **språk engelska** (language swedish / language english).',
+    done: 'Jag svarar dig på svenska från och med nu.',
   },
   welcome: 'Hej {name}! Jag är Projektkontoret och hjälper dig att söka central finansiering för IT-driven utveckling.',
   localModeBanner: 'LOKALT LÄGE – ingen autentisering',

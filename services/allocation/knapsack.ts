@@ -17,12 +17,6 @@ export interface KnapsackSolution {
 /** Thrown when entries or capacity are outside what the exact solver can guarantee. */
 export class KnapsackInputError extends Error {}
 
-// Float slack for bounds: relative error of one multiplication is < 2^-52, so inflating an upper
-// bound (or deflating a lower bound) by 1e-12 keeps it on the safe side; a looser bound only
-// costs a few extra nodes, never exactness.
-const SAFE_UP = 1 + 1e-12;
-const SAFE_DOWN = 1 - 1e-12;
-
 /**
  * Solves a 0/1 knapsack exactly, so the allocation proposal is the true optimum and not a
  * heuristic: branch and bound in the Horowitz–Sahni style (items in order of value density, the
@@ -107,7 +101,7 @@ export function solveKnapsack(
             cw,
             cv,
             capacity - fixedW,
-            { set: null, value: floor, weight: Infinity },
+            { set: null, value: floor, weight: first.best.weight - fixedW },
             Infinity,
           );
     nodes += solved.nodes;
@@ -129,7 +123,10 @@ const NODE_LIMIT = 200_000;
 /** Largest core solved by meet-in-the-middle (2 × 2^18 partial sums). */
 const MITM_MAX_ITEMS = 36;
 
-/** A candidate set: indices ascending in canonical order; null = "none yet, beat `value`". */
+/**
+ * A candidate set, indices ascending in canonical order. `set: null` means "a set of this value
+ * and weight exists, but search again for it": the first such set met then wins the tie.
+ */
 interface Incumbent {
   set: number[] | null;
   value: number;
@@ -148,7 +145,11 @@ function branchAndBound(
   nodeLimit: number,
 ): { best: Incumbent; nodes: number; complete: boolean } {
   const n = w.length;
-  const d = w.map((wk, k) => v[k] / wk);
+  // Value per krona when it is a whole number (always, for our value measure): exact and cheap.
+  const wholeDensity = w.map((wk, k) => (v[k] % wk === 0 ? v[k] / wk : -1));
+  /** floor(left × v[k] / w[k]), exactly. */
+  const fraction = (left: number, k: number): number =>
+    wholeDensity[k] >= 0 ? left * wholeDensity[k] : mulDivFloor(left, v[k], w[k]);
   const prefixW = new Array<number>(n + 1).fill(0);
   const prefixV = new Array<number>(n + 1).fill(0);
   for (let k = 0; k < n; k++) {
@@ -171,8 +172,7 @@ function branchAndBound(
     }
     const whole = prefixV[lo] - prefixV[k];
     if (lo === n) return whole;
-    const left = rem - (prefixW[lo] - base);
-    return whole + Math.floor(left * d[lo] * SAFE_UP);
+    return whole + fraction(rem - (prefixW[lo] - base), lo);
   };
 
   const stack: number[] = [];
@@ -186,18 +186,21 @@ function branchAndBound(
     if (k === n) return;
     const ub = curV + lpBound(k, rem);
     if (ub < bestV) return;
-    if (ub === bestV && best !== null) {
+    if (ub === bestV) {
       // Only an equally valuable set that costs less can still win (a full tie found later
       // loses); each further krona adds at most d[k] of value, so reaching bestV needs at least
       // this much more weight.
-      const minWeight = curW + Math.floor(((bestV - curV) / d[k]) * SAFE_DOWN);
-      if (minWeight >= bestW) return;
+      const minWeight = curW + mulDivCeil(bestV - curV, w[k], v[k]);
+      if (minWeight > bestW || (minWeight === bestW && best !== null)) return;
     }
     if (w[k] <= rem) {
       stack.push(k);
       const value = curV + v[k];
       const weight = curW + w[k];
-      if (value > bestV || (value === bestV && (best === null || weight < bestW))) {
+      if (
+        value > bestV ||
+        (value === bestV && (weight < bestW || (weight === bestW && best === null)))
+      ) {
         best = stack.slice();
         bestV = value;
         bestW = weight;
@@ -227,7 +230,7 @@ function lpWithout(w: readonly number[], v: readonly number[], skip: number, cap
       rem -= w[k];
       value += v[k];
     } else {
-      return value + Math.floor(rem * (v[k] / w[k]) * SAFE_UP);
+      return value + mulDivFloor(rem, v[k], w[k]);
     }
   }
   return value;
@@ -350,6 +353,30 @@ function compareByDensity(a: KnapsackEntry, b: KnapsackEntry): number {
 /** The canonical order the tie rule refers to, exported so tests can state the rule. */
 export function canonicalOrder(entries: readonly KnapsackEntry[]): number[] {
   return entries.map((_, i) => i).sort((a, b) => compareByDensity(entries[a], entries[b]));
+}
+
+/** floor(a × b / c) for non-negative safe integers, exact even when a × b exceeds 2^53. */
+export function mulDivFloor(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER) {
+    let q = Math.floor(p / c);
+    if (q * c > p) q -= 1;
+    else if ((q + 1) * c <= p) q += 1;
+    return q;
+  }
+  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
+}
+
+/** ceil(a × b / c) for non-negative safe integers, exact. */
+export function mulDivCeil(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (p <= Number.MAX_SAFE_INTEGER) {
+    const q = mulDivFloor(a, b, c);
+    return q * c === p ? q : q + 1;
+  }
+  const big = BigInt(a) * BigInt(b);
+  const q = big / BigInt(c);
+  return Number(q * BigInt(c) === big ? q : q + 1n);
 }
 
 /** Code-unit string order: independent of locale, so results never depend on the server. */

@@ -42,7 +42,11 @@ export async function applicationContext(
   const app = await getOwnApplication(s, actor, appId);
   const fromCard = Number(stepRaw);
   const stepIndex =
-    stepRaw !== undefined && stepRaw !== '' && Number.isInteger(fromCard) && fromCard >= 0 && fromCard < STEP_COUNT
+    stepRaw !== undefined &&
+    stepRaw !== '' &&
+    Number.isInteger(fromCard) &&
+    fromCard >= 0 &&
+    fromCard < STEP_COUNT
       ? fromCard
       : app.status === 'draft' && app.step < STEP_COUNT
         ? app.step
@@ -74,12 +78,20 @@ export interface AskInput {
  * Sends an applicant's question to the right coach channel as a new thread: the question is
  * stored first, then its card is queued in the outbox (the thread is the sent message).
  */
-export async function askQuestion(s: Services, actor: Actor, input: AskInput, activityId?: string): Promise<CoachQuestionDoc> {
+export async function askQuestion(
+  s: Services,
+  actor: Actor,
+  input: AskInput,
+  activityId?: string,
+): Promise<CoachQuestionDoc> {
   const text = checkCoachText(input.text, COACH_LIMITS.question);
   const ctx =
-    typeof input.appId === 'string' && input.appId !== '' ? await applicationContext(s, actor, input.appId, input.step) : null;
+    typeof input.appId === 'string' && input.appId !== ''
+      ? await applicationContext(s, actor, input.appId, input.step)
+      : null;
   const channel = await coachChannelFor(s, ctx?.portfolioId);
-  if (!channel) throw new DomainError('invalid_state', 'no coach channel', { reason: 'no_channel' });
+  if (!channel)
+    throw new DomainError('invalid_state', 'no coach channel', { reason: 'no_channel' });
   const profile = await s.users.get(actor.aadObjectId);
   const now = s.clock().toISOString();
   const id = newId();
@@ -121,7 +133,14 @@ export async function askQuestion(s: Services, actor: Actor, input: AskInput, ac
     action: 'coach.question_asked',
     entityType: 'coachQuestion',
     entityId: id,
-    after: { seq: q.seq, text, appId: q.appId, stepId: q.stepId, portfolioId: q.portfolioId, channelId: q.channelId },
+    after: {
+      seq: q.seq,
+      text,
+      appId: q.appId,
+      stepId: q.stepId,
+      portfolioId: q.portfolioId,
+      channelId: q.channelId,
+    },
     activityId,
   });
   await s.outbox.enqueue(
@@ -134,7 +153,10 @@ export async function askQuestion(s: Services, actor: Actor, input: AskInput, ac
 }
 
 /** The asker's questions the coaches have not resolved, newest first. */
-export async function activeQuestionsOf(s: Pick<Services, 'coaching'>, aadObjectId: string): Promise<CoachQuestionDoc[]> {
+export async function activeQuestionsOf(
+  s: Pick<Services, 'coaching'>,
+  aadObjectId: string,
+): Promise<CoachQuestionDoc[]> {
   const mine = await s.coaching.questions.byAsker(aadObjectId);
   return mine.filter((q) => q.status !== 'resolved' && !q.threadFailed);
 }

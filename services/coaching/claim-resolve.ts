@@ -10,7 +10,11 @@ export type ClaimOutcome = 'claimed' | 'alreadyYours' | 'claimedByOther' | 'alre
 export type ResolveOutcome = 'resolved' | 'alreadyResolved';
 
 /** A coach's view of a question (any coach of its channel may look). */
-export async function getQuestionForCoach(s: Services, actor: Actor, id: unknown): Promise<CoachQuestionDoc> {
+export async function getQuestionForCoach(
+  s: Services,
+  actor: Actor,
+  id: unknown,
+): Promise<CoachQuestionDoc> {
   if (typeof id !== 'string' || id.length === 0 || id.length > 100) {
     throw new DomainError('not_found', 'no such question', { reason: 'question_not_found' });
   }
@@ -36,7 +40,16 @@ export async function claimQuestion(
     else if (q.assigneeId) outcome = 'claimedByOther';
     else {
       outcome = 'claimed';
-      return { update: { $set: { assigneeId: actor.aadObjectId, assigneeName: actor.name, claimedAt: at, updatedAt: at } } };
+      return {
+        update: {
+          $set: {
+            assigneeId: actor.aadObjectId,
+            assigneeName: actor.name,
+            claimedAt: at,
+            updatedAt: at,
+          },
+        },
+      };
     }
     return null;
   });
@@ -71,9 +84,22 @@ export async function resolveQuestion(
   const at = s.clock().toISOString();
   const { before, after, changed } = await mutateQuestion(s, current._id, (q) => {
     if (q.status === 'resolved') return null;
-    const $set: Record<string, unknown> = { status: 'resolved', resolvedAt: at, resolvedById: actor.aadObjectId, resolvedByName: actor.name, updatedAt: at };
-    if (!q.assigneeId) Object.assign($set, { assigneeId: actor.aadObjectId, assigneeName: actor.name, claimedAt: at });
-    return { update: q.awaitingCoachSince ? { $set, $unset: { awaitingCoachSince: true } } : { $set } };
+    const $set: Record<string, unknown> = {
+      status: 'resolved',
+      resolvedAt: at,
+      resolvedById: actor.aadObjectId,
+      resolvedByName: actor.name,
+      updatedAt: at,
+    };
+    if (!q.assigneeId)
+      Object.assign($set, {
+        assigneeId: actor.aadObjectId,
+        assigneeName: actor.name,
+        claimedAt: at,
+      });
+    return {
+      update: q.awaitingCoachSince ? { $set, $unset: { awaitingCoachSince: true } } : { $set },
+    };
   });
   if (!changed) return { question: after, outcome: 'alreadyResolved' };
   await s.audit.append({
@@ -90,7 +116,12 @@ export async function resolveQuestion(
   await s.outbox.enqueue(
     `coach-resolved:${after._id}:${after.version}`,
     { kind: 'user', aadObjectId: after.askerId },
-    { card: { template: 'coach-resolved', model: { seq: after.seq, question: after.text, coachName: actor.name } } },
+    {
+      card: {
+        template: 'coach-resolved',
+        model: { seq: after.seq, question: after.text, coachName: actor.name },
+      },
+    },
     s.clock(),
   );
   await enqueueThreadCardUpdate(s, after);

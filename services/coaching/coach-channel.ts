@@ -7,7 +7,8 @@ import { normalizeCommand } from '../shared/text';
 import { COACH_CHANNEL, CoachChannelSetting } from './coach-question';
 
 /** What `coachkanal` bound: the general coach channel, or the channel of some portfolios. */
-export type CoachChannelBinding = { kind: 'general' } | { kind: 'portfolios'; portfolios: PortfolioDoc[] };
+export type CoachChannelBinding =
+  { kind: 'general' } | { kind: 'portfolios'; portfolios: PortfolioDoc[] };
 
 const ALL_WORDS = new Set(['alla', 'all', 'allt', 'samtliga']);
 
@@ -21,7 +22,8 @@ export function parseCoachChannelArgs(
     .map((w) => w.replace(/[.:)]+$/, ''))
     .filter((w) => w.length > 0 && w !== 'och' && w !== 'and');
   if (words.length === 0) return { ok: true, binding: { kind: 'general' } };
-  if (words.some((w) => ALL_WORDS.has(w))) return { ok: true, binding: { kind: 'portfolios', portfolios } };
+  if (words.some((w) => ALL_WORDS.has(w)))
+    return { ok: true, binding: { kind: 'portfolios', portfolios } };
   const chosen: PortfolioDoc[] = [];
   const unknown: string[] = [];
   for (const w of words) {
@@ -31,7 +33,10 @@ export function parseCoachChannelArgs(
     } else unknown.push(w);
   }
   if (unknown.length > 0) return { ok: false, unknown };
-  return { ok: true, binding: { kind: 'portfolios', portfolios: chosen.sort((a, b) => a.number - b.number) } };
+  return {
+    ok: true,
+    binding: { kind: 'portfolios', portfolios: chosen.sort((a, b) => a.number - b.number) },
+  };
 }
 
 /**
@@ -51,15 +56,30 @@ export async function bindCoachChannel(
   const portfolios = await s.portfolios.all();
   const parsed = parseCoachChannelArgs(args, portfolios);
   if (!parsed.ok) {
-    throw new DomainError('invalid_input', 'unknown portfolios', { reason: 'unknown_portfolios', list: parsed.unknown.join(', ') });
+    throw new DomainError('invalid_input', 'unknown portfolios', {
+      reason: 'unknown_portfolios',
+      list: parsed.unknown.join(', '),
+    });
   }
   const now = s.clock();
-  const base = { at: now.toISOString(), actorId: actor.aadObjectId, actorName: actor.name, activityId };
+  const base = {
+    at: now.toISOString(),
+    actorId: actor.aadObjectId,
+    actorName: actor.name,
+    activityId,
+  };
   if (parsed.binding.kind === 'general') {
     const before = await s.settings.get<CoachChannelSetting>(COACH_CHANNEL);
     const after: CoachChannelSetting = { channelId: where.channelId, teamId: where.teamId };
     await s.settings.set(COACH_CHANNEL, after, now, actor.aadObjectId);
-    await s.audit.append({ ...base, action: 'coach.channel_bound', entityType: 'setting', entityId: COACH_CHANNEL, before, after });
+    await s.audit.append({
+      ...base,
+      action: 'coach.channel_bound',
+      entityType: 'setting',
+      entityId: COACH_CHANNEL,
+      before,
+      after,
+    });
     return parsed.binding;
   }
   for (const p of parsed.binding.portfolios) {

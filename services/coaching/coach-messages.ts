@@ -23,7 +23,8 @@ function compact<T extends object>(o: T): T {
 }
 
 /** Outbox id of a coach's answer relayed to the applicant. */
-export const relayOutboxId = (questionId: string, key: string): string => `coach-relay:${questionId}:${key}`;
+export const relayOutboxId = (questionId: string, key: string): string =>
+  `coach-relay:${questionId}:${key}`;
 
 /**
  * A coach replied in the question's thread (a plain channel reply): the reply is stored and
@@ -62,7 +63,8 @@ export async function recordCoachReply(
       $set.firstAnswerByName = actor.name;
       $set.firstAnswerMs = now.getTime() - Date.parse(q.createdAt);
       $set.firstAnswerWorkingHours =
-        Math.round(workingHoursBetween(new Date(q.createdAt), now, s.coaching.officeHours) * 100) / 100;
+        Math.round(workingHoursBetween(new Date(q.createdAt), now, s.coaching.officeHours) * 100) /
+        100;
     }
     const update: Update = { $set, $push: { messages: compact(message), pendingRelays: outboxId } };
     if (q.awaitingCoachSince) update.$unset = { awaitingCoachSince: true };
@@ -83,7 +85,9 @@ export async function recordCoachReply(
   const conversation = await s.conversations.get(personalKey(after.askerId));
   if (conversation?.unreachableSince) {
     await noteUnreachable(s, after, outboxId, `unreachable since ${conversation.unreachableSince}`);
-    const { after: settled } = await mutateQuestion(s, questionId, (q) => settleRelays(q, [outboxId]));
+    const { after: settled } = await mutateQuestion(s, questionId, (q) =>
+      settleRelays(q, [outboxId]),
+    );
     await enqueueThreadCardUpdate(s, settled);
     return { question: settled, relayed: false };
   }
@@ -107,19 +111,28 @@ export async function recordCoachReply(
     },
     now,
   );
-  if (before.status !== after.status || !before.firstAnswerAt) await enqueueThreadCardUpdate(s, after);
+  if (before.status !== after.status || !before.firstAnswerAt)
+    await enqueueThreadCardUpdate(s, after);
   return { question: after, relayed: true };
 }
 
 /** Removes confirmed or failed relays from the to-check list. */
-export function settleRelays(q: CoachQuestionDoc, done: string[]): { update: { $set: Record<string, unknown> } } | null {
+export function settleRelays(
+  q: CoachQuestionDoc,
+  done: string[],
+): { update: { $set: Record<string, unknown> } } | null {
   const left = q.pendingRelays.filter((id) => !done.includes(id));
   if (left.length === q.pendingRelays.length) return null;
   return { update: { $set: { pendingRelays: left, relayCheck: left.length > 0 } } };
 }
 
 /** Posts "kunde inte nå sökande" in the thread, once per failed relay, and audits it. */
-export async function noteUnreachable(s: Services, q: CoachQuestionDoc, relayId: string, error: string): Promise<void> {
+export async function noteUnreachable(
+  s: Services,
+  q: CoachQuestionDoc,
+  relayId: string,
+  error: string,
+): Promise<void> {
   const fresh = await s.outbox.enqueue(
     `coach-unreachable:${relayId}`,
     threadTarget(q),
@@ -139,7 +152,11 @@ export async function noteUnreachable(s: Services, q: CoachQuestionDoc, relayId:
 }
 
 /** Loads a question for its asker only: card data naming someone else's question is refused. */
-export async function getOwnQuestion(s: Pick<Services, 'coaching'>, actor: Actor, id: unknown): Promise<CoachQuestionDoc> {
+export async function getOwnQuestion(
+  s: Pick<Services, 'coaching'>,
+  actor: Actor,
+  id: unknown,
+): Promise<CoachQuestionDoc> {
   if (typeof id !== 'string' || id.length === 0 || id.length > 100) {
     throw new DomainError('not_found', 'no such question', { reason: 'question_not_found' });
   }
@@ -205,7 +222,12 @@ export async function recordApplicantReply(
     await s.outbox.enqueue(
       applicantMessageOutboxId(after._id, activityId, index),
       threadTarget(after),
-      { card: { template: 'coach-applicant-message', model: { askerName: after.askerName, text, reopened } } },
+      {
+        card: {
+          template: 'coach-applicant-message',
+          model: { askerName: after.askerName, text, reopened },
+        },
+      },
       s.clock(),
     );
     if (before.status !== after.status) await enqueueThreadCardUpdate(s, after);

@@ -38,7 +38,14 @@ export class CoachQuestionRepository {
   }
 
   /** Applies an update only if nobody changed the question since it was read; null on conflict. */
-  async updateIfVersion(id: string, version: number, update: Update): Promise<CoachQuestionDoc | null> {
-    return this.col.findOneAndUpdate({ _id: id, version }, { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } });
+  async updateIfVersion(
+    id: string,
+    version: number,
+    update: Update,
+  ): Promise<CoachQuestionDoc | null> {
+    return this.col.findOneAndUpdate(
+      { _id: id, version },
+      { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
+    );
   }
 }

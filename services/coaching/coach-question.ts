@@ -3,7 +3,12 @@ import { StepId } from '../applications/wizard-steps';
 import { Locale } from '../shared/actor';
 
 /** Limits on what people type; longer text is refused with its limit, never truncated. */
-export const COACH_LIMITS = { question: 2000, reply: 4000, faqQuestion: 2000, faqAnswer: 4000 } as const;
+export const COACH_LIMITS = {
+  question: 2000,
+  reply: 4000,
+  faqQuestion: 2000,
+  faqAnswer: 4000,
+} as const;
 
 /**
  * open: the applicant waits for a coach · answered: a coach replied last · resolved: a coach

@@ -21,6 +21,10 @@ export class CoachRosterRepository {
 
   async save(channelId: string, memberIds: string[], now: Date): Promise<void> {
     const ids = [...new Set(memberIds.map((m) => m.toLowerCase()))];
-    await this.col.findOneAndUpdate({ _id: channelId }, { $set: { memberIds: ids, fetchedAt: now.toISOString() } }, { upsert: true });
+    await this.col.findOneAndUpdate(
+      { _id: channelId },
+      { $set: { memberIds: ids, fetchedAt: now.toISOString() } },
+      { upsert: true },
+    );
   }
 }

@@ -21,9 +21,15 @@ export interface CoachReminder {
  * one reminder in its thread per round of waiting (`coach-sla:<question>:<round>`), so a
  * reminder is sent once however often this runs and on however many instances.
  */
-export async function dueCoachReminders(s: Pick<Services, 'coaching'>, now: Date): Promise<CoachReminder[]> {
+export async function dueCoachReminders(
+  s: Pick<Services, 'coaching'>,
+  now: Date,
+): Promise<CoachReminder[]> {
   const { slaHours, officeHours } = s.coaching;
-  const waiting = await s.coaching.questions.find({ status: 'open', awaitingCoachSince: { $exists: true } });
+  const waiting = await s.coaching.questions.find({
+    status: 'open',
+    awaitingCoachSince: { $exists: true },
+  });
   const due: CoachReminder[] = [];
   for (const q of waiting) {
     if (!q.awaitingCoachSince || !q.rootActivityId || q.remindedRound === q.round) continue;
@@ -37,7 +43,12 @@ export async function dueCoachReminders(s: Pick<Services, 'coaching'>, now: Date
       payload: {
         card: {
           template: 'coach-sla-reminder',
-          model: { seq: q.seq, askerName: q.askerName, hours: slaHours, assigneeName: q.assigneeName ?? '' },
+          model: {
+            seq: q.seq,
+            askerName: q.askerName,
+            hours: slaHours,
+            assigneeName: q.assigneeName ?? '',
+          },
         },
       },
       notBefore: nextOfficeTime(now, officeHours),
@@ -66,7 +77,10 @@ export async function checkCoachDeliveries(s: Services): Promise<number> {
         notes++;
         done.push(id);
       } else if (msg.status === 'uncertain') {
-        s.log.warn({ questionId: q._id, relayId: id, error: msg.lastError }, 'coach answer delivery is uncertain');
+        s.log.warn(
+          { questionId: q._id, relayId: id, error: msg.lastError },
+          'coach answer delivery is uncertain',
+        );
         done.push(id);
       }
     }
@@ -77,7 +91,10 @@ export async function checkCoachDeliveries(s: Services): Promise<number> {
 
 /** Records the threads of questions whose root card has been posted (or failed) since. */
 export async function syncCoachThreads(s: Services): Promise<void> {
-  const unknown = await s.coaching.questions.find({ rootActivityId: { $exists: false }, threadFailed: { $ne: true } });
+  const unknown = await s.coaching.questions.find({
+    rootActivityId: { $exists: false },
+    threadFailed: { $ne: true },
+  });
   for (const q of unknown) await ensureThreadRoot(s, q);
 }
 
@@ -86,7 +103,10 @@ export async function syncCoachThreads(s: Services): Promise<void> {
  * enqueue due SLA reminders (each marked on its question and audited). Safe to run anywhere,
  * any number of times.
  */
-export async function runCoachSla(s: Services, now: Date): Promise<{ reminders: number; unreachable: number }> {
+export async function runCoachSla(
+  s: Services,
+  now: Date,
+): Promise<{ reminders: number; unreachable: number }> {
   await syncCoachThreads(s);
   const unreachable = await checkCoachDeliveries(s);
   let reminders = 0;

@@ -3,7 +3,7 @@ import { notifyOffice } from '../notifications/notify-office';
 import { OutboxTarget } from '../outbox/outbox-repository';
 import { DomainError } from '../shared/domain-error';
 import { Update } from '../store/store';
-import { CoachQuestionDoc, CoachQuestionStatus, threadConversationId, threadOutboxId } from './coach-question';
+import { CoachQuestionDoc, CoachQuestionStatus, threadConversationId } from './coach-question';
 
 /** What the thread card shows, stored in the outbox and rendered in the reader's language. */
 export interface ThreadCardData {
@@ -30,7 +30,10 @@ export interface ThreadCardData {
 }
 
 /** The card data of a question as it is now. */
-export async function threadCardData(s: Pick<Services, 'portfolios'>, q: CoachQuestionDoc): Promise<ThreadCardData> {
+export async function threadCardData(
+  s: Pick<Services, 'portfolios'>,
+  q: CoachQuestionDoc,
+): Promise<ThreadCardData> {
   const portfolio = q.portfolioId ? await s.portfolios.get(q.portfolioId) : null;
   return {
     questionId: q._id,
@@ -78,7 +81,8 @@ export async function mutateQuestion(
 ): Promise<{ before: CoachQuestionDoc; after: CoachQuestionDoc; changed: boolean }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const before = await s.coaching.questions.get(id);
-    if (!before) throw new DomainError('not_found', 'no such question', { reason: 'question_not_found' });
+    if (!before)
+      throw new DomainError('not_found', 'no such question', { reason: 'question_not_found' });
     const p = await plan(before);
     if (!p) return { before, after: before, changed: false };
     const after = await s.coaching.questions.updateIfVersion(id, before.version, p.update);
@@ -88,7 +92,10 @@ export async function mutateQuestion(
 }
 
 /** Queues an in-place update of the thread's root card, so everyone sees status and assignee. */
-export async function enqueueThreadCardUpdate(s: Services, question: CoachQuestionDoc): Promise<void> {
+export async function enqueueThreadCardUpdate(
+  s: Services,
+  question: CoachQuestionDoc,
+): Promise<void> {
   const q = question.rootActivityId ? question : await ensureThreadRoot(s, question);
   if (!q.rootActivityId || !q.threadConversationId) return;
   await s.outbox.enqueue(
@@ -107,23 +114,40 @@ export async function enqueueThreadCardUpdate(s: Services, question: CoachQuesti
  * then sends what the applicant wrote meanwhile. When the post failed for good, tells the
  * applicant and the project office once. Returns the question as it is now.
  */
-export async function ensureThreadRoot(s: Services, question: CoachQuestionDoc): Promise<CoachQuestionDoc> {
+export async function ensureThreadRoot(
+  s: Services,
+  question: CoachQuestionDoc,
+): Promise<CoachQuestionDoc> {
   if (question.threadFailed) return question;
   if (question.rootActivityId) return flushApplicantMessages(s, question);
   const msg = await s.outbox.get(question.threadOutboxId);
   if (msg?.status === 'sent' && msg.sentActivityId) {
     const root = msg.sentActivityId;
     const { after } = await mutateQuestion(s, question._id, (q) =>
-      q.rootActivityId ? null : { update: { $set: { rootActivityId: root, threadConversationId: threadConversationId(q.channelId, root) } } },
+      q.rootActivityId
+        ? null
+        : {
+            update: {
+              $set: {
+                rootActivityId: root,
+                threadConversationId: threadConversationId(q.channelId, root),
+              },
+            },
+          },
     );
     return flushApplicantMessages(s, after);
   }
   if (msg && (msg.status === 'failed' || msg.status === 'dead')) {
     const { after, changed } = await mutateQuestion(s, question._id, (q) =>
-      q.threadFailed ? null : { update: { $set: { threadFailed: true, updatedAt: s.clock().toISOString() } } },
+      q.threadFailed
+        ? null
+        : { update: { $set: { threadFailed: true, updatedAt: s.clock().toISOString() } } },
     );
     if (changed) {
-      s.log.error({ questionId: after._id, error: msg.lastError }, 'coach question could not be posted in the coach channel');
+      s.log.error(
+        { questionId: after._id, error: msg.lastError },
+        'coach question could not be posted in the coach channel',
+      );
       await s.audit.append({
         at: s.clock().toISOString(),
         actorId: 'system:coaching',
@@ -139,7 +163,10 @@ export async function ensureThreadRoot(s: Services, question: CoachQuestionDoc):
         s.clock(),
       );
       await notifyOffice(s, `coach-undeliverable:${after._id}`, {
-        card: { template: 'coach-undeliverable-office', model: { seq: after.seq, askerName: after.askerName, error: msg.lastError ?? '' } },
+        card: {
+          template: 'coach-undeliverable-office',
+          model: { seq: after.seq, askerName: after.askerName, error: msg.lastError ?? '' },
+        },
       });
     }
     return after;
@@ -150,20 +177,29 @@ export async function ensureThreadRoot(s: Services, question: CoachQuestionDoc):
 /** Sends applicant messages that waited for the thread to exist. */
 async function flushApplicantMessages(s: Services, q: CoachQuestionDoc): Promise<CoachQuestionDoc> {
   if (!q.rootActivityId) return q;
-  const waiting = q.messages.map((m, i) => ({ m, i })).filter(({ m }) => m.by === 'applicant' && !m.outboxId);
+  const waiting = q.messages
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => m.by === 'applicant' && !m.outboxId);
   if (waiting.length === 0) return q;
   for (const { m, i } of waiting) {
     await s.outbox.enqueue(
       applicantMessageOutboxId(q._id, m.activityId, i),
       threadTarget(q),
-      { card: { template: 'coach-applicant-message', model: { askerName: q.askerName, text: m.text, reopened: false } } },
+      {
+        card: {
+          template: 'coach-applicant-message',
+          model: { askerName: q.askerName, text: m.text, reopened: false },
+        },
+      },
       s.clock(),
     );
   }
   const sent = new Set(waiting.map(({ i }) => i));
   const { after } = await mutateQuestion(s, q._id, (cur) => {
     const messages = cur.messages.map((m, i) =>
-      sent.has(i) && !m.outboxId ? { ...m, outboxId: applicantMessageOutboxId(cur._id, m.activityId, i) } : m,
+      sent.has(i) && !m.outboxId
+        ? { ...m, outboxId: applicantMessageOutboxId(cur._id, m.activityId, i) }
+        : m,
     );
     return { update: { $set: { messages } } };
   });
@@ -171,24 +207,35 @@ async function flushApplicantMessages(s: Services, q: CoachQuestionDoc): Promise
 }
 
 /** Outbox id of an applicant's message into the thread: one per message, whatever retries. */
-export function applicantMessageOutboxId(questionId: string, activityId: string | undefined, index: number): string {
+export function applicantMessageOutboxId(
+  questionId: string,
+  activityId: string | undefined,
+  index: number,
+): string {
   return `coach-to-thread:${questionId}:${activityId ?? `m${index}`}`;
 }
 
 /**
  * The question whose thread a channel conversation is (`channel;messageid=root`), or null when
- * it is not a coach thread. Also finds a question whose root was posted but not yet recorded.
+ * it is not a coach thread. A question whose card was posted but whose thread is not recorded
+ * yet is found by recording the threads of that channel's unrecorded questions first.
  */
-export async function findQuestionByThread(s: Services, conversationId: string): Promise<CoachQuestionDoc | null> {
+export async function findQuestionByThread(
+  s: Services,
+  conversationId: string,
+): Promise<CoachQuestionDoc | null> {
   const m = /^(.+);messageid=(.+)$/.exec(conversationId);
   if (!m) return null;
   const known = await s.coaching.questions.byThread(conversationId);
   if (known) return known;
-  const [, channelId, root] = m;
-  const posts = await s.outbox.col.find({ sentActivityId: root });
-  const post = posts.find((p) => p._id.startsWith('coach-thread:') && p.target.kind === 'channel' && p.target.channelId === channelId);
-  if (!post) return null;
-  const q = await s.coaching.questions.get(post._id.slice('coach-thread:'.length));
-  if (!q || q.threadOutboxId !== threadOutboxId(q._id)) return null;
-  return ensureThreadRoot(s, q);
+  const unrecorded = await s.coaching.questions.find({
+    channelId: m[1],
+    rootActivityId: { $exists: false },
+    threadFailed: { $ne: true },
+  });
+  for (const q of unrecorded) {
+    const current = await ensureThreadRoot(s, q);
+    if (current.threadConversationId === conversationId) return current;
+  }
+  return null;
 }

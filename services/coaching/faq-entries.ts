@@ -25,9 +25,15 @@ export async function searchFaq(
   query: string,
   opts: { portfolioId?: string; minScore?: number; limit?: number } = {},
 ): Promise<FaqHit[]> {
-  const entries = (await s.coaching.faq.all()).filter((e) => !opts.portfolioId || !e.portfolioId || e.portfolioId === opts.portfolioId);
+  const entries = (await s.coaching.faq.all()).filter(
+    (e) => !opts.portfolioId || !e.portfolioId || e.portfolioId === opts.portfolioId,
+  );
   const byId = new Map(entries.map((e) => [e._id, e]));
-  return rankDocuments(query, entries.map((e) => ({ id: e._id, question: e.question, answer: e.answer })), opts).map((h) => ({
+  return rankDocuments(
+    query,
+    entries.map((e) => ({ id: e._id, question: e.question, answer: e.answer })),
+    opts,
+  ).map((h) => ({
     entry: byId.get(h.id)!,
     score: h.score,
   }));
@@ -39,7 +45,8 @@ export async function faqDraft(
   q: CoachQuestionDoc,
 ): Promise<{ question: string; answer: string; portfolioId: string }> {
   const saved = q.faqId ? await s.coaching.faq.get(q.faqId) : null;
-  if (saved) return { question: saved.question, answer: saved.answer, portfolioId: saved.portfolioId ?? '' };
+  if (saved)
+    return { question: saved.question, answer: saved.answer, portfolioId: saved.portfolioId ?? '' };
   const answer = q.messages
     .filter((m) => m.by === 'coach' && m.text.trim() !== '')
     .map((m) => m.text.trim())
@@ -47,7 +54,9 @@ export async function faqDraft(
   return { question: q.text, answer, portfolioId: q.portfolioId ?? '' };
 }
 
-export type SaveFaqResult = { ok: true; entry: FaqEntryDoc; question: CoachQuestionDoc } | { ok: false; errors: FieldIssue[] };
+export type SaveFaqResult =
+  | { ok: true; entry: FaqEntryDoc; question: CoachQuestionDoc }
+  | { ok: false; errors: FieldIssue[] };
 
 /**
  * A coach saves a resolved question and its answer as a FAQ entry (portfolio tag optional);
@@ -61,7 +70,8 @@ export async function saveFaqEntry(
   activityId?: string,
 ): Promise<SaveFaqResult> {
   const q = await getQuestionForCoach(s, actor, questionId);
-  if (q.status !== 'resolved') throw new DomainError('invalid_state', 'not resolved', { reason: 'faq_needs_resolved' });
+  if (q.status !== 'resolved')
+    throw new DomainError('invalid_state', 'not resolved', { reason: 'faq_needs_resolved' });
   const errors: FieldIssue[] = [];
   const values: Record<string, string> = {};
   for (const [field, max] of [
@@ -71,28 +81,52 @@ export async function saveFaqEntry(
     const r = checkText(raw[field], { required: true, max });
     if (r.ok) values[field] = r.value;
     else {
-      const length = typeof raw[field] === 'string' ? Array.from((raw[field] as string).trim()).length : 0;
-      errors.push({ field, code: r.error === 'empty' ? 'required' : r.error, params: { max, length } });
+      const length =
+        typeof raw[field] === 'string' ? Array.from((raw[field] as string).trim()).length : 0;
+      errors.push({
+        field,
+        code: r.error === 'empty' ? 'required' : r.error,
+        params: { max, length },
+      });
     }
   }
   let portfolioId: string | undefined;
-  if (typeof raw.faqPortfolioId === 'string' && raw.faqPortfolioId !== '' && raw.faqPortfolioId !== 'all') {
+  if (
+    typeof raw.faqPortfolioId === 'string' &&
+    raw.faqPortfolioId !== '' &&
+    raw.faqPortfolioId !== 'all'
+  ) {
     if (await s.portfolios.get(raw.faqPortfolioId)) portfolioId = raw.faqPortfolioId;
     else errors.push({ field: 'faqPortfolioId', code: 'invalid_choice' });
   }
   if (errors.length > 0) return { ok: false, errors };
   const at = s.clock().toISOString();
-  const base = { at, actorId: actor.aadObjectId, actorName: actor.name, entityType: 'faq', activityId };
+  const base = {
+    at,
+    actorId: actor.aadObjectId,
+    actorName: actor.name,
+    entityType: 'faq',
+    activityId,
+  };
   const existing = q.faqId ? await s.coaching.faq.get(q.faqId) : null;
   let entry: FaqEntryDoc;
   if (existing) {
-    const set = { question: values.faqQuestion, answer: values.faqAnswer, portfolioId: portfolioId ?? '', updatedAt: at };
+    const set = {
+      question: values.faqQuestion,
+      answer: values.faqAnswer,
+      portfolioId: portfolioId ?? '',
+      updatedAt: at,
+    };
     entry = (await s.coaching.faq.update(existing._id, set)) ?? { ...existing, ...set };
     await s.audit.append({
       ...base,
       action: 'coach.faq_updated',
       entityId: existing._id,
-      before: { question: existing.question, answer: existing.answer, portfolioId: existing.portfolioId },
+      before: {
+        question: existing.question,
+        answer: existing.answer,
+        portfolioId: existing.portfolioId,
+      },
       after: set,
     });
   } else {

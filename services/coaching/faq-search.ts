@@ -39,7 +39,11 @@ export function foldAccents(word: string): string {
 /** Search terms of a text: lower case, no stop words, Swedish stems, accents folded. */
 export function searchTerms(text: string): string[] {
   if (typeof text !== 'string') return [];
-  const words = text.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const terms: string[] = [];
   for (const word of words) {
     if (STOP_WORDS.has(word) || STOP_WORDS.has(foldAccents(word))) continue;
@@ -71,7 +75,8 @@ const MIN_COMPOUND_PART = 4;
 export function termSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= MIN_COMPOUND_PART && (long.startsWith(short) || long.endsWith(short))) return COMPOUND_CREDIT;
+  if (short.length >= MIN_COMPOUND_PART && (long.startsWith(short) || long.endsWith(short)))
+    return COMPOUND_CREDIT;
   return 0;
 }
 
@@ -88,7 +93,11 @@ function bestMatch(term: string, among: ReadonlySet<string>): number {
  * query covers, each weighted by inverse document frequency so rare words count most.
  * Returns hits with score ≥ minScore, best first.
  */
-export function rankDocuments(query: string, docs: SearchDoc[], opts: { minScore?: number; limit?: number } = {}): SearchHit[] {
+export function rankDocuments(
+  query: string,
+  docs: SearchDoc[],
+  opts: { minScore?: number; limit?: number } = {},
+): SearchHit[] {
   const minScore = opts.minScore ?? 0.3;
   const limit = opts.limit ?? 3;
   const queryTerms = [...new Set(searchTerms(query))];
@@ -128,7 +137,8 @@ export function rankDocuments(query: string, docs: SearchDoc[], opts: { minScore
     }
     const precision = qTotal > 0 ? precise / qTotal : 0;
     const score = 0.65 * coverage + 0.35 * precision;
-    if (score >= minScore && coverage > 0) hits.push({ id: p.id, score: Math.round(score * 1000) / 1000 });
+    if (score >= minScore && coverage > 0)
+      hits.push({ id: p.id, score: Math.round(score * 1000) / 1000 });
   }
   return hits.sort((x, y) => y.score - x.score || x.id.localeCompare(y.id)).slice(0, limit);
 }

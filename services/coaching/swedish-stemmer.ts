@@ -5,15 +5,64 @@
  */
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y', 'ä', 'å', 'ö']);
-const S_ENDING = new Set(['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'r', 't', 'v', 'y']);
+const S_ENDING = new Set([
+  'b',
+  'c',
+  'd',
+  'f',
+  'g',
+  'h',
+  'j',
+  'k',
+  'l',
+  'm',
+  'n',
+  'o',
+  'p',
+  'r',
+  't',
+  'v',
+  'y',
+]);
 
 // Longest first, so the first hit is the longest suffix.
 const STEP1 = [
-  'heterna', 'hetens', 'anden', 'heten', 'heter', 'arnas', 'ernas', 'ornas', 'andes', 'arens', 'andet',
-  'arna', 'erna', 'orna', 'ande', 'arne', 'aste', 'aren', 'ades', 'erns',
-  'ade', 'are', 'ern', 'ens', 'het', 'ast',
-  'ad', 'en', 'ar', 'er', 'or', 'as', 'es', 'at',
-  'a', 'e',
+  'heterna',
+  'hetens',
+  'anden',
+  'heten',
+  'heter',
+  'arnas',
+  'ernas',
+  'ornas',
+  'andes',
+  'arens',
+  'andet',
+  'arna',
+  'erna',
+  'orna',
+  'ande',
+  'arne',
+  'aste',
+  'aren',
+  'ades',
+  'erns',
+  'ade',
+  'are',
+  'ern',
+  'ens',
+  'het',
+  'ast',
+  'ad',
+  'en',
+  'ar',
+  'er',
+  'or',
+  'as',
+  'es',
+  'at',
+  'a',
+  'e',
 ].sort((x, y) => y.length - x.length);
 const STEP2 = ['dd', 'gd', 'nn', 'dt', 'gt', 'kt', 'tt'];
 
@@ -33,7 +82,8 @@ export function stemSwedish(input: string): string {
   if (r1 >= word.length) return word;
 
   // Step 1: main suffixes, or a final s after a valid s-ending.
-  const inR1 = (suffix: string): boolean => word.endsWith(suffix) && word.length - suffix.length >= r1;
+  const inR1 = (suffix: string): boolean =>
+    word.endsWith(suffix) && word.length - suffix.length >= r1;
   const s1 = STEP1.find(inR1);
   if (s1) word = word.slice(0, -s1.length);
   else if (inR1('s') && S_ENDING.has(word[word.length - 2])) word = word.slice(0, -1);

@@ -22,6 +22,8 @@ export interface AppConfig {
   officeHours: { start: string; end: string };
   outboxPollMs: number;
   graphEnabled: boolean;
+  /** Reply language for everyone who has not chosen one (overrides the client's locale). */
+  localeOverride?: 'sv' | 'en';
   /** Working hours (office hours on Swedish working days) a coach question may wait before a reminder. */
   coachSlaHours: number;
   /** `GET /metrics` (Prometheus text) is served; default true. */
@@ -96,6 +98,7 @@ const schema = z
       .default('09:00-16:00'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
     GRAPH_ENABLED: bool,
+    LOCALE_OVERRIDE: z.enum(['sv', 'en'], { message: 'must be sv or en' }).optional(),
     COACH_SLA_HOURS: z
       .string()
       .regex(/^\d+([.,]\d+)?$/, 'must be a number of working hours, e.g. 8 (counted in OFFICE_HOURS on Swedish working days)')
@@ -184,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     officeHours: { start, end },
     outboxPollMs: e.OUTBOX_POLL_MS,
     graphEnabled: e.GRAPH_ENABLED && !!e.MicrosoftAppId,
+    localeOverride: e.LOCALE_OVERRIDE,
     coachSlaHours: e.COACH_SLA_HOURS ?? 8,
     metricsEnabled: e.METRICS_ENABLED,
     metricsToken: e.METRICS_TOKEN,

@@ -5,6 +5,12 @@ import type { Logger } from './logger';
 export const TURN_LOG_KEY = Symbol.for('projektkontoret.turnLog');
 
 /**
+ * Set (to true) in TurnContext.turnState by a handler that caught an unexpected error and
+ * answered with an error card, so the turn still counts as failed in the metrics.
+ */
+export const TURN_FAILED_KEY = Symbol.for('projektkontoret.turnFailed');
+
+/**
  * A short, stable pseudonym for an id (conversation, activity): the same id always gives the same
  * value, so log lines of one conversation can be followed without the id itself being logged.
  */
@@ -24,7 +30,10 @@ export interface TurnLogFields {
  * A child logger for one turn: a fresh `turnId` plus hashed activity and conversation ids, so
  * every line of a turn shares a correlation id and none carries a raw id or personal data.
  */
-export function createTurnLogger(log: Logger, fields: TurnLogFields): { log: Logger; turnId: string } {
+export function createTurnLogger(
+  log: Logger,
+  fields: TurnLogFields,
+): { log: Logger; turnId: string } {
   const turnId = randomUUID();
   return {
     turnId,

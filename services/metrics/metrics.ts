@@ -1,5 +1,4 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from '../store/store';
 
 /** Activity types counted by name; anything else is `other`, so a caller cannot grow the label set. */
 export const TURN_TYPES = [
@@ -16,12 +15,7 @@ export const TURN_TYPES = [
 
 /** How a turn ended at the HTTP edge. */
 export type TurnOutcome =
-  | 'ok'
-  | 'error'
-  | 'duplicate'
-  | 'in_progress'
-  | 'ignored_tenant'
-  | 'ignored_service_url';
+  'ok' | 'error' | 'duplicate' | 'in_progress' | 'ignored_tenant' | 'ignored_service_url';
 
 /** Result of one outbox delivery attempt (the sender's vocabulary). */
 export type OutboxSendResult = 'sent' | 'retry' | 'failed' | 'uncertain' | 'dead';
@@ -31,14 +25,17 @@ export type ThrottleSource = 'turn' | 'outbox' | 'other';
 
 /** Why a request to /api/messages was refused before it became a turn. */
 export type RejectReason =
-  | 'not_activity'
-  | 'invalid_json'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'other';
+  'not_activity' | 'invalid_json' | 'payload_too_large' | 'unsupported_media_type' | 'other';
 
 /** Statuses of outbox documents, reported by the queue gauge. */
-export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'uncertain', 'dead'] as const;
+export const OUTBOX_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'uncertain',
+  'dead',
+] as const;
 
 /**
  * The bot's Prometheus metrics (one registry per instance). Feature code calls e.g.
@@ -113,11 +110,9 @@ export class Metrics {
     this.outboxSends.inc({ result });
   }
 
-  /** Refreshes the queue gauge from the store; a store that does not answer leaves the last values. */
-  async refreshOutboxQueue(store: Store): Promise<void> {
-    const col = store.collection('outbox');
-    const counts = await Promise.all(OUTBOX_STATUSES.map((status) => col.count({ status })));
-    OUTBOX_STATUSES.forEach((status, i) => this.outboxQueue.set({ status }, counts[i]));
+  /** Sets the queue gauge from the outbox's counts per status (read at scrape time). */
+  setOutboxQueue(counts: Partial<Record<string, number>>): void {
+    for (const status of OUTBOX_STATUSES) this.outboxQueue.set({ status }, counts[status] ?? 0);
   }
 
   /** The Prometheus text exposition of every metric. */
@@ -128,7 +123,9 @@ export class Metrics {
 
 /** The label for an activity type: one of {@link TURN_TYPES}, else `other`. */
 export function turnType(type: unknown): string {
-  return typeof type === 'string' && (TURN_TYPES as readonly string[]).includes(type) ? type : 'other';
+  return typeof type === 'string' && (TURN_TYPES as readonly string[]).includes(type)
+    ? type
+    : 'other';
 }
 
 /** The process-wide metrics the app and the outbox sender share. */

@@ -25,7 +25,7 @@ export interface OutboxSenderOptions {
   pollMs: number;
   /** How long a claim (before sending) keeps other instances off a message. Default 30 s. */
   leaseMs?: number;
-  /** The delivery's request timeout; a send lease lasts this plus 10 s. Default 15 s. */
+  /** The delivery's request timeout; a send lease lasts twice as long. Default 15 s. */
   requestTimeoutMs?: number;
   /** Requests that failed with a retryable error before a message is dead-lettered. Default 8. */
   maxAttempts?: number;
@@ -78,6 +78,8 @@ export class OutboxSender {
   private inFlight = new Set<Promise<void>>();
   private slotWaiters: (() => void)[] = [];
   private skip = new Map<string, number>();
+  /** Conversations with a request of this instance in flight (one at a time per conversation). */
+  private busyKeys = new Set<string>();
   private lastRecover = 0;
   private recentThrottles: { key: string; at: number; until: number }[] = [];
   private readonly wall: () => number;
@@ -95,11 +97,16 @@ export class OutboxSender {
     this.wall = opts.wallClock ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.limits = opts.limits ?? teamsRateLimits();
-    this.windows = new SendWindows(outbox.store, this.limits, this.wall, this.requestTimeoutMs + 10_000);
+    this.windows = new SendWindows(outbox.store, this.limits, this.wall, this.sendLeaseMs);
   }
 
   private get requestTimeoutMs(): number {
     return this.opts.requestTimeoutMs ?? 15_000;
+  }
+
+  /** How long a send may take at most before another instance may judge it (twice the timeout). */
+  private get sendLeaseMs(): number {
+    return this.requestTimeoutMs * 2;
   }
 
   start(): void {
@@ -192,7 +199,7 @@ export class OutboxSender {
   private async pass(): Promise<number> {
     await this.maybeRecover();
     const leaseMs = this.opts.leaseMs ?? 30_000;
-    const sendLeaseMs = this.requestTimeoutMs + 10_000;
+    const sendLeaseMs = this.sendLeaseMs;
     const batchSize = this.opts.batchSize ?? 100;
     let handled = 0;
     let batch: OutboxMessage[] = [];
@@ -207,14 +214,21 @@ export class OutboxSender {
       }
       if (batch.length === 0 || this.wall() - fetchedAt > REFETCH_MS) {
         const now = this.wall();
-        batch = await this.outbox.dueCandidates(this.clock(), now, this.skipKeys(now), batchSize);
+        batch = await this.outbox.dueCandidates(this.clock(), now, [...this.skipKeys(now), ...this.busyKeys], batchSize);
         fetchedAt = this.wall();
-        if (batch.length === 0) break;
+        if (batch.length === 0) {
+          // What is left may be waiting for a request in flight to its conversation.
+          if (this.inFlight.size > 0) {
+            await Promise.race([...this.inFlight]);
+            continue;
+          }
+          break;
+        }
       }
       const msg = batch.shift() as OutboxMessage;
       const key = msg.conversationKey ?? conversationKeyOf(msg.target, msg.payload);
       const now = this.wall();
-      if ((this.skip.get(key) ?? 0) > now) continue;
+      if ((this.skip.get(key) ?? 0) > now || this.busyKeys.has(key)) continue;
       const at = this.windows.localEarliest(key, now);
       if (at > now) {
         this.skip.set(key, at);
@@ -245,9 +259,11 @@ export class OutboxSender {
   }
 
   private launch(msg: OutboxMessage, key: string): void {
+    this.busyKeys.add(key);
     const p: Promise<void> = this.send(msg, key)
       .catch((err: unknown) => this.log.error({ err, outboxId: msg._id }, 'outbox bookkeeping failed'))
       .finally(() => {
+        this.busyKeys.delete(key);
         this.inFlight.delete(p);
         this.slotWaiters.shift()?.();
       });

@@ -43,6 +43,8 @@ const APP_SCOPE = 'app';
 const convScope = (key: string): string => `c:${key}`;
 const MAX_CAS_ROUNDS = 25;
 const MAX_CACHED = 20_000;
+/** When another request to the conversation is in flight, look again this much later. */
+const BUSY_RETRY_MS = 100;
 
 interface Completion {
   outcome: SendOutcome;
@@ -106,7 +108,7 @@ export class SendWindows {
     const t = this.wall();
     const app = await this.cas(APP_SCOPE, (doc) => this.tryAdd(doc, this.limits.appWide, id, t));
     if (app !== true) return { ok: false, retryAt: app, scope: 'app' };
-    const conv = await this.cas(convScope(key), (doc) => this.tryAdd(doc, this.limits.perConversation, id, t));
+    const conv = await this.cas(convScope(key), (doc) => this.tryAdd(doc, this.limits.perConversation, id, t, true));
     if (conv !== true) {
       // Give the app-wide slot back: this request will not go now.
       this.note(APP_SCOPE, id, { outcome: 'not_sent', at: t });
@@ -185,9 +187,14 @@ export class SendWindows {
     m.set(id, c);
   }
 
-  /** Adds a reservation when every window has room; otherwise returns when to try again. */
-  private tryAdd(doc: SendWindowDoc, windows: RateWindow[], id: string, t: number): true | number {
+  /**
+   * Adds a reservation when every window has room; otherwise returns when to try again. With
+   * `exclusive`, one request at a time per conversation (across instances): messages arrive in
+   * order, and a request can never already be on its way when Teams answers another one 429.
+   */
+  private tryAdd(doc: SendWindowDoc, windows: RateWindow[], id: string, t: number, exclusive = false): true | number {
     if (doc.blockedUntil > t) return doc.blockedUntil;
+    if (exclusive && doc.inflight.some((f) => f.id !== id)) return t + BUSY_RETRY_MS;
     const at = earliestSlot(timesOf(doc), windows, t, this.limits.marginMs);
     if (at > t) return at;
     doc.inflight.push({ id, r: t, u: t + this.inflightMaxMs });

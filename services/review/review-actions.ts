@@ -23,7 +23,7 @@ import {
   VoteDoc,
   Where,
 } from './review-types';
-import { computeTally, isConflicted, majorityOf, recusedOf, scoreStatistics, voteCounts } from './tally';
+import { bySwedishName, computeTally, isConflicted, majorityOf, recusedOf, scoreStatistics, voteCounts } from './tally';
 
 export const MAX_COMMENT_CHARS = 2000;
 export const MAX_REASON_CHARS = 1000;
@@ -616,9 +616,9 @@ export async function closeReview(
       meanByCriterion: stats.meanByCriterion,
       spreadByCriterion: stats.spreadByCriterion,
       divergentCriteria: stats.divergentCriteria,
-      voterNames: voterNames.sort((a, b) => a.localeCompare(b, 'sv')),
+      voterNames: voterNames.sort(bySwedishName),
       recused,
-      absentNames: absentNames.sort((a, b) => a.localeCompare(b, 'sv')),
+      absentNames: absentNames.sort(bySwedishName),
       counted,
       eligible: tally.eligible,
       closedAt: now,

@@ -18,7 +18,7 @@ import {
   VoteChoice,
   VoteDoc,
 } from './review-types';
-import { computeTally, isConflicted, majorityOf, scoreStatistics, voteCounts } from './tally';
+import { bySwedishName, computeTally, isConflicted, majorityOf, scoreStatistics, voteCounts } from './tally';
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
@@ -199,12 +199,13 @@ export async function buildViewer(
   const members = [...membership.eligible.values()]
     .filter((m) => m.aadObjectId !== actor.aadObjectId && !conflictedIds.has(m.aadObjectId))
     .map((m) => ({ id: m.aadObjectId, name: m.name }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'sv'))
+    .sort((a, b) => bySwedishName(a.name, b.name))
     .slice(0, 60);
   const openObjections =
     membership.chair && item.status === 'open'
       ? (await s.review.objectionsFor(item._id))
           .filter((o) => o.status === 'open')
+          .slice(0, 10)
           .map((o) => ({ id: o._id, memberName: o.memberName, raisedByName: o.raisedByName, reason: o.reason, at: o.at }))
       : [];
   const closeBlockers: ViewerState['closeBlockers'] = [];

@@ -4,6 +4,7 @@ import { DomainError } from '../shared/domain-error';
 import { normalizeCommand } from '../shared/text';
 import { Role, UserDoc } from '../users/user-repository';
 import { forgetGrants } from './eligibility';
+import { bySwedishName } from './tally';
 
 /** Role words an admin may write, Swedish and English (normalised). */
 const ROLE_WORDS: Record<string, Role> = {
@@ -92,5 +93,5 @@ export async function usersWithRoles(s: Pick<Services, 'store'>): Promise<UserDo
   const users = (await s.store.collection<UserDoc>('users').find({ roles: { $exists: true } })).filter(
     (u) => Array.isArray(u.roles) && u.roles.length > 0,
   );
-  return users.sort((a, b) => (a.name ?? a._id).localeCompare(b.name ?? b._id, 'sv'));
+  return users.sort((a, b) => bySwedishName(a.name ?? a._id, b.name ?? b._id));
 }

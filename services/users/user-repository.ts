@@ -14,6 +14,10 @@ export interface UserDoc {
   roles: Role[];
   /** Roles scoped to portfolios (e.g. chair of p2). */
   portfolioRoles?: { role: Role; portfolioId: string }[];
+  /** The language the person chose with `språk`/`language` (wins over the client's locale). */
+  localePreference?: 'sv' | 'en';
+  /** When the bot last welcomed the person in personal chat (welcome once, not on every reload). */
+  welcomedAt?: string;
   updatedAt: string;
 }
 
@@ -53,6 +57,25 @@ export class UserRepository {
       { $set: { roles: [...new Set(roles)], updatedAt: now.toISOString() } },
       { upsert: true },
     );
+  }
+
+  async setLocalePreference(aadObjectId: string, locale: 'sv' | 'en', now: Date): Promise<void> {
+    await this.col.findOneAndUpdate(
+      { _id: aadObjectId.toLowerCase() },
+      { $set: { localePreference: locale, updatedAt: now.toISOString() } },
+      { upsert: true },
+    );
+  }
+
+  /** Marks the person welcomed; true only for the first caller, so the welcome goes out once. */
+  async markWelcomed(aadObjectId: string, now: Date): Promise<boolean> {
+    const id = aadObjectId.toLowerCase();
+    await this.col.findOneAndUpdate({ _id: id }, { $set: { updatedAt: now.toISOString() } }, { upsert: true });
+    const doc = await this.col.findOneAndUpdate(
+      { _id: id, welcomedAt: { $exists: false } },
+      { $set: { welcomedAt: now.toISOString() } },
+    );
+    return doc !== null;
   }
 
   async hasRole(aadObjectId: string, role: Role): Promise<boolean> {

@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from '../../bot/app';
-import { startPlayground, type PlaygroundConfig, type RunningPlayground } from '../../scripts/playground';
+import {
+  startPlayground,
+  type PlaygroundConfig,
+  type RunningPlayground,
+} from '../../scripts/playground';
 import {
   clickCardAction,
   fillCardInput,
@@ -26,8 +30,17 @@ const BOT_NAME = 'Projektkontoret';
 const TEAM_ID = '19:demo-team-general@thread.tacv2';
 const COACH_CHANNEL = '19:coacher@thread.tacv2';
 
-function user(u: { id: string; aadObjectId: string; name: string }): PlaygroundConfig['users'][number] {
-  return { id: u.id, name: u.name, aadObjectId: u.aadObjectId, userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example` };
+function user(u: {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}): PlaygroundConfig['users'][number] {
+  return {
+    id: u.id,
+    name: u.name,
+    aadObjectId: u.aadObjectId,
+    userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example`,
+  };
 }
 
 const config: PlaygroundConfig = {
@@ -39,7 +52,11 @@ const config: PlaygroundConfig = {
     user(DEMO_USERS.cecilia),
     user(DEMO_USERS.david),
     user(DEMO_USERS.eva),
-    user({ id: '29:filip', aadObjectId: '00000000-0000-0000-0000-000000000006', name: 'Filip Fors' }),
+    user({
+      id: '29:filip',
+      aadObjectId: '00000000-0000-0000-0000-000000000006',
+      name: 'Filip Fors',
+    }),
   ],
   personalChatId: 'personal-anna',
   groupChat: { id: 'group-demo', name: 'Projektgruppen' },
@@ -60,8 +77,16 @@ describe('asking a coach in the Agents Playground', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'coach-e2e-'));
     // Anna is also an admin here, so one playground (one user) can bind the coach channel.
-    app = await startTestApp({ dataDir: freshDataDir(), env: { BOT_ADMINS: DEMO_USERS.anna.aadObjectId } });
-    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, config, workDir });
+    app = await startTestApp({
+      dataDir: freshDataDir(),
+      env: { BOT_ADMINS: DEMO_USERS.anna.aadObjectId },
+    });
+    playground = await startPlayground({
+      botEndpoint: `${app.url}/api/messages`,
+      port: 0,
+      config,
+      workDir,
+    });
     browser = await launchBrowser();
   }, 60_000);
 
@@ -72,13 +97,16 @@ describe('asking a coach in the Agents Playground', () => {
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  it('when the applicant asks from a wizard step, then the question becomes a thread and the coach\'s reply reaches her chat', async () => {
+  it("when the applicant asks from a wizard step, then the question becomes a thread and the coach's reply reaches her chat", async () => {
     const page = browser.page;
     await openPlayground(page, playground.url);
 
     // The project office binds the coach channel with an @mention there.
     await openConversation(page, 'Digital utveckling - Coacher');
-    await postInChannel(page, 'coach channel', { mention: BOT_NAME, expectReply: 'This channel is now a coach channel' });
+    await postInChannel(page, 'coach channel', {
+      mention: BOT_NAME,
+      expectReply: 'This channel is now a coach channel',
+    });
 
     // From step 1 of a new application: "Ask a coach" opens a small card with a question input.
     await openConversation(page, 'Personal Chat');
@@ -95,7 +123,9 @@ describe('asking a coach in the Agents Playground', () => {
     const [q] = await app.services.coaching.questions.byAsker(DEMO_USERS.anna.aadObjectId);
     expect(q.text).toBe('How do we count the benefit for parents?');
     expect(q.appTitle).toBe('Digital förskoleansökan');
-    expect((await app.services.applications.get(q.appId!))?.inputs.title).toBe('Digital förskoleansökan');
+    expect((await app.services.applications.get(q.appId!))?.inputs.title).toBe(
+      'Digital förskoleansökan',
+    );
     let post = await app.services.outbox.get(q.threadOutboxId);
     for (let i = 0; i < 100 && post?.status !== 'sent'; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -115,9 +145,18 @@ describe('asking a coach in the Agents Playground', () => {
         serviceUrl: playground.serviceUrl,
         timestamp: new Date().toISOString(),
         locale: 'sv-SE',
-        from: { id: DEMO_USERS.cecilia.id, name: DEMO_USERS.cecilia.name, aadObjectId: DEMO_USERS.cecilia.aadObjectId },
+        from: {
+          id: DEMO_USERS.cecilia.id,
+          name: DEMO_USERS.cecilia.name,
+          aadObjectId: DEMO_USERS.cecilia.aadObjectId,
+        },
         recipient: { id: config.bot.id, name: BOT_NAME },
-        conversation: { id: `${COACH_CHANNEL};messageid=${root}`, conversationType: 'channel', isGroup: true, tenantId: DEMO_TENANT },
+        conversation: {
+          id: `${COACH_CHANNEL};messageid=${root}`,
+          conversationType: 'channel',
+          isGroup: true,
+          tenantId: DEMO_TENANT,
+        },
         channelData: {
           teamsChannelId: COACH_CHANNEL,
           teamsTeamId: TEAM_ID,
@@ -146,5 +185,11 @@ describe('asking a coach in the Agents Playground', () => {
     expect(sent?.status).toBe('sent');
     expect(sent?.sentConversationId).toBe(`${COACH_CHANNEL};messageid=${root}`);
     await screenshot(page, path.join(os.tmpdir(), 'coach-question-e2e.png'));
+
+    // In the coach channel: the question's card heads the thread, Anna's answer is in it.
+    await openConversation(page, 'Digital utveckling - Coacher');
+    await waitForBotText(page, 'Fråga #1 från Anna Andersson');
+    await waitForBotText(page, 'Do we count holidays?');
+    await screenshot(page, path.join(os.tmpdir(), 'coach-question-e2e-channel.png'));
   }, 120_000);
 });

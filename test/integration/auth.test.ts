@@ -10,7 +10,15 @@ import { cardText, DEMO_TENANT, DEMO_USERS, startTestApp } from '../support/test
 
 const APP_ID = '00000000-0000-4000-8000-00000000a0a0';
 const OTHER_TENANT = '00000000-0000-0000-0000-0000000000bb';
-const COUNTED = ['processedActivities', 'applications', 'audit', 'conversations', 'users', 'outbox', 'ideas'];
+const COUNTED = [
+  'processedActivities',
+  'applications',
+  'audit',
+  'conversations',
+  'users',
+  'outbox',
+  'ideas',
+];
 
 describe('Bot Connector authentication at /api/messages', () => {
   let auth: FakeAuth;
@@ -57,13 +65,19 @@ describe('Bot Connector authentication at /api/messages', () => {
       verb: 'applications.list',
       botAppId: APP_ID,
     });
-  const claimsFor = (a: TeamsActivity): TokenOptions => ({ appId: APP_ID, serviceUrl: a.serviceUrl });
-  const post = (a: TeamsActivity, token?: string) => postActivity(`${app.url}/api/messages`, a, token);
+  const claimsFor = (a: TeamsActivity): TokenOptions => ({
+    appId: APP_ID,
+    serviceUrl: a.serviceUrl,
+  });
+  const post = (a: TeamsActivity, token?: string) =>
+    postActivity(`${app.url}/api/messages`, a, token);
 
   async function metric(name: string, labels: Record<string, string>): Promise<number> {
     const text = await (await fetch(`${app.url}/metrics`)).text();
     const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
     return line ? Number(line.split(' ').pop()) : 0;
   }
 
@@ -74,32 +88,54 @@ describe('Bot Connector authentication at /api/messages', () => {
 
   it('when a request has no token, then 401 and nothing is written', async () => {
     const before = await counts();
-    const failures = await metric('projektkontoret_auth_failures_total', { reason: 'missing_token' });
+    const failures = await metric('projektkontoret_auth_failures_total', {
+      reason: 'missing_token',
+    });
     const res = await post(click());
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'unauthorized' });
     expect(await counts()).toEqual(before);
     expect(connector.calls).toHaveLength(0);
-    expect(await metric('projektkontoret_auth_failures_total', { reason: 'missing_token' })).toBe(failures + 1);
+    expect(await metric('projektkontoret_auth_failures_total', { reason: 'missing_token' })).toBe(
+      failures + 1,
+    );
   });
 
   it.each([
     ['an expired token', (a: TeamsActivity) => auth.expiredToken(claimsFor(a))],
-    ['a token for another audience', (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), audience: '00000000-0000-4000-8000-0000000000ff' })],
+    [
+      'a token for another audience',
+      (a: TeamsActivity) =>
+        auth.signToken({ ...claimsFor(a), audience: '00000000-0000-4000-8000-0000000000ff' }),
+    ],
     ['a forged signature', (a: TeamsActivity) => auth.forgedToken(claimsFor(a))],
-    ['a token issued for another serviceUrl', (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), serviceUrl: 'https://elsewhere.example/' })],
-    ['a token from another issuer', (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), issuer: 'https://evil.example' })],
-    ['a token signed with an unknown key id', (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), kid: 'unknown-kid' })],
+    [
+      'a token issued for another serviceUrl',
+      (a: TeamsActivity) =>
+        auth.signToken({ ...claimsFor(a), serviceUrl: 'https://elsewhere.example/' }),
+    ],
+    [
+      'a token from another issuer',
+      (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), issuer: 'https://evil.example' }),
+    ],
+    [
+      'a token signed with an unknown key id',
+      (a: TeamsActivity) => auth.signToken({ ...claimsFor(a), kid: 'unknown-kid' }),
+    ],
     ['a string that is no JWT at all', () => 'not-a-jwt'],
   ])('when a request carries %s, then 401 and nothing is written', async (_what, tokenFor) => {
     const before = await counts();
-    const failures = await metric('projektkontoret_auth_failures_total', { reason: 'invalid_token' });
+    const failures = await metric('projektkontoret_auth_failures_total', {
+      reason: 'invalid_token',
+    });
     const activity = click();
     const res = await post(activity, tokenFor(activity));
     expect(res.status).toBe(401);
     expect(await counts()).toEqual(before);
     expect(connector.calls).toHaveLength(0);
-    expect(await metric('projektkontoret_auth_failures_total', { reason: 'invalid_token' })).toBe(failures + 1);
+    expect(await metric('projektkontoret_auth_failures_total', { reason: 'invalid_token' })).toBe(
+      failures + 1,
+    );
   });
 
   it('when a card click carries a valid token, then 200 with the card', async () => {

@@ -23,7 +23,15 @@ import {
 } from '../support/activities';
 import { VALID_STEPS } from '../support/application-fixture';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
-import { appIdOf, cardOfCall, cardText, DEMO_TENANT, DEMO_USERS, PersonalChat, startTestApp } from '../support/test-app';
+import {
+  appIdOf,
+  cardOfCall,
+  cardText,
+  DEMO_TENANT,
+  DEMO_USERS,
+  PersonalChat,
+  startTestApp,
+} from '../support/test-app';
 
 /** Strings that have broken bots before: markup, templating, links, control and odd unicode. */
 const INJECTIONS = [
@@ -83,11 +91,14 @@ class Lazy {
 function materialise(v: unknown): unknown {
   if (v instanceof Lazy) return v.build();
   if (Array.isArray(v)) return v.map(materialise);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialise(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialise(x)]));
   return v;
 }
 
-const hugeString = fc.integer({ min: 1_000, max: 300_000 }).map((n) => new Lazy(`huge(${n} × å)`, () => 'å'.repeat(n)));
+const hugeString = fc
+  .integer({ min: 1_000, max: 300_000 })
+  .map((n) => new Lazy(`huge(${n} × å)`, () => 'å'.repeat(n)));
 
 const hostileString = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...INJECTIONS) },
@@ -100,10 +111,27 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   // Huge: up to ~600 KB in UTF-8, so both sides of the 256 KB limit are hit.
   { weight: 1, arbitrary: hugeString },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000 }).map((d) => new Lazy(`deep(${d})`, () => nested(d))) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1e308, 2 ** 53 + 1, [], {}, [null], { type: 'message' }),
+    arbitrary: fc
+      .integer({ min: 1, max: 1_000 })
+      .map((d) => new Lazy(`deep(${d})`, () => nested(d))),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1e308,
+      2 ** 53 + 1,
+      [],
+      {},
+      [null],
+      { type: 'message' },
+    ),
   },
 );
 
@@ -143,7 +171,16 @@ const PATHS = [
 ] as const;
 
 /** Paths whose change leaves "who, where and what kind" intact: the user must still get an answer. */
-const ANSWER_KEEPING = new Set<string>(['locale', 'timestamp', 'replyToId', 'value.action.data', 'value.action.data.appId', 'value.action.data.step', 'from.name', 'attachments']);
+const ANSWER_KEEPING = new Set<string>([
+  'locale',
+  'timestamp',
+  'replyToId',
+  'value.action.data',
+  'value.action.data.appId',
+  'value.action.data.step',
+  'from.name',
+  'attachments',
+]);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -167,14 +204,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 /** Cards the bot answered with or sent during a run: none may reach Teams' size limit. */
 function expectCardsSmall(cards: unknown[]): void {
   for (const card of cards) {
-    if (card && typeof card === 'object') expect(cardBytes(card as Record<string, unknown>)).toBeLessThan(MAX_CARD_BYTES);
+    if (card && typeof card === 'object')
+      expect(cardBytes(card as Record<string, unknown>)).toBeLessThan(MAX_CARD_BYTES);
   }
 }
 
 /** The card an invoke answered with, or undefined when the body is no card response. */
 function invokeCard(body: unknown): Record<string, unknown> | undefined {
   const b = body as { type?: string; value?: unknown } | undefined;
-  return b?.type === 'application/vnd.microsoft.card.adaptive' && b.value && typeof b.value === 'object'
+  return b?.type === 'application/vnd.microsoft.card.adaptive' &&
+    b.value &&
+    typeof b.value === 'object'
     ? (b.value as Record<string, unknown>)
     : undefined;
 }
@@ -194,8 +234,15 @@ describe('fuzzing /api/messages with hostile activities', () => {
     app = await startTestApp();
     const anna = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
     expect(await anna.say('ny ansökan')).toBe(200);
-    annaAppId = appIdOf(cardOfCall(await connector.waitFor((c) => c.kind === 'reply' || c.kind === 'send')));
-    const saved = await anna.click('application.next', { appId: annaAppId, step: 0, ...VALID_STEPS[0], title: `Projekt ${marker}` });
+    annaAppId = appIdOf(
+      cardOfCall(await connector.waitFor((c) => c.kind === 'reply' || c.kind === 'send')),
+    );
+    const saved = await anna.click('application.next', {
+      appId: annaAppId,
+      step: 0,
+      ...VALID_STEPS[0],
+      title: `Projekt ${marker}`,
+    });
     expect(saved.status).toBe(200);
     annaSnapshot = (await app.services.applications.get(annaAppId))!;
     expect(annaSnapshot.inputs.title).toBe(`Projekt ${marker}`);
@@ -207,7 +254,8 @@ describe('fuzzing /api/messages with hostile activities', () => {
 
   async function domainCounts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const name of DOMAIN_COLLECTIONS) out[name] = await app.services.store.collection(name).count({});
+    for (const name of DOMAIN_COLLECTIONS)
+      out[name] = await app.services.store.collection(name).count({});
     return out;
   }
 
@@ -227,8 +275,20 @@ describe('fuzzing /api/messages with hostile activities', () => {
           connector.reset();
           const base: TeamsActivity =
             kind === 'message'
-              ? personalMessage({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: fuzzUser, text: 'zz något', locale })
-              : actionExecute({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: fuzzUser, verb: 'applications.list', locale });
+              ? personalMessage({
+                  serviceUrl: connector.url,
+                  tenantId: DEMO_TENANT,
+                  from: fuzzUser,
+                  text: 'zz något',
+                  locale,
+                })
+              : actionExecute({
+                  serviceUrl: connector.url,
+                  tenantId: DEMO_TENANT,
+                  from: fuzzUser,
+                  verb: 'applications.list',
+                  locale,
+                });
           const activity = structuredClone(base) as unknown as Record<string, unknown>;
           for (const m of mutations) setPath(activity, m.path, m.value);
 
@@ -242,7 +302,8 @@ describe('fuzzing /api/messages with hostile activities', () => {
           const sentCards = connector.calls.map((c) => cardOfCall(c));
           expectCardsSmall([card, ...sentCards]);
 
-          const answerKept = res.status === 200 && mutations.every((m) => ANSWER_KEEPING.has(m.path));
+          const answerKept =
+            res.status === 200 && mutations.every((m) => ANSWER_KEEPING.has(m.path));
           if (answerKept && kind === 'invoke') {
             // A clear answer: a card with words in it, in place of the clicked one.
             expect(card).toBeDefined();
@@ -250,7 +311,12 @@ describe('fuzzing /api/messages with hostile activities', () => {
           }
           if (answerKept && kind === 'message') {
             const conversationId = (activity.conversation as { id: string }).id;
-            expect(connector.calls.some((c) => c.conversationId === conversationId && (c.kind === 'reply' || c.kind === 'send'))).toBe(true);
+            expect(
+              connector.calls.some(
+                (c) =>
+                  c.conversationId === conversationId && (c.kind === 'reply' || c.kind === 'send'),
+              ),
+            ).toBe(true);
           }
         },
       ),
@@ -267,22 +333,55 @@ describe('fuzzing /api/messages with hostile activities', () => {
 
   it('when bodies are not activities at all, then 400 (or 413 when huge), never 5xx', async () => {
     const notActivity = fc.oneof(
-      fc.jsonValue({ maxDepth: 4 }).filter((v) => !(v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string')),
-      fc.record({ type: fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.string()), fc.string({ minLength: 65, maxLength: 200 })) }),
+      fc
+        .jsonValue({ maxDepth: 4 })
+        .filter(
+          (v) =>
+            !(
+              v &&
+              typeof v === 'object' &&
+              !Array.isArray(v) &&
+              typeof (v as { type?: unknown }).type === 'string'
+            ),
+        ),
+      fc.record({
+        type: fc.oneof(
+          fc.integer(),
+          fc.constant(null),
+          fc.array(fc.string()),
+          fc.string({ minLength: 65, maxLength: 200 }),
+        ),
+      }),
       // A real activity whose serviceUrl is no string: nothing may try to send there.
       fc.constantFrom<unknown>(null, 42, {}, [], ['https://smba.trafficmanager.net/'], true).map(
-        (serviceUrl) => new Lazy(`message with serviceUrl ${JSON.stringify(serviceUrl)}`, () => ({
-          ...personalMessage({ serviceUrl: 'x', tenantId: DEMO_TENANT, from: DEMO_USERS.anna, text: 'hjälp' }),
-          serviceUrl,
-        })),
+        (serviceUrl) =>
+          new Lazy(`message with serviceUrl ${JSON.stringify(serviceUrl)}`, () => ({
+            ...personalMessage({
+              serviceUrl: 'x',
+              tenantId: DEMO_TENANT,
+              from: DEMO_USERS.anna,
+              text: 'hjälp',
+            }),
+            serviceUrl,
+          })),
       ),
-      fc.integer({ min: 49, max: 1_000 }).map((d) => new Lazy(`{type:'message', value: deep(${d})}`, () => ({ type: 'message', value: nested(d) }))),
+      fc
+        .integer({ min: 49, max: 1_000 })
+        .map(
+          (d) =>
+            new Lazy(`{type:'message', value: deep(${d})}`, () => ({
+              type: 'message',
+              value: nested(d),
+            })),
+        ),
     );
     await fc.assert(
       fc.asyncProperty(notActivity, async (generated) => {
         const body = materialise(generated);
         const res = await postActivity(`${app.url}/api/messages`, body as never);
-        expect(res.status).toBe(Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES ? 413 : 400);
+        expect(res.status).toBe(
+          Buffer.byteLength(JSON.stringify(body)) > MAX_BODY_BYTES ? 413 : 400,
+        );
       }),
       { numRuns: 60 },
     );
@@ -293,13 +392,29 @@ describe('fuzzing /api/messages with hostile activities', () => {
     const fuzzUser = makeUser('Okänd Knapp');
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(hostileString, fc.constantFrom('review.vote.', 'APPLICATION.NEXT', 'application.next ', 'constructor', 'toString', '__proto__')).filter(
-          (v) => !VERB_TABLE.has(v) && Buffer.byteLength(v) < 100_000,
-        ),
+        fc
+          .oneof(
+            hostileString,
+            fc.constantFrom(
+              'review.vote.',
+              'APPLICATION.NEXT',
+              'application.next ',
+              'constructor',
+              'toString',
+              '__proto__',
+            ),
+          )
+          .filter((v) => !VERB_TABLE.has(v) && Buffer.byteLength(v) < 100_000),
         async (verb) => {
           const res = await postActivity(
             `${app.url}/api/messages`,
-            actionExecute({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: fuzzUser, verb, data: { appId: annaAppId } }),
+            actionExecute({
+              serviceUrl: connector.url,
+              tenantId: DEMO_TENANT,
+              from: fuzzUser,
+              verb,
+              data: { appId: annaAppId },
+            }),
           );
           expect(res.status).toBe(200);
           const text = cardText(invokeCard(res.body));
@@ -316,7 +431,9 @@ describe('fuzzing /api/messages with hostile activities', () => {
     const bertil = makeUser('Bertil Obehörig');
     const appVerbs = [...VERB_TABLE.keys()].filter(
       (v) =>
-        /^application\.(next|back|save|review|goto|submit|continue|view|withdraw|withdrawConfirm)$/.test(v) ||
+        /^application\.(next|back|save|review|goto|submit|continue|view|withdraw|withdrawConfirm)$/.test(
+          v,
+        ) ||
         /^(review|allocation|decision|completeness|followup|report)\./.test(v) ||
         ['coach.askForm', 'coach.ask', 'coach.showApplication'].includes(v),
     );
@@ -325,14 +442,33 @@ describe('fuzzing /api/messages with hostile activities', () => {
     const channel = { teamId: teamsThreadId(), channelId: teamsThreadId() };
 
     const extraData = fc.dictionary(
-      fc.constantFrom('title', 'need', 'devCost', 'status', 'ownerId', '_id', 'regNo', '$set', '__proto__', 'constructor', 'question', 'vote', 'score', 'comment', 'decision'),
+      fc.constantFrom(
+        'title',
+        'need',
+        'devCost',
+        'status',
+        'ownerId',
+        '_id',
+        'regNo',
+        '$set',
+        '__proto__',
+        'constructor',
+        'question',
+        'vote',
+        'score',
+        'comment',
+        'decision',
+      ),
       hostileString.filter((s) => s.length < 5_000),
       { maxKeys: 4 },
     );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...appVerbs),
-        fc.oneof(fc.integer({ min: -2, max: 8 }), hostileString.filter((s) => s.length < 200)),
+        fc.oneof(
+          fc.integer({ min: -2, max: 8 }),
+          hostileString.filter((s) => s.length < 200),
+        ),
         extraData,
         fc.constantFrom<'personal' | 'channel'>('personal', 'personal', 'channel'),
         async (verb, step, extra, where) => {
@@ -350,7 +486,8 @@ describe('fuzzing /api/messages with hostile activities', () => {
           const card = invokeCard(res.body);
           expect(card).toBeDefined();
           expect(cardText(card).trim().length).toBeGreaterThan(0);
-          const shown = JSON.stringify(res.body) + JSON.stringify(connector.calls.map((c) => c.body));
+          const shown =
+            JSON.stringify(res.body) + JSON.stringify(connector.calls.map((c) => c.body));
           expect(shown).not.toContain(marker);
           expect(shown).not.toContain(VALID_STEPS[0].contactEmail);
           await expectAnnaUntouched();

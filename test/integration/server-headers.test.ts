@@ -9,14 +9,29 @@ import { DEMO_TENANT, DEMO_USERS, startTestApp } from '../support/test-app';
 /** A raw HTTP request, so tests control Content-Length, chunking and encodings exactly. */
 function rawRequest(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] },
+  opts: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer | string;
+    chunks?: Buffer[];
+  },
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'POST', headers: opts.headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString() }));
-    });
+    const req = http.request(
+      url,
+      { method: opts.method ?? 'POST', headers: opts.headers },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(parts).toString(),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     if (opts.chunks) {
       for (const c of opts.chunks) req.write(c);
@@ -55,7 +70,12 @@ describe('the HTTP edge: headers and body limits', () => {
   beforeEach(() => connector.reset());
 
   const message = (text: string) =>
-    personalMessage({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: DEMO_USERS.anna, text });
+    personalMessage({
+      serviceUrl: connector.url,
+      tenantId: DEMO_TENANT,
+      from: DEMO_USERS.anna,
+      text,
+    });
 
   it('when any endpoint answers, then it carries the security headers and no server banner', async () => {
     for (const path of ['/healthz', '/readyz', '/nothing-here']) {
@@ -73,7 +93,9 @@ describe('the HTTP edge: headers and body limits', () => {
 
   it('when the request came through https (X-Forwarded-Proto), then Strict-Transport-Security is sent', async () => {
     const res = await fetch(`${app.url}/healthz`, { headers: { 'x-forwarded-proto': 'https' } });
-    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d{7,}; includeSubDomains$/);
+    expect(res.headers.get('strict-transport-security')).toMatch(
+      /^max-age=\d{7,}; includeSubDomains$/,
+    );
     const plain = await fetch(`${app.url}/healthz`, { headers: { 'x-forwarded-proto': 'http' } });
     expect(plain.headers.get('strict-transport-security')).toBeNull();
   });
@@ -81,7 +103,10 @@ describe('the HTTP edge: headers and body limits', () => {
   it('when a body declares more than 256 KB, then the answer is 413 and the bot stays healthy', async () => {
     const body = JSON.stringify(message('x'.repeat(MAX_BODY_BYTES + 10)));
     const res = await rawRequest(`${app.url}/api/messages`, {
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+      },
       body,
     });
     expect(res.status).toBe(413);
@@ -137,11 +162,17 @@ describe('the HTTP edge: headers and body limits', () => {
   it('when the JSON nests deeper than any activity does, then it is refused with 400', async () => {
     let value: unknown = 'bottom';
     for (let i = 0; i < 200; i++) value = { v: value };
-    const res = await postActivity(`${app.url}/api/messages`, { ...message('hej'), value } as never);
+    const res = await postActivity(`${app.url}/api/messages`, {
+      ...message('hej'),
+      value,
+    } as never);
     expect(res.status).toBe(400);
     const depth = 5_000;
     const raw = `{"type":"message","value":${'['.repeat(depth)}${']'.repeat(depth)}}`;
-    const deep = await rawRequest(`${app.url}/api/messages`, { headers: { 'content-type': 'application/json' }, body: raw });
+    const deep = await rawRequest(`${app.url}/api/messages`, {
+      headers: { 'content-type': 'application/json' },
+      body: raw,
+    });
     expect(deep.status).toBe(400);
     expect(connector.calls).toHaveLength(0);
   });

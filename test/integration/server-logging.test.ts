@@ -13,7 +13,9 @@ import { DEMO_SEED, DEMO_TENANT, DEMO_USERS, freshDataDir } from '../support/tes
 type Line = Record<string, unknown>;
 
 /** Starts the app with a logger that keeps every JSON line it writes. */
-async function startLoggedApp(extraEnv: Record<string, string> = {}): Promise<{ app: App; lines: Line[]; raw: () => string }> {
+async function startLoggedApp(
+  extraEnv: Record<string, string> = {},
+): Promise<{ app: App; lines: Line[]; raw: () => string }> {
   const chunks: string[] = [];
   const env = {
     LOCAL_MODE: 'true',
@@ -29,7 +31,8 @@ async function startLoggedApp(extraEnv: Record<string, string> = {}): Promise<{ 
     app,
     get lines() {
       lines.length = 0;
-      for (const c of chunks) for (const l of c.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Line);
+      for (const c of chunks)
+        for (const l of c.split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Line);
       return lines;
     },
     raw: () => chunks.join(''),
@@ -67,7 +70,14 @@ describe('structured logs', () => {
       expect(turn.activityType).toBe('message');
       expect(turn.outcome).toBe('ok');
       const raw = logged.raw();
-      for (const forbidden of [secretText, '19121212-1212', activity.id, 'a:conversation-of-anna-0001', DEMO_USERS.anna.aadObjectId, DEMO_USERS.anna.name]) {
+      for (const forbidden of [
+        secretText,
+        '19121212-1212',
+        activity.id,
+        'a:conversation-of-anna-0001',
+        DEMO_USERS.anna.aadObjectId,
+        DEMO_USERS.anna.name,
+      ]) {
         expect(raw).not.toContain(forbidden);
       }
     } finally {
@@ -79,7 +89,12 @@ describe('structured logs', () => {
     const logged = await startLoggedApp();
     try {
       connector.failNext('reply', { status: 403, times: 3 });
-      const activity = personalMessage({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: DEMO_USERS.anna, text: 'hjälp' });
+      const activity = personalMessage({
+        serviceUrl: connector.url,
+        tenantId: DEMO_TENANT,
+        from: DEMO_USERS.anna,
+        text: 'hjälp',
+      });
       expect((await postActivity(`${logged.app.url}/api/messages`, activity)).status).toBe(200);
       const lines = logged.lines.filter((l) => l.activityId === hashId(activity.id));
       const errors = lines.filter((l) => (l.level as number) >= 50);
@@ -104,24 +119,53 @@ describe('structured logs', () => {
     });
 
     it('when tokens are refused or a send fails, then no token appears in the logs', async () => {
-      const logged = await startLoggedApp({ ...auth.envFor(APP_ID), LOCAL_MODE: '', SERVICE_URL_ALLOW_LIST: connector.url });
+      const logged = await startLoggedApp({
+        ...auth.envFor(APP_ID),
+        LOCAL_MODE: '',
+        SERVICE_URL_ALLOW_LIST: connector.url,
+      });
       try {
         const outbound = auth.primeOutboundToken(APP_ID);
-        const click = actionExecute({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: DEMO_USERS.anna, verb: 'applications.list', botAppId: APP_ID });
+        const click = actionExecute({
+          serviceUrl: connector.url,
+          tenantId: DEMO_TENANT,
+          from: DEMO_USERS.anna,
+          verb: 'applications.list',
+          botAppId: APP_ID,
+        });
         const forged = auth.forgedToken({ appId: APP_ID, serviceUrl: connector.url });
-        expect((await postActivity(`${logged.app.url}/api/messages`, click, forged)).status).toBe(401);
+        expect((await postActivity(`${logged.app.url}/api/messages`, click, forged)).status).toBe(
+          401,
+        );
 
         // A reply Teams refuses: the SDK's error carries the request with our bearer token.
         connector.failNext('reply', { status: 403, times: 3 });
-        const message = personalMessage({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: DEMO_USERS.anna, text: 'hjälp', botAppId: APP_ID });
+        const message = personalMessage({
+          serviceUrl: connector.url,
+          tenantId: DEMO_TENANT,
+          from: DEMO_USERS.anna,
+          text: 'hjälp',
+          botAppId: APP_ID,
+        });
         const valid = auth.signToken({ appId: APP_ID, serviceUrl: connector.url });
-        expect((await postActivity(`${logged.app.url}/api/messages`, message, valid)).status).toBe(200);
-        expect(connector.calls.some((c) => c.status === 403 && c.authorization === `Bearer ${outbound}`)).toBe(true);
+        expect((await postActivity(`${logged.app.url}/api/messages`, message, valid)).status).toBe(
+          200,
+        );
+        expect(
+          connector.calls.some((c) => c.status === 403 && c.authorization === `Bearer ${outbound}`),
+        ).toBe(true);
 
         const raw = logged.raw();
         expect(raw).toContain('rejected unauthenticated request');
         expect(raw).toContain('"statusCode":403');
-        for (const secret of [forged, valid, outbound, forged.split('.')[2], outbound.split('.')[2], 'fake-secret-not-used']) {
+        for (const secret of [
+          forged,
+          valid,
+          outbound,
+          forged.split('.')[2],
+          outbound.split('.')[2],
+          'fake-secret-not-used',
+        ]) {
           expect(raw).not.toContain(secret);
         }
       } finally {

@@ -5,9 +5,10 @@ import { App, createApp } from '../../bot/app';
 import { loadConfig } from '../../services/config/config';
 import { createLogger } from '../../services/logging/logger';
 import { Clock } from '../../services/shared/clock';
+import { seedFilePath } from '../../scripts/demo-config';
 import { actionExecute, personalMessage, postActivity, TeamsUser } from './activities';
 
-export const DEMO_SEED = path.join(__dirname, '..', '..', 'deployment', 'seed', 'demo-seed.json');
+export const DEMO_SEED = seedFilePath();
 export const DEMO_TENANT = '00000000-0000-0000-0000-0000000000aa';
 
 /** The demo seed's people, as Teams would name them in activities. */

@@ -11,7 +11,12 @@ const portfolio = (n: number, key: string): PortfolioDoc => ({
   quorum: 3,
   reviewDays: 10,
 });
-const ALL = [portfolio(1, 'tillganglighet'), portfolio(2, 'information'), portfolio(3, 'utbildning'), portfolio(5, 'innovation')];
+const ALL = [
+  portfolio(1, 'tillganglighet'),
+  portfolio(2, 'information'),
+  portfolio(3, 'utbildning'),
+  portfolio(5, 'innovation'),
+];
 
 describe('parseCoachChannelArgs', () => {
   it('when there are no arguments, then the channel becomes the general coach channel', () => {
@@ -20,7 +25,9 @@ describe('parseCoachChannelArgs', () => {
 
   it('when numbers or keys are given, then those portfolios are chosen once, in number order', () => {
     const r = parseCoachChannelArgs('3, 1 och innovation 1', ALL);
-    expect(r.ok && r.binding.kind === 'portfolios' && r.binding.portfolios.map((p) => p._id)).toEqual(['p1', 'p3', 'p5']);
+    expect(
+      r.ok && r.binding.kind === 'portfolios' && r.binding.portfolios.map((p) => p._id),
+    ).toEqual(['p1', 'p3', 'p5']);
   });
 
   it('when alla or all is given, then every portfolio is chosen', () => {

@@ -24,8 +24,14 @@ describe('COACH_SLA_HOURS', () => {
     expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: 'åtta' })).toEqual([
       'COACH_SLA_HOURS: must be a number of working hours, e.g. 8 (counted in OFFICE_HOURS on Swedish working days)',
     ]);
-    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '0' })).toEqual(['COACH_SLA_HOURS: must be between 0.5 and 200 working hours']);
-    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '500' })[0]).toMatch(/^COACH_SLA_HOURS:/);
-    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '-3' })[0]).toMatch(/^COACH_SLA_HOURS:/);
+    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '0' })).toEqual([
+      'COACH_SLA_HOURS: must be between 0.5 and 200 working hours',
+    ]);
+    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '500' })[0]).toMatch(
+      /^COACH_SLA_HOURS:/,
+    );
+    expect(problemsOf({ LOCAL_MODE: 'true', COACH_SLA_HOURS: '-3' })[0]).toMatch(
+      /^COACH_SLA_HOURS:/,
+    );
   });
 });

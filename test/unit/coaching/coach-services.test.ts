@@ -12,9 +12,21 @@ import { DomainError } from '../../../services/shared/domain-error';
 import { EmbeddedStore } from '../../../services/store/embedded-store';
 
 const CHANNEL = '19:coach@thread.tacv2';
-const anna: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000000a', name: 'Anna Andersson', locale: 'sv' };
-const cecilia: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000000c', name: 'Cecilia Carlsson', locale: 'sv' };
-const david: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000000d', name: 'David Dahl', locale: 'sv' };
+const anna: Actor = {
+  aadObjectId: '00000000-0000-0000-0000-00000000000a',
+  name: 'Anna Andersson',
+  locale: 'sv',
+};
+const cecilia: Actor = {
+  aadObjectId: '00000000-0000-0000-0000-00000000000c',
+  name: 'Cecilia Carlsson',
+  locale: 'sv',
+};
+const david: Actor = {
+  aadObjectId: '00000000-0000-0000-0000-00000000000d',
+  name: 'David Dahl',
+  locale: 'sv',
+};
 
 const at = (iso: string): Date => DateTime.fromISO(iso, { zone: 'Europe/Stockholm' }).toJSDate();
 
@@ -38,7 +50,10 @@ describe('coaching use cases', () => {
   async function askPosted(text = 'Hur räknar jag nyttan?'): Promise<CoachQuestionDoc> {
     const q = await askQuestion(s, anna, { text });
     return (await s.coaching.questions.updateIfVersion(q._id, q.version, {
-      $set: { rootActivityId: `root-${q.seq}`, threadConversationId: `${CHANNEL};messageid=root-${q.seq}` },
+      $set: {
+        rootActivityId: `root-${q.seq}`,
+        threadConversationId: `${CHANNEL};messageid=root-${q.seq}`,
+      },
     }))!;
   }
 
@@ -56,7 +71,13 @@ describe('coaching use cases', () => {
 
   it('when a question is asked, then it is stored, audited and its thread card is queued for the coach channel', async () => {
     const q = await askQuestion(s, anna, { text: 'Vem äger tjänsten efteråt?' }, 'act-1');
-    expect(q).toMatchObject({ seq: 1, status: 'open', round: 1, channelId: CHANNEL, awaitingCoachSince: now.toISOString() });
+    expect(q).toMatchObject({
+      seq: 1,
+      status: 'open',
+      round: 1,
+      channelId: CHANNEL,
+      awaitingCoachSince: now.toISOString(),
+    });
     const post = await s.outbox.get(`coach-thread:${q._id}`);
     expect(post?.target).toEqual({ kind: 'channel', channelId: CHANNEL });
     expect(post?.payload.card?.template).toBe('coach-thread');
@@ -67,8 +88,13 @@ describe('coaching use cases', () => {
 
   it('when someone without the coach role or roster place claims or resolves, then it is refused and nothing changes', async () => {
     const q = await askPosted();
-    await expect(claimQuestion(s, david, q._id)).rejects.toMatchObject({ code: 'forbidden', params: { reason: 'not_coach' } });
-    await expect(resolveQuestion(s, david, q._id)).rejects.toMatchObject({ params: { reason: 'not_coach' } });
+    await expect(claimQuestion(s, david, q._id)).rejects.toMatchObject({
+      code: 'forbidden',
+      params: { reason: 'not_coach' },
+    });
+    await expect(resolveQuestion(s, david, q._id)).rejects.toMatchObject({
+      params: { reason: 'not_coach' },
+    });
     const after = await s.coaching.questions.get(q._id);
     expect(after?.version).toBe(q.version);
     expect((await s.audit.forEntity(q._id)).map((a) => a.action)).toEqual(['coach.question_asked']);
@@ -81,13 +107,25 @@ describe('coaching use cases', () => {
   it('when a coach answers, then the first-answer time is recorded in office hours and the SLA clock stops', async () => {
     const q = await askPosted();
     now = at('2026-11-30T10:30'); // Monday: 2 h on Friday + 1.5 h
-    const { question, relayed } = await recordCoachReply(s, cecilia, q._id, { text: 'Räkna timmar.' }, 'reply-1');
+    const { question, relayed } = await recordCoachReply(
+      s,
+      cecilia,
+      q._id,
+      { text: 'Räkna timmar.' },
+      'reply-1',
+    );
     expect(relayed).toBe(true);
-    expect(question).toMatchObject({ status: 'answered', firstAnswerWorkingHours: 3.5, firstAnswerByName: 'Cecilia Carlsson' });
+    expect(question).toMatchObject({
+      status: 'answered',
+      firstAnswerWorkingHours: 3.5,
+      firstAnswerByName: 'Cecilia Carlsson',
+    });
     expect(question.awaitingCoachSince).toBeUndefined();
     expect(question.firstAnswerMs).toBe(now.getTime() - at('2026-11-27T14:00').getTime());
     // A redelivered reply is not stored or relayed twice.
-    expect((await recordCoachReply(s, cecilia, q._id, { text: 'Räkna timmar.' }, 'reply-1')).relayed).toBe(false);
+    expect(
+      (await recordCoachReply(s, cecilia, q._id, { text: 'Räkna timmar.' }, 'reply-1')).relayed,
+    ).toBe(false);
     expect((await s.coaching.questions.get(q._id))?.messages).toHaveLength(1);
   });
 
@@ -96,7 +134,10 @@ describe('coaching use cases', () => {
     expect(await dueCoachReminders(s, at('2026-11-30T14:59'))).toEqual([]);
     const due = await dueCoachReminders(s, at('2026-11-30T15:00'));
     expect(due).toHaveLength(1);
-    expect(due[0]).toMatchObject({ id: `coach-sla:${q._id}:1`, target: { kind: 'channel', channelId: CHANNEL, threadId: 'root-1' } });
+    expect(due[0]).toMatchObject({
+      id: `coach-sla:${q._id}:1`,
+      target: { kind: 'channel', channelId: CHANNEL, threadId: 'root-1' },
+    });
 
     expect(await runCoachSla(s, at('2026-11-30T15:00'))).toEqual({ reminders: 1, unreachable: 0 });
     expect(await runCoachSla(s, at('2026-11-30T15:30'))).toEqual({ reminders: 0, unreachable: 0 });
@@ -133,19 +174,41 @@ describe('coaching use cases', () => {
   it('when a coach resolves and the applicant writes again, then it reopens, and a saved FAQ entry is found later', async () => {
     const q = await askPosted('Hur räknar jag fram nyttan i nyttokalkylen?');
     await recordCoachReply(s, cecilia, q._id, { text: 'Frigjorda timmar gånger timkostnad.' });
-    await expect(saveFaqEntry(s, cecilia, q._id, { faqQuestion: 'x', faqAnswer: 'y' })).rejects.toMatchObject({ params: { reason: 'faq_needs_resolved' } });
+    await expect(
+      saveFaqEntry(s, cecilia, q._id, { faqQuestion: 'x', faqAnswer: 'y' }),
+    ).rejects.toMatchObject({ params: { reason: 'faq_needs_resolved' } });
     expect((await resolveQuestion(s, cecilia, q._id)).outcome).toBe('resolved');
     expect((await resolveQuestion(s, cecilia, q._id)).outcome).toBe('alreadyResolved');
-    const notice = (await s.outbox.col.find({})).find((m) => m._id.startsWith(`coach-resolved:${q._id}`));
+    const notice = (await s.outbox.col.find({})).find((m) =>
+      m._id.startsWith(`coach-resolved:${q._id}`),
+    );
     expect(notice?.target).toEqual({ kind: 'user', aadObjectId: anna.aadObjectId });
 
-    await expect(saveFaqEntry(s, david, q._id, { faqQuestion: 'x', faqAnswer: 'y' })).rejects.toMatchObject({ params: { reason: 'not_coach' } });
-    const bad = await saveFaqEntry(s, cecilia, q._id, { faqQuestion: '', faqAnswer: 'z'.repeat(4001), faqPortfolioId: 'p9' });
+    await expect(
+      saveFaqEntry(s, david, q._id, { faqQuestion: 'x', faqAnswer: 'y' }),
+    ).rejects.toMatchObject({ params: { reason: 'not_coach' } });
+    const bad = await saveFaqEntry(s, cecilia, q._id, {
+      faqQuestion: '',
+      faqAnswer: 'z'.repeat(4001),
+      faqPortfolioId: 'p9',
+    });
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.errors.map((e) => e.code)).toEqual(['required', 'too_long', 'invalid_choice']);
-    const saved = await saveFaqEntry(s, cecilia, q._id, { faqQuestion: q.text, faqAnswer: 'Frigjorda timmar gånger timkostnad.', faqPortfolioId: 'all' });
+    expect(!bad.ok && bad.errors.map((e) => e.code)).toEqual([
+      'required',
+      'too_long',
+      'invalid_choice',
+    ]);
+    const saved = await saveFaqEntry(s, cecilia, q._id, {
+      faqQuestion: q.text,
+      faqAnswer: 'Frigjorda timmar gånger timkostnad.',
+      faqPortfolioId: 'all',
+    });
     expect(saved.ok).toBe(true);
-    const again = await saveFaqEntry(s, cecilia, q._id, { faqQuestion: q.text, faqAnswer: 'Ändrat svar.', faqPortfolioId: 'all' });
+    const again = await saveFaqEntry(s, cecilia, q._id, {
+      faqQuestion: q.text,
+      faqAnswer: 'Ändrat svar.',
+      faqPortfolioId: 'all',
+    });
     expect(again.ok && again.entry._id).toBe(saved.ok && saved.entry._id);
     expect(await s.coaching.faq.all()).toHaveLength(1);
     expect((await searchFaq(s, 'hur räknas nyttokalkylen'))[0]?.entry.answer).toBe('Ändrat svar.');
@@ -153,8 +216,12 @@ describe('coaching use cases', () => {
     const reopened = await recordApplicantReply(s, anna, q._id, 'En fråga till');
     expect(reopened.reopened).toBe(true);
     expect(reopened.question).toMatchObject({ status: 'open', reopenCount: 1, round: 2 });
-    await expect(recordApplicantReply(s, david, q._id, 'inte min')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(recordApplicantReply(s, david, q._id, 'inte min')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
     const actions = (await s.audit.forEntity(q._id)).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['coach.answered', 'coach.resolved', 'coach.reopened']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['coach.answered', 'coach.resolved', 'coach.reopened']),
+    );
   });
 });

@@ -1,15 +1,41 @@
-import { foldAccents, rankDocuments, searchTerms, termSimilarity } from '../../../services/coaching/faq-search';
+import {
+  foldAccents,
+  rankDocuments,
+  searchTerms,
+  termSimilarity,
+} from '../../../services/coaching/faq-search';
 
 const FAQ = [
-  { id: 'nytta', question: 'Hur räknar jag fram nyttan i nyttokalkylen?', answer: 'Räkna frigjorda timmar per år gånger timkostnaden och ange vem som hemtar nyttan.' },
-  { id: 'agare', question: 'Vem ska äga e-tjänsten efter projektet?', answer: 'Ett förvaltningsobjekt som accepterar driftkostnaden, innan medel tilldelas.' },
-  { id: 'wcag', question: 'Måste vi följa WCAG?', answer: 'Ja, WCAG 2.1 AA gäller för alla nya e-tjänster.' },
-  { id: 'ram', question: 'Hur stor är portföljens ram i år?', answer: 'Kommunfullmäktige beslutar ramen i budgeten.' },
+  {
+    id: 'nytta',
+    question: 'Hur räknar jag fram nyttan i nyttokalkylen?',
+    answer: 'Räkna frigjorda timmar per år gånger timkostnaden och ange vem som hemtar nyttan.',
+  },
+  {
+    id: 'agare',
+    question: 'Vem ska äga e-tjänsten efter projektet?',
+    answer: 'Ett förvaltningsobjekt som accepterar driftkostnaden, innan medel tilldelas.',
+  },
+  {
+    id: 'wcag',
+    question: 'Måste vi följa WCAG?',
+    answer: 'Ja, WCAG 2.1 AA gäller för alla nya e-tjänster.',
+  },
+  {
+    id: 'ram',
+    question: 'Hur stor är portföljens ram i år?',
+    answer: 'Kommunfullmäktige beslutar ramen i budgeten.',
+  },
 ];
 
 describe('FAQ search terms', () => {
   it('when text has case, accents, punctuation and stop words, then only stemmed content words remain, accents folded', () => {
-    expect(searchTerms('Hur RÄKNAR jag fram nyttan i nyttokalkylen?')).toEqual(['rakn', 'fram', 'nyttan', 'nyttokalkyl']);
+    expect(searchTerms('Hur RÄKNAR jag fram nyttan i nyttokalkylen?')).toEqual([
+      'rakn',
+      'fram',
+      'nyttan',
+      'nyttokalkyl',
+    ]);
     expect(searchTerms('och det att i en jag')).toEqual([]);
     expect(searchTerms('What is the frame?')).toHaveLength(1);
     expect(searchTerms('What is the frame?')).toEqual(searchTerms('frames'));
@@ -50,7 +76,11 @@ describe('rankDocuments', () => {
   });
 
   it('when many entries match, then at most the limit come back, best first', () => {
-    const many = Array.from({ length: 10 }, (_, i) => ({ id: `e${i}`, question: `Nyttokalkyl fråga ${i}`, answer: 'Svar' }));
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      id: `e${i}`,
+      question: `Nyttokalkyl fråga ${i}`,
+      answer: 'Svar',
+    }));
     const hits = rankDocuments('nyttokalkyl', many, { limit: 3 });
     expect(hits).toHaveLength(3);
     expect(hits[0].score).toBeGreaterThanOrEqual(hits[2].score);

@@ -1,4 +1,9 @@
-import { ConfigError, DEFAULT_SERVICE_URL_ALLOW_LIST, isAllowedServiceUrl, loadConfig } from '../../../services/config/config';
+import {
+  ConfigError,
+  DEFAULT_SERVICE_URL_ALLOW_LIST,
+  isAllowedServiceUrl,
+  loadConfig,
+} from '../../../services/config/config';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const TENANT = '66666666-7777-4888-9999-000000000000';
@@ -70,24 +75,80 @@ describe('loadConfig', () => {
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['MicrosoftAppId is not a GUID', { MicrosoftAppId: 'my-bot', MicrosoftAppPassword: 'x' }, /^MicrosoftAppId: must be a GUID/],
-    ['the password is missing', { MicrosoftAppId: APP_ID }, /^MicrosoftAppPassword: is required with MicrosoftAppId$/],
-    ['SingleTenant has no tenant', { ...CREDENTIALS, MicrosoftAppType: 'SingleTenant' }, /^MicrosoftAppTenantId: is required for SingleTenant$/],
-    ['the tenant id is not a GUID', { ...CREDENTIALS, MicrosoftAppTenantId: 'contoso' }, /^MicrosoftAppTenantId: must be a GUID/],
-    ['the app type is unknown', { ...CREDENTIALS, MicrosoftAppType: 'Personal' }, /^MicrosoftAppType: /],
+    [
+      'MicrosoftAppId is not a GUID',
+      { MicrosoftAppId: 'my-bot', MicrosoftAppPassword: 'x' },
+      /^MicrosoftAppId: must be a GUID/,
+    ],
+    [
+      'the password is missing',
+      { MicrosoftAppId: APP_ID },
+      /^MicrosoftAppPassword: is required with MicrosoftAppId$/,
+    ],
+    [
+      'SingleTenant has no tenant',
+      { ...CREDENTIALS, MicrosoftAppType: 'SingleTenant' },
+      /^MicrosoftAppTenantId: is required for SingleTenant$/,
+    ],
+    [
+      'the tenant id is not a GUID',
+      { ...CREDENTIALS, MicrosoftAppTenantId: 'contoso' },
+      /^MicrosoftAppTenantId: must be a GUID/,
+    ],
+    [
+      'the app type is unknown',
+      { ...CREDENTIALS, MicrosoftAppType: 'Personal' },
+      /^MicrosoftAppType: /,
+    ],
     ['LOCAL_MODE is not a boolean', { LOCAL_MODE: 'maybe' }, /^LOCAL_MODE: must be true or false$/],
     ['PORT is not a number', { LOCAL_MODE: 'true', PORT: 'http' }, /^PORT: /],
     ['PORT is out of range', { LOCAL_MODE: 'true', PORT: '70000' }, /^PORT: /],
-    ['MONGODB_URI is not a MongoDB URL', { LOCAL_MODE: 'true', MONGODB_URI: 'postgres://u:pw@db/x' }, /^MONGODB_URI: must start with mongodb:\/\/ or mongodb\+srv:\/\/$/],
-    ['MONGODB_DB has odd characters', { LOCAL_MODE: 'true', MONGODB_DB: 'pk db' }, /^MONGODB_DB: letters, digits, _ and - only$/],
+    [
+      'MONGODB_URI is not a MongoDB URL',
+      { LOCAL_MODE: 'true', MONGODB_URI: 'postgres://u:pw@db/x' },
+      /^MONGODB_URI: must start with mongodb:\/\/ or mongodb\+srv:\/\/$/,
+    ],
+    [
+      'MONGODB_DB has odd characters',
+      { LOCAL_MODE: 'true', MONGODB_DB: 'pk db' },
+      /^MONGODB_DB: letters, digits, _ and - only$/,
+    ],
     ['LOG_LEVEL is unknown', { LOCAL_MODE: 'true', LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: /],
-    ['OFFICE_HOURS is malformed', { LOCAL_MODE: 'true', OFFICE_HOURS: '9-16' }, /^OFFICE_HOURS: must look like 09:00-16:00$/],
-    ['OFFICE_HOURS ends before it starts', { LOCAL_MODE: 'true', OFFICE_HOURS: '16:00-09:00' }, /^OFFICE_HOURS: must be two times HH:MM-HH:MM, start before end$/],
-    ['OUTBOX_POLL_MS is too small', { LOCAL_MODE: 'true', OUTBOX_POLL_MS: '1' }, /^OUTBOX_POLL_MS: /],
-    ['BOT_ADMINS holds a name', { LOCAL_MODE: 'true', BOT_ADMINS: `${APP_ID}, anna@kommun.se` }, /^BOT_ADMINS: "anna@kommun.se" is not an AAD object id \(GUID\)$/],
-    ['GRAPH_ENABLED is not a boolean', { LOCAL_MODE: 'true', GRAPH_ENABLED: 'on' }, /^GRAPH_ENABLED: must be true or false$/],
-    ['METRICS_ENABLED is not a boolean', { LOCAL_MODE: 'true', METRICS_ENABLED: 'sometimes' }, /^METRICS_ENABLED: must be true or false$/],
-    ['METRICS_TOKEN is too short', { LOCAL_MODE: 'true', METRICS_TOKEN: 'abc' }, /^METRICS_TOKEN: must be 16–256 printable characters without spaces$/],
+    [
+      'OFFICE_HOURS is malformed',
+      { LOCAL_MODE: 'true', OFFICE_HOURS: '9-16' },
+      /^OFFICE_HOURS: must look like 09:00-16:00$/,
+    ],
+    [
+      'OFFICE_HOURS ends before it starts',
+      { LOCAL_MODE: 'true', OFFICE_HOURS: '16:00-09:00' },
+      /^OFFICE_HOURS: must be two times HH:MM-HH:MM, start before end$/,
+    ],
+    [
+      'OUTBOX_POLL_MS is too small',
+      { LOCAL_MODE: 'true', OUTBOX_POLL_MS: '1' },
+      /^OUTBOX_POLL_MS: /,
+    ],
+    [
+      'BOT_ADMINS holds a name',
+      { LOCAL_MODE: 'true', BOT_ADMINS: `${APP_ID}, anna@kommun.se` },
+      /^BOT_ADMINS: "anna@kommun.se" is not an AAD object id \(GUID\)$/,
+    ],
+    [
+      'GRAPH_ENABLED is not a boolean',
+      { LOCAL_MODE: 'true', GRAPH_ENABLED: 'on' },
+      /^GRAPH_ENABLED: must be true or false$/,
+    ],
+    [
+      'METRICS_ENABLED is not a boolean',
+      { LOCAL_MODE: 'true', METRICS_ENABLED: 'sometimes' },
+      /^METRICS_ENABLED: must be true or false$/,
+    ],
+    [
+      'METRICS_TOKEN is too short',
+      { LOCAL_MODE: 'true', METRICS_TOKEN: 'abc' },
+      /^METRICS_TOKEN: must be 16–256 printable characters without spaces$/,
+    ],
   ])('when %s, then the message names that variable and what is wrong', (_what, env, expected) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
@@ -102,7 +163,11 @@ describe('loadConfig', () => {
       error = err as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'MONGODB_DB', 'PORT']);
+    expect(error!.problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'MONGODB_DB',
+      'PORT',
+    ]);
     expect(error!.message.split('\n')).toHaveLength(4);
     expect(error!.message).toMatch(/^Invalid configuration:\n {2}- /);
   });
@@ -117,7 +182,11 @@ describe('loadConfig', () => {
   });
 
   it('when UserAssignedMSI is used, then no password is needed', () => {
-    const c = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT });
+    const c = loadConfig({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: TENANT,
+    });
     expect(c.appPassword).toBeUndefined();
     expect(c.appType).toBe('UserAssignedMSI');
   });
@@ -138,7 +207,10 @@ describe('loadConfig', () => {
     });
     expect(c.allowedTenants).toEqual([TENANT, 'other-tenant']);
     expect(c.botAdmins).toEqual([admin.toLowerCase()]);
-    expect(c.serviceUrlAllowList).toEqual(['https://smba.trafficmanager.net/emea/', 'http://127.0.0.1:9999/']);
+    expect(c.serviceUrlAllowList).toEqual([
+      'https://smba.trafficmanager.net/emea/',
+      'http://127.0.0.1:9999/',
+    ]);
     expect(c.graphEnabled).toBe(true);
     expect(c.metricsEnabled).toBe(false);
     expect(c.metricsToken).toBe('a-long-enough-metrics-token');
@@ -147,7 +219,13 @@ describe('loadConfig', () => {
   });
 
   it('when a variable is set to the empty string, then it counts as unset', () => {
-    const c = loadConfig({ LOCAL_MODE: 'true', MicrosoftAppId: '', PORT: '', MONGODB_URI: '', METRICS_ENABLED: '' });
+    const c = loadConfig({
+      LOCAL_MODE: 'true',
+      MicrosoftAppId: '',
+      PORT: '',
+      MONGODB_URI: '',
+      METRICS_ENABLED: '',
+    });
     expect(c.appId).toBeUndefined();
     expect(c.port).toBe(3978);
     expect(c.mongoUri).toBeUndefined();

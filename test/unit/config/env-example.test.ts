@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../../services/config/config';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const read = (p: string): string => readFileSync(path.join(ROOT, p), 'utf8');
@@ -24,13 +25,23 @@ function adapterVariables(): string[] {
 
 /** Names documented in .env.example, set (`NAME=`) or shown as a default (`# NAME=`). */
 function documented(): Set<string> {
-  return new Set([...read('.env.example').matchAll(/^#? ?([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]));
+  return new Set(
+    [...read('.env.example').matchAll(/^#? ?([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]),
+  );
 }
 
 describe('.env.example', () => {
   it('when the configuration schema reads a variable, then .env.example documents it', () => {
     const names = configVariables();
-    expect(names).toEqual(expect.arrayContaining(['PORT', 'MicrosoftAppId', 'LOCAL_MODE', 'MONGODB_URI', 'METRICS_TOKEN']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'MicrosoftAppId',
+        'LOCAL_MODE',
+        'MONGODB_URI',
+        'METRICS_TOKEN',
+      ]),
+    );
     const missing = names.filter((n) => !documented().has(n));
     expect(missing).toEqual([]);
   });
@@ -43,11 +54,12 @@ describe('.env.example', () => {
 
   it('when a variable has a default, then the documented default matches the one the code uses', () => {
     // Shown as `# NAME=value` lines; compared with what loadConfig returns for an empty env.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { loadConfig } = require('../../../services/config/config') as typeof import('../../../services/config/config');
     const c = loadConfig({ LOCAL_MODE: 'true' });
     const shown = Object.fromEntries(
-      [...read('.env.example').matchAll(/^# ([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+      [...read('.env.example').matchAll(/^# ([A-Za-z_][A-Za-z0-9_]*)=(\S+)$/gm)].map((m) => [
+        m[1],
+        m[2],
+      ]),
     );
     expect(shown.PORT).toBe(String(c.port));
     expect(shown.MONGODB_DB).toBe(c.mongoDb);

@@ -6,7 +6,9 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const ENTRY = path.join(ROOT, 'dist', 'bot', 'index.js');
 
 /** Runs the built entry point with exactly `env` (plus PATH) and collects how it ended. */
-function runEntry(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function runEntry(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ENTRY], {
       cwd: ROOT,
@@ -34,10 +36,18 @@ describe('node dist/bot/index.js', () => {
     // `npm test` builds before jest; a bare `npx jest` may run before any build.
     if (!existsSync(ENTRY)) {
       try {
-        execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-          cwd: ROOT,
-          stdio: 'pipe',
-        });
+        execFileSync(
+          process.execPath,
+          [
+            path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+            '-p',
+            'tsconfig.build.json',
+          ],
+          {
+            cwd: ROOT,
+            stdio: 'pipe',
+          },
+        );
       } catch {
         // tsc still emits when some other file has a type error; the check below decides.
       }
@@ -50,7 +60,9 @@ describe('node dist/bot/index.js', () => {
     expect(code).not.toBe(0);
     expect(code).toBe(2);
     expect(stderr).toContain('Projektkontoret cannot start.');
-    expect(stderr).toMatch(/MicrosoftAppId: is not set: set the app registration \(MicrosoftAppId, MicrosoftAppPassword\) or LOCAL_MODE=true/);
+    expect(stderr).toMatch(
+      /MicrosoftAppId: is not set: set the app registration \(MicrosoftAppId, MicrosoftAppPassword\) or LOCAL_MODE=true/,
+    );
     expect(stderr).toContain('.env.example');
     expect(stdout).not.toMatch(/listening/);
   });

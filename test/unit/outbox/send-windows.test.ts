@@ -28,18 +28,36 @@ describe('shared send windows', () => {
     expect(refused).toEqual({ ok: false, retryAt: 1_000_000 + 1000, scope: 'conversation' });
     // The app-wide slot taken for the refused request was given back.
     expect(await w.reserve('c2', 'x1')).toEqual({ ok: true });
-    expect(await w.reserve('c2', 'x2')).toEqual({ ok: true });
-    expect(await w.reserve('c3', 'x3')).toMatchObject({ ok: false, scope: 'app' });
+    expect(await w.reserve('c3', 'x2')).toEqual({ ok: true });
+    expect(await w.reserve('c4', 'x3')).toMatchObject({ ok: false, scope: 'app' });
   });
 
   it('when two instances share a store, then together they never exceed a window', async () => {
     const store = await EmbeddedStore.open(null);
     const a = new SendWindows(store, LIMITS, wall, 10_000);
     const b = new SendWindows(store, LIMITS, wall, 10_000);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).reserve('c1', `m${i}`)),
-    );
-    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    let ok = 0;
+    for (let i = 0; i < 10; i++) {
+      const w = i % 2 === 0 ? a : b;
+      if ((await w.reserve('c1', `m${i}`)).ok) {
+        ok++;
+        await w.finish('c1', `m${i}`, 'accepted');
+      }
+    }
+    expect(ok).toBe(3);
+    // App-wide too: 5 per window across both, whatever the conversations.
+    now += 1000;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).reserve(`k${i}`, `n${i}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+  });
+
+  it('when a request to a conversation is in flight, then no instance starts another one to it', async () => {
+    const store = await EmbeddedStore.open(null);
+    const a = new SendWindows(store, LIMITS, wall, 10_000);
+    const b = new SendWindows(store, LIMITS, wall, 10_000);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).reserve('c1', `m${i}`)));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.scope === 'conversation' && r.retryAt === now + 100)).toBe(true);
   });
 
   it('when a request is still in flight, then it counts until its completion is known', async () => {
@@ -60,8 +78,10 @@ describe('shared send windows', () => {
     const other = new SendWindows(store, { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] }, wall, 2_000);
     expect(await crashed.reserve('c1', 'm1')).toEqual({ ok: true });
     now += 1_000;
+    expect(await other.reserve('c1', 'm2')).toMatchObject({ ok: false, scope: 'conversation' });
+    now += 1_000;
     expect(await other.reserve('c1', 'm2')).toMatchObject({ ok: false, retryAt: 1_000_000 + 2_000 + 100 });
-    now += 1_101;
+    now += 101;
     expect(await other.reserve('c1', 'm2')).toEqual({ ok: true });
   });
 

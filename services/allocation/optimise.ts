@@ -1,0 +1,35 @@
+import { buildProposal, itemKey } from './build-proposal';
+import { consideredAmount, itemValue } from './item-value';
+import { solveKnapsack } from './knapsack';
+import type { AllocationItem, AllocationProposal, PartBudgets } from './types';
+
+/** The tie rule of the exact proposal, cited on the card and in the decision record. */
+export const OPTIMAL_TIE_RULE = 'value-then-fewer-kronor-then-canonical-order';
+
+/**
+ * The exact allocation proposal: per part, the set of free items with the greatest total value
+ * (item-value.ts) that fits in what the part has left after forced-in items — an exact 0/1
+ * knapsack (knapsack.ts), never a heuristic. Parts are independent because each has its own
+ * budget. Ties: higher value, then fewer kronor, then the canonical order (higher value per
+ * krona, larger amount, lower registration number) — the same answer for the same items in any
+ * input order.
+ */
+export function optimise(items: readonly AllocationItem[], budgets: PartBudgets): AllocationProposal {
+  return buildProposal(
+    'optimal',
+    items,
+    budgets,
+    (candidates, capacity) => {
+      const solution = solveKnapsack(
+        candidates.map((item) => ({
+          weight: consideredAmount(item),
+          value: itemValue(item),
+          key: itemKey(item),
+        })),
+        capacity,
+      );
+      return { chosen: solution.chosen.map((i) => candidates[i]), nodes: solution.nodes };
+    },
+    { code: 'tie_break', rule: OPTIMAL_TIE_RULE },
+  );
+}

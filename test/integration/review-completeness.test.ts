@@ -1,0 +1,198 @@
+import { App } from '../../bot/app';
+import { FakeConnector, startFakeConnector } from '../support/fake-connector';
+import { cardOfCall, cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import { makeUser } from '../support/activities';
+import {
+  Channel,
+  GENERAL,
+  officeCard,
+  REVIEW_CHANNEL,
+  reviewCardOf,
+  submitApplication,
+  waitForCard,
+} from './review-support';
+
+describe('completeness check and review channel binding over real HTTP', () => {
+  let connector: FakeConnector;
+  let app: App;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+  });
+  afterAll(async () => {
+    await connector.stop();
+  });
+  beforeEach(async () => {
+    connector.reset({ rosters: true });
+    dataDir = freshDataDir();
+    app = await startTestApp({ dataDir });
+    connector.setRoster(REVIEW_CHANNEL, [DEMO_USERS.david, DEMO_USERS.eva]);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('when the office requests completion, then the applicant completes exactly the named steps, resubmits, and the office sees the history before marking it complete', async () => {
+    const general = new Channel(app, connector, GENERAL);
+    const appId = await submitApplication(app, connector, DEMO_USERS.anna);
+    const regNo = (await app.services.applications.get(appId))!.regNo!;
+    const first = await officeCard(connector, regNo);
+    expect(cardText(first.card)).toContain('Komplett');
+    expect(cardText(first.card)).toContain('Begär komplettering');
+
+    // Asking without ticking anything is refused with a message, and nothing changes.
+    const empty = await general.click(DEMO_USERS.bjorn, 'completeness.request', { appId, submittedAt: first.submittedAt, missing: '', note: 'x' }, first.activityId);
+    expect(empty.text).toContain('Kryssa i vad som saknas');
+    expect((await app.services.applications.get(appId))!.status).toBe('submitted');
+
+    // A non-admin cannot decide.
+    const eva = await general.click(DEMO_USERS.eva, 'completeness.complete', { appId, submittedAt: first.submittedAt }, first.activityId);
+    expect(eva.text).toContain('administratörer');
+
+    const requested = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.request',
+      { appId, submittedAt: first.submittedAt, missing: 'benefit,costs', note: 'Beskriv besparingen per år tydligare.' },
+      first.activityId,
+    );
+    expect(requested.status).toBe(200);
+    expect(requested.text).toContain('Komplettering begärd av Björn Berg');
+    const afterRequest = (await app.services.applications.get(appId))!;
+    expect(afterRequest.status).toBe('completion_requested');
+    expect(afterRequest.reopenedSteps).toEqual(['benefit', 'costs']);
+
+    // The applicant hears in personal chat, with a button that opens the first reopened step.
+    const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
+    const notice = await waitForCard(connector, chat.conversationId, 'Komplettering begärs');
+    const noticeText = cardText(cardOfCall(notice));
+    expect(noticeText).toContain('Nyttokalkyl');
+    expect(noticeText).toContain('Kostnader');
+    expect(noticeText).toContain('Beskriv besparingen per år tydligare.');
+    expect(JSON.stringify(cardOfCall(notice))).toContain('"verb":"application.continue"');
+    const opened = await chat.click('application.continue', { appId });
+    expect(cardText(opened.card)).toContain('Steg 3 av 6');
+
+    // A step that was not reopened cannot be changed.
+    const locked = await chat.click('application.next', { appId, step: 0, title: 'Nytt namn' });
+    expect(cardText(locked.card)).not.toContain('Nytt namn');
+    expect((await app.services.applications.get(appId))!.inputs.title).toBe('Digital ansökan om förskoleplats');
+
+    const step3 = await chat.click('application.review', {
+      appId,
+      step: 2,
+      citizenBenefit: 'Besked inom två dagar i stället för tre veckor.',
+      internalBenefit: 'Handläggarna slipper manuell registrering.',
+      yearlyEffectSek: '1,4 mkr',
+      yearlyEffectHours: '2 000',
+      realisationPlan: 'Två handläggartjänster omfördelas under 2027.',
+      realisationOwner: 'Avdelningschef förskola',
+    });
+    expect(cardText(step3.card)).toContain('Steg 4 av 6');
+    const summary = await chat.click('application.review', { appId, step: 3, devCost: '1 200 000', yearlyRunningCost: '150 tkr', shareOrg1: 'Utbildningsförvaltningen', sharePercent1: '100', shareOrg2: '', sharePercent2: '' });
+    expect(cardText(summary.card)).toContain('Granska din ansökan');
+    const resubmitted = await chat.click('application.submit', { appId });
+    expect(cardText(resubmitted.card)).toContain(regNo);
+
+    // Nothing the applicant wrote before is lost.
+    const after = (await app.services.applications.get(appId))!;
+    expect(after.status).toBe('submitted');
+    expect(after.inputs.need).toBe('Föräldrar ansöker i dag på papper och handläggningen tar tre veckor.');
+    expect(after.inputs.yearlyEffectSek).toBe('1,4 mkr');
+    expect(after.regNo).toBe(regNo);
+
+    // Back at the check, with its history and what changed.
+    const second = await officeCard(connector, regNo, 2);
+    const secondText = cardText(second.card);
+    expect(secondText).toContain('Omgång 1: Björn Berg begärde komplettering');
+    expect(secondText).toContain('Beskriv besparingen per år tydligare.');
+    expect(secondText).toContain('Beräknad effekt per år i kronor');
+
+    // The first round's card is stale now.
+    const stale = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: first.submittedAt }, first.activityId);
+    expect(stale.text).toContain('tidigare version');
+
+    const complete = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: second.submittedAt }, second.activityId);
+    expect(complete.text).toContain('Markerad som komplett av Björn Berg');
+    expect((await app.services.applications.get(appId))!.status).toBe('in_review');
+
+    // A second click (or a second admin) changes nothing.
+    const again = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: second.submittedAt }, second.activityId);
+    expect(again.text).toContain('Markerad som komplett');
+
+    const posted = await reviewCardOf(connector, regNo);
+    const text = cardText(posted.card);
+    expect(text).toContain('Digital ansökan om förskoleplats');
+    expect(text).toContain('Utbildningsförvaltningen');
+    expect(text).toContain('1\u00a0200\u00a0000\u00a0kr');
+    expect(text).toContain('150\u00a0000\u00a0kr');
+    expect(text).toContain('Besked inom två dagar');
+    expect(text).toContain('Visa hela ansökan');
+    expect(connector.sent().filter((c) => c.conversationId === REVIEW_CHANNEL)).toHaveLength(1);
+
+    const actions = (await app.services.audit.forEntity(appId)).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['application.completion_requested', 'application.resubmitted', 'application.completeness_confirmed', 'review.opened']),
+    );
+  });
+
+  it('when an admin writes "koppla" in a channel, then portfolios are bound (also "alla"), rebinding is audited, others are refused, and it survives a restart', async () => {
+    const other = '19:other-review@thread.tacv2';
+    const channel = new Channel(app, connector, other);
+    const member = makeUser('Frida Fors');
+    connector.setRoster(other, [member, DEMO_USERS.david]);
+
+    expect(await channel.say(DEMO_USERS.eva, 'koppla 1')).toBe(200);
+    const refused = await waitForCard(connector, other, 'administratörer');
+    expect(refused).toBeDefined();
+    expect((await app.services.portfolios.get('p1'))!.reviewChannelId).toBe(REVIEW_CHANNEL);
+
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'koppla innovation');
+    const bound = await waitForCard(connector, other, 'beredningskanal för');
+    const boundText = cardText(cardOfCall(bound));
+    expect(boundText).toContain('5. Innovativ verksamhetsutveckling');
+    expect(boundText).toContain('Flyttade hit från en annan kanal: 5');
+    expect(boundText).toContain('Kanalens 2 medlemmar');
+    expect((await app.services.portfolios.get('p5'))!.reviewChannelId).toBe(other);
+
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'koppla 1, 2 och 3');
+    await waitForCard(connector, other, '3. Utbildning');
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'koppla portfölj sju');
+    expect(cardText(cardOfCall(await waitForCard(connector, other, 'känner inte igen')))).toContain('sju');
+
+    // One channel for everything (a small municipality, seed 004).
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'link all', { locale: 'en-US' });
+    const all = cardText(cardOfCall(await waitForCard(connector, other, 'review channel for')));
+    expect(all).toContain('4. Cooperation');
+
+    const audit = await app.services.audit.forEntity('p5');
+    expect(audit.filter((a) => a.action === 'channel.review_rebound')).toHaveLength(1);
+    expect(audit.find((a) => a.action === 'channel.review_rebound')!.before).toEqual({ reviewChannelId: REVIEW_CHANNEL });
+
+    await app.close();
+    app = await startTestApp({ dataDir });
+    for (const p of await app.services.portfolios.all()) expect(p.reviewChannelId).toBe(other);
+  });
+
+  it('when a portfolio has no review channel, then the office is told and the item is posted as soon as someone writes "koppla"', async () => {
+    await app.services.portfolios.update('p1', { reviewChannelId: undefined });
+    const general = new Channel(app, connector, GENERAL);
+    const appId = await submitApplication(app, connector, DEMO_USERS.anna);
+    const regNo = (await app.services.applications.get(appId))!.regNo!;
+    const check = await officeCard(connector, regNo);
+    const res = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: check.submittedAt }, check.activityId);
+    expect(res.text).toContain('koppla 1');
+    await waitForCard(connector, GENERAL, 'Ingen beredningskanal för portfölj 1');
+
+    const newChannel = '19:new-group@thread.tacv2';
+    connector.setRoster(newChannel, [DEMO_USERS.david]);
+    await new Channel(app, connector, newChannel).say(DEMO_USERS.bjorn, 'koppla 1');
+    const posted = await reviewCardOf(connector, regNo, newChannel);
+    expect(cardText(posted.card)).toContain('Digital ansökan om förskoleplats');
+    expect((await app.services.review.item(appId))!.channelId).toBe(newChannel);
+  });
+});

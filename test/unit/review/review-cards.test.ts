@@ -1,0 +1,160 @@
+import { completenessCard, completionRequestCard } from '../../../cards/completeness-cards';
+import { cardBytes, MAX_CARD_BYTES } from '../../../cards/render';
+import { reviewApplicationCard, reviewCard } from '../../../cards/review-cards';
+import { ApplicationDoc } from '../../../services/applications/application';
+import { STEPS } from '../../../services/applications/wizard-steps';
+import { ReviewSnapshot, ViewerState } from '../../../services/review/review-view';
+import { cardText } from '../../support/test-app';
+
+const long = (n: number): string => '*_[x]* '.repeat(Math.ceil(n / 7)).slice(0, n);
+
+function snapshot(over: Partial<ReviewSnapshot> = {}): ReviewSnapshot {
+  return {
+    rev: 3,
+    itemId: 'item-1',
+    appId: 'item-1',
+    regNo: 'PK 2026/0001',
+    facts: {
+      title: long(120),
+      organisation: long(200),
+      applicantName: 'Anna Andersson',
+      portfolio: { number: 1, name: { sv: 'Tillgänglighet', en: 'Accessibility' } },
+      part: 'improvement',
+      devCost: 1_200_000,
+      yearlyRunningCost: 150_000,
+      yearlyEffectSek: 1_000_000,
+      yearlyEffectHours: 2000,
+      citizenBenefit: long(600),
+      internalBenefit: long(600),
+      kfGoals: ['attractive', 'quality', 'costEffective'],
+      reuse: 'local',
+    },
+    status: 'open',
+    appStatus: 'in_review',
+    openedAt: '2026-11-20T10:00:00Z',
+    deadline: '2026-12-04',
+    deadlinePassed: false,
+    statement: { byId: 'it', byName: 'Eva Ek', at: '2026-11-21T10:00:00Z', recommendation: 'advise_against', text: long(1500) },
+    statementRequired: true,
+    duplicates: Array.from({ length: 5 }, (_, i) => ({
+      appId: `other-${i}`,
+      regNo: `PK 2026/000${i + 2}`,
+      title: long(120),
+      organisation: long(200),
+      status: 'approved',
+      reasons: ['same_organisation', 'same_process', 'similar_text', 'overlapping_savings'],
+      similarity: 0.71,
+      channelId: '19:x@thread.tacv2',
+      cardActivityId: '123',
+      link: 'https://teams.microsoft.com/l/message/19%3Ax%40thread.tacv2/123?parentMessageId=123',
+    })),
+    tally: { eligible: 60, conflicted: 2, voted: 30, remaining: 28, quorum: 3, quorumReached: true },
+    discussionCount: 12,
+    refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:1${'x'.repeat(40)}${i}`),
+    ...over,
+  };
+}
+
+function viewer(over: Partial<ViewerState> = {}): ViewerState {
+  return {
+    aadObjectId: 'me',
+    name: 'Maja',
+    member: true,
+    chair: true,
+    it: true,
+    conflict: 'none',
+    flags: [],
+    hardFlag: false,
+    vote: 'approve',
+    scores: { citizenBenefit: 4, organisationBenefit: 4, goalFit: 4, costEffectiveness: 4, feasibility: 4, reuse: 4 },
+    comment: long(2000),
+    votedAt: '2026-11-22T10:00:00Z',
+    interim: { meanScore: 3.5, meanByCriterion: { citizenBenefit: 3.5 }, scoredBy: 10 },
+    members: Array.from({ length: 60 }, (_, i) => ({ id: `member-${i}`, name: `Ledamot med ett långt namn ${i}` })),
+    openObjections: Array.from({ length: 10 }, (_, i) => ({ id: `o-${i}`, memberName: 'Nils', raisedByName: 'Maja', reason: long(1000), at: '2026-11-22' })),
+    majority: 'recommended',
+    closeBlockers: [],
+    ...over,
+  };
+}
+
+describe('review cards', () => {
+  it('when everything on the review card is at its maximum, then the card stays under Teams\' size limit', () => {
+    const base = reviewCard(snapshot(), 'sv');
+    const mine = reviewCard(snapshot(), 'sv', { viewer: viewer() });
+    expect(cardBytes(base)).toBeLessThan(MAX_CARD_BYTES);
+    expect(cardBytes(mine)).toBeLessThan(MAX_CARD_BYTES);
+    expect(base.refresh).toEqual({
+      action: { type: 'Action.Execute', title: 'Uppdatera', verb: 'review.refresh', data: { itemId: 'item-1' } },
+      userIds: snapshot().refreshUserIds,
+    });
+  });
+
+  it('when the card has no listed users, then refresh has no userIds; the base card never shows anyone\'s scores', () => {
+    const card = reviewCard(snapshot({ refreshUserIds: [] }), 'sv');
+    expect(card.refresh).toEqual({ action: expect.objectContaining({ verb: 'review.refresh' }) });
+    const text = cardText(card);
+    expect(text).toContain('Röstfördelning och betyg visas när ärendet avslutas.');
+    expect(text).not.toContain('medelbetyg');
+    expect(text).toContain('Möjlig dubbelräkning av nytta');
+    expect(text).toContain('Avstyrker');
+  });
+
+  it('when the card is shown in English, then its text is English', () => {
+    const text = cardText(reviewCard(snapshot(), 'en', { viewer: viewer({ conflict: undefined, vote: undefined, flags: [{ kind: 'organisation', detail: 'Utbildningsförvaltningen' }] }) }));
+    expect(text).toContain('Possible double counting of benefit');
+    expect(text).toContain('you belong to Utbildningsförvaltningen');
+    expect(text).toContain('Yearly operation and maintenance');
+    expect(text).not.toContain('Nytta för');
+  });
+
+  it('when a member declared jäv, then their view has no vote form and no interim scores', () => {
+    const card = reviewCard(snapshot(), 'sv', { viewer: viewer({ conflict: 'declared', chair: false, it: false, interim: undefined }) });
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('"verb":"review.vote"');
+    expect(cardText(card)).toContain('Du har anmält jäv och deltar inte i beredningen av ärendet.');
+  });
+
+  it('when the application is as long as allowed and full of markdown, then "Visa hela ansökan" still fits', () => {
+    const inputs: Record<string, string> = {};
+    for (const step of STEPS) for (const f of step.fields) inputs[f.id] = long(f.max ?? 100);
+    const app = {
+      _id: 'a',
+      ownerId: 'o',
+      ownerName: 'Anna',
+      status: 'in_review',
+      inputs,
+      step: 6,
+      reached: 6,
+      regNo: 'PK 2026/0001',
+      version: 1,
+      createdAt: '',
+      updatedAt: '',
+    } as ApplicationDoc;
+    const comments = Array.from({ length: 40 }, (_, i) => ({ _id: `c${i}`, itemId: 'a', authorId: 'x', authorName: 'Maja', text: long(4000), at: '2026-11-22' }));
+    const card = reviewApplicationCard({ app, locale: 'sv', portfolios: [], itemId: 'a', comments, checks: [] });
+    expect(cardBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    expect(cardText(card)).toContain('Långa texter är förkortade');
+  });
+
+  it('when an application was completed, then the office card shows the history and what changed, and the applicant card opens the first step', () => {
+    const model = {
+      appId: 'a',
+      regNo: 'PK 2026/0001',
+      title: 'Projekt',
+      organisation: 'Org',
+      applicant: 'Anna',
+      submittedAt: '2026-11-22T10:00:00Z',
+      round: 2,
+      history: [{ round: 1, submittedAt: '2026-11-20T10:00:00Z', status: 'completion_requested' as const, byName: 'Björn', at: '2026-11-21T10:00:00Z', missingSteps: ['benefit' as const], note: 'Mer om nyttan.' }],
+      changedFields: ['yearlyEffectSek'],
+    };
+    const text = cardText(completenessCard(model, 'sv'));
+    expect(text).toContain('Kompletterad ansökan PK 2026/0001 (omgång 2)');
+    expect(text).toContain('Omgång 1: Björn begärde komplettering 2026-11-21 av: Nyttokalkyl.');
+    expect(text).toContain('Beräknad effekt per år i kronor');
+    const applicant = completionRequestCard({ appId: 'a', regNo: 'PK 2026/0001', title: 'Projekt', missingSteps: ['benefit', 'costs'], note: 'Mer.', byName: 'Björn' }, 'en');
+    expect(cardText(applicant)).toContain('Completion requested for PK 2026/0001');
+    expect(JSON.stringify(applicant)).toContain('"verb":"application.continue","style":"positive","data":{"appId":"a"}');
+  });
+});
