@@ -9,7 +9,6 @@ import { OutboxSender } from '../services/outbox/outbox-sender';
 import { teamsRateLimits } from '../services/outbox/rate-limits';
 import { ReminderScheduler } from '../services/scheduler/reminder-scheduler';
 import { applySeed, readSeed } from '../services/seed/apply-seed';
-import { startCoachSlaTimer } from '../services/coaching/coach-sla';
 import { createServices, Services } from '../services/services';
 import { Clock, systemClock } from '../services/shared/clock';
 import { openStore } from '../services/store/open-store';
@@ -103,8 +102,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const address = server.address() as AddressInfo;
   if (opts.startSender !== false) sender.start();
   if ((opts.startScheduler ?? opts.startSender !== false) && config.reminders.schedulerEnabled) scheduler.start();
-  // Coaching SLA reminders and failed-relay notes; a simple interval until a scheduler exists.
-  const stopCoachPass = opts.startSender !== false ? startCoachSlaTimer(services) : async () => undefined;
   if (config.localMode) {
     log.warn('LOCAL MODE: Bot Connector authentication is OFF. Use only on your own machine, never in production.');
   }
@@ -123,7 +120,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (closed) return;
       closed = true;
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stopCoachPass();
       await scheduler.stop();
       await sender.stop();
       await store.close();

@@ -13,6 +13,8 @@ import message from './templates/message.json';
 import reviewApplication from './templates/review-application.json';
 import reviewCard from './templates/review-card.json';
 import reviewStatement from './templates/review-statement.json';
+import followupForm from './templates/followup-form.json';
+import reminderList from './templates/reminder-list.json';
 import wizardStep from './templates/wizard-step.json';
 
 /** Adaptive Card JSON as sent to Teams. */
@@ -32,6 +34,8 @@ const TEMPLATES = {
   'review-card': reviewCard,
   'review-application': reviewApplication,
   'review-statement': reviewStatement,
+  'followup-form': followupForm,
+  'reminder-list': reminderList,
   'completeness-check': completenessCheck,
 } as const;
 

@@ -20,7 +20,10 @@ export class AllocationInputError extends Error {
 }
 
 /** Picks, among a part's free candidates, which to fund within `capacity` kronor. */
-export type PartSelector = (candidates: AllocationItem[], capacity: number) => {
+export type PartSelector = (
+  candidates: AllocationItem[],
+  capacity: number,
+) => {
   chosen: AllocationItem[];
   nodes?: number;
 };
@@ -60,7 +63,12 @@ export function buildProposal(
       const overBySek = forcedSek - budget;
       for (const item of forcedIn) {
         leftOut.push(
-          result(item, false, { code: 'forced_in_over_budget', part, overBySek, reason: item.reason }),
+          result(item, false, {
+            code: 'forced_in_over_budget',
+            part,
+            overBySek,
+            reason: item.reason,
+          }),
         );
       }
       for (const item of free) {
@@ -93,11 +101,19 @@ export function buildProposal(
       if (chosen.has(item.id)) funded.push(result(item, true, { code: 'fits' }));
       else if (amount > capacity) {
         leftOut.push(
-          result(item, false, { code: 'left_out_larger_than_part', part, overBySek: amount - capacity }),
+          result(item, false, {
+            code: 'left_out_larger_than_part',
+            part,
+            overBySek: amount - capacity,
+          }),
         );
       } else {
         leftOut.push(
-          result(item, false, { code: 'left_out_exceeds_part', part, overBySek: amount - remaining }),
+          result(item, false, {
+            code: 'left_out_exceeds_part',
+            part,
+            overBySek: amount - remaining,
+          }),
         );
       }
     }
@@ -124,7 +140,10 @@ export function buildProposal(
 }
 
 /** Checks what the engine relies on; throws AllocationInputError listing every problem. */
-export function validateAllocationInput(items: readonly AllocationItem[], budgets: PartBudgets): void {
+export function validateAllocationInput(
+  items: readonly AllocationItem[],
+  budgets: PartBudgets,
+): void {
   const problems: string[] = [];
   for (const part of PARTS) {
     if (!Number.isSafeInteger(budgets[part]) || budgets[part] < 0) {

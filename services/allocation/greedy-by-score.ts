@@ -14,7 +14,10 @@ export const GREEDY_RULE = 'highest-score-first-skip-what-does-not-fit';
  * table only because one big item came first). Forced-out items and reduced amounts count as in
  * the optimum, so the two proposals answer the same what-if.
  */
-export function greedyByScore(items: readonly AllocationItem[], budgets: PartBudgets): AllocationProposal {
+export function greedyByScore(
+  items: readonly AllocationItem[],
+  budgets: PartBudgets,
+): AllocationProposal {
   return buildProposal(
     'greedy',
     items,

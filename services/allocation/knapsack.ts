@@ -14,6 +14,14 @@ export interface KnapsackSolution {
   nodes: number;
 }
 
+/** Tuning of the solver's phases; the defaults suit allocation, tests force the other paths. */
+export interface KnapsackOptions {
+  /** Nodes of plain branch and bound before reducing the instance (default 200 000). */
+  nodeLimit?: number;
+  /** Largest reduced core solved by meet-in-the-middle (default 36). */
+  mitmMaxItems?: number;
+}
+
 /** Thrown when entries or capacity are outside what the exact solver can guarantee. */
 export class KnapsackInputError extends Error {}
 
@@ -37,7 +45,10 @@ export class KnapsackInputError extends Error {}
 export function solveKnapsack(
   entries: readonly KnapsackEntry[],
   capacity: number,
+  options: KnapsackOptions = {},
 ): KnapsackSolution {
+  const nodeLimit = options.nodeLimit ?? NODE_LIMIT;
+  const mitmMaxItems = options.mitmMaxItems ?? MITM_MAX_ITEMS;
   if (!Number.isSafeInteger(capacity) || capacity < 0) {
     throw new KnapsackInputError(`capacity must be a non-negative whole number: ${capacity}`);
   }
@@ -81,7 +92,7 @@ export function solveKnapsack(
     v,
     capacity,
     { set: greedy, value: greedyV, weight: greedyW },
-    NODE_LIMIT,
+    nodeLimit,
   );
   let result = first.best;
   let nodes = first.nodes;
@@ -95,7 +106,7 @@ export function solveKnapsack(
     const cv = core.map((k) => v[k]);
     const floor = first.best.value - fixedV;
     const solved =
-      core.length <= MITM_MAX_ITEMS
+      core.length <= mitmMaxItems
         ? meetInTheMiddle(cw, cv, capacity - fixedW)
         : branchAndBound(
             cw,
@@ -188,7 +199,7 @@ function branchAndBound(
     if (ub < bestV) return;
     if (ub === bestV) {
       // Only an equally valuable set that costs less can still win (a full tie found later
-      // loses); each further krona adds at most d[k] of value, so reaching bestV needs at least
+      // loses); each further krona adds at most v[k] / w[k] of value, so reaching bestV needs at least
       // this much more weight.
       const minWeight = curW + mulDivCeil(bestV - curV, w[k], v[k]);
       if (minWeight > bestW || (minWeight === bestW && best !== null)) return;

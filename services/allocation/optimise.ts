@@ -14,7 +14,10 @@ export const OPTIMAL_TIE_RULE = 'value-then-fewer-kronor-then-canonical-order';
  * krona, larger amount, lower registration number) — the same answer for the same items in any
  * input order.
  */
-export function optimise(items: readonly AllocationItem[], budgets: PartBudgets): AllocationProposal {
+export function optimise(
+  items: readonly AllocationItem[],
+  budgets: PartBudgets,
+): AllocationProposal {
   return buildProposal(
     'optimal',
     items,

@@ -129,28 +129,3 @@ export async function runCoachSla(
   }
   return { reminders, unreachable };
 }
-
-/** How often the stand-in timer runs the coaching pass (until a scheduler does it). */
-export const COACH_PASS_MS = 60_000;
-
-/**
- * A plain interval that runs runCoachSla until the scheduler (issue 6) takes over; passes never
- * overlap. Returns a stop function that waits for a running pass.
- */
-export function startCoachSlaTimer(s: Services, everyMs = COACH_PASS_MS): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = runCoachSla(s, s.clock())
-      .then(() => undefined)
-      .catch((err: unknown) => s.log.error({ err }, 'coaching pass failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, everyMs);
-  timer.unref?.();
-  return async () => {
-    clearInterval(timer);
-    if (running) await running;
-  };
-}

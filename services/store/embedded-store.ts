@@ -281,18 +281,16 @@ export class EmbeddedStore implements Store {
   /** The journal as collections see it: appends wait while a compaction rewrites the files. */
   private guardedJournal(): Journal {
     const journal = this.journal!;
-    const store = this;
-    return Object.assign(Object.create(journal) as Journal, {
-      async append(rec: JournalRecord): Promise<void> {
-        if (store.compacting) await store.compacting;
-        await journal.append(rec);
-        if (journal.size > journal.compactAtBytes && !store.compacting && !store.closed) {
-          store.compacting = journal.compact(store.records()).finally(() => {
-            store.compacting = null;
-          });
-        }
-      },
-    });
+    const append = async (rec: JournalRecord): Promise<void> => {
+      if (this.compacting) await this.compacting;
+      await journal.append(rec);
+      if (journal.size > journal.compactAtBytes && !this.compacting && !this.closed) {
+        this.compacting = journal.compact(this.records()).finally(() => {
+          this.compacting = null;
+        });
+      }
+    };
+    return Object.assign(Object.create(journal) as Journal, { append });
   }
 
   /** Waits until every opened collection has its documents. */

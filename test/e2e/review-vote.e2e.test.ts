@@ -113,6 +113,7 @@ describe('voting on a review card in the Agents Playground', () => {
     await clickCardAction(page, 'No conflict');
     await waitForBotText(page, 'You can vote now');
     await screenshot(page, path.join(os.tmpdir(), 'review-e2e-2-form.png'));
+    require('fs').writeFileSync('/tmp/review-e2e-dom.html', await page.content());
 
     await page.getByRole('radio', { name: 'Approve' }).last().check();
     for (const label of [

@@ -19,3 +19,29 @@ if (mongoUri) {
     store: await MongoStore.connect(mongoUri, `pk_contract_${process.pid}`),
   }));
 }
+
+describe('embedded store journal', () => {
+  it('when the journal grows past its limit while writes go on, then it is compacted and nothing is lost', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pk-compact-'));
+    const store = await EmbeddedStore.open(dir, { compactAtBytes: 4096 });
+    const col = store.collection<{ _id: string; n: number; text: string }>('items');
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => col.insertOne({ _id: `i${i}`, n: i, text: 'x'.repeat(100) })),
+    );
+    await Promise.all(Array.from({ length: 300 }, (_, i) => col.findOneAndUpdate({ _id: `i${i}` }, { $inc: { n: 1000 } })));
+    await col.deleteMany({ n: { $lt: 1100 } });
+    await store.close();
+    const again = await EmbeddedStore.open(dir);
+    const docs = await again.collection<{ _id: string; n: number }>('items').find({}, { sort: { n: 1 } });
+    expect(docs.map((d) => d.n)).toEqual(Array.from({ length: 200 }, (_, i) => 1100 + i));
+    await again.close();
+  });
+
+  it('when a second store opens a DATA_DIR that a live process holds, then it is refused with a clear message', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pk-lock-'));
+    const { writeFileSync } = await import('node:fs');
+    // Another live process (our parent) holds the lock.
+    writeFileSync(path.join(dir, 'store.lock'), String(process.ppid));
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(/in use by process/);
+  });
+});
