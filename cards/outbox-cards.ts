@@ -2,7 +2,9 @@ import { Locale } from '../services/shared/actor';
 import { coachOutboxCards } from './coach-cards';
 import { officeOutboxCards } from './common-cards';
 import { completenessOutboxCards } from './completeness-cards';
+import { followupOutboxCards } from './followup-cards';
 import { AdaptiveCard } from './render';
+import { reminderOutboxCards } from './reminder-cards';
 import { reviewOutboxCards } from './review-cards';
 
 /** Renders a card queued in the outbox from its stored view model, in the recipient's language. */
@@ -14,6 +16,8 @@ const RENDERERS: Record<string, OutboxCardRenderer> = {
   ...coachOutboxCards,
   ...completenessOutboxCards,
   ...reviewOutboxCards,
+  ...followupOutboxCards,
+  ...reminderOutboxCards,
 };
 
 /** The card for an outbox message, or null when the template is unknown (recorded as a failure). */

@@ -8,6 +8,9 @@ import { linkCommand } from './link-command';
 import { myApplicationsCommand } from './my-applications-command';
 import { newApplicationCommand } from './new-application-command';
 import { newIdeaCommand } from './new-idea-command';
+import { outboxCommand } from './outbox-command';
+import { remindersCommand } from './reminders-command';
+import { reportCommand } from './report-command';
 import { reviewRulesCommand } from './review-rules-command';
 import { rolesCommand } from './roles-command';
 
@@ -23,6 +26,9 @@ export const COMMANDS: CommandDef[] = [
   { names: ['koppla', 'link'], scope: 'channel', handler: linkCommand },
   { names: ['beredningsregler', 'review rules'], scope: 'anywhere', handler: reviewRulesCommand },
   { names: ['roller', 'roles'], scope: 'anywhere', handler: rolesCommand },
+  { names: ['rapport', 'report'], scope: 'personal', handler: reportCommand },
+  { names: ['paminnelser', 'reminders'], scope: 'anywhere', handler: remindersCommand },
+  { names: ['utkorg', 'outbox'], scope: 'anywhere', handler: outboxCommand },
 ];
 
 const BY_NAME = new Map<string, CommandDef>();

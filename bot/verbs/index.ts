@@ -30,6 +30,15 @@ import {
 import { completenessComplete, completenessRequest } from './completeness-verbs';
 import { ideaNew, ideaSubmit } from './idea-verbs';
 import {
+  followupReportOpen,
+  followupReportSubmit,
+  followupSurveyAnswer,
+  remindersOptIn,
+  remindersOptOut,
+  remindersSnooze,
+} from './followup-verbs';
+import { outboxMarkDelivered, outboxRetry, outboxView, remindersDryRun } from './outbox-admin-verbs';
+import {
   reviewApplication,
   reviewClose,
   reviewNoConflict,
@@ -79,4 +88,14 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.reviewRule, { scope: 'channel', handler: reviewRule }],
   [VERBS.reviewStatement, { scope: 'anywhere', handler: reviewStatement }],
   [VERBS.reviewClose, { scope: 'channel', handler: reviewClose }],
+  [VERBS.followupReportOpen, { scope: 'personal', handler: followupReportOpen }],
+  [VERBS.followupReportSubmit, { scope: 'personal', handler: followupReportSubmit }],
+  [VERBS.followupSurveyAnswer, { scope: 'anywhere', handler: followupSurveyAnswer }],
+  [VERBS.remindersSnooze, { scope: 'personal', handler: remindersSnooze }],
+  [VERBS.remindersOptOut, { scope: 'personal', handler: remindersOptOut }],
+  [VERBS.remindersOptIn, { scope: 'personal', handler: remindersOptIn }],
+  [VERBS.remindersDryRun, { scope: 'anywhere', handler: remindersDryRun }],
+  [VERBS.outboxView, { scope: 'anywhere', handler: outboxView }],
+  [VERBS.outboxRetry, { scope: 'anywhere', handler: outboxRetry }],
+  [VERBS.outboxMarkDelivered, { scope: 'anywhere', handler: outboxMarkDelivered }],
 ]);

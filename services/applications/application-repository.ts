@@ -12,7 +12,6 @@ export class ApplicationRepository {
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['ownerId'] });
     await this.col.ensureIndex({ fields: ['regNo'], unique: true, sparse: true });
-    await this.col.ensureIndex({ fields: ['status'] });
   }
 
   async insert(doc: ApplicationDoc): Promise<void> {

@@ -223,8 +223,11 @@ export async function declareNoConflict(
     after: { conflict: 'none', flags, motivation: motivation.value || undefined },
     activityId,
   });
-  const { votes } = await afterChange(s, dir, loaded, item);
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'no_conflict_saved', votes });
+  // "Inget jäv" changes no number on the shared card unless the member had declared jäv before:
+  // then the card is left alone (an update would replace the member's own view where Teams
+  // cannot refresh it).
+  if (previous?.conflict === 'declared') await afterChange(s, dir, loaded, item);
+  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'no_conflict_saved' });
 }
 
 /** "Jäv": the member takes no part in the item; a vote already cast is void. */

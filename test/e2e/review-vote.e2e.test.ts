@@ -113,7 +113,6 @@ describe('voting on a review card in the Agents Playground', () => {
     await clickCardAction(page, 'No conflict');
     await waitForBotText(page, 'You can vote now');
     await screenshot(page, path.join(os.tmpdir(), 'review-e2e-2-form.png'));
-    require('fs').writeFileSync('/tmp/review-e2e-dom.html', await page.content());
 
     await page.getByRole('radio', { name: 'Approve' }).last().check();
     for (const label of [
@@ -124,7 +123,9 @@ describe('voting on a review card in the Agents Playground', () => {
       'Feasibility',
       'Reuse',
     ]) {
-      await page.getByLabel(label).last().selectOption('4');
+      // Fluent comboboxes: open the list, pick the option.
+      await page.getByRole('combobox', { name: label }).last().click();
+      await page.getByRole('option', { name: '4 – high' }).click();
     }
     await clickCardAction(page, 'Save vote');
     await waitForBotText(page, 'Your vote is saved.');

@@ -73,11 +73,14 @@ interface Child {
   status(): Promise<[string, string][]>;
 }
 
+const children: ChildProcess[] = [];
+
 function startChild(dir: string, dataDir: string, serviceUrl: string): Child {
   const proc = spawn(process.execPath, [path.join(dir, 'child.js')], {
     env: { ...process.env, DATA_DIR: dataDir, SERVICE_URL: serviceUrl },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  children.push(proc);
   let buf = '';
   let err = '';
   const waiters: ((line: string) => void)[] = [];
@@ -124,6 +127,7 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
     connector = await startFakeConnector({ enforceTeamsLimits: true, latencyMs: 40 });
   });
   afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await connector.stop();
   });
 
@@ -172,6 +176,7 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
     for (const id of sent) expect(delivered.get(id)).toBe(1);
     // Only what was really in flight at the kill can be uncertain (4 at most in flight).
     expect(uncertain.length).toBeLessThanOrEqual(4);
+    console.log(`crash: ${atKill} requests at the kill, ${uncertain.length} uncertain (${uncertain.filter((id) => delivered.has(id)).length} of them had arrived)`);
     expect(connector.violations).toBe(0);
     expect(limitExcess(connector.calls, [{ limit: 50, windowMs: 1000 }]).appWide).toBeLessThanOrEqual(0);
 

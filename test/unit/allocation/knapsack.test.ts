@@ -46,7 +46,9 @@ const entriesArb = (maxItems: number, densities: fc.Arbitrary<number>) =>
     .array(fc.record({ weight: fc.integer({ min: 1, max: 2_000 }), density: densities }), {
       maxLength: maxItems,
     })
-    .map((xs) => xs.map((x, i) => ({ weight: x.weight, value: x.weight * x.density, key: `K${i}` })));
+    .map((xs) =>
+      xs.map((x, i) => ({ weight: x.weight, value: x.weight * x.density, key: `K${i}` })),
+    );
 
 describe('solveKnapsack', () => {
   it('when solved by branch and bound, then it matches brute force exactly, ties included', () => {
@@ -64,7 +66,10 @@ describe('solveKnapsack', () => {
 
   it('when values are not proportional to weights, then it still matches brute force', () => {
     const arb = fc.array(
-      fc.record({ weight: fc.integer({ min: 1, max: 50 }), value: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({
+        weight: fc.integer({ min: 1, max: 50 }),
+        value: fc.integer({ min: 0, max: 50 }),
+      }),
       { maxLength: 12 },
     );
     fc.assert(
@@ -105,7 +110,8 @@ describe('solveKnapsack', () => {
             .map((e) => ({ e, r: noise.next().value }))
             .sort((a, b) => a.r - b.r)
             .map((x) => x.e);
-          const keysOf = (es: KnapsackEntry[], chosen: number[]) => chosen.map((i) => es[i].key).sort();
+          const keysOf = (es: KnapsackEntry[], chosen: number[]) =>
+            chosen.map((i) => es[i].key).sort();
           expect(keysOf(shuffled, solveKnapsack(shuffled, capacity).chosen)).toEqual(
             keysOf(entries, solveKnapsack(entries, capacity).chosen),
           );

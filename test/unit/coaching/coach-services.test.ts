@@ -4,6 +4,7 @@ import { claimQuestion, resolveQuestion } from '../../../services/coaching/claim
 import { recordApplicantReply, recordCoachReply } from '../../../services/coaching/coach-messages';
 import { COACH_CHANNEL, CoachQuestionDoc } from '../../../services/coaching/coach-question';
 import { dueCoachReminders, runCoachSla } from '../../../services/coaching/coach-sla';
+import { coachingStats } from '../../../services/coaching/coach-stats';
 import { saveFaqEntry, searchFaq } from '../../../services/coaching/faq-entries';
 import { createLogger } from '../../../services/logging/logger';
 import { createServices, Services } from '../../../services/services';
@@ -122,6 +123,16 @@ describe('coaching use cases', () => {
     });
     expect(question.awaitingCoachSince).toBeUndefined();
     expect(question.firstAnswerMs).toBe(now.getTime() - at('2026-11-27T14:00').getTime());
+    const stats = await coachingStats(s);
+    expect(stats).toMatchObject({
+      asked: 1,
+      answered: 1,
+      waiting: 0,
+      medianFirstAnswerHours: 3.5,
+      p90FirstAnswerHours: 3.5,
+    });
+    expect(stats.byPortfolio.none).toEqual({ asked: 1, medianFirstAnswerHours: 3.5 });
+    expect((await coachingStats(s, { from: at('2026-11-28T00:00') })).asked).toBe(0);
     // A redelivered reply is not stored or relayed twice.
     expect(
       (await recordCoachReply(s, cecilia, q._id, { text: 'Räkna timmar.' }, 'reply-1')).relayed,
