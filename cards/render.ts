@@ -104,7 +104,8 @@ export function escapeMarkdown(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/([*_`[\]~])/g, '\\$1')
-    .replace(/^(\s*)([-+#>]|\d+\.)/gm, '$1\\$2');
+    .replace(/^(\s*)([-+#>])/gm, '$1\\$2')
+    .replace(/^(\s*)(\d+)\./gm, '$1$2\\.');
 }
 
 /** Shortens display-only text for a card (the stored text is never touched). */

@@ -41,9 +41,12 @@ function portfolioLabel(p: { number: number; name: { sv: string; en: string } } 
   return p ? `${p.number}\\. ${md(p.name[locale])}` : '';
 }
 
+/** Number formats are costly to create: one per language. */
+const HOURS_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
+
 function effectText(f: ReviewSnapshot['facts'], locale: Locale, r: ReviewStrings): string {
   const sek = f.yearlyEffectSek ? formatSek(f.yearlyEffectSek, locale) : '';
-  const hours = f.yearlyEffectHours ? Math.round(f.yearlyEffectHours).toLocaleString(locale === 'sv' ? 'sv-SE' : 'en-GB') : '';
+  const hours = f.yearlyEffectHours ? HOURS_FORMAT[locale].format(Math.round(f.yearlyEffectHours)) : '';
   if (sek && hours) return fmt(r.review.effectBoth, { sek, hours });
   if (hours) return fmt(r.review.effectHours, { hours });
   return sek;
@@ -75,7 +78,7 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
 
   let banner = '';
   let bannerColor = 'Default';
-  if (snap.status === 'cancelled' || snap.appStatus === 'withdrawn') {
+  if (snap.status === 'cancelled' || snap.withdrawn) {
     banner = r.review.bannerWithdrawn;
     bannerColor = 'Attention';
   } else if (snap.status === 'closed') {
@@ -259,8 +262,8 @@ const hidden = {
   },
   objectionForm: {
     show: false,
-    visible: false,
-    toggleTitle: '',
+    offer: false,
+    offerTitle: '',
     title: '',
     memberLabel: '',
     members: [] as { title: string; value: string }[],
@@ -356,11 +359,11 @@ function viewerSections(
         };
       }
     }
-    if (open && !conflicted && v.members.length > 0) {
+    if (open && !conflicted) {
       out.objectionForm = {
-        show: true,
-        visible: !!draft.obj_member || !!draft.obj_reason || v.error === 'objection_member' || v.error === 'objection_reason',
-        toggleTitle: r.review.actions.object,
+        show: v.objectionForm && v.members.length > 0,
+        offer: !v.objectionForm,
+        offerTitle: r.review.actions.object,
         title: r.review.objection.title,
         memberLabel: r.review.objection.memberLabel,
         members: v.members.map((m) => ({ title: m.name, value: m.id })),

@@ -1,4 +1,5 @@
 import { ProcessedActivities } from './activities/processed-activities';
+import { AllocationServices } from './allocation/allocation-services';
 import { ApplicationRepository } from './applications/application-repository';
 import { AuditLog } from './audit/audit-log';
 import { ChannelRepository } from './channels/channel-repository';
@@ -38,6 +39,7 @@ export interface Services {
   coaching: CoachingServices;
   followup: FollowupServices;
   reminders: ReminderServices;
+  allocation: AllocationServices;
 }
 
 /** Builds the repositories on a store and ensures their indexes. */
@@ -64,6 +66,7 @@ export async function createServices(
     coaching: new CoachingServices(store, opts.coaching),
     followup: new FollowupServices(store),
     reminders: new ReminderServices(store, opts.reminders),
+    allocation: new AllocationServices(store),
   };
   await s.audit.init();
   await s.applications.init();
@@ -75,5 +78,6 @@ export async function createServices(
   await s.coaching.init();
   await s.followup.init();
   await s.reminders.init();
+  await s.allocation.init();
   return s;
 }

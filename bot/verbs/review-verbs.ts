@@ -62,7 +62,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  */
 export const reviewRefresh: VerbHandler = withReviewRefusals(async (context, { deps, actor, data }) => {
   const s = deps.services;
-  const view = await viewReview(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity));
+  const view = await viewReview(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity), {
+    objectionForm: data.form === 'objection',
+  });
   const automatic = (context.activity.value as { trigger?: unknown } | undefined)?.trigger === 'automatic';
   if (!view.viewer && !automatic) {
     return reviewCard(view.snapshot, actor.locale, { refusal: reviewText(actor.locale).refusals.not_member });

@@ -167,6 +167,7 @@ const sv = {
   },
 };
 
+/** The shape every coaching string table has (the Swedish one). */
 export type CoachStrings = typeof sv;
 
 /** English text for coaching, used when the user's Teams locale is English. */

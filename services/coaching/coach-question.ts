@@ -93,6 +93,7 @@ export interface CoachChannelSetting {
   teamId?: string;
 }
 
+/** Settings key of the general coach channel. */
 export const COACH_CHANNEL = 'coachChannel';
 
 /** The Teams conversation id of a thread in a channel. */
@@ -102,6 +103,3 @@ export function threadConversationId(channelId: string, rootActivityId: string):
 
 /** Outbox id of a question's root card. */
 export const threadOutboxId = (questionId: string): string => `coach-thread:${questionId}`;
-
-/** Statuses in which the applicant's free text goes to the coach. */
-export const ACTIVE_STATUSES: CoachQuestionStatus[] = ['open', 'answered'];

@@ -207,11 +207,6 @@ export class OutboxSender {
     while (!this.stopping) {
       await this.waitForSlot();
       if (this.stopping) break;
-      const appAt = this.windows.localAppEarliest();
-      if (appAt > this.wall()) {
-        await this.sleep(appAt - this.wall());
-        continue;
-      }
       if (batch.length === 0 || this.wall() - fetchedAt > REFETCH_MS) {
         const now = this.wall();
         batch = await this.outbox.dueCandidates(this.clock(), now, [...this.skipKeys(now), ...this.busyKeys], batchSize);
@@ -236,14 +231,18 @@ export class OutboxSender {
       }
       const claimed = await this.outbox.claim(msg._id, this.owner, this.wall(), leaseMs);
       if (!claimed) continue;
-      const slot = await this.windows.reserve(key, msg._id);
-      if (!slot.ok) {
-        if (slot.scope === 'conversation') {
-          this.skip.set(key, slot.retryAt);
-          await this.outbox.release(msg._id, this.owner, slot.retryAt);
-        } else {
-          await this.outbox.release(msg._id, this.owner);
-        }
+      // The conversation first, then wait for app-wide room: when a slot frees up, only the
+      // app-wide write and the 'sending' mark stand between it and the request.
+      const conv = await this.windows.reserveConversation(key, msg._id);
+      if (!conv.ok) {
+        this.skip.set(key, conv.retryAt);
+        await this.outbox.release(msg._id, this.owner, conv.retryAt);
+        continue;
+      }
+      const app = await this.waitForApp(msg._id);
+      if (!app) {
+        await this.windows.cancelConversation(key, msg._id);
+        await this.outbox.release(msg._id, this.owner);
         continue;
       }
       const sending = await this.outbox.markSending(msg._id, this.owner, this.wall(), sendLeaseMs);
@@ -256,6 +255,23 @@ export class OutboxSender {
     }
     await Promise.all([...this.inFlight]);
     return handled;
+  }
+
+  /** Waits for app-wide room and takes it; false when stopping (or the claim would run out). */
+  private async waitForApp(id: string): Promise<boolean> {
+    const giveUpAt = this.wall() + (this.opts.leaseMs ?? 30_000) / 2;
+    while (!this.stopping && this.wall() < giveUpAt) {
+      const at = this.windows.localAppEarliest();
+      if (at > this.wall()) {
+        await this.sleep(at - this.wall());
+        continue;
+      }
+      const app = await this.windows.reserveApp(id);
+      if (app.ok) return true;
+      // Another instance took the room this instance saw: wait for the next.
+      await this.sleep(Math.max(1, app.retryAt - this.wall()));
+    }
+    return false;
   }
 
   private launch(msg: OutboxMessage, key: string): void {

@@ -2,7 +2,7 @@
 export interface OutboxSettings {
   /** Teams' app-wide limit per tenant, requests per second (Teams: 50). */
   appRatePerSecond: number;
-  /** Safety margin added to every rate window (clock differences between instances). */
+  /** Safety margin added to every rate window: clock differences between instances (NTP keeps them to a few ms). */
   rateMarginMs: number;
   /** Retryable failures (412/502/503/504, network) before a message is dead-lettered. */
   maxAttempts: number;
@@ -16,7 +16,7 @@ export interface OutboxSettings {
 
 export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
   appRatePerSecond: 50,
-  rateMarginMs: 20,
+  rateMarginMs: 10,
   maxAttempts: 8,
   leaseMs: 30_000,
   requestTimeoutMs: 15_000,
@@ -38,7 +38,7 @@ export function intFromEnv(env: Env, name: string, min: number, max: number, fal
 }
 
 /**
- * OUTBOX_APP_RATE_PER_SECOND (50), OUTBOX_RATE_MARGIN_MS (20), OUTBOX_MAX_ATTEMPTS (8),
+ * OUTBOX_APP_RATE_PER_SECOND (50), OUTBOX_RATE_MARGIN_MS (10), OUTBOX_MAX_ATTEMPTS (8),
  * OUTBOX_LEASE_MS (30000), OUTBOX_REQUEST_TIMEOUT_MS (15000), OUTBOX_MAX_IN_FLIGHT (4).
  */
 export function readOutboxSettings(env: Env): { value: OutboxSettings; problems: string[] } {

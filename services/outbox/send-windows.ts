@@ -101,21 +101,39 @@ export class SendWindows {
   }
 
   /**
-   * Reserves one request to conversation `key` for outbox message `id` right now, app-wide and
-   * in the conversation, or says when to try again.
+   * Reserves one request to conversation `key` for outbox message `id` right now, in the
+   * conversation and app-wide, or says when to try again (giving back what it took).
    */
   async reserve(key: string, id: string): Promise<ReserveResult> {
+    const conv = await this.reserveConversation(key, id);
+    if (!conv.ok) return conv;
+    const app = await this.reserveApp(id);
+    if (!app.ok) await this.cancelConversation(key, id);
+    return app;
+  }
+
+  /**
+   * The conversation's part of a reservation (one request at a time per conversation, and its
+   * windows). The sender takes it first and then waits for app-wide room, so that the moment
+   * a slot frees up only one write stands between it and the request.
+   */
+  async reserveConversation(key: string, id: string): Promise<ReserveResult> {
+    const t = this.wall();
+    const conv = await this.cas(convScope(key), (doc) => this.tryAdd(doc, this.limits.perConversation, id, t, true));
+    return conv === true ? { ok: true } : { ok: false, retryAt: conv, scope: 'conversation' };
+  }
+
+  /** The app-wide part of a reservation. */
+  async reserveApp(id: string): Promise<ReserveResult> {
     const t = this.wall();
     const app = await this.cas(APP_SCOPE, (doc) => this.tryAdd(doc, this.limits.appWide, id, t));
-    if (app !== true) return { ok: false, retryAt: app, scope: 'app' };
-    const conv = await this.cas(convScope(key), (doc) => this.tryAdd(doc, this.limits.perConversation, id, t, true));
-    if (conv !== true) {
-      // Give the app-wide slot back: this request will not go now.
-      this.note(APP_SCOPE, id, { outcome: 'not_sent', at: t });
-      await this.cas(APP_SCOPE, () => true);
-      return { ok: false, retryAt: conv, scope: 'conversation' };
-    }
-    return { ok: true };
+    return app === true ? { ok: true } : { ok: false, retryAt: app, scope: 'app' };
+  }
+
+  /** Gives a conversation reservation back (its request will not go now). */
+  async cancelConversation(key: string, id: string): Promise<void> {
+    this.note(convScope(key), id, { outcome: 'not_sent', at: this.wall() });
+    await this.cas(convScope(key), () => true);
   }
 
   /**

@@ -68,12 +68,19 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
   }
 
   const ledger = await s.reminders.ledger.getMany(due.map((r) => r.key));
-  const eligible = due.filter((r) => {
+  const eligible: PersonReminder[] = [];
+  const later = new Map<string, { until: string; items: PersonReminder[] }>();
+  for (const r of due) {
     const e = ledger.get(r.key);
-    if (!e) return true;
-    if (e.digestId === null) return (e.rearmAt ?? '') <= nowIso;
-    return e.digestId === digestIdFor(r.recipientId, day);
-  });
+    if (!e || e.digestId === digestIdFor(r.recipientId, day) || (e.digestId === null && (e.rearmAt ?? '') <= nowIso)) {
+      eligible.push(r);
+    } else if (e.digestId === null && e.rearmAt) {
+      // Given back by a snooze: due again when the snooze ends.
+      const w = later.get(r.recipientId) ?? { until: e.rearmAt, items: [] };
+      w.items.push(r);
+      later.set(r.recipientId, w);
+    }
+  }
 
   const byPerson = new Map<string, PersonReminder[]>();
   for (const r of eligible) byPerson.set(r.recipientId, [...(byPerson.get(r.recipientId) ?? []), r]);
@@ -91,6 +98,9 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
     optedOut: [],
     upcoming: [],
   };
+  for (const [recipientId, w] of later) {
+    if (!byPerson.has(recipientId)) plan.waiting.push({ recipientId, reason: 'snoozed', until: w.until, items: w.items });
+  }
   for (const [recipientId, all] of byPerson) {
     const p = prefs.get(recipientId);
     let items = all.sort((a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt));

@@ -50,9 +50,8 @@ export async function queueCardUpdate(
         { $set: { 'payload.card.model': snapshot } },
       );
       if (replaced) return;
-      const waiting = await s.outbox.get(id);
       // Still waiting with a model at least as new as ours: nothing to do.
-      if (waiting?.status === 'pending') return;
+      if ((await s.outbox.col.count({ _id: id, status: 'pending' })) > 0) return;
     }
     const bumped = await s.review.updateItem({ _id: item._id, updateSeq: seq }, { $inc: { updateSeq: 1 } });
     if (bumped) {

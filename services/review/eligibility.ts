@@ -53,20 +53,27 @@ function hasScopedRole(user: UserDoc, role: 'reviewer' | 'chair' | 'it', portfol
   return !!user.portfolioRoles?.some((r) => r.role === role && r.portfolioId === portfolioId);
 }
 
+/** The last map built per roster list and grant list (both cached objects): votes reuse it. */
+const eligibleCache = new WeakMap<object, { grants: UserDoc[]; portfolioId: string; map: Map<string, EligibleMember> }>();
+const NO_ROSTER: RosterMember[] = [];
+
 /** Everybody who may vote on an item: the channel's members plus explicit reviewer and chair grants. */
 export async function eligibleMembers(
   s: Pick<Services, 'store' | 'users'>,
   dir: MemberDirectory,
   item: Pick<ReviewItemDoc, 'channelId' | 'teamId' | 'portfolioId'>,
 ): Promise<Map<string, EligibleMember>> {
+  const roster = (item.channelId ? await dir.membersOf(item.channelId, item.teamId) : null) ?? NO_ROSTER;
+  const grants = await grantedUsers(s);
+  const hit = roster !== NO_ROSTER ? eligibleCache.get(roster) : undefined;
+  if (hit && hit.grants === grants && hit.portfolioId === item.portfolioId) return hit.map;
   const out = new Map<string, EligibleMember>();
-  if (item.channelId) {
-    for (const m of (await dir.membersOf(item.channelId, item.teamId)) ?? []) {
-      const id = m.aadObjectId.toLowerCase();
-      out.set(id, { aadObjectId: id, name: m.name, teamsId: m.id, email: m.email });
-    }
+  for (const m of roster) {
+    const id = m.aadObjectId.toLowerCase();
+    out.set(id, { aadObjectId: id, name: m.name, teamsId: m.id, email: m.email });
   }
-  for (const u of await grantedUsers(s)) {
+  if (roster !== NO_ROSTER) eligibleCache.set(roster, { grants, portfolioId: item.portfolioId, map: out });
+  for (const u of grants) {
     if (out.has(u._id)) continue;
     if (hasScopedRole(u, 'reviewer', item.portfolioId) || hasScopedRole(u, 'chair', item.portfolioId)) {
       out.set(u._id, { aadObjectId: u._id, name: u.name ?? u._id, email: u.email });

@@ -7,7 +7,7 @@ import { queueCardUpdate, withCardActivity } from './card-updates';
 import { MemberDirectory, Membership, membershipOf } from './eligibility';
 import { hasHardFlag, javFlags, MemberFacts } from './jav';
 import { reviewRules } from './review-rules';
-import { buildSnapshot, buildViewer, ReviewFormError, ReviewNotice, ReviewView } from './review-view';
+import { buildSnapshot, buildViewer, isWithdrawn, ReviewFormError, ReviewNotice, ReviewSnapshot, ReviewView } from './review-view';
 import {
   CRITERIA,
   Criterion,
@@ -83,37 +83,55 @@ async function memberFacts(s: Deps, membership: Membership, actor: Actor): Promi
 interface Loaded {
   item: ReviewItemDoc;
   membership: Membership;
-  app: ApplicationDoc | null;
+  withdrawn: boolean;
+  /** The application, read only when needed (jäv flags, closing): it is the largest document. */
+  app: () => Promise<ApplicationDoc | null>;
+}
+
+function lazyApp(s: Deps, appId: string): () => Promise<ApplicationDoc | null> {
+  let pending: Promise<ApplicationDoc | null> | null = null;
+  return () => (pending ??= s.applications.get(appId));
 }
 
 async function load(s: Deps, dir: MemberDirectory, actor: Actor, itemId: unknown, where: Where | undefined, channelOnly: boolean): Promise<Loaded> {
   const item = await withCardActivity(s, await loadItem(s, itemId));
   checkWhere(item, where, channelOnly);
-  const [membership, app] = await Promise.all([
-    membershipOf(s, dir, item, actor.aadObjectId),
-    s.applications.get(item.appId),
-  ]);
-  return { item, membership, app };
+  const [membership, withdrawn] = await Promise.all([membershipOf(s, dir, item, actor.aadObjectId), isWithdrawn(s, item.appId)]);
+  return { item, membership, withdrawn, app: lazyApp(s, item.appId) };
+}
+
+/** The jäv flags of the actor on this item's application. */
+async function flagsOf(s: Deps, loaded: Loaded, actor: Actor): Promise<JavFlag[]> {
+  const app = await loaded.app();
+  return app ? javFlags(app, await memberFacts(s, loaded.membership, actor)) : [];
+}
+
+interface ViewExtra {
+  notice?: ReviewNotice;
+  error?: ReviewFormError;
+  draft?: Record<string, string>;
+  votes?: VoteDoc[];
+  /** The shared card just computed after a change (not computed twice). */
+  snapshot?: ReviewSnapshot;
+  /** Show the form for reporting another member's possible conflict. */
+  objectionForm?: boolean;
 }
 
 /** Builds the actor's view after a change (or for a refresh). */
-async function viewFor(
-  s: Deps,
-  dir: MemberDirectory,
-  actor: Actor,
-  loaded: Loaded,
-  extra: { notice?: ReviewNotice; error?: ReviewFormError; draft?: Record<string, string>; votes?: VoteDoc[] } = {},
-): Promise<ReviewView> {
+async function viewFor(s: Deps, dir: MemberDirectory, actor: Actor, loaded: Loaded, extra: ViewExtra = {}): Promise<ReviewView> {
   const item = loaded.item;
-  const { snapshot, votes } = await buildSnapshot(s, dir, item, {
-    votes: extra.votes,
-    eligible: loaded.membership.eligible,
-    appStatus: loaded.app?.status ?? 'withdrawn',
-  });
+  const built =
+    extra.snapshot && extra.votes
+      ? { snapshot: extra.snapshot, votes: extra.votes }
+      : await buildSnapshot(s, dir, item, { votes: extra.votes, eligible: loaded.membership.eligible, withdrawn: loaded.withdrawn });
+  const { snapshot, votes } = built;
   const visible = loaded.membership.member || loaded.membership.chair || loaded.membership.it;
   if (!visible) return { snapshot };
-  const flags = loaded.app ? javFlags(loaded.app, await memberFacts(s, loaded.membership, actor)) : [];
-  const viewer = await buildViewer(s, item, snapshot, loaded.membership, actor, votes, flags);
+  // Flags are only needed before the member has declared (afterwards the declaration keeps them).
+  const mine = votes.find((v) => v.memberId === actor.aadObjectId);
+  const flags = loaded.membership.member && !mine?.flags && item.status === 'open' ? await flagsOf(s, loaded, actor) : [];
+  const withForm = extra.objectionForm || extra.error === 'objection_member' || extra.error === 'objection_reason';
+  const viewer = await buildViewer(s, item, snapshot, loaded.membership, actor, votes, flags, withForm);
   return { snapshot, viewer: { ...viewer, notice: extra.notice, error: extra.error, draft: extra.draft } };
 }
 
@@ -122,14 +140,16 @@ async function bump(s: Deps, itemId: string): Promise<ReviewItemDoc | null> {
   return s.review.updateItem({ _id: itemId, status: 'open' }, { $inc: { rev: 1 } });
 }
 
-/** Recomputes the shared card and queues its in-place update. */
-async function afterChange(s: Deps, dir: MemberDirectory, loaded: Loaded, item: ReviewItemDoc): Promise<{ votes: VoteDoc[] }> {
-  const { snapshot, votes } = await buildSnapshot(s, dir, item, {
-    eligible: loaded.membership.eligible,
-    appStatus: loaded.app?.status ?? 'withdrawn',
-  });
+/** Recomputes the shared card from the store and queues its in-place update. */
+async function afterChange(
+  s: Deps,
+  dir: MemberDirectory,
+  loaded: Loaded,
+  item: ReviewItemDoc,
+): Promise<{ votes: VoteDoc[]; snapshot: ReviewSnapshot }> {
+  const { snapshot, votes } = await buildSnapshot(s, dir, item, { eligible: loaded.membership.eligible, withdrawn: loaded.withdrawn });
   await queueCardUpdate(s, item, snapshot);
-  return { votes };
+  return { votes, snapshot };
 }
 
 /**
@@ -159,9 +179,10 @@ export async function viewReview(
   actor: Actor,
   itemId: unknown,
   where: Where | undefined,
+  opts: { objectionForm?: boolean } = {},
 ): Promise<ReviewView> {
   const loaded = await load(s, dir, actor, itemId, where, false);
-  return viewFor(s, dir, actor, loaded);
+  return viewFor(s, dir, actor, loaded, { objectionForm: opts.objectionForm });
 }
 
 function requireMember(loaded: Loaded): void {
@@ -169,7 +190,7 @@ function requireMember(loaded: Loaded): void {
 }
 
 function requireNotWithdrawn(loaded: Loaded): void {
-  if (!loaded.app || loaded.app.status === 'withdrawn') refuse('invalid_state', 'withdrawn');
+  if (loaded.withdrawn) refuse('invalid_state', 'withdrawn');
 }
 
 /** "Inget jäv": the member declares no conflict; a flagged member must motivate, applicant and contact cannot. */
@@ -186,7 +207,7 @@ export async function declareNoConflict(
   requireOpen(loaded.item);
   requireMember(loaded);
   requireNotWithdrawn(loaded);
-  const flags = javFlags(loaded.app!, await memberFacts(s, loaded.membership, actor));
+  const flags = await flagsOf(s, loaded, actor);
   if (hasHardFlag(flags)) refuse('invalid_state', 'hard_conflict');
   const previous = await s.review.vote(loaded.item._id, actor.aadObjectId);
   if (previous?.conflict === 'ruled') refuse('invalid_state', 'ruled_conflict');
@@ -249,7 +270,7 @@ export async function declareConflict(
   }
   const previous = await s.review.vote(loaded.item._id, actor.aadObjectId);
   if (isConflicted(previous)) return viewFor(s, dir, actor, loaded, { notice: 'conflict_saved' });
-  const flags: JavFlag[] = loaded.app ? javFlags(loaded.app, await memberFacts(s, loaded.membership, actor)) : [];
+  const flags = await flagsOf(s, loaded, actor);
   const now = s.clock().toISOString();
   const item = await guardedWrite(s, loaded.item, actor.aadObjectId, previous, () =>
     s.review.upsertVote(loaded.item._id, actor.aadObjectId, {
@@ -268,8 +289,8 @@ export async function declareConflict(
     after: { conflict: 'declared', reason: reason.value || undefined, flags },
     activityId,
   });
-  const { votes } = await afterChange(s, dir, loaded, item);
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'conflict_saved', votes });
+  const { votes, snapshot } = await afterChange(s, dir, loaded, item);
+  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'conflict_saved', votes, snapshot });
 }
 
 /** A vote as the card sent it, checked field by field; tampered values are refused outright. */
@@ -348,8 +369,8 @@ export async function castVote(
     after: { vote, scores, comment: comment.value },
     activityId,
   });
-  const { votes } = await afterChange(s, dir, loaded, item);
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'vote_saved', votes });
+  const { votes, snapshot } = await afterChange(s, dir, loaded, item);
+  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'vote_saved', votes, snapshot });
 }
 
 /** Any member may report that another member may be conflicted; the chair rules on it. */
@@ -464,8 +485,8 @@ export async function ruleObjection(
     after: { status: rawRuling, note: note.value || undefined },
     activityId,
   });
-  const { votes } = rawRuling === 'upheld' ? await afterChange(s, dir, loaded, item) : { votes: undefined };
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'ruling_saved', votes });
+  const after = rawRuling === 'upheld' ? await afterChange(s, dir, loaded, item) : undefined;
+  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'ruling_saved', votes: after?.votes, snapshot: after?.snapshot });
 }
 
 /** The IT function's statement (recommendation and text) on reuse of common platforms and guidelines. */
@@ -508,8 +529,8 @@ export async function giveStatement(
     after: statement,
     activityId,
   });
-  const { votes } = await afterChange(s, dir, loaded, item);
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'statement_saved', votes });
+  const { votes, snapshot } = await afterChange(s, dir, loaded, item);
+  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'statement_saved', votes, snapshot });
 }
 
 /** The contract with allocation (issue 4): written on the application when the chair closes. */
@@ -570,7 +591,7 @@ export async function closeReview(
     return viewFor(s, dir, actor, loaded, { notice: 'already_closed' });
   }
   requireOpen(loaded.item);
-  if (!loaded.app || loaded.app.status === 'withdrawn') {
+  if (loaded.withdrawn) {
     const cancelled = await s.review.updateItem({ _id: loaded.item._id, status: 'open' }, { $set: { status: 'cancelled' }, $inc: { rev: 1 } });
     if (cancelled) await afterChange(s, dir, loaded, cancelled);
     refuse('invalid_state', 'withdrawn');
@@ -645,9 +666,9 @@ export async function closeReview(
         activityId,
       });
       await applyOutcome(s, closed, actor, activityId);
-      loaded = { ...loaded, item: closed, app: await s.applications.get(closed.appId) };
-      const { votes: after } = await afterChange(s, dir, loaded, closed);
-      return viewFor(s, dir, actor, loaded, { notice: 'closed', votes: after });
+      loaded = { ...loaded, item: closed };
+      const after = await afterChange(s, dir, loaded, closed);
+      return viewFor(s, dir, actor, loaded, { notice: 'closed', votes: after.votes, snapshot: after.snapshot });
     }
     // A vote (or another close) changed the item meanwhile: start again from the new revision.
     const fresh = await s.review.item(item._id);

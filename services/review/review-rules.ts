@@ -12,16 +12,31 @@ export interface ReviewRules {
   statementRequired: boolean;
 }
 
+/** The statement rule is read on every vote: it is kept a few seconds (and dropped when changed here). */
+const STATEMENT_TTL_MS = 5000;
+const statementCache = new WeakMap<object, Map<string, { at: number; required: boolean }>>();
+
+async function statementRequired(s: Pick<Services, 'settings'>, portfolioId: string): Promise<boolean> {
+  let cache = statementCache.get(s.settings);
+  if (!cache) {
+    cache = new Map();
+    statementCache.set(s.settings, cache);
+  }
+  const hit = cache.get(portfolioId);
+  const now = Date.now();
+  if (hit && now - hit.at < STATEMENT_TTL_MS) return hit.required;
+  const required = (await s.settings.get<boolean>(statementRequiredKey(portfolioId))) === true;
+  cache.set(portfolioId, { at: now, required });
+  return required;
+}
+
 /** The rules for a portfolio's review: quorum and days from the portfolio, the statement rule from settings. */
 export async function reviewRules(s: Pick<Services, 'portfolios' | 'settings'>, portfolioId: string): Promise<ReviewRules> {
-  const [portfolio, required] = await Promise.all([
-    s.portfolios.get(portfolioId),
-    s.settings.get<boolean>(statementRequiredKey(portfolioId)),
-  ]);
+  const [portfolio, required] = await Promise.all([s.portfolios.get(portfolioId), statementRequired(s, portfolioId)]);
   return {
     quorum: portfolio?.quorum ?? 3,
     reviewDays: portfolio?.reviewDays ?? 10,
-    statementRequired: required === true,
+    statementRequired: required,
   };
 }
 
@@ -57,6 +72,7 @@ export async function setReviewRules(
   for (const id of portfolioIds) {
     const before = await s.portfolios.get(id);
     if (!before) continue;
+    statementCache.get(s.settings)?.delete(id);
     const beforeRules = await reviewRules(s, id);
     const set: Partial<PortfolioDoc> = {};
     if (change.quorum !== undefined) set.quorum = change.quorum;
@@ -64,6 +80,7 @@ export async function setReviewRules(
     const updated = Object.keys(set).length > 0 ? await s.portfolios.update(id, set) : before;
     if (change.statementRequired !== undefined) {
       await s.settings.set(statementRequiredKey(id), change.statementRequired, s.clock(), actor.aadObjectId);
+      statementCache.get(s.settings)?.delete(id);
     }
     await s.audit.append({
       at: now,

@@ -1,4 +1,4 @@
-import { ApplicationStatus } from '../applications/application';
+import { ApplicationDoc } from '../applications/application';
 import { Services } from '../services';
 import { EligibleMember, MemberDirectory, Membership, eligibleMembers } from './eligibility';
 import { hasHardFlag } from './jav';
@@ -38,7 +38,8 @@ export interface ReviewSnapshot {
   regNo: string;
   facts: ItemFacts;
   status: ItemStatus;
-  appStatus: ApplicationStatus;
+  /** The applicant withdrew the application (the item is no longer reviewed). */
+  withdrawn: boolean;
   openedAt: string;
   deadline: string;
   deadlinePassed: boolean;
@@ -93,8 +94,10 @@ export interface ViewerState {
   votedAt?: string;
   /** Interim means, only for a member who has voted (never for the conflicted, never before voting). */
   interim?: { meanScore: number; meanByCriterion: Partial<Record<Criterion, number>>; scoredBy: number };
-  /** Other members who can be reported for a possible conflict. */
+  /** Other members who can be reported for a possible conflict (only when the form was asked for). */
   members: { id: string; name: string }[];
+  /** The form for reporting another member's possible conflict is open. */
+  objectionForm: boolean;
   /** Open reports of possible conflicts, for the chair to rule on. */
   openObjections: { id: string; memberName: string; raisedByName: string; reason: string; at: string }[];
   /** For the chair: what the votes say, and what still blocks closing. */
@@ -122,37 +125,59 @@ export function messageLink(channelId: string, messageId: string, tenantId?: str
   return `https://teams.microsoft.com/l/message/${encodeURIComponent(channelId)}/${encodeURIComponent(messageId)}?${q.toString()}`;
 }
 
-/** Builds the shared card's content from the store: the tally is computed from the stored votes. */
-export async function buildSnapshot(
-  s: Pick<Services, 'store' | 'users' | 'review' | 'applications' | 'portfolios' | 'settings' | 'channels' | 'clock'>,
-  dir: MemberDirectory,
-  item: ReviewItemDoc,
-  known: { votes?: VoteDoc[]; eligible?: Map<string, EligibleMember>; appStatus?: ApplicationStatus } = {},
-): Promise<{ snapshot: ReviewSnapshot; votes: VoteDoc[]; eligible: Map<string, EligibleMember> }> {
-  const [votes, eligible, rules, appStatus] = await Promise.all([
-    known.votes ?? s.review.votesFor(item._id),
-    known.eligible ?? eligibleMembers(s, dir, item),
-    reviewRules(s, item.portfolioId),
-    known.appStatus ?? s.applications.get(item.appId).then((a) => a?.status ?? 'withdrawn'),
-  ]);
-  const tally = computeTally(eligible.keys(), votes, rules.quorum);
-  const duplicates: DuplicateView[] = [];
-  const channelDocs = new Map<string, Awaited<ReturnType<typeof s.channels.get>>>();
+/** Whether the applicant withdrew the application (a count: no document is copied on the hot path). */
+export async function isWithdrawn(s: Pick<Services, 'store'>, appId: string): Promise<boolean> {
+  return (await s.store.collection<ApplicationDoc>('applications').count({ _id: appId, status: 'withdrawn' })) > 0;
+}
+
+/** Deep links already built, per repository: a card's activity id never changes once known. */
+const linkCache = new WeakMap<object, Map<string, string>>();
+
+/** The item's possible duplicates with deep links to their own review threads, when there are any. */
+async function duplicateViews(s: Pick<Services, 'review' | 'channels'>, item: ReviewItemDoc): Promise<DuplicateView[]> {
+  let links = linkCache.get(s.review);
+  if (!links) {
+    links = new Map();
+    linkCache.set(s.review, links);
+  }
+  const out: DuplicateView[] = [];
   for (const hit of item.duplicates) {
-    const d = { ...hit };
-    let link: string | undefined;
+    const d: DuplicateView = { ...hit };
+    const cached = links.get(d.appId);
+    if (cached) {
+      out.push({ ...d, link: cached });
+      continue;
+    }
     if (d.channelId && !d.cardActivityId) {
       // The other card may have been posted after this item was opened.
       const other = await s.review.item(d.appId);
       if (other?.cardActivityId) d.cardActivityId = other.cardActivityId;
     }
     if (d.channelId && d.cardActivityId) {
-      if (!channelDocs.has(d.channelId)) channelDocs.set(d.channelId, await s.channels.get(d.channelId));
-      const ch = channelDocs.get(d.channelId);
-      link = messageLink(d.channelId, d.cardActivityId, ch?.tenantId, ch?.aadGroupId);
+      const ch = await s.channels.get(d.channelId);
+      d.link = messageLink(d.channelId, d.cardActivityId, ch?.tenantId, ch?.aadGroupId);
+      links.set(d.appId, d.link);
     }
-    duplicates.push({ ...d, link });
+    out.push(d);
   }
+  return out;
+}
+
+/** Builds the shared card's content from the store: the tally is computed from the stored votes. */
+export async function buildSnapshot(
+  s: Pick<Services, 'store' | 'users' | 'review' | 'applications' | 'portfolios' | 'settings' | 'channels' | 'clock'>,
+  dir: MemberDirectory,
+  item: ReviewItemDoc,
+  known: { votes?: VoteDoc[]; eligible?: Map<string, EligibleMember>; withdrawn?: boolean } = {},
+): Promise<{ snapshot: ReviewSnapshot; votes: VoteDoc[]; eligible: Map<string, EligibleMember> }> {
+  const [votes, eligible, rules, withdrawn] = await Promise.all([
+    known.votes ?? s.review.votesFor(item._id),
+    known.eligible ?? eligibleMembers(s, dir, item),
+    reviewRules(s, item.portfolioId),
+    known.withdrawn ?? isWithdrawn(s, item.appId),
+  ]);
+  const tally = computeTally(eligible.keys(), votes, rules.quorum);
+  const duplicates = await duplicateViews(s, item);
   const refreshUserIds = [...eligible.values()].map((m) => m.teamsId).filter((x): x is string => !!x);
   const now = s.clock();
   const result = item.result ? (({ counted: _c, ...rest }) => rest)(item.result) : undefined;
@@ -163,7 +188,7 @@ export async function buildSnapshot(
     regNo: item.regNo,
     facts: item.facts,
     status: item.status,
-    appStatus,
+    withdrawn,
     openedAt: item.openedAt,
     deadline: item.deadline,
     deadlinePassed: item.status === 'open' && now.toISOString().slice(0, 10) > item.deadline,
@@ -187,6 +212,7 @@ export async function buildViewer(
   actor: { aadObjectId: string; name: string },
   votes: VoteDoc[],
   flags: JavFlag[],
+  withObjectionForm = false,
 ): Promise<ViewerState> {
   const me = votes.find((v) => v.memberId === actor.aadObjectId) ?? null;
   const conflicted = isConflicted(me);
@@ -196,7 +222,9 @@ export async function buildViewer(
     interim = { meanScore: stats.meanScore, meanByCriterion: stats.meanByCriterion, scoredBy: stats.scoredBy };
   }
   const conflictedIds = new Set(votes.filter(isConflicted).map((v) => v.memberId));
-  const members = [...membership.eligible.values()]
+  const members = !withObjectionForm
+    ? []
+    : [...membership.eligible.values()]
     .filter((m) => m.aadObjectId !== actor.aadObjectId && !conflictedIds.has(m.aadObjectId))
     .map((m) => ({ id: m.aadObjectId, name: m.name }))
     .sort((a, b) => bySwedishName(a.name, b.name))
@@ -227,6 +255,7 @@ export async function buildViewer(
     votedAt: conflicted ? undefined : me?.votedAt,
     interim,
     members,
+    objectionForm: withObjectionForm,
     openObjections,
     majority: membership.chair ? majorityOf(voteCounts(votes)) : undefined,
     closeBlockers,

@@ -25,6 +25,13 @@ import { DEMO_TENANT, DEMO_USERS, freshDataDir, startTestApp } from '../support/
 // Playground (headless chromium). The playground has no user-specific views, so the base card
 // leads to the member's own view with "Assess and vote". The playground always says en-US.
 
+/** What the test uses of the browser's globals. */
+interface PageGlobals {
+  seenTexts: string[];
+  document: { body: { innerText: string } };
+  MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
+}
+
 const BOT_NAME = 'Projektkontoret';
 const TEAM_ID = '19:demo-team-general@thread.tacv2';
 const REVIEW_CHANNEL = '19:demo-beredning@thread.tacv2';
@@ -127,11 +134,26 @@ describe('voting on a review card in the Agents Playground', () => {
       await page.getByRole('combobox', { name: label }).last().click();
       await page.getByRole('option', { name: '4 – high' }).click();
     }
+    // The answer to the click (the member's own view) is replaced a moment later by the update of
+    // the shared card (Teams would then refresh each member's own view; the playground cannot), so
+    // what the member saw is recorded as it appears.
+    await page.evaluate(() => {
+      // Runs in the browser (no DOM types in this project's compiler settings).
+      const g = globalThis as unknown as PageGlobals;
+      g.seenTexts = [];
+      new g.MutationObserver(() => g.seenTexts.push(g.document.body.innerText)).observe(g.document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    });
     await clickCardAction(page, 'Save vote');
-    await waitForBotText(page, 'Your vote is saved.');
-    await waitForBotText(page, 'Your vote: Approve');
-    await waitForBotText(page, '1 of');
+    // The shared card, updated in place, shows the new tally to everyone.
+    await waitForBotText(page, /1\s*av \d+ har röstat/);
     await screenshot(page, path.join(os.tmpdir(), 'review-e2e-3-voted.png'));
+    const seen = await page.evaluate(() => (globalThis as unknown as PageGlobals).seenTexts.join('\n'));
+    expect(seen).toContain('Your vote is saved.');
+    expect(seen).toContain('Your vote: Approve');
 
     const vote = await app.services.review.vote(draft._id, DEMO_USERS.david.aadObjectId);
     expect(vote?.vote).toBe('approve');

@@ -17,7 +17,8 @@ const INLINE = new Set(['*', '_', '`', '[', ']', '~']);
 /** Undoes exactly what escapeMarkdown does, so a round trip proves no user text is lost. */
 function unescapeMarkdown(text: string): string {
   return text
-    .replace(/^(\s*)\\([-+#>]|\d+\.)/gm, '$1$2')
+    .replace(/^(\s*)\\([-+#>])/gm, '$1$2')
+    .replace(/^(\s*)(\d+)\\\./gm, '$1$2.')
     .replace(/\\([*_`[\]~])/g, '$1')
     .replace(/\\\\/g, '\\');
 }

@@ -243,6 +243,9 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
       await declareNone(u, itemId, rootId);
       await channel.click(u, 'review.vote', { itemId, vote: 'approve', ...scores(3) }, rootId);
     }
+    const form = await channel.click(m1, 'review.refresh', { itemId, form: 'objection' }, rootId);
+    expect(form.text).toContain('Varför kan ledamoten ha jäv?');
+    expect(JSON.stringify(form.card)).toContain(`{"title":"Nils Nord","value":"${m2.aadObjectId}"}`);
     const empty = await channel.click(m1, 'review.object', { itemId, obj_member: m2.aadObjectId, obj_reason: '' }, rootId);
     expect(empty.text).toContain('Skriv varför ledamoten kan ha jäv');
     const report = await channel.click(m1, 'review.object', { itemId, obj_member: m2.aadObjectId, obj_reason: 'Nils är gift med projektledaren.' }, rootId);
