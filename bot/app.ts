@@ -16,6 +16,7 @@ import { BotAdapter, createAuthentication } from './adapter';
 import { createOutboxDelivery } from './outbox-delivery';
 import { createProfileLookup } from './profile';
 import { ProjektkontoretBot } from './projektkontoret-bot';
+import { registerExportRoutes } from './routes/exports';
 import { createServer } from './server';
 
 export interface App {
@@ -93,6 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const scheduler = new ReminderScheduler(services);
   services.outbox.onEnqueue = () => sender.kick();
   const server = createServer({ config, services, adapter, auth, bot, log, senderRunning: () => sender.isRunning });
+  registerExportRoutes(server, { services, config, log });
 
   const port = opts.port ?? config.port;
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,9 @@
 import { Locale } from '../services/shared/actor';
+import { allocationOutboxCards } from './allocation-cards';
 import { coachOutboxCards } from './coach-cards';
 import { officeOutboxCards } from './common-cards';
 import { completenessOutboxCards } from './completeness-cards';
+import { decisionOutboxCards } from './decision-cards';
 import { followupOutboxCards } from './followup-cards';
 import { AdaptiveCard } from './render';
 import { reminderOutboxCards } from './reminder-cards';
@@ -18,6 +20,8 @@ const RENDERERS: Record<string, OutboxCardRenderer> = {
   ...reviewOutboxCards,
   ...followupOutboxCards,
   ...reminderOutboxCards,
+  ...allocationOutboxCards,
+  ...decisionOutboxCards,
 };
 
 /** The card for an outbox message, or null when the template is unknown (recorded as a failure). */

@@ -1,5 +1,11 @@
 import { Template } from 'adaptivecards-templating';
 import { compileTemplate } from './template-compiler';
+import allocationExports from './templates/allocation-exports.json';
+import allocationOwnerPick from './templates/allocation-owner-pick.json';
+import allocationOwnerRequest from './templates/allocation-owner-request.json';
+import allocationProposal from './templates/allocation-proposal.json';
+import frameForm from './templates/frame-form.json';
+import frameOverview from './templates/frame-overview.json';
 import applicationSummary from './templates/application-summary.json';
 import applicationsList from './templates/applications-list.json';
 import coachAsk from './templates/coach-ask.json';
@@ -8,6 +14,11 @@ import coachMessage from './templates/coach-message.json';
 import coachRelay from './templates/coach-relay.json';
 import coachThread from './templates/coach-thread.json';
 import completenessCheck from './templates/completeness-check.json';
+import dashboardApplications from './templates/dashboard-applications.json';
+import dashboardLinks from './templates/dashboard-links.json';
+import dashboardOverview from './templates/dashboard-overview.json';
+import dashboardPortfolio from './templates/dashboard-portfolio.json';
+import privacyCard from './templates/privacy-card.json';
 import ideaForm from './templates/idea-form.json';
 import message from './templates/message.json';
 import reviewApplication from './templates/review-application.json';
@@ -37,6 +48,17 @@ const TEMPLATES = {
   'followup-form': followupForm,
   'reminder-list': reminderList,
   'completeness-check': completenessCheck,
+  'dashboard-overview': dashboardOverview,
+  'dashboard-portfolio': dashboardPortfolio,
+  'dashboard-applications': dashboardApplications,
+  'dashboard-links': dashboardLinks,
+  'privacy-card': privacyCard,
+  'allocation-proposal': allocationProposal,
+  'allocation-owner-request': allocationOwnerRequest,
+  'allocation-owner-pick': allocationOwnerPick,
+  'allocation-exports': allocationExports,
+  'frame-overview': frameOverview,
+  'frame-form': frameForm,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

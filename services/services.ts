@@ -10,6 +10,7 @@ import { IdeaRepository } from './ideas/idea-repository';
 import type { Logger } from './logging/logger';
 import { OutboxRepository } from './outbox/outbox-repository';
 import { PortfolioRepository } from './portfolios/portfolio-repository';
+import { PrivacyRequestRepository } from './privacy/privacy-requests';
 import { ReminderServices } from './reminders/reminder-services';
 import type { ReminderSettings } from './reminders/reminder-settings';
 import { ReviewRepository } from './review/review-repository';
@@ -40,6 +41,7 @@ export interface Services {
   followup: FollowupServices;
   reminders: ReminderServices;
   allocation: AllocationServices;
+  privacy: PrivacyRequestRepository;
 }
 
 /** Builds the repositories on a store and ensures their indexes. */
@@ -67,6 +69,7 @@ export async function createServices(
     followup: new FollowupServices(store),
     reminders: new ReminderServices(store, opts.reminders),
     allocation: new AllocationServices(store),
+    privacy: new PrivacyRequestRepository(store),
   };
   await s.audit.init();
   await s.applications.init();
@@ -79,5 +82,6 @@ export async function createServices(
   await s.followup.init();
   await s.reminders.init();
   await s.allocation.init();
+  await s.privacy.init();
   return s;
 }

@@ -1,7 +1,9 @@
 import { normalizeCommand } from '../../services/shared/text';
 import { CommandDef } from '../handler-types';
+import { allocateCommand } from './allocate-command';
 import { askCommand } from './ask-command';
 import { coachChannelCommand } from './coach-channel-command';
+import { framesCommand } from './frames-command';
 import { helpCommand } from './help-command';
 import { languageCommand } from './language-command';
 import { linkCommand } from './link-command';
@@ -29,6 +31,8 @@ export const COMMANDS: CommandDef[] = [
   { names: ['rapport', 'report'], scope: 'personal', handler: reportCommand },
   { names: ['paminnelser', 'reminders'], scope: 'anywhere', handler: remindersCommand },
   { names: ['utkorg', 'outbox'], scope: 'anywhere', handler: outboxCommand },
+  { names: ['fordela', 'allocate'], scope: 'anywhere', handler: allocateCommand },
+  { names: ['ramar', 'frames'], scope: 'anywhere', handler: framesCommand },
 ];
 
 const BY_NAME = new Map<string, CommandDef>();

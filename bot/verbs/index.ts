@@ -39,6 +39,18 @@ import {
 } from './followup-verbs';
 import { outboxMarkDelivered, outboxRetry, outboxView, remindersDryRun } from './outbox-admin-verbs';
 import {
+  allocationConfirm,
+  allocationExports,
+  allocationPage,
+  allocationRefresh,
+  allocationWhatIf,
+  decisionCorrect,
+  frameEdit,
+  frameList,
+  frameSave,
+} from './allocation-verbs';
+import { ownerAccept, ownerDecline, ownerPick, ownerPickForm } from './owner-verbs';
+import {
   reviewApplication,
   reviewClose,
   reviewNoConflict,
@@ -98,4 +110,17 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.outboxView, { scope: 'anywhere', handler: outboxView }],
   [VERBS.outboxRetry, { scope: 'anywhere', handler: outboxRetry }],
   [VERBS.outboxMarkDelivered, { scope: 'anywhere', handler: outboxMarkDelivered }],
+  [VERBS.allocationRefresh, { scope: 'anywhere', handler: allocationRefresh }],
+  [VERBS.allocationPage, { scope: 'anywhere', handler: allocationPage }],
+  [VERBS.allocationWhatIf, { scope: 'anywhere', handler: allocationWhatIf }],
+  [VERBS.allocationConfirm, { scope: 'anywhere', handler: allocationConfirm }],
+  [VERBS.allocationExports, { scope: 'anywhere', handler: allocationExports }],
+  [VERBS.decisionCorrect, { scope: 'anywhere', handler: decisionCorrect }],
+  [VERBS.frameList, { scope: 'anywhere', handler: frameList }],
+  [VERBS.frameEdit, { scope: 'anywhere', handler: frameEdit }],
+  [VERBS.frameSave, { scope: 'anywhere', handler: frameSave }],
+  [VERBS.ownerAccept, { scope: 'personal', handler: ownerAccept }],
+  [VERBS.ownerDecline, { scope: 'personal', handler: ownerDecline }],
+  [VERBS.ownerPickForm, { scope: 'anywhere', handler: ownerPickForm }],
+  [VERBS.ownerPick, { scope: 'anywhere', handler: ownerPick }],
 ]);

@@ -54,6 +54,24 @@ function requestModel(app: ApplicationDoc, doc: OwnerAcceptanceDoc): Record<stri
   };
 }
 
+/** Outbox template of the owner picker sent to the applicant when the owner is unknown. */
+export const OWNER_PICK_TEMPLATE = 'owner-pick';
+
+/** People the bot knows by name, for picking an owner (the first 300 in Swedish order). */
+export async function knownPeople(s: Pick<Services, 'store'>): Promise<{ title: string; value: string }[]> {
+  const users = await s.store.collection<UserDoc>('users').find({ name: { $exists: true } });
+  return users
+    .filter((u) => typeof u.name === 'string' && u.name.length > 0 && !/^[0-9a-f-]{36}$/.test(u.name))
+    .sort((a, b) => a.name!.localeCompare(b.name!, 'sv'))
+    .slice(0, 300)
+    .map((u) => ({ title: u.email ? `${u.name} (${u.email})` : u.name!, value: u._id }));
+}
+
+/** The owner picker's model for an application. */
+export async function ownerPickModel(s: Pick<Services, 'store'>, app: ApplicationDoc): Promise<Record<string, unknown>> {
+  return { appId: app._id, regNo: app.regNo ?? '', name: app.data?.ownerName ?? '', email: app.data?.ownerEmail ?? '', people: await knownPeople(s) };
+}
+
 async function sendRequest(s: Services, app: ApplicationDoc, doc: OwnerAcceptanceDoc, now: Date): Promise<void> {
   if (!doc.ownerUserId) return;
   await s.outbox.enqueue(
@@ -96,7 +114,16 @@ export async function ensureOwnerRequest(s: Services, app: ApplicationDoc, actor
       entityId: app._id,
       after: { ownerEmail: fresh.ownerEmail, ownerUserId: fresh.ownerUserId, status: fresh.status },
     });
-    await sendRequest(s, app, fresh, now);
+    if (user) await sendRequest(s, app, fresh, now);
+    else {
+      // Nobody the bot knows has that e-mail: the applicant is asked to name the person.
+      await s.outbox.enqueue(
+        `owner-pick:${app._id}`,
+        { kind: 'user', aadObjectId: app.ownerId },
+        { card: { template: OWNER_PICK_TEMPLATE, model: await ownerPickModel(s, app) } },
+        now,
+      );
+    }
     return fresh;
   }
   if (!user) return doc;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { OutboxSettings, readOutboxSettings } from '../outbox/outbox-settings';
 import { readReminderSettings, ReminderSettings } from '../reminders/reminder-settings';
@@ -34,6 +35,12 @@ export interface AppConfig {
   outbox: OutboxSettings;
   /** Reminder scheduler: kinds on/off, lead times, dry run (REMINDER_*, REMINDERS_*, SCHEDULER_*). */
   reminders: ReminderSettings;
+  /** HMAC secret of the short-lived export links (EXPORT_SIGNING_SECRET); random per process when unset. */
+  exportSigningSecret: string;
+  /** True when EXPORT_SIGNING_SECRET was unset: links then work only on the instance that made them. */
+  exportSecretGenerated: boolean;
+  /** The bot's public base URL (PUBLIC_BASE_URL) for links on cards; default http://localhost:PORT. */
+  publicBaseUrl: string;
 }
 
 const csv = (v: string | undefined): string[] =>
@@ -110,6 +117,14 @@ const schema = z
       .string()
       .optional()
       .refine((v) => !v || /^[\x21-\x7e]{16,256}$/.test(v), 'must be 16–256 printable characters without spaces'),
+    EXPORT_SIGNING_SECRET: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^[\x21-\x7e]{32,256}$/.test(v), 'must be 32–256 printable characters without spaces'),
+    PUBLIC_BASE_URL: z
+      .string()
+      .optional()
+      .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), 'must be an http(s) URL such as https://projektkontoret.kommun.se'),
   })
   .superRefine((env, ctx) => {
     if (env.MicrosoftAppId && env.LOCAL_MODE) {
@@ -191,6 +206,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     coachSlaHours: e.COACH_SLA_HOURS ?? 8,
     metricsEnabled: e.METRICS_ENABLED,
     metricsToken: e.METRICS_TOKEN,
+    exportSigningSecret: e.EXPORT_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
+    exportSecretGenerated: !e.EXPORT_SIGNING_SECRET,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     outbox: outbox.value,
     reminders: reminders.value,
   };

@@ -7,7 +7,7 @@ import type { Actor } from '../shared/actor';
 import { parseSek } from '../shared/amount';
 import { checkText } from '../shared/text';
 import { applyDecision } from './apply-decision';
-import type { DecisionDoc } from './decision';
+import type { DecisionDoc, DecisionOutcome } from './decision';
 import { decisionReasonText } from './decision-text';
 
 export const MAX_CORRECTION_REASON = 1000;
@@ -45,8 +45,8 @@ export async function correctDecision(s: Services, actor: Actor, roundId: unknow
   const ledger = await s.allocation.ledgers.get(round.portfolioId, round.year);
   const claim = ledger?.claims?.[previous.applicationId];
   if (!ledger || !claim || claim.decisionId !== previous._id) return fail('decision_superseded');
-  const outcome = input.outcome;
-  if (outcome !== 'approved' && outcome !== 'rejected') return fail('bad_outcome');
+  if (input.outcome !== 'approved' && input.outcome !== 'rejected') return fail('bad_outcome');
+  const outcome: DecisionOutcome = input.outcome;
   let amount = 0;
   if (outcome === 'approved') {
     const parsed = parseSek(text(input.amount));

@@ -26,6 +26,8 @@ export interface OutboxMessage {
   target: OutboxTarget;
   payload: OutboxPayload;
   status: OutboxStatus;
+  /** 1 for bulk messages (reminders); absent for interactive ones, which go first. */
+  priority?: number;
   /** Not before this business time (office hours, a snooze); compared with the app clock. */
   notBefore: string;
   createdAt: string;
@@ -62,6 +64,17 @@ export function conversationKeyOf(target: OutboxTarget, payload?: OutboxPayload)
   return target.threadId ? `${target.channelId};messageid=${target.threadId}` : target.channelId;
 }
 
+/** Optional enqueue settings. */
+export interface EnqueueOptions {
+  /**
+   * Bulk (scheduled reminders, digests, surveys): sent after interactive messages that are due,
+   * so a card update in a turn never waits behind thousands of reminders.
+   */
+  bulk?: boolean;
+}
+
+const BULK_PRIORITY = 1;
+
 /** Counts per status, for the admin view and metrics. */
 export type OutboxCounts = Record<OutboxStatus, number>;
 
@@ -93,9 +106,11 @@ export class OutboxRepository {
     payload: OutboxPayload,
     now: Date,
     notBefore: Date = now,
+    opts: EnqueueOptions = {},
   ): Promise<boolean> {
     try {
       await this.col.insertOne({
+        ...(opts.bulk ? { priority: BULK_PRIORITY } : {}),
         _id: id,
         target,
         payload,
@@ -116,21 +131,17 @@ export class OutboxRepository {
   }
 
   /**
-   * Messages due now and free to claim (no live lease, no back-off running), oldest first,
-   * skipping conversations the caller knows are at their rate limit.
+   * Messages due now and free to claim (no live lease, no back-off running): interactive ones
+   * before bulk reminders, oldest first, skipping conversations the caller knows are at their
+   * rate limit. Leases and back-offs are checked here rather than in the query: the embedded
+   * store's matcher is slow with nested $or, and this runs every few seconds over the whole queue.
    */
   async dueCandidates(now: Date, wallMs: number, skipKeys: string[], limit: number): Promise<OutboxMessage[]> {
     const wall = new Date(wallMs).toISOString();
-    const filter: Filter = {
-      status: 'pending',
-      notBefore: { $lte: now.toISOString() },
-      $and: [
-        { $or: [{ retryAt: { $exists: false } }, { retryAt: { $lte: wall } }] },
-        { $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }] },
-      ],
-    };
+    const filter: Filter = { status: 'pending', notBefore: { $lte: now.toISOString() } };
     if (skipKeys.length > 0) filter.conversationKey = { $nin: skipKeys };
-    return this.col.find(filter, { sort: { notBefore: 1, createdAt: 1 }, limit });
+    const docs = await this.col.find(filter, { sort: { priority: 1, notBefore: 1, createdAt: 1 }, limit });
+    return docs.filter((m) => (!m.retryAt || m.retryAt <= wall) && (!m.leaseUntil || m.leaseUntil < wall));
   }
 
   /** The earliest wall-clock instant a pending back-off ends (to sleep until then), if any. */

@@ -37,7 +37,7 @@ export interface OutboxSenderOptions {
   limits?: TeamsRateLimits;
   /** Requests in flight at once from this instance. Default 4. */
   maxInFlight?: number;
-  /** Due messages read per query. Default 100. */
+  /** Due messages read per query. Default 400. */
   batchSize?: number;
   /** Wall clock (ms) for leases, back-off and rate windows; the app clock decides what is due. */
   wallClock?: () => number;
@@ -48,7 +48,8 @@ export interface OutboxSenderOptions {
   audit?: AuditLog;
 }
 
-const REFETCH_MS = 500;
+/** Re-read the queue at least this often (new retries, freed conversations); a kick re-reads at once. */
+const REFETCH_MS = 3_000;
 const RECOVER_EVERY_MS = 1_000;
 /** 429s from this many conversations within a second look app-wide: pause the whole app. */
 const APP_THROTTLE_CONVERSATIONS = 3;
@@ -75,6 +76,8 @@ export class OutboxSender {
   private stopped = true;
   private stopping = false;
   private wakeRequested = false;
+  /** Something new was queued: the running pass re-reads the queue before the next message. */
+  private fresh = false;
   private inFlight = new Set<Promise<void>>();
   private slotWaiters: (() => void)[] = [];
   private skip = new Map<string, number>();
@@ -121,6 +124,7 @@ export class OutboxSender {
 
   /** Asks for an immediate pass (after a turn queued something). */
   kick(): void {
+    this.fresh = true;
     if (this.stopped) return;
     if (this.passRunning) {
       this.wakeRequested = true;
@@ -200,14 +204,15 @@ export class OutboxSender {
     await this.maybeRecover();
     const leaseMs = this.opts.leaseMs ?? 30_000;
     const sendLeaseMs = this.sendLeaseMs;
-    const batchSize = this.opts.batchSize ?? 100;
+    const batchSize = this.opts.batchSize ?? 400;
     let handled = 0;
     let batch: OutboxMessage[] = [];
     let fetchedAt = 0;
     while (!this.stopping) {
       await this.waitForSlot();
       if (this.stopping) break;
-      if (batch.length === 0 || this.wall() - fetchedAt > REFETCH_MS) {
+      if (batch.length === 0 || this.fresh || this.wall() - fetchedAt > REFETCH_MS) {
+        this.fresh = false;
         const now = this.wall();
         batch = await this.outbox.dueCandidates(this.clock(), now, [...this.skipKeys(now), ...this.busyKeys], batchSize);
         fetchedAt = this.wall();
@@ -224,7 +229,7 @@ export class OutboxSender {
       const key = msg.conversationKey ?? conversationKeyOf(msg.target, msg.payload);
       const now = this.wall();
       if ((this.skip.get(key) ?? 0) > now || this.busyKeys.has(key)) continue;
-      const at = this.windows.localEarliest(key, now);
+      const at = this.windows.localConversationEarliest(key, now);
       if (at > now) {
         this.skip.set(key, at);
         continue;

@@ -88,6 +88,11 @@ export class SendWindows {
     return Math.max(this.localScopeEarliest(APP_SCOPE, this.limits.appWide, t), this.localScopeEarliest(convScope(key), this.limits.perConversation, t));
   }
 
+  /** The earliest instant a request to conversation `key` could go as far as that conversation is concerned. */
+  localConversationEarliest(key: string, t = this.wall()): number {
+    return this.localScopeEarliest(convScope(key), this.limits.perConversation, t);
+  }
+
   /** The earliest instant any request could go, app-wide, from what this instance last saw. */
   localAppEarliest(t = this.wall()): number {
     return this.localScopeEarliest(APP_SCOPE, this.limits.appWide, t);

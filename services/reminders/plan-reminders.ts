@@ -178,6 +178,8 @@ export async function applyReminderPlan(s: Services, plan: ReminderPlan, owner: 
         { kind: 'user', aadObjectId: d.recipientId },
         { card: { template: 'reminder-digest', model: { digestId: d.digestId, day: plan.day, items } } },
         now,
+        now,
+        { bulk: true },
       );
       if (queued) {
         digestsQueued++;
@@ -201,6 +203,8 @@ export async function applyReminderPlan(s: Services, plan: ReminderPlan, owner: 
       { kind: 'channel', channelId: c.channelId, teamId: c.teamId, threadId: c.threadId },
       { card: c.card },
       now,
+      now,
+      { bulk: true },
     );
     if (queued) {
       channelQueued++;

@@ -105,11 +105,11 @@ export async function runOutboxBench(partial: Partial<OutboxBenchOptions> = {}):
       if (toChannel) {
         const channelId = channels[c++ % channels.length];
         perConversation.set(channelId, (perConversation.get(channelId) ?? 0) + 1);
-        await s.outbox.enqueue(id, { kind: 'channel', channelId }, { card: { template: 'reminder-digest', model } }, new Date());
+        await s.outbox.enqueue(id, { kind: 'channel', channelId }, { card: { template: 'reminder-digest', model } }, new Date(), new Date(), { bulk: true });
       } else {
         const aad = users[u++ % users.length];
         perConversation.set(aad, (perConversation.get(aad) ?? 0) + 1);
-        await s.outbox.enqueue(id, { kind: 'user', aadObjectId: aad }, { card: { template: 'reminder-digest', model } }, new Date());
+        await s.outbox.enqueue(id, { kind: 'user', aadObjectId: aad }, { card: { template: 'reminder-digest', model } }, new Date(), new Date(), { bulk: true });
       }
     }
     const enqueueMs = Date.now() - t0;

@@ -1,0 +1,151 @@
+import { DateTime } from 'luxon';
+import type { ApplicationDoc } from '../applications/application';
+import { frameOf, framesOverview } from '../allocation/frames';
+import { coachingStats } from '../coaching/coach-stats';
+import { currentDecisions } from '../decisions/decision-repository';
+import { stockholmDate } from '../followup/report-schedule';
+import type { Services } from '../services';
+import type { Actor } from '../shared/actor';
+import { fiscalYearOf, STOCKHOLM_ZONE } from '../shared/dates';
+import { DomainError } from '../shared/domain-error';
+import type { StatementRecommendation } from '../review/review-types';
+import { applicationYear, computeDashboard, DashboardFigures, RECORD_STATUSES } from './figures';
+import { canSee, dashboardScope, DashboardScope } from './insight-access';
+
+/** Years a person may ask the dashboard for, around the current fiscal year. */
+export const DASHBOARD_YEARS_BACK = 10;
+export const DASHBOARD_YEARS_AHEAD = 5;
+
+/** A dashboard as the cards need it: the figures, the years to choose from, and who is looking. */
+export interface Dashboard {
+  figures: DashboardFigures;
+  years: number[];
+  scope: DashboardScope;
+}
+
+/** The instants a Stockholm fiscal year starts and ends (for questions asked in the year). */
+export function fiscalYearRange(year: number): { from: Date; to: Date } {
+  const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: STOCKHOLM_ZONE });
+  return { from: from.toJSDate(), to: from.plus({ years: 1 }).toJSDate() };
+}
+
+/** Reads a year from a command argument or card data; null when absent, an error when not a year. */
+export function parseYear(raw: unknown, now: Date): number | null {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  if (text === '') return null;
+  const current = fiscalYearOf(now);
+  const year = /^\d{4}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(year) || year < current - DASHBOARD_YEARS_BACK || year > current + DASHBOARD_YEARS_AHEAD) {
+    throw new DomainError('invalid_input', `not a fiscal year: ${text.slice(0, 20)}`, { reason: 'year', year: text.slice(0, 20) });
+  }
+  return year;
+}
+
+/** Submitted applications (every status but draft), each read once. */
+async function submittedApplications(s: Services): Promise<ApplicationDoc[]> {
+  return s.applications.find({ status: { $in: [...RECORD_STATUSES] } });
+}
+
+/**
+ * The fiscal years worth offering: those with a frame (seeded or set), with applications, and
+ * the current one.
+ */
+async function availableYears(s: Services, apps: ApplicationDoc[], current: number): Promise<number[]> {
+  const years = new Set<number>([current]);
+  for (const { frames } of await framesOverview(s)) for (const f of frames) years.add(f.year);
+  for (const a of apps) {
+    const y = Number((a.data?.startDate ?? '').slice(0, 4));
+    if (Number.isInteger(y) && y > 1900) years.add(y);
+  }
+  for (const d of await s.allocation.decisions.all()) years.add(d.year);
+  return [...years].filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD).sort((a, b) => a - b);
+}
+
+/**
+ * The portfolio dashboard of a fiscal year (default: the current one in Europe/Stockholm) for a
+ * person allowed to see it: only the portfolios their roles cover.
+ */
+export async function portfolioDashboard(s: Services, actor: Actor, year?: number | null): Promise<Dashboard> {
+  const scope = await dashboardScope(s, actor);
+  const now = s.clock();
+  const current = fiscalYearOf(now);
+  const y = year ?? current;
+  const portfolios = (await s.portfolios.all()).filter((p) => canSee(scope, p._id));
+  const frames = new Map(await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)));
+  const applications = await submittedApplications(s);
+  const decisions = await s.allocation.decisions.all();
+  const statements = new Map<string, StatementRecommendation>();
+  for (const item of await s.review.findItems({ statement: { $exists: true } })) {
+    if (item.statement) statements.set(item.appId, item.statement.recommendation);
+  }
+  const figures = computeDashboard({
+    year: y,
+    today: stockholmDate(now),
+    asOf: now.toISOString(),
+    portfolios,
+    frames,
+    applications,
+    decisions,
+    projects: await s.followup.projects.all(),
+    reports: await s.followup.reports.all(),
+    statements,
+    coaching: await coachingStats(s, fiscalYearRange(y)),
+    surveys: await s.followup.surveys.col.find({ year: y }),
+  });
+  const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort((a, b) => a - b);
+  return { figures, years, scope };
+}
+
+/** One page of a portfolio's applications in a year, for the drill-down list. */
+export interface ApplicationPage {
+  portfolioId: string;
+  year: number;
+  page: number;
+  pages: number;
+  total: number;
+  rows: ApplicationRow[];
+}
+
+export interface ApplicationRow {
+  appId: string;
+  regNo: string;
+  title: string;
+  organisation: string;
+  status: ApplicationDoc['status'];
+  part: string;
+  requested: number;
+  /** Granted by the decision in force (0 when rejected), undefined while undecided. */
+  granted?: number;
+  submittedAt?: string;
+}
+
+/** Rows per page of the application list: keeps the card far below 80 KB. */
+export const APPLICATIONS_PER_PAGE = 15;
+
+/** The applications of one portfolio in one year, in registration order, one page at a time. */
+export async function portfolioApplications(s: Services, actor: Actor, portfolioId: string, year: number, page: number): Promise<ApplicationPage> {
+  const scope = await dashboardScope(s, actor);
+  const portfolio = await s.portfolios.get(portfolioId);
+  if (!portfolio || !canSee(scope, portfolioId)) throw new DomainError('not_found', 'portfolio not found', { reason: 'portfolio' });
+  const inForce = new Map(currentDecisions(await s.allocation.decisions.all({ portfolioId })).map((d) => [d.applicationId, d]));
+  const apps = (await s.applications.find({ 'data.portfolioId': portfolioId, status: { $in: [...RECORD_STATUSES] } }))
+    .filter((a) => !!a.data && applicationYear(a, inForce.get(a._id)) === year)
+    .sort((a, b) => (a.regNo ?? '').localeCompare(b.regNo ?? '', 'sv', { numeric: true }));
+  const pages = Math.max(1, Math.ceil(apps.length / APPLICATIONS_PER_PAGE));
+  const p = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
+  const rows = apps.slice(p * APPLICATIONS_PER_PAGE, (p + 1) * APPLICATIONS_PER_PAGE).map((a) => {
+    const d = inForce.get(a._id);
+    return {
+      appId: a._id,
+      regNo: a.regNo ?? '',
+      title: a.data!.title,
+      organisation: a.data!.organisation,
+      status: a.status,
+      part: a.data!.part,
+      requested: a.data!.devCost,
+      ...(d ? { granted: d.amount } : {}),
+      submittedAt: a.submittedAt,
+    };
+  });
+  return { portfolioId, year, page: p, pages, total: apps.length, rows };
+}
