@@ -4,7 +4,7 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { helpCard, refusalCard } from '../cards/common-cards';
+import { refusalCard } from '../cards/common-cards';
 import { AdaptiveCard } from '../cards/render';
 import { fmt, strings } from '../cards/strings';
 import { channelKey, personalKey } from '../services/conversations/conversation-repository';
@@ -12,6 +12,7 @@ import { TURN_FAILED_KEY, turnLogOf } from '../services/logging/turn-logger';
 import { Actor, localeOf } from '../services/shared/actor';
 import { DomainError } from '../services/shared/domain-error';
 import { matchCommand } from './commands';
+import { helpFor } from './help';
 import { MESSAGE_FALLBACKS } from './message-fallbacks';
 import { sendCard } from './send';
 import { BotDeps } from './handler-types';
@@ -131,18 +132,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
     if (scopeOf(context.activity) !== 'personal') return;
     const actor = actorOf(context);
     if (!actor || !(await this.deps.services.users.markWelcomed(actor.aadObjectId, this.deps.services.clock()))) return;
-    const locale = localeOf(context.activity.locale);
-    const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
-    await this.sendCard(
-      context,
-      helpCard(locale, {
-        scope: 'personal',
-        isAdmin,
-        localMode: this.deps.config.localMode,
-        welcome: true,
-        name: actor.name,
-      }),
-    );
+    await this.sendCard(context, await helpFor(this.deps, actor, 'personal', { welcome: true, name: actor.name }));
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -177,16 +167,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
         if (await fallback(context, { ...req, text, mentioned })) return;
       }
       if (!mentioned) return;
-      const isAdmin = await this.deps.services.users.hasRole(actor.aadObjectId, 'admin');
-      await this.sendCard(
-        context,
-        helpCard(actor.locale, {
-          scope: scope === 'personal' ? 'personal' : 'channel',
-          isAdmin,
-          unknownText: text,
-          localMode: this.deps.config.localMode,
-        }),
-      );
+      await this.sendCard(context, await helpFor(this.deps, actor, scope, { unknownText: text }));
     } catch (err) {
       await this.sendCard(context, this.refusalFor(err, actor, context));
     }

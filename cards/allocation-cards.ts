@@ -9,17 +9,31 @@ import { Locale } from '../services/shared/actor';
 import { formatSek, formatTkr } from '../services/shared/amount';
 import { messageCard } from './application-cards';
 import type { OutboxCardRenderer } from './outbox-cards';
-import { AdaptiveCard, cardBytes, clip, escapeMarkdown, MAX_CARD_BYTES, renderTemplate } from './render';
+import {
+  AdaptiveCard,
+  cardBytes,
+  clip,
+  escapeMarkdown,
+  MAX_CARD_BYTES,
+  renderTemplate,
+} from './render';
 import { fmt } from './strings';
 import { allocationText, AllocationStrings } from './strings/allocation-strings';
 import { VERBS } from './verbs';
 
 const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
-const num = (v: number, locale: Locale, decimals = 2): string => (locale === 'sv' ? v.toFixed(decimals).replace('.', ',') : v.toFixed(decimals));
+const num = (v: number, locale: Locale, decimals = 2): string =>
+  locale === 'sv' ? v.toFixed(decimals).replace('.', ',') : v.toFixed(decimals);
 const percent = (v: number, locale: Locale): string => num(v, locale, Number.isInteger(v) ? 0 : 2);
 
 /** Which form on the card an error belongs to. */
-const CONFIRM_ERRORS: ReadonlySet<RoundError> = new Set(['delegation_required', 'delegation_too_long', 'infeasible', 'nothing_to_decide', 'no_frame']);
+const CONFIRM_ERRORS: ReadonlySet<RoundError> = new Set([
+  'delegation_required',
+  'delegation_too_long',
+  'infeasible',
+  'nothing_to_decide',
+  'no_frame',
+]);
 
 export interface AllocationCardOptions {
   /** Page of the item list (1-based). */
@@ -45,7 +59,11 @@ function noticeText(outcome: RoundOutcome, t: AllocationStrings): { text: string
   const p = outcome.noticeParams ?? {};
   const by = typeof p.name === 'string' && p.name ? ` (${md(p.name)})` : '';
   const text = fmt(t.notices[outcome.notice], { ...p, by, name: md(p.name), regNo: md(p.regNo) });
-  const color = ['changed', 'frame_changed', 'already_confirmed', 'confirming_elsewhere'].includes(outcome.notice) ? 'Warning' : 'Good';
+  const color = ['changed', 'frame_changed', 'already_confirmed', 'confirming_elsewhere'].includes(
+    outcome.notice,
+  )
+    ? 'Warning'
+    : 'Good';
   return { text, color };
 }
 
@@ -55,12 +73,23 @@ function gateText(gate: Gate, t: AllocationStrings): string {
   return fmt(t.gates[gate.code], params);
 }
 
-function itemRow(r: ItemResult, greedyFunded: boolean, locale: Locale, t: AllocationStrings, meanScore: number): Row {
+function itemRow(
+  r: ItemResult,
+  greedyFunded: boolean,
+  locale: Locale,
+  t: AllocationStrings,
+  meanScore: number,
+): Row {
   const amount =
     r.reduction !== undefined
-      ? fmt(t.round.reducedAmount, { amount: formatTkr(r.consideredAmount, locale), requested: formatTkr(r.requestedAmount, locale) })
+      ? fmt(t.round.reducedAmount, {
+          amount: formatTkr(r.consideredAmount, locale),
+          requested: formatTkr(r.requestedAmount, locale),
+        })
       : formatTkr(r.consideredAmount, locale);
-  const reason = escapeMarkdown(describeReason(r.reason, locale)) + (r.reduction ? ` · ${escapeMarkdown(describeReduction(r.reduction, locale))}` : '');
+  const reason =
+    escapeMarkdown(describeReason(r.reason, locale)) +
+    (r.reduction ? ` · ${escapeMarkdown(describeReduction(r.reduction, locale))}` : '');
   return {
     title: fmt(t.round.itemTitle, { regNo: md(r.regNo), title: md(clip(r.title, 100)) }),
     facts: `${fmt(t.round.itemFacts, {
@@ -80,7 +109,11 @@ function itemRow(r: ItemResult, greedyFunded: boolean, locale: Locale, t: Alloca
  * cannot get money yet and why, the what-if form, and the confirm form (or, once decided, the
  * decisions and the correction form). Long lists are paged so the card stays under 80 KB.
  */
-export function allocationCard(outcome: RoundOutcome, locale: Locale, opts: AllocationCardOptions = {}): AdaptiveCard {
+export function allocationCard(
+  outcome: RoundOutcome,
+  locale: Locale,
+  opts: AllocationCardOptions = {},
+): AdaptiveCard {
   for (const limits of [
     { pageSize: 20, choices: 250, listed: 15 },
     { pageSize: 10, choices: 120, listed: 8 },
@@ -104,12 +137,23 @@ function buildCard(
   const open = round.status !== 'confirmed';
   const draft = outcome.draft ?? {};
   const error = outcome.error ? fmt(t.errors[outcome.error], outcome.errorParams ?? {}) : '';
-  const errorForm = !outcome.error ? '' : 'co_decision' in draft ? 'correct' : 'wi_item' in draft ? 'whatIf' : CONFIRM_ERRORS.has(outcome.error) ? 'confirm' : 'whatIf';
+  const errorForm = !outcome.error
+    ? ''
+    : 'co_decision' in draft
+      ? 'correct'
+      : 'wi_item' in draft
+        ? 'whatIf'
+        : CONFIRM_ERRORS.has(outcome.error)
+          ? 'confirm'
+          : 'whatIf';
   const notice = opts.refusal ? { text: opts.refusal, color: 'Attention' } : noticeText(outcome, t);
 
   const frameLines: { text: string; color: string }[] = [];
   if (ledger) {
-    frameLines.push({ text: `${fmt(t.round.frame, { year: round.year })}: **${formatSek(ledger.amount, locale)}**`, color: 'Default' });
+    frameLines.push({
+      text: `${fmt(t.round.frame, { year: round.year })}: **${formatSek(ledger.amount, locale)}**`,
+      color: 'Default',
+    });
     for (const part of PARTS) {
       frameLines.push({
         text: fmt(t.round.budgetLine, {
@@ -125,7 +169,11 @@ function buildCard(
   } else {
     frameLines.push({ text: fmt(t.round.noFrame, { year: round.year }), color: 'Attention' });
   }
-  if (open) frameLines.push({ text: fmt(t.round.otherYear, { key: md(portfolio.key), next: round.year + 1 }), color: 'Default' });
+  if (open)
+    frameLines.push({
+      text: fmt(t.round.otherYear, { key: md(portfolio.key), next: round.year + 1 }),
+      color: 'Default',
+    });
 
   const compareLines: { text: string }[] = [];
   const sections: { title: string; color: string; rows: Row[] }[] = [];
@@ -137,9 +185,21 @@ function buildCard(
   if (open && plan && state.candidates.length > 0) {
     const c = plan.comparison;
     const availableTotal = PARTS.reduce((a, p) => a + plan.available[p], 0);
-    compareLines.push({ text: fmt(t.round.compareOptimal, { value: num(valueInScoreMsek(c.valueOptimal), locale), amount: formatSek(c.amountOptimal, locale), available: formatSek(availableTotal, locale) }) });
-    compareLines.push({ text: fmt(t.round.compareGreedy, { value: num(valueInScoreMsek(c.valueGreedy), locale), amount: formatSek(c.amountGreedy, locale) }) });
-    if (c.onlyOptimal.length === 0 && c.onlyGreedy.length === 0) compareLines.push({ text: t.round.compareSame });
+    compareLines.push({
+      text: fmt(t.round.compareOptimal, {
+        value: num(valueInScoreMsek(c.valueOptimal), locale),
+        amount: formatSek(c.amountOptimal, locale),
+        available: formatSek(availableTotal, locale),
+      }),
+    });
+    compareLines.push({
+      text: fmt(t.round.compareGreedy, {
+        value: num(valueInScoreMsek(c.valueGreedy), locale),
+        amount: formatSek(c.amountGreedy, locale),
+      }),
+    });
+    if (c.onlyOptimal.length === 0 && c.onlyGreedy.length === 0)
+      compareLines.push({ text: t.round.compareSame });
     else {
       compareLines.push({
         text: fmt(t.round.compareDiff, {
@@ -150,12 +210,20 @@ function buildCard(
       });
       const regNo = new Map(state.candidates.map((x) => [x.item.id, x.item.regNo]));
       const names = (ids: string[]): string => ids.map((id) => md(regNo.get(id) ?? id)).join(', ');
-      if (c.onlyOptimal.length > 0) compareLines.push({ text: fmt(t.round.onlyOptimal, { list: names(c.onlyOptimal) }) });
-      if (c.onlyGreedy.length > 0) compareLines.push({ text: fmt(t.round.onlyGreedy, { list: names(c.onlyGreedy) }) });
+      if (c.onlyOptimal.length > 0)
+        compareLines.push({ text: fmt(t.round.onlyOptimal, { list: names(c.onlyOptimal) }) });
+      if (c.onlyGreedy.length > 0)
+        compareLines.push({ text: fmt(t.round.onlyGreedy, { list: names(c.onlyGreedy) }) });
     }
     for (const e of plan.optimal.explanations) {
       if (e.code === 'forced_in_over_budget') {
-        frameLines.push({ text: fmt(t.round.infeasible, { part: t.parts[e.part], over: formatTkr(e.overBySek, locale) }), color: 'Attention' });
+        frameLines.push({
+          text: fmt(t.round.infeasible, {
+            part: t.parts[e.part],
+            over: formatTkr(e.overBySek, locale),
+          }),
+          color: 'Attention',
+        });
       }
     }
     const greedyIds = new Set(plan.greedy.funded.map((r) => r.id));
@@ -165,18 +233,41 @@ function buildCard(
     const slice = all.slice((page - 1) * limits.pageSize, page * limits.pageSize);
     const funded = slice.filter((r) => r.funded);
     const leftOut = slice.filter((r) => !r.funded);
-    const row = (r: ItemResult): Row => itemRow(r, greedyIds.has(r.id), locale, t, meanOf.get(r.id) ?? 0);
-    if (funded.length > 0 || page === 1) sections.push({ title: fmt(t.round.fundedTitle, { count: plan.optimal.funded.length }), color: 'Good', rows: funded.map(row) });
-    if (leftOut.length > 0 || page === pages) sections.push({ title: fmt(t.round.leftOutTitle, { count: plan.optimal.leftOut.length }), color: 'Warning', rows: leftOut.map(row) });
+    const row = (r: ItemResult): Row =>
+      itemRow(r, greedyIds.has(r.id), locale, t, meanOf.get(r.id) ?? 0);
+    if (funded.length > 0 || page === 1)
+      sections.push({
+        title: fmt(t.round.fundedTitle, { count: plan.optimal.funded.length }),
+        color: 'Good',
+        rows: funded.map(row),
+      });
+    if (leftOut.length > 0 || page === pages)
+      sections.push({
+        title: fmt(t.round.leftOutTitle, { count: plan.optimal.leftOut.length }),
+        color: 'Warning',
+        rows: leftOut.map(row),
+      });
     if (pages > 1) pageText = fmt(t.round.page, { page, pages, count: all.length });
   } else if (open && ledger) {
     compareLines.length = 0;
-    sections.push({ title: fmt(t.round.nothing, { year: round.year }), color: 'Default', rows: [] });
+    sections.push({
+      title: fmt(t.round.nothing, { year: round.year }),
+      color: 'Default',
+      rows: [],
+    });
   }
 
   if (!open) {
     const conf = round.confirmation;
-    if (conf) frameLines.unshift({ text: fmt(t.round.confirmedTitle, { date: round.confirmedAt?.slice(0, 10) ?? '', name: md(conf.byName), delegation: md(conf.delegation) }), color: 'Good' });
+    if (conf)
+      frameLines.unshift({
+        text: fmt(t.round.confirmedTitle, {
+          date: round.confirmedAt?.slice(0, 10) ?? '',
+          name: md(conf.byName),
+          delegation: md(conf.delegation),
+        }),
+        color: 'Good',
+      });
     const current = new Set(currentDecisions(state.decisions).map((d) => d._id));
     const rows: Row[] = state.decisions.slice(0, limits.pageSize * 3).map((d) => ({
       title: fmt(t.round.decisionLine, {
@@ -194,7 +285,11 @@ function buildCard(
         .join(' · '),
       ...noAction,
     }));
-    sections.push({ title: fmt(t.round.decisionsTitle, { count: state.decisions.length }), color: 'Default', rows });
+    sections.push({
+      title: fmt(t.round.decisionsTitle, { count: state.decisions.length }),
+      color: 'Default',
+      rows,
+    });
   }
 
   if (open && state.ineligible.length > 0) {
@@ -212,17 +307,37 @@ function buildCard(
         data: ownerGate ? { appId: x.app._id } : {},
       };
     });
-    if (state.ineligible.length > limits.listed) rows.push({ title: `+ ${state.ineligible.length - limits.listed}`, facts: '', ...noAction });
-    sections.push({ title: fmt(t.round.ineligibleTitle, { count: state.ineligible.length }), color: 'Attention', rows });
+    if (state.ineligible.length > limits.listed)
+      rows.push({ title: `+ ${state.ineligible.length - limits.listed}`, facts: '', ...noAction });
+    sections.push({
+      title: fmt(t.round.ineligibleTitle, { count: state.ineligible.length }),
+      color: 'Attention',
+      rows,
+    });
   }
   if (open && state.notRecommended.length > 0) {
     const rows: Row[] = state.notRecommended.slice(0, limits.listed).map((a) => ({
-      title: fmt(t.round.notRecommendedLine, { regNo: md(a.regNo), title: md(clip(a.data?.title ?? '', 80)) }),
-      facts: typeof a.review?.meanScore === 'number' ? fmt(t.round.notRecommendedFacts, { score: num(a.review.meanScore, locale) }) : '',
+      title: fmt(t.round.notRecommendedLine, {
+        regNo: md(a.regNo),
+        title: md(clip(a.data?.title ?? '', 80)),
+      }),
+      facts:
+        typeof a.review?.meanScore === 'number'
+          ? fmt(t.round.notRecommendedFacts, { score: num(a.review.meanScore, locale) })
+          : '',
       ...noAction,
     }));
-    if (state.notRecommended.length > limits.listed) rows.push({ title: `+ ${state.notRecommended.length - limits.listed}`, facts: '', ...noAction });
-    sections.push({ title: fmt(t.round.notRecommendedTitle, { count: state.notRecommended.length }), color: 'Default', rows });
+    if (state.notRecommended.length > limits.listed)
+      rows.push({
+        title: `+ ${state.notRecommended.length - limits.listed}`,
+        facts: '',
+        ...noAction,
+      });
+    sections.push({
+      title: fmt(t.round.notRecommendedTitle, { count: state.notRecommended.length }),
+      color: 'Default',
+      rows,
+    });
   }
 
   const regNoOf = new Map(state.candidates.map((c) => [c.item.id, c.item.regNo]));
@@ -231,7 +346,9 @@ function buildCard(
     .map((w) => {
       const what = [
         w.forced === 'in' ? t.whatIf.forcedIn : w.forced === 'out' ? t.whatIf.forcedOut : '',
-        w.reducedAmount !== undefined ? fmt(t.whatIf.reduced, { amount: formatTkr(w.reducedAmount, locale) }) : '',
+        w.reducedAmount !== undefined
+          ? fmt(t.whatIf.reduced, { amount: formatTkr(w.reducedAmount, locale) })
+          : '',
       ]
         .filter((x) => x)
         .join(', ');
@@ -239,15 +356,37 @@ function buildCard(
     });
 
   const actions: { title: string; verb: string; data: Record<string, unknown> }[] = [
-    { title: t.actions.refresh, verb: VERBS.allocationRefresh, data: { roundId: round._id, page: String(page) } },
+    {
+      title: t.actions.refresh,
+      verb: VERBS.allocationRefresh,
+      data: { roundId: round._id, page: String(page) },
+    },
   ];
-  if (page > 1) actions.push({ title: t.actions.previous, verb: VERBS.allocationPage, data: { roundId: round._id, page: String(page - 1) } });
-  if (page < pages) actions.push({ title: t.actions.next, verb: VERBS.allocationPage, data: { roundId: round._id, page: String(page + 1) } });
-  if (!open) actions.push({ title: t.actions.exports, verb: VERBS.allocationExports, data: { roundId: round._id } });
+  if (page > 1)
+    actions.push({
+      title: t.actions.previous,
+      verb: VERBS.allocationPage,
+      data: { roundId: round._id, page: String(page - 1) },
+    });
+  if (page < pages)
+    actions.push({
+      title: t.actions.next,
+      verb: VERBS.allocationPage,
+      data: { roundId: round._id, page: String(page + 1) },
+    });
+  if (!open)
+    actions.push({
+      title: t.actions.exports,
+      verb: VERBS.allocationExports,
+      data: { roundId: round._id },
+    });
 
   const current = currentDecisions(state.decisions);
   return renderTemplate('allocation-proposal', {
-    title: fmt(t.round.title, { portfolio: `${portfolio.number}. ${md(portfolio.name[locale])}`, year: round.year }),
+    title: fmt(t.round.title, {
+      portfolio: `${portfolio.number}. ${md(portfolio.name[locale])}`,
+      year: round.year,
+    }),
     notice: notice.text,
     noticeColor: notice.color,
     subtitle: open ? t.round.subtitle : '',
@@ -269,10 +408,15 @@ function buildCard(
       error: errorForm === 'whatIf' ? error : '',
       itemLabel: t.whatIf.item,
       item: draft.wi_item ?? '',
-      items: state.candidates.slice(0, limits.choices).map((c) => ({ title: `${c.item.regNo} ${clip(c.item.title, 60)}`, value: c.item.id })),
+      items: state.candidates
+        .slice(0, limits.choices)
+        .map((c) => ({ title: `${c.item.regNo} ${clip(c.item.title, 60)}`, value: c.item.id })),
       actionLabel: t.whatIf.action,
       action: draft.wi_action ?? '',
-      actions: (['in', 'out', 'reduce', 'clear'] as const).map((a) => ({ title: t.whatIf.actions[a], value: a })),
+      actions: (['in', 'out', 'reduce', 'clear'] as const).map((a) => ({
+        title: t.whatIf.actions[a],
+        value: a,
+      })),
       amountLabel: t.whatIf.amount,
       amount: draft.wi_amount ?? '',
       reasonLabel: t.whatIf.reason,
@@ -299,7 +443,10 @@ function buildCard(
       })),
       outcomeLabel: t.correct.outcome,
       outcome: draft.co_outcome ?? '',
-      outcomes: (['approved', 'rejected'] as const).map((o) => ({ title: t.round.outcome[o], value: o })),
+      outcomes: (['approved', 'rejected'] as const).map((o) => ({
+        title: t.round.outcome[o],
+        value: o,
+      })),
       amountLabel: t.correct.amount,
       amount: draft.co_amount ?? '',
       reasonLabel: t.correct.reason,
@@ -329,19 +476,32 @@ export interface OwnerRequestModel {
 }
 
 /** The owner's question: accept ownership and the running cost, or not (with a comment). */
-export function ownerRequestCard(model: OwnerRequestModel, locale: Locale, opts: { error?: string; comment?: string } = {}): AdaptiveCard {
+export function ownerRequestCard(
+  model: OwnerRequestModel,
+  locale: Locale,
+  opts: { error?: string; comment?: string } = {},
+): AdaptiveCard {
   const t = allocationText(locale);
   return renderTemplate('allocation-owner-request', {
     title: fmt(t.owner.requestTitle, { title: md(model.title) }),
     error: opts.error ?? '',
-    intro: fmt(t.owner.requestIntro, { applicant: md(model.applicantName), regNo: md(model.regNo) }),
+    intro: fmt(t.owner.requestIntro, {
+      applicant: md(model.applicantName),
+      regNo: md(model.regNo),
+    }),
     facts: [
       { title: t.owner.organisation, value: md(model.organisation) },
       { title: t.owner.ownerOrganisation, value: md(model.ownerOrganisation) },
-      { title: t.owner.runningCost, value: formatSek(Number(model.yearlyRunningCost) || 0, locale) },
+      {
+        title: t.owner.runningCost,
+        value: formatSek(Number(model.yearlyRunningCost) || 0, locale),
+      },
       {
         title: t.owner.sharing,
-        value: (Array.isArray(model.costSharing) ? model.costSharing : []).map((c) => `${md(c.organisation)} ${percent(Number(c.percent) || 0, locale)} %`).join(', ') || '–',
+        value:
+          (Array.isArray(model.costSharing) ? model.costSharing : [])
+            .map((c) => `${md(c.organisation)} ${percent(Number(c.percent) || 0, locale)} %`)
+            .join(', ') || '–',
       },
       { title: t.owner.period, value: `${md(model.startDate)} – ${md(model.endDate)}` },
     ],
@@ -355,7 +515,12 @@ export function ownerRequestCard(model: OwnerRequestModel, locale: Locale, opts:
 }
 
 /** What the owner sees after answering. */
-export function ownerAnsweredCard(locale: Locale, regNo: string, accepted: boolean, comment: string): AdaptiveCard {
+export function ownerAnsweredCard(
+  locale: Locale,
+  regNo: string,
+  accepted: boolean,
+  comment: string,
+): AdaptiveCard {
   const t = allocationText(locale);
   return messageCard({
     title: fmt(accepted ? t.owner.acceptedTitle : t.owner.declinedTitle, { regNo: md(regNo) }),
@@ -373,7 +538,11 @@ export interface OwnerPickModel {
 }
 
 /** Lets an admin or the applicant name the person who is the owner. */
-export function ownerPickCard(model: OwnerPickModel, locale: Locale, opts: { error?: string; person?: string; email?: string } = {}): AdaptiveCard {
+export function ownerPickCard(
+  model: OwnerPickModel,
+  locale: Locale,
+  opts: { error?: string; person?: string; email?: string } = {},
+): AdaptiveCard {
   const t = allocationText(locale);
   return renderTemplate('allocation-owner-pick', {
     title: fmt(t.owner.pickTitle, { regNo: md(model.regNo) }),
@@ -381,7 +550,9 @@ export function ownerPickCard(model: OwnerPickModel, locale: Locale, opts: { err
     intro: fmt(t.owner.pickIntro, { name: md(model.name), email: md(model.email) }),
     personLabel: t.owner.pickPerson,
     person: opts.person ?? '',
-    people: (Array.isArray(model.people) ? model.people : []).slice(0, 300).map((p) => ({ title: String(p.title), value: String(p.value) })),
+    people: (Array.isArray(model.people) ? model.people : [])
+      .slice(0, 300)
+      .map((p) => ({ title: String(p.title), value: String(p.value) })),
     emailLabel: t.owner.pickEmail,
     email: opts.email ?? '',
     submitLabel: t.owner.pickSubmit,
@@ -390,12 +561,19 @@ export function ownerPickCard(model: OwnerPickModel, locale: Locale, opts: { err
 }
 
 /** The signed links to a round's protocol and the public register. */
-export function exportLinksCard(locale: Locale, roundId: string, links: { protocolMd?: string; protocolCsv?: string; registerCsv: string; registerJson: string }): AdaptiveCard {
+export function exportLinksCard(
+  locale: Locale,
+  roundId: string,
+  links: { protocolMd?: string; protocolCsv?: string; registerCsv: string; registerJson: string },
+): AdaptiveCard {
   const t = allocationText(locale);
   const list: { title: string; url: string }[] = [];
   if (links.protocolMd) list.push({ title: t.exports.protocolMd, url: links.protocolMd });
   if (links.protocolCsv) list.push({ title: t.exports.protocolCsv, url: links.protocolCsv });
-  list.push({ title: t.exports.registerCsv, url: links.registerCsv }, { title: t.exports.registerJson, url: links.registerJson });
+  list.push(
+    { title: t.exports.registerCsv, url: links.registerCsv },
+    { title: t.exports.registerJson, url: links.registerJson },
+  );
   return renderTemplate('allocation-exports', {
     title: t.exports.title,
     intro: t.exports.intro,
@@ -407,35 +585,66 @@ export function exportLinksCard(locale: Locale, roundId: string, links: { protoc
 }
 
 /** Usage of `fördela` / `allocate`, with the portfolios to choose from. */
-export function allocateUsageCard(locale: Locale, portfolios: { number: number; key: string }[], unknown?: string): AdaptiveCard {
+export function allocateUsageCard(
+  locale: Locale,
+  portfolios: { number: number; key: string }[],
+  unknown?: string,
+): AdaptiveCard {
   const t = allocationText(locale);
   return messageCard({
     title: t.usage.title,
     lines: [
-      ...(unknown ? [{ text: fmt(t.usage.unknown, { words: md(unknown) }), color: 'Attention' }] : []),
+      ...(unknown
+        ? [{ text: fmt(t.usage.unknown, { words: md(unknown) }), color: 'Attention' }]
+        : []),
       { text: t.usage.text },
-      { text: fmt(t.usage.portfolios, { list: portfolios.map((p) => `${p.number} (${md(p.key)})`).join(', ') }) },
+      {
+        text: fmt(t.usage.portfolios, {
+          list: portfolios.map((p) => `${p.number} (${md(p.key)})`).join(', '),
+        }),
+      },
     ],
   });
 }
 
 /** An allocation refusal in plain words. */
-export function allocationRefusalCard(locale: Locale, reason: string, params: Record<string, string | number> = {}): AdaptiveCard {
+export function allocationRefusalCard(
+  locale: Locale,
+  reason: string,
+  params: Record<string, string | number> = {},
+): AdaptiveCard {
   const t = allocationText(locale);
   const text = (t.refusals as Record<string, string>)[reason] ?? t.refusals.error;
-  return messageCard({ title: t.usage.title, lines: [{ text: fmt(text, params), color: 'Attention' }] });
+  return messageCard({
+    title: t.usage.title,
+    lines: [{ text: fmt(text, params), color: 'Attention' }],
+  });
 }
 
 /** Allocation's cards sent through the outbox (rendered when sent, in the recipient's language). */
 export const allocationOutboxCards: Record<string, OutboxCardRenderer> = {
-  'owner-request': (model, locale) => ownerRequestCard(model as unknown as OwnerRequestModel, locale),
+  'owner-request': (model, locale) =>
+    ownerRequestCard(model as unknown as OwnerRequestModel, locale),
   'owner-pick': (model, locale) => ownerPickCard(model as unknown as OwnerPickModel, locale),
   'owner-answer': (model, locale) => {
     const t = allocationText(locale);
-    const params = { owner: md(model.ownerName), regNo: md(model.regNo), title: md(model.title), comment: md(model.comment) || '–' };
+    const params = {
+      owner: md(model.ownerName),
+      regNo: md(model.regNo),
+      title: md(model.title),
+      comment: md(model.comment) || '–',
+    };
     return messageCard({
       title: t.owner.answerTitle,
-      lines: [{ text: fmt(model.accepted === true ? t.owner.answerAccepted : t.owner.answerDeclined, params), color: model.accepted === true ? 'Good' : 'Warning' }],
+      lines: [
+        {
+          text: fmt(
+            model.accepted === true ? t.owner.answerAccepted : t.owner.answerDeclined,
+            params,
+          ),
+          color: model.accepted === true ? 'Good' : 'Warning',
+        },
+      ],
     });
   },
 };

@@ -1,4 +1,6 @@
 import { IDEA_LIMITS } from '../services/ideas/submit-idea';
+import { Role } from '../services/users/user-repository';
+import { COMMAND_HELP } from './strings/help-strings';
 import { FieldIssue } from '../services/applications/validate-step';
 import { PortfolioDoc } from '../services/portfolios/portfolio-repository';
 import { Locale } from '../services/shared/actor';
@@ -12,6 +14,10 @@ import { VERBS } from './verbs';
 export interface HelpContext {
   scope: 'personal' | 'channel';
   isAdmin: boolean;
+  /** Help keys of the commands usable here (from the bot's command table); all listed keys when omitted. */
+  commandKeys?: string[];
+  /** The person's roles: commands limited to other roles are not shown. */
+  roles?: Role[];
   unknownText?: string;
   localMode?: boolean;
   name?: string;
@@ -27,7 +33,14 @@ export function helpCard(locale: Locale, ctx: HelpContext): AdaptiveCard {
     lines.push({ text: fmt(t.help.unknown, { text: escapeMarkdown(clip(ctx.unknownText, 80)) }), color: 'Warning' });
   }
   lines.push({ text: t.help.intro });
-  for (const l of ctx.scope === 'personal' ? t.help.personal : t.help.channel) lines.push({ text: `• ${l}` });
+  if (ctx.scope === 'channel') lines.push({ text: t.help.channel[0] });
+  const roles = new Set<Role>(ctx.roles ?? []);
+  if (ctx.isAdmin) roles.add('admin');
+  for (const key of ctx.commandKeys ?? Object.keys(COMMAND_HELP)) {
+    const entry = COMMAND_HELP[key];
+    if (!entry || (entry.roles && !entry.roles.some((r) => roles.has(r)))) continue;
+    lines.push({ text: `• ${entry[locale]}` });
+  }
   if (ctx.isAdmin) for (const l of t.help.admin) lines.push({ text: l });
   return messageCard({
     banner: ctx.localMode ? t.localModeBanner : '',

@@ -43,7 +43,12 @@ function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale)
   const parts = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([st, n]) => `${n}${NBSP}${names[st as keyof typeof names].toLowerCase()}`);
-  return parts.length > 0 ? parts.join(', ') : '0';
+  return parts.join(', ');
+}
+
+/** "3 (2 inskickade, 1 beviljad)", or "0". */
+function applicationCount(total: number, counts: PortfolioFigures['statusCounts'], locale: Locale): string {
+  return total > 0 ? `${total} (${statusSummary(counts, locale)})` : '0';
 }
 
 function benefitFacts(b: BenefitFigures, locale: Locale): Fact[] {
@@ -126,7 +131,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
     totalsHeading: td.totals,
     totalFacts: [
       ...moneyFacts(totals, locale),
-      { title: td.applications, value: `${totals.applications} (${statusSummary(totals.statusCounts, locale)})` },
+      { title: td.applications, value: applicationCount(totals.applications, totals.statusCounts, locale) },
       ...benefitFacts(totals.benefit, locale),
       { title: td.coach, value: coach.medianFirstAnswerHours === null ? t.none : fmt(td.coachValue, { hours: decimal(coach.medianFirstAnswerHours, locale), asked: coach.asked }) },
       { title: td.coachP90, value: coach.p90FirstAnswerHours === null ? t.none : fmt(td.hours, { hours: decimal(coach.p90FirstAnswerHours, locale) }) },
@@ -166,7 +171,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
         .join(' · '),
       facts: [
         ...moneyFacts(p, locale),
-        { title: td.applications, value: `${p.applications} (${statusSummary(p.statusCounts, locale)})` },
+        { title: td.applications, value: applicationCount(p.applications, p.statusCounts, locale) },
         ...benefitFacts(p.benefit, locale),
         {
           title: td.coach,
@@ -225,7 +230,7 @@ export function dashboardPortfolioCard(locale: Locale, d: Dashboard, portfolioId
     notice: [p.hasFrame ? '' : fmt(td.noFrame, { year }), p.relaxedBenefit ? td.relaxed : ''].filter((x) => x !== '').join(' '),
     facts: [
       ...moneyFacts(p, locale),
-      { title: td.applications, value: `${p.applications} (${statusSummary(p.statusCounts, locale)})` },
+      { title: td.applications, value: applicationCount(p.applications, p.statusCounts, locale) },
       ...benefitFacts(p.benefit, locale),
       {
         title: td.coach,

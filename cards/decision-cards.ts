@@ -8,7 +8,8 @@ import { fmt } from './strings';
 import { allocationText } from './strings/allocation-strings';
 
 const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
-const amount = (v: unknown, locale: Locale): string => (typeof v === 'number' && Number.isFinite(v) ? formatSek(v, locale) : '');
+const amount = (v: unknown, locale: Locale): string =>
+  typeof v === 'number' && Number.isFinite(v) ? formatSek(v, locale) : '';
 
 /**
  * A decision as posted in the application's thread in the review channel and sent to the
@@ -19,11 +20,27 @@ export function decisionNoticeCard(model: Record<string, unknown>, locale: Local
   const t = allocationText(locale).notice;
   const approved = model.outcome === 'approved';
   const regNo = md(model.regNo);
-  const title = model.correction === true ? fmt(t.correctedTitle, { regNo }) : approved ? fmt(t.approvedTitle, { regNo, amount: amount(model.amount, locale) }) : fmt(t.rejectedTitle, { regNo });
-  const reasons = model.reasonText && typeof model.reasonText === 'object' ? (model.reasonText as Record<string, unknown>)[locale] : '';
-  const portfolio = model.portfolioName && typeof model.portfolioName === 'object' ? (model.portfolioName as Record<string, unknown>)[locale] : '';
-  const part = typeof model.part === 'string' && (PARTS as readonly string[]).includes(model.part) ? allocationText(locale).parts[model.part as Part] : '';
-  const recused = Array.isArray(model.recusedNames) ? model.recusedNames.filter((n): n is string => typeof n === 'string') : [];
+  const title =
+    model.correction === true
+      ? fmt(t.correctedTitle, { regNo })
+      : approved
+        ? fmt(t.approvedTitle, { regNo, amount: amount(model.amount, locale) })
+        : fmt(t.rejectedTitle, { regNo });
+  const reasons =
+    model.reasonText && typeof model.reasonText === 'object'
+      ? (model.reasonText as Record<string, unknown>)[locale]
+      : '';
+  const portfolio =
+    model.portfolioName && typeof model.portfolioName === 'object'
+      ? (model.portfolioName as Record<string, unknown>)[locale]
+      : '';
+  const part =
+    typeof model.part === 'string' && (PARTS as readonly string[]).includes(model.part)
+      ? allocationText(locale).parts[model.part as Part]
+      : '';
+  const recused = Array.isArray(model.recusedNames)
+    ? model.recusedNames.filter((n): n is string => typeof n === 'string')
+    : [];
   return messageCard({
     title,
     lines: [
@@ -32,7 +49,10 @@ export function decisionNoticeCard(model: Record<string, unknown>, locale: Local
     ],
     facts: [
       { title: t.organisation, value: md(model.organisation) },
-      { title: t.portfolio, value: `${md(portfolio)} ${typeof model.year === 'number' ? model.year : ''}`.trim() },
+      {
+        title: t.portfolio,
+        value: `${md(portfolio)} ${typeof model.year === 'number' ? model.year : ''}`.trim(),
+      },
       { title: t.part, value: part },
       { title: t.requested, value: amount(model.requestedAmount, locale) },
       { title: t.granted, value: approved ? amount(model.amount, locale) : amount(0, locale) },

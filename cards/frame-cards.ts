@@ -16,11 +16,19 @@ const pct = (v: number, locale: Locale): string => {
 export const frameKey = (portfolioId: string, year: number): string => `${portfolioId}|${year}`;
 
 /** All portfolios' frames per year, with a picker to change one (project office). */
-export function framesOverviewCard(overview: { portfolio: PortfolioDoc; frames: FrameView[] }[], locale: Locale, chosen = ''): AdaptiveCard {
+export function framesOverviewCard(
+  overview: { portfolio: PortfolioDoc; frames: FrameView[] }[],
+  locale: Locale,
+  chosen = '',
+): AdaptiveCard {
   const t = allocationText(locale).frames;
   const choices: { title: string; value: string }[] = [];
   const portfolios = overview.map(({ portfolio, frames }) => {
-    for (const f of frames) choices.push({ title: `${portfolio.number}. ${portfolio.name[locale]} – ${f.year}`, value: frameKey(portfolio._id, f.year) });
+    for (const f of frames)
+      choices.push({
+        title: `${portfolio.number}. ${portfolio.name[locale]} – ${f.year}`,
+        value: frameKey(portfolio._id, f.year),
+      });
     return {
       name: `${portfolio.number}. ${escapeMarkdown(portfolio.name[locale])}`,
       lines:
@@ -32,7 +40,10 @@ export function framesOverviewCard(overview: { portfolio: PortfolioDoc; frames: 
                 innovation: pct(f.shares.innovation, locale),
                 improvement: pct(f.shares.improvement, locale),
                 maintenance: pct(f.shares.maintenance, locale),
-                granted: formatSek(PARTS.reduce((a, p) => a + f.used[p], 0), locale),
+                granted: formatSek(
+                  PARTS.reduce((a, p) => a + f.used[p], 0),
+                  locale,
+                ),
               }),
             }))
           : [{ text: t.noFrames }],
@@ -59,7 +70,12 @@ export function frameFormCard(
   year: number,
   current: FrameView | null,
   locale: Locale,
-  opts: { draft?: FrameDraft; errors?: FrameFieldError[]; notice?: string; noticeColor?: string } = {},
+  opts: {
+    draft?: FrameDraft;
+    errors?: FrameFieldError[];
+    notice?: string;
+    noticeColor?: string;
+  } = {},
 ): AdaptiveCard {
   const all = allocationText(locale);
   const t = all.frames;
@@ -67,7 +83,12 @@ export function frameFormCard(
   const errorOf = (field: string): string => {
     const e = errors.find((x) => x.field === field);
     if (!e) return '';
-    if (e.code === 'below_granted') return fmt(t.errors.below_granted, { part: all.parts[e.field], budget: formatSek(e.budget, locale), granted: formatSek(e.granted, locale) });
+    if (e.code === 'below_granted')
+      return fmt(t.errors.below_granted, {
+        part: all.parts[e.field],
+        budget: formatSek(e.budget, locale),
+        granted: formatSek(e.granted, locale),
+      });
     if (e.code === 'sum') return '';
     if (e.field === 'amount') return t.errors.amount[e.code];
     return t.errors.share[e.code as keyof typeof t.errors.share] ?? '';
@@ -80,17 +101,37 @@ export function frameFormCard(
   };
   const lines: { text: string }[] = [];
   if (current) {
-    lines.push({ text: fmt(t.budgets, { parts: PARTS.map((p) => `${all.partShort[p]} ${formatSek(current.budgets[p], locale)}`).join(', ') }) });
-    lines.push({ text: fmt(t.granted, { parts: PARTS.map((p) => `${all.partShort[p]} ${formatSek(current.used[p], locale)}`).join(', ') }) });
+    lines.push({
+      text: fmt(t.budgets, {
+        parts: PARTS.map(
+          (p) => `${all.partShort[p]} ${formatSek(current.budgets[p], locale)}`,
+        ).join(', '),
+      }),
+    });
+    lines.push({
+      text: fmt(t.granted, {
+        parts: PARTS.map((p) => `${all.partShort[p]} ${formatSek(current.used[p], locale)}`).join(
+          ', ',
+        ),
+      }),
+    });
   }
   return renderTemplate('frame-form', {
-    title: fmt(t.formTitle, { portfolio: `${portfolio.number}. ${escapeMarkdown(portfolio.name[locale])}`, year }),
+    title: fmt(t.formTitle, {
+      portfolio: `${portfolio.number}. ${escapeMarkdown(portfolio.name[locale])}`,
+      year,
+    }),
     notice: opts.notice ?? '',
     noticeColor: opts.noticeColor ?? 'Good',
     lines,
     fields: [
       { id: 'frame_amount', label: t.amount, value: value('amount'), error: errorOf('amount') },
-      ...PARTS.map((p) => ({ id: `frame_${p}`, label: fmt(t.share, { part: all.parts[p] }), value: value(p), error: errorOf(p) })),
+      ...PARTS.map((p) => ({
+        id: `frame_${p}`,
+        label: fmt(t.share, { part: all.parts[p] }),
+        value: value(p),
+        error: errorOf(p),
+      })),
     ],
     sumError: sum ? fmt(t.errors.sum, { sum: pct(sum.sum, locale) }) : '',
     saveLabel: t.save,

@@ -86,25 +86,25 @@ export function privacyConfirmCard(locale: Locale, plan: ErasurePlan, counts: Er
   const erase = countFacts(counts, locale, false);
   return privacyCard({
     title: fmt(t.confirmTitle, { who: subjectLabel(plan.subject, locale) }),
-    lines: [{ text: erase.length > 0 ? t.confirmIntro : t.nothingToErase }],
+    lines: erase.length > 0 ? [{ text: t.irreversible, color: 'Warning' }, { text: t.confirmIntro }] : [{ text: t.nothingToErase }],
     facts: erase,
-    keptTitle: t.keptIntro,
+    keptTitle: countFacts(counts, locale, true).length > 0 ? t.keptIntro : '',
     kept: countFacts(counts, locale, true),
     actions: [
       ...(erase.length > 0 ? [{ title: t.confirm, verb: VERBS.privacyEraseConfirm, data: { subject: plan.subject.aadObjectId }, style: 'destructive' }] : []),
       { title: t.cancel, verb: VERBS.privacyCancel, data: { subject: plan.subject.aadObjectId } },
     ],
-  }).valueOf() as AdaptiveCard;
+  });
 }
 
 /** After an erasure: what was erased and what was kept. */
-export function privacyDoneCard(locale: Locale, subject: Subject, counts: ErasureCounts): AdaptiveCard {
+export function privacyDoneCard(locale: Locale, counts: ErasureCounts): AdaptiveCard {
   const t = insightText(locale).privacy;
   return privacyCard({
     title: t.doneTitle,
     lines: [{ text: t.done, color: 'Good' }, { text: t.irreversible }],
     facts: countFacts(counts, locale, false),
-    keptTitle: t.keptIntro,
+    keptTitle: countFacts(counts, locale, true).length > 0 ? t.keptIntro : '',
     kept: countFacts(counts, locale, true),
   });
 }

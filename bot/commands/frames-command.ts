@@ -25,7 +25,10 @@ export const framesCommand: CommandHandler = async (context, { deps, actor, args
       await sendCard(context, allocationRefusalCard(actor.locale, 'bad_year'));
       return;
     }
-    await sendCard(context, frameFormCard(portfolio, year, await frameOf(s, portfolio, year), actor.locale));
+    await sendCard(
+      context,
+      frameFormCard(portfolio, year, await frameOf(s, portfolio, year), actor.locale),
+    );
     return;
   }
   await sendCard(context, framesOverviewCard(await framesOverview(s), actor.locale));

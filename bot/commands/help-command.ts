@@ -1,5 +1,5 @@
-import { helpCard } from '../../cards/common-cards';
 import { CommandHandler } from '../handler-types';
+import { helpFor } from '../help';
 import { sendCard } from '../send';
 import { faqHelpCard } from './ask-command';
 
@@ -9,13 +9,5 @@ export const helpCommand: CommandHandler = async (context, { deps, actor, scope,
     await sendCard(context, await faqHelpCard(deps, actor, args, scope === 'personal'));
     return;
   }
-  const isAdmin = await deps.services.users.hasRole(actor.aadObjectId, 'admin');
-  await sendCard(
-    context,
-    helpCard(actor.locale, {
-      scope: scope === 'personal' ? 'personal' : 'channel',
-      isAdmin,
-      localMode: deps.config.localMode,
-    }),
-  );
+  await sendCard(context, await helpFor(deps, actor, scope));
 };

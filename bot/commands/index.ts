@@ -11,6 +11,8 @@ import { myApplicationsCommand } from './my-applications-command';
 import { newApplicationCommand } from './new-application-command';
 import { newIdeaCommand } from './new-idea-command';
 import { outboxCommand } from './outbox-command';
+import { portfoliosCommand } from './portfolios-command';
+import { privacyCommand } from './privacy-command';
 import { remindersCommand } from './reminders-command';
 import { reportCommand } from './report-command';
 import { reviewRulesCommand } from './review-rules-command';
@@ -31,6 +33,8 @@ export const COMMANDS: CommandDef[] = [
   { names: ['rapport', 'report'], scope: 'personal', handler: reportCommand },
   { names: ['paminnelser', 'reminders'], scope: 'anywhere', handler: remindersCommand },
   { names: ['utkorg', 'outbox'], scope: 'anywhere', handler: outboxCommand },
+  { names: ['portfoljer', 'portfolios', 'dashboard'], scope: 'anywhere', handler: portfoliosCommand },
+  { names: ['personuppgifter', 'personal data', 'gdpr'], scope: 'personal', handler: privacyCommand },
   { names: ['fordela', 'allocate'], scope: 'anywhere', handler: allocateCommand },
   { names: ['ramar', 'frames'], scope: 'anywhere', handler: framesCommand },
 ];

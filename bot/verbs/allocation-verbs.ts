@@ -1,12 +1,29 @@
 import { TurnContext } from 'botbuilder';
-import { allocationCard, allocationRefusalCard, exportLinksCard } from '../../cards/allocation-cards';
+import {
+  allocationCard,
+  allocationRefusalCard,
+  exportLinksCard,
+} from '../../cards/allocation-cards';
 import { frameFormCard, framesOverviewCard, FrameDraft } from '../../cards/frame-cards';
 import { AdaptiveCard } from '../../cards/render';
 import { fmt } from '../../cards/strings';
 import { allocationText } from '../../cards/strings/allocation-strings';
 import { rightsOf } from '../../services/allocation/access';
-import { applyWhatIf, confirmRound, delegationDefault, loadRound, type RoundOutcome, viewRound } from '../../services/allocation/allocate';
-import { frameOf, framesOverview, intOf, setFrame, validFrameYear } from '../../services/allocation/frames';
+import {
+  applyWhatIf,
+  confirmRound,
+  delegationDefault,
+  loadRound,
+  type RoundOutcome,
+  viewRound,
+} from '../../services/allocation/allocate';
+import {
+  frameOf,
+  framesOverview,
+  intOf,
+  setFrame,
+  validFrameYear,
+} from '../../services/allocation/frames';
 import { correctDecision } from '../../services/decisions/correct-decision';
 import { exportLinks } from '../../services/decisions/export-links';
 import { Actor } from '../../services/shared/actor';
@@ -23,16 +40,28 @@ const pageOf = (data: Record<string, unknown>): number => {
  * Turns an allocation refusal into a card: the round's card with the refusal on top when the
  * person may see the round (a chair who clicked "confirm"), otherwise a plain refusal.
  */
-async function refusalFor(err: unknown, deps: BotDeps, actor: Actor, data: Record<string, unknown>): Promise<AdaptiveCard> {
+async function refusalFor(
+  err: unknown,
+  deps: BotDeps,
+  actor: Actor,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCard> {
   if (!(err instanceof DomainError) || typeof err.params.reason !== 'string') throw err;
   const t = allocationText(actor.locale);
-  const refusal = fmt((t.refusals as Record<string, string>)[err.params.reason] ?? t.refusals.error, err.params);
+  const refusal = fmt(
+    (t.refusals as Record<string, string>)[err.params.reason] ?? t.refusals.error,
+    err.params,
+  );
   try {
     const round = await loadRound(deps.services, data.roundId);
     const rights = await rightsOf(deps.services, actor, round.portfolioId);
     if (rights.chair || rights.decisionMaker || rights.admin) {
       const view = await viewRound(deps.services, actor, round._id);
-      return allocationCard(view, actor.locale, { page: pageOf(data), refusal, delegationDefault: await delegationDefault(deps.services) });
+      return allocationCard(view, actor.locale, {
+        page: pageOf(data),
+        refusal,
+        delegationDefault: await delegationDefault(deps.services),
+      });
     }
   } catch (inner) {
     if (!(inner instanceof DomainError)) throw inner;
@@ -45,7 +74,10 @@ function roundVerb(run: (req: VerbRequest) => Promise<RoundOutcome>): VerbHandle
   return async (_context: TurnContext, req) => {
     try {
       const outcome = await run(req);
-      return allocationCard(outcome, req.actor.locale, { page: pageOf(req.data), delegationDefault: await delegationDefault(req.deps.services) });
+      return allocationCard(outcome, req.actor.locale, {
+        page: pageOf(req.data),
+        delegationDefault: await delegationDefault(req.deps.services),
+      });
     } catch (err) {
       return refusalFor(err, req.deps, req.actor, req.data);
     }
@@ -53,14 +85,27 @@ function roundVerb(run: (req: VerbRequest) => Promise<RoundOutcome>): VerbHandle
 }
 
 /** `allocation.refresh`: the round's card as it stands now. */
-export const allocationRefresh: VerbHandler = roundVerb(({ deps, actor, data }) => viewRound(deps.services, actor, data.roundId));
+export const allocationRefresh: VerbHandler = roundVerb(({ deps, actor, data }) =>
+  viewRound(deps.services, actor, data.roundId),
+);
 
 /** `allocation.page`: another page of a long item list. */
 export const allocationPage: VerbHandler = allocationRefresh;
 
 /** `allocation.whatIf`: force an item in or out, fund a reduced amount, or clear; recomputed at once. */
 export const allocationWhatIf: VerbHandler = roundVerb(({ deps, actor, data, activityId }) =>
-  applyWhatIf(deps.services, actor, data.roundId, { itemId: data.wi_item, action: data.wi_action, amount: data.wi_amount, reason: data.wi_reason }, activityId),
+  applyWhatIf(
+    deps.services,
+    actor,
+    data.roundId,
+    {
+      itemId: data.wi_item,
+      action: data.wi_action,
+      amount: data.wi_amount,
+      reason: data.wi_reason,
+    },
+    activityId,
+  ),
 );
 
 /** `allocation.confirm`: a decision maker confirms the proposal they saw; the decisions are recorded. */
@@ -74,7 +119,13 @@ export const decisionCorrect: VerbHandler = roundVerb(({ deps, actor, data, acti
     deps.services,
     actor,
     data.roundId,
-    { decisionId: data.co_decision, outcome: data.co_outcome, amount: data.co_amount, reason: data.co_reason, delegation: data.co_delegation },
+    {
+      decisionId: data.co_decision,
+      outcome: data.co_outcome,
+      amount: data.co_amount,
+      reason: data.co_reason,
+      delegation: data.co_delegation,
+    },
     activityId,
   ),
 );
@@ -82,7 +133,13 @@ export const decisionCorrect: VerbHandler = roundVerb(({ deps, actor, data, acti
 /** `allocation.exports`: signed, short-lived links to the round's protocol and the public register. */
 export const allocationExports: VerbHandler = async (_context, { deps, actor, data }) => {
   try {
-    const links = await exportLinks(deps.services, actor, data.roundId, deps.config.exportSigningSecret, deps.config.publicBaseUrl);
+    const links = await exportLinks(
+      deps.services,
+      actor,
+      data.roundId,
+      deps.config.exportSigningSecret,
+      deps.config.publicBaseUrl,
+    );
     return exportLinksCard(actor.locale, links.roundId, links);
   } catch (err) {
     return refusalFor(err, deps, actor, data);
@@ -91,16 +148,19 @@ export const allocationExports: VerbHandler = async (_context, { deps, actor, da
 
 /** `frame.list`: every portfolio's frames (project office). */
 export const frameList: VerbHandler = async (_context, { deps, actor }) => {
-  if (!(await deps.services.users.hasRole(actor.aadObjectId, 'admin'))) return allocationRefusalCard(actor.locale, 'admin_only');
+  if (!(await deps.services.users.hasRole(actor.aadObjectId, 'admin')))
+    return allocationRefusalCard(actor.locale, 'admin_only');
   return framesOverviewCard(await framesOverview(deps.services), actor.locale);
 };
 
 /** `frame.edit`: the form for the portfolio and year picked on the overview. */
 export const frameEdit: VerbHandler = async (_context, { deps, actor, data }) => {
   const s = deps.services;
-  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) return allocationRefusalCard(actor.locale, 'admin_only');
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    return allocationRefusalCard(actor.locale, 'admin_only');
   const [portfolioId, rawYear] = text(data.frame_key).split('|');
-  const portfolio = portfolioId && portfolioId.length <= 64 ? await s.portfolios.get(portfolioId) : null;
+  const portfolio =
+    portfolioId && portfolioId.length <= 64 ? await s.portfolios.get(portfolioId) : null;
   const year = intOf(rawYear);
   if (!portfolio) return framesOverviewCard(await framesOverview(s), actor.locale);
   if (!validFrameYear(year, s.clock())) return allocationRefusalCard(actor.locale, 'bad_year');
@@ -124,18 +184,36 @@ export const frameSave: VerbHandler = async (_context, { deps, actor, data, acti
       data.portfolioId,
       data.year,
       data.frameVersion,
-      { amount: data.frame_amount, shares: { innovation: data.frame_innovation, improvement: data.frame_improvement, maintenance: data.frame_maintenance } },
+      {
+        amount: data.frame_amount,
+        shares: {
+          innovation: data.frame_innovation,
+          improvement: data.frame_improvement,
+          maintenance: data.frame_maintenance,
+        },
+      },
       activityId,
     );
     const portfolio = (await s.portfolios.get(text(data.portfolioId)))!;
     const year = intOf(data.year);
     if (result.ok) {
-      return frameFormCard(portfolio, year, result.frame, actor.locale, { notice: result.unchanged ? t.unchanged : t.saved, noticeColor: 'Good' });
+      return frameFormCard(portfolio, year, result.frame, actor.locale, {
+        notice: result.unchanged ? t.unchanged : t.saved,
+        noticeColor: 'Good',
+      });
     }
-    if ('changed' in result) return frameFormCard(portfolio, year, result.current, actor.locale, { notice: t.changed, noticeColor: 'Warning' });
-    return frameFormCard(portfolio, year, result.current, actor.locale, { draft, errors: result.errors });
+    if ('changed' in result)
+      return frameFormCard(portfolio, year, result.current, actor.locale, {
+        notice: t.changed,
+        noticeColor: 'Warning',
+      });
+    return frameFormCard(portfolio, year, result.current, actor.locale, {
+      draft,
+      errors: result.errors,
+    });
   } catch (err) {
-    if (err instanceof DomainError && typeof err.params.reason === 'string') return allocationRefusalCard(actor.locale, err.params.reason, err.params);
+    if (err instanceof DomainError && typeof err.params.reason === 'string')
+      return allocationRefusalCard(actor.locale, err.params.reason, err.params);
     throw err;
   }
 };

@@ -38,6 +38,8 @@ import {
   remindersSnooze,
 } from './followup-verbs';
 import { outboxMarkDelivered, outboxRetry, outboxView, remindersDryRun } from './outbox-admin-verbs';
+import { dashboardApplications, dashboardExports, dashboardPortfolio, dashboardShow } from './dashboard-verbs';
+import { privacyCancel, privacyEraseAsk, privacyEraseConfirm, privacyExport } from './privacy-verbs';
 import {
   allocationConfirm,
   allocationExports,
@@ -110,6 +112,14 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.outboxView, { scope: 'anywhere', handler: outboxView }],
   [VERBS.outboxRetry, { scope: 'anywhere', handler: outboxRetry }],
   [VERBS.outboxMarkDelivered, { scope: 'anywhere', handler: outboxMarkDelivered }],
+  [VERBS.dashboardShow, { scope: 'anywhere', handler: dashboardShow }],
+  [VERBS.dashboardPortfolio, { scope: 'anywhere', handler: dashboardPortfolio }],
+  [VERBS.dashboardApplications, { scope: 'anywhere', handler: dashboardApplications }],
+  [VERBS.dashboardExports, { scope: 'personal', handler: dashboardExports }],
+  [VERBS.privacyExport, { scope: 'personal', handler: privacyExport }],
+  [VERBS.privacyEraseAsk, { scope: 'personal', handler: privacyEraseAsk }],
+  [VERBS.privacyEraseConfirm, { scope: 'personal', handler: privacyEraseConfirm }],
+  [VERBS.privacyCancel, { scope: 'personal', handler: privacyCancel }],
   [VERBS.allocationRefresh, { scope: 'anywhere', handler: allocationRefresh }],
   [VERBS.allocationPage, { scope: 'anywhere', handler: allocationPage }],
   [VERBS.allocationWhatIf, { scope: 'anywhere', handler: allocationWhatIf }],

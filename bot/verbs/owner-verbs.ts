@@ -1,8 +1,19 @@
-import { allocationRefusalCard, ownerAnsweredCard, ownerPickCard, type OwnerPickModel, ownerRequestCard, type OwnerRequestModel } from '../../cards/allocation-cards';
+import {
+  allocationRefusalCard,
+  ownerAnsweredCard,
+  ownerPickCard,
+  type OwnerPickModel,
+  ownerRequestCard,
+  type OwnerRequestModel,
+} from '../../cards/allocation-cards';
 import { messageCard } from '../../cards/application-cards';
 import { fmt } from '../../cards/strings';
 import { allocationText } from '../../cards/strings/allocation-strings';
-import { answerOwnerRequest, ownerPickModel, pickOwner } from '../../services/allocation/owner-requests';
+import {
+  answerOwnerRequest,
+  ownerPickModel,
+  pickOwner,
+} from '../../services/allocation/owner-requests';
 import { DomainError } from '../../services/shared/domain-error';
 import { VerbHandler } from '../handler-types';
 import { escapeMarkdown } from '../../cards/render';
@@ -14,8 +25,21 @@ function answer(accept: boolean): VerbHandler {
   return async (_context, { deps, actor, data, activityId }) => {
     const s = deps.services;
     try {
-      const result = await answerOwnerRequest(s, actor, data.appId, data.seq, accept, data.owner_comment, activityId);
-      return ownerAnsweredCard(actor.locale, result.app.regNo ?? '', accept, result.doc.comment ?? '');
+      const result = await answerOwnerRequest(
+        s,
+        actor,
+        data.appId,
+        data.seq,
+        accept,
+        data.owner_comment,
+        activityId,
+      );
+      return ownerAnsweredCard(
+        actor.locale,
+        result.app.regNo ?? '',
+        accept,
+        result.doc.comment ?? '',
+      );
     } catch (err) {
       if (!(err instanceof DomainError) || typeof err.params.reason !== 'string') throw err;
       const reason = err.params.reason;
@@ -38,7 +62,10 @@ function answer(accept: boolean): VerbHandler {
             endDate: app.data.endDate,
           };
           const t = allocationText(actor.locale).refusals;
-          return ownerRequestCard(model, actor.locale, { error: fmt(t[reason], err.params), comment: text(data.owner_comment) });
+          return ownerRequestCard(model, actor.locale, {
+            error: fmt(t[reason], err.params),
+            comment: text(data.owner_comment),
+          });
         }
       }
       return allocationRefusalCard(actor.locale, reason, err.params);
@@ -59,7 +86,8 @@ export const ownerPickForm: VerbHandler = async (_context, { deps, actor, data }
   const app = appId && appId.length <= 100 ? await s.applications.get(appId) : null;
   if (!app || !app.data || !app.regNo) return allocationRefusalCard(actor.locale, 'app_not_found');
   const isAdmin = await s.users.hasRole(actor.aadObjectId, 'admin');
-  if (!isAdmin && app.ownerId.toLowerCase() !== actor.aadObjectId) return allocationRefusalCard(actor.locale, 'pick_owner_forbidden');
+  if (!isAdmin && app.ownerId.toLowerCase() !== actor.aadObjectId)
+    return allocationRefusalCard(actor.locale, 'pick_owner_forbidden');
   return ownerPickCard((await ownerPickModel(s, app)) as unknown as OwnerPickModel, actor.locale);
 };
 
@@ -71,17 +99,35 @@ export const ownerPick: VerbHandler = async (_context, { deps, actor, data, acti
   try {
     const doc = await pickOwner(s, actor, data.appId, person, activityId);
     const t = allocationText(actor.locale).owner;
-    return messageCard({ title: t.answerTitle, lines: [{ text: fmt(t.picked, { name: escapeMarkdown(doc.ownerUserName ?? ''), regNo: escapeMarkdown(doc.regNo) }), color: 'Good' }] });
+    return messageCard({
+      title: t.answerTitle,
+      lines: [
+        {
+          text: fmt(t.picked, {
+            name: escapeMarkdown(doc.ownerUserName ?? ''),
+            regNo: escapeMarkdown(doc.regNo),
+          }),
+          color: 'Good',
+        },
+      ],
+    });
   } catch (err) {
     if (!(err instanceof DomainError) || typeof err.params.reason !== 'string') throw err;
     const app = await s.applications.get(text(data.appId).slice(0, 100));
-    if (app?.data && (err.params.reason === 'owner_person_missing' || err.params.reason === 'owner_person_unknown')) {
+    if (
+      app?.data &&
+      (err.params.reason === 'owner_person_missing' || err.params.reason === 'owner_person_unknown')
+    ) {
       const t = allocationText(actor.locale).refusals;
-      return ownerPickCard((await ownerPickModel(s, app)) as unknown as OwnerPickModel, actor.locale, {
-        error: t[err.params.reason],
-        person: text(data.owner_person),
-        email,
-      });
+      return ownerPickCard(
+        (await ownerPickModel(s, app)) as unknown as OwnerPickModel,
+        actor.locale,
+        {
+          error: t[err.params.reason],
+          person: text(data.owner_person),
+          email,
+        },
+      );
     }
     return allocationRefusalCard(actor.locale, err.params.reason, err.params);
   }

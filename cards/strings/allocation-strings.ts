@@ -10,9 +10,11 @@ const sv = {
   partShort: { innovation: 'Innovation', improvement: 'Förbättring', maintenance: 'Förvaltning' },
   round: {
     title: 'Fördelning: {portfolio} – {year}',
-    subtitle: 'Förslaget ger mest värde inom ramen och inom varje dels andel. Bara tillstyrkta ansökningar som klarar alla villkor är med.',
+    subtitle:
+      'Förslaget ger mest värde inom ramen och inom varje dels andel. Bara tillstyrkta ansökningar som klarar alla villkor är med.',
     frame: 'Ram {year}',
-    budgetLine: '**{part}** ({share}): {budget} · redan beviljat {granted} · kvar att fördela {available}',
+    budgetLine:
+      '**{part}** ({share}): {budget} · redan beviljat {granted} · kvar att fördela {available}',
     noFrame: 'Portföljen har ingen ram för {year}. Projektkontoret sätter den med `ramar`.',
     otherYear: 'Ett annat år: `fördela {key} {next}`.',
     valueTitle: 'Så mäts värdet',
@@ -39,7 +41,8 @@ const sv = {
     notRecommendedLine: '**{regNo}** {title}',
     notRecommendedFacts: 'medelbetyg {score}',
     page: 'Sida {page} av {pages} ({count} ansökningar)',
-    infeasible: 'Tvingade ansökningar överskrider {part} med {over}: ingenting fördelas där förrän någon tas bort eller minskas.',
+    infeasible:
+      'Tvingade ansökningar överskrider {part} med {over}: ingenting fördelas där förrän någon tas bort eller minskas.',
     nothing: 'Det finns inga tillstyrkta ansökningar att fördela för {year}.',
     confirmedTitle: 'Beslutat {date} av {name} ({delegation})',
     decisionsTitle: 'Beslut ({count})',
@@ -93,9 +96,12 @@ const sv = {
     opened: 'Förslaget är beräknat.',
     what_if_saved: 'Ändringen för {regNo} är sparad och förslaget omräknat.',
     what_if_cleared: 'Ändringarna för {regNo} är borttagna och förslaget omräknat.',
-    changed: 'Förslaget har ändrats sedan kortet visades. Granska det nya förslaget och bekräfta igen.',
-    frame_changed: 'Någon annan hann fatta beslut som tog pengar ur ramen eller samma ansökningar. Ingenting av detta beslut registrerades. Här är förslaget omräknat.',
-    confirmed: 'Beslutet är registrerat: {count} beslut. Besluten skickas till ansökningarnas trådar och till de sökande.',
+    changed:
+      'Förslaget har ändrats sedan kortet visades. Granska det nya förslaget och bekräfta igen.',
+    frame_changed:
+      'Någon annan hann fatta beslut som tog pengar ur ramen eller samma ansökningar. Ingenting av detta beslut registrerades. Här är förslaget omräknat.',
+    confirmed:
+      'Beslutet är registrerat: {count} beslut. Besluten skickas till ansökningarnas trådar och till de sökande.',
     already_confirmed: 'Omgången är redan beslutad{by}.',
     confirming_elsewhere: 'Omgången håller på att bekräftas av {name}.',
     corrected: 'Rättelsen för {regNo} är registrerad som ett nytt beslut.',
@@ -109,7 +115,8 @@ const sv = {
     bad_action: 'Välj vilken ändring du vill pröva.',
     delegation_required: 'Ange under vilken delegation beslutet fattas.',
     delegation_too_long: 'Delegationen får vara högst {max} tecken.',
-    infeasible: 'Förslaget går inte att bekräfta: tvingade ansökningar överskrider en del av ramen.',
+    infeasible:
+      'Förslaget går inte att bekräfta: tvingade ansökningar överskrider en del av ramen.',
     nothing_to_decide: 'Det finns inget att besluta.',
     no_frame: 'Portföljen har ingen ram för året.',
     unknown_decision: 'Välj ett beslut i omgången.',
@@ -130,9 +137,11 @@ const sv = {
   },
   refusals: {
     chair_or_decision_maker: 'Bara ordförande och beslutsfattare kan se och pröva fördelningen.',
-    decision_maker_only: 'Bara beslutsfattare kan bekräfta eller rätta beslut. Ingenting har registrerats.',
+    decision_maker_only:
+      'Bara beslutsfattare kan bekräfta eller rätta beslut. Ingenting har registrerats.',
     admin_only: 'Bara projektkontoret (administratörer) kan ändra ramar.',
-    round_not_found: 'Fördelningsomgången finns inte. Skriv `fördela <portfölj>` för ett nytt förslag.',
+    round_not_found:
+      'Fördelningsomgången finns inte. Skriv `fördela <portfölj>` för ett nytt förslag.',
     portfolio_not_found: 'Portföljen finns inte.',
     app_not_found: 'Ansökan finns inte.',
     bad_year: 'Välj ett år från förra året och upp till tio år framåt.',
@@ -145,7 +154,8 @@ const sv = {
     comment_too_long: 'Kommentaren får vara högst {max} tecken.',
     pick_owner_forbidden: 'Bara projektkontoret eller den sökande kan välja ägare.',
     owner_person_missing: 'Välj en person eller skriv en e-postadress.',
-    owner_person_unknown: 'Ingen känd person har den e-postadressen. Personen behöver ha öppnat chatten med boten.',
+    owner_person_unknown:
+      'Ingen känd person har den e-postadressen. Personen behöver ha öppnat chatten med boten.',
     exports_forbidden: 'Bara projektkontoret, ordförande och beslutsfattare kan hämta protokollet.',
     error: 'Något gick fel. Försök igen.',
   },
@@ -157,7 +167,8 @@ const sv = {
   },
   owner: {
     requestTitle: 'Accepterar du ägarskapet för {title}?',
-    requestIntro: '{applicant} har sökt medel för projektet {regNo}. Du är angiven som ägare efter projektet (förvaltningsobjekt/e-tjänstägare). Innan medel kan fördelas måste ägaren acceptera ägarskapet och den årliga driftkostnaden.',
+    requestIntro:
+      '{applicant} har sökt medel för projektet {regNo}. Du är angiven som ägare efter projektet (förvaltningsobjekt/e-tjänstägare). Innan medel kan fördelas måste ägaren acceptera ägarskapet och den årliga driftkostnaden.',
     organisation: 'Sökande organisation',
     ownerOrganisation: 'Ägande organisation',
     runningCost: 'Driftkostnad per år',
@@ -170,10 +181,12 @@ const sv = {
     declinedTitle: 'Du har inte accepterat ägarskapet för {regNo}',
     answerNote: 'Svaret är registrerat. Du kan ändra det tills ansökan är beslutad.',
     answerAccepted: '{owner} har accepterat ägarskap och driftkostnad för {regNo} {title}.',
-    answerDeclined: '{owner} har inte accepterat ägarskapet för {regNo} {title}. Kommentar: {comment}',
+    answerDeclined:
+      '{owner} har inte accepterat ägarskapet för {regNo} {title}. Kommentar: {comment}',
     answerTitle: 'Ägarens svar',
     pickTitle: 'Välj ägare för {regNo}',
-    pickIntro: 'Ansökan anger {name} ({email}) som ägare, men ingen känd person har den e-postadressen. Välj personen som ska accepteras som ägare; hen får frågan i chatten med boten.',
+    pickIntro:
+      'Ansökan anger {name} ({email}) som ägare, men ingen känd person har den e-postadressen. Välj personen som ska accepteras som ägare; hen får frågan i chatten med boten.',
     pickPerson: 'Person',
     pickEmail: 'eller e-postadress',
     pickSubmit: 'Fråga personen',
@@ -182,7 +195,8 @@ const sv = {
   },
   frames: {
     title: 'Ramar per portfölj',
-    intro: 'KF sätter en ram per portfölj och år, uppdelad på tre delar (andelar i procent som summerar till 100).',
+    intro:
+      'KF sätter en ram per portfölj och år, uppdelad på tre delar (andelar i procent som summerar till 100).',
     line: '**{year}**: {amount} · innovation {innovation} % · förbättring {improvement} % · förvaltning {maintenance} % · beviljat {granted}',
     noFrames: 'Inga ramar ännu.',
     choose: 'Portfölj och år',
@@ -194,7 +208,8 @@ const sv = {
     save: 'Spara ram',
     saved: 'Ramen är sparad.',
     unchanged: 'Ramen är oförändrad.',
-    changed: 'Ramen har ändrats av någon annan sedan kortet visades. Här är den nya; spara igen om du vill ändra den.',
+    changed:
+      'Ramen har ändrats av någon annan sedan kortet visades. Här är den nya; spara igen om du vill ändra den.',
     granted: 'Redan beviljat: {parts}',
     budgets: 'Delarnas belopp: {parts}',
     errors: {
@@ -215,7 +230,8 @@ const sv = {
   },
   exports: {
     title: 'Protokoll och register',
-    intro: 'Länkarna gäller i 15 minuter. Protokollet är underlag för diarieföring; registret över finansierade projekt är offentligt.',
+    intro:
+      'Länkarna gäller i 15 minuter. Protokollet är underlag för diarieföring; registret över finansierade projekt är offentligt.',
     protocolMd: 'Protokoll (Markdown)',
     protocolCsv: 'Protokoll (CSV för Excel)',
     registerCsv: 'Offentligt register (CSV)',
@@ -252,16 +268,19 @@ const en: AllocationStrings = {
   partShort: { innovation: 'Innovation', improvement: 'Improvement', maintenance: 'Maintenance' },
   round: {
     title: 'Allocation: {portfolio} – {year}',
-    subtitle: 'The proposal funds the most value within the frame and within each part’s share. Only recommended applications that pass every gate take part.',
+    subtitle:
+      'The proposal funds the most value within the frame and within each part’s share. Only recommended applications that pass every gate take part.',
     frame: 'Frame {year}',
-    budgetLine: '**{part}** ({share}): {budget} · already granted {granted} · left to allocate {available}',
+    budgetLine:
+      '**{part}** ({share}): {budget} · already granted {granted} · left to allocate {available}',
     noFrame: 'The portfolio has no frame for {year}. The project office sets it with `frames`.',
     otherYear: 'Another year: `allocate {key} {next}`.',
     valueTitle: 'How value is measured',
     compareTitle: 'The proposal compared with "highest score first until the money runs out"',
     compareOptimal: 'Proposal: value {value} (score × MSEK) · {amount} of {available}',
     compareGreedy: 'Highest score first: value {value} · {amount}',
-    compareDiff: 'The proposal funds {value} more value and uses {amount} {direction} of the frame.',
+    compareDiff:
+      'The proposal funds {value} more value and uses {amount} {direction} of the frame.',
     more: 'more',
     less: 'less',
     compareSame: 'Both ways pick the same applications.',
@@ -281,7 +300,8 @@ const en: AllocationStrings = {
     notRecommendedLine: '**{regNo}** {title}',
     notRecommendedFacts: 'mean score {score}',
     page: 'Page {page} of {pages} ({count} applications)',
-    infeasible: 'Forced-in applications exceed {part} by {over}: nothing is allocated there until one is removed or reduced.',
+    infeasible:
+      'Forced-in applications exceed {part} by {over}: nothing is allocated there until one is removed or reduced.',
     nothing: 'There are no recommended applications to allocate for {year}.',
     confirmedTitle: 'Decided {date} by {name} ({delegation})',
     decisionsTitle: 'Decisions ({count})',
@@ -335,9 +355,12 @@ const en: AllocationStrings = {
     opened: 'The proposal is computed.',
     what_if_saved: 'The change for {regNo} is saved and the proposal recomputed.',
     what_if_cleared: 'The changes for {regNo} are cleared and the proposal recomputed.',
-    changed: 'The proposal has changed since the card was shown. Check the new proposal and confirm again.',
-    frame_changed: 'Someone else recorded decisions first that took money from the frame or the same applications. Nothing of this decision was recorded. Here is the proposal recomputed.',
-    confirmed: 'The decision is recorded: {count} decisions. They are posted in the applications’ threads and sent to the applicants.',
+    changed:
+      'The proposal has changed since the card was shown. Check the new proposal and confirm again.',
+    frame_changed:
+      'Someone else recorded decisions first that took money from the frame or the same applications. Nothing of this decision was recorded. Here is the proposal recomputed.',
+    confirmed:
+      'The decision is recorded: {count} decisions. They are posted in the applications’ threads and sent to the applicants.',
     already_confirmed: 'The round is already decided{by}.',
     confirming_elsewhere: 'The round is being confirmed by {name}.',
     corrected: 'The correction for {regNo} is recorded as a new decision.',
@@ -351,7 +374,8 @@ const en: AllocationStrings = {
     bad_action: 'Choose the change you want to try.',
     delegation_required: 'Name the delegation the decision is taken under.',
     delegation_too_long: 'The delegation may be at most {max} characters.',
-    infeasible: 'The proposal cannot be confirmed: forced-in applications exceed a part of the frame.',
+    infeasible:
+      'The proposal cannot be confirmed: forced-in applications exceed a part of the frame.',
     nothing_to_decide: 'There is nothing to decide.',
     no_frame: 'The portfolio has no frame for the year.',
     unknown_decision: 'Choose a decision of the round.',
@@ -363,7 +387,8 @@ const en: AllocationStrings = {
   gates: {
     score: 'no score from the review group',
     amount: 'no amount requested',
-    owner_unknown: 'the owner has not accepted (no known person has the e-mail {email}: pick the owner)',
+    owner_unknown:
+      'the owner has not accepted (no known person has the e-mail {email}: pick the owner)',
     owner_unreachable: 'the owner has not accepted ({owner} has not opened the chat with the bot)',
     owner_waiting: 'the owner has not accepted (waiting for {owner} to answer)',
     owner_declined: 'the owner has not accepted ({owner} declined: {comment})',
@@ -372,9 +397,11 @@ const en: AllocationStrings = {
   },
   refusals: {
     chair_or_decision_maker: 'Only chairs and decision makers can see and try the allocation.',
-    decision_maker_only: 'Only decision makers can confirm or correct decisions. Nothing was recorded.',
+    decision_maker_only:
+      'Only decision makers can confirm or correct decisions. Nothing was recorded.',
     admin_only: 'Only the project office (admins) can change frames.',
-    round_not_found: 'The allocation round does not exist. Write `allocate <portfolio>` for a new proposal.',
+    round_not_found:
+      'The allocation round does not exist. Write `allocate <portfolio>` for a new proposal.',
     portfolio_not_found: 'The portfolio does not exist.',
     app_not_found: 'The application does not exist.',
     bad_year: 'Choose a year from last year up to ten years ahead.',
@@ -387,8 +414,10 @@ const en: AllocationStrings = {
     comment_too_long: 'The comment may be at most {max} characters.',
     pick_owner_forbidden: 'Only the project office or the applicant can pick the owner.',
     owner_person_missing: 'Choose a person or write an e-mail address.',
-    owner_person_unknown: 'No known person has that e-mail address. The person needs to have opened the chat with the bot.',
-    exports_forbidden: 'Only the project office, chairs and decision makers can fetch the protocol.',
+    owner_person_unknown:
+      'No known person has that e-mail address. The person needs to have opened the chat with the bot.',
+    exports_forbidden:
+      'Only the project office, chairs and decision makers can fetch the protocol.',
     error: 'Something went wrong. Try again.',
   },
   usage: {
@@ -399,7 +428,8 @@ const en: AllocationStrings = {
   },
   owner: {
     requestTitle: 'Do you accept ownership of {title}?',
-    requestIntro: '{applicant} has applied for money for the project {regNo}. You are named as its owner after the project (system or e-service owner). Before money can be allocated, the owner must accept ownership and the yearly running cost.',
+    requestIntro:
+      '{applicant} has applied for money for the project {regNo}. You are named as its owner after the project (system or e-service owner). Before money can be allocated, the owner must accept ownership and the yearly running cost.',
     organisation: 'Applying organisation',
     ownerOrganisation: 'Owning organisation',
     runningCost: 'Running cost per year',
@@ -415,7 +445,8 @@ const en: AllocationStrings = {
     answerDeclined: '{owner} has not accepted ownership of {regNo} {title}. Comment: {comment}',
     answerTitle: 'The owner’s answer',
     pickTitle: 'Pick the owner of {regNo}',
-    pickIntro: 'The application names {name} ({email}) as owner, but no known person has that e-mail address. Pick the person who is to accept ownership; they get the question in their chat with the bot.',
+    pickIntro:
+      'The application names {name} ({email}) as owner, but no known person has that e-mail address. Pick the person who is to accept ownership; they get the question in their chat with the bot.',
     pickPerson: 'Person',
     pickEmail: 'or e-mail address',
     pickSubmit: 'Ask the person',
@@ -424,7 +455,8 @@ const en: AllocationStrings = {
   },
   frames: {
     title: 'Frames per portfolio',
-    intro: 'The council sets a frame per portfolio and year, split into three parts (shares in percent summing to 100).',
+    intro:
+      'The council sets a frame per portfolio and year, split into three parts (shares in percent summing to 100).',
     line: '**{year}**: {amount} · innovation {innovation} % · improvement {improvement} % · maintenance {maintenance} % · granted {granted}',
     noFrames: 'No frames yet.',
     choose: 'Portfolio and year',
@@ -436,7 +468,8 @@ const en: AllocationStrings = {
     save: 'Save frame',
     saved: 'The frame is saved.',
     unchanged: 'The frame is unchanged.',
-    changed: 'Someone else changed the frame since the card was shown. Here is the new one; save again if you want to change it.',
+    changed:
+      'Someone else changed the frame since the card was shown. Here is the new one; save again if you want to change it.',
     granted: 'Already granted: {parts}',
     budgets: 'Amounts of the parts: {parts}',
     errors: {
@@ -457,7 +490,8 @@ const en: AllocationStrings = {
   },
   exports: {
     title: 'Protocol and register',
-    intro: 'The links work for 15 minutes. The protocol is for registration (diarieföring); the register of funded projects is public.',
+    intro:
+      'The links work for 15 minutes. The protocol is for registration (diarieföring); the register of funded projects is public.',
     protocolMd: 'Protocol (Markdown)',
     protocolCsv: 'Protocol (CSV for Excel)',
     registerCsv: 'Public register (CSV)',

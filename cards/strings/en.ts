@@ -180,13 +180,6 @@ export const en: Strings = {
   help: {
     title: 'This is what I can help you with',
     intro: 'Type a command or choose a button. Swedish and English commands both work.',
-    personal: [
-      '**new application** – write a funding application step by step',
-      '**new idea** – send an early idea sketch to the project office',
-      '**my applications** – see your drafts and applications, continue or withdraw',
-      '**language swedish** – change language (språk engelska switches back)',
-      '**help** – shows this',
-    ],
     channel: ['Mention me with @Projektkontoret followed by a command.', '**help** – shows this'],
     admin: ['You are a project office administrator.'],
     unknown: 'I did not understand "{text}". This is what you can do:',

@@ -178,13 +178,6 @@ export const sv = {
   help: {
     title: 'Det här kan jag hjälpa dig med',
     intro: 'Skriv ett kommando eller välj en knapp. Svenska och engelska kommandon fungerar.',
-    personal: [
-      '**ny ansökan** – skriv en ansökan om medel steg för steg',
-      '**ny idé** – skicka en idéskiss till projektkontoret tidigt',
-      '**mina ansökningar** – se dina utkast och ansökningar, fortsätt eller dra tillbaka',
-      '**språk engelska** – byt språk (language swedish byter tillbaka)',
-      '**hjälp** – visar det här',
-    ],
     channel: [
       'Nämn mig med @Projektkontoret följt av ett kommando.',
       '**hjälp** – visar det här',

@@ -17,8 +17,15 @@ export interface AllocationRights {
   decisionMaker: boolean;
 }
 
-export async function rightsOf(s: Pick<Services, 'users'>, actor: Actor, portfolioId: string): Promise<AllocationRights> {
-  const [user, admin] = await Promise.all([s.users.get(actor.aadObjectId), s.users.hasRole(actor.aadObjectId, 'admin')]);
+export async function rightsOf(
+  s: Pick<Services, 'users'>,
+  actor: Actor,
+  portfolioId: string,
+): Promise<AllocationRights> {
+  const [user, admin] = await Promise.all([
+    s.users.get(actor.aadObjectId),
+    s.users.hasRole(actor.aadObjectId, 'admin'),
+  ]);
   return {
     admin,
     chair: hasRoleFor(user, 'chair', portfolioId),
@@ -27,6 +34,10 @@ export async function rightsOf(s: Pick<Services, 'users'>, actor: Actor, portfol
 }
 
 /** A refusal whose `reason` picks the message in the allocation strings. */
-export function refuse(code: DomainError['code'], reason: string, params: Record<string, string | number> = {}): never {
+export function refuse(
+  code: DomainError['code'],
+  reason: string,
+  params: Record<string, string | number> = {},
+): never {
   throw new DomainError(code, reason, { ...params, reason });
 }

@@ -70,11 +70,17 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function parseAllocateArgs(
   args: string,
   portfolios: PortfolioDoc[],
-): { kind: 'ok'; portfolioId: string; year?: number } | { kind: 'empty' } | { kind: 'unknown'; words: string } {
+):
+  | { kind: 'ok'; portfolioId: string; year?: number }
+  | { kind: 'empty' }
+  | { kind: 'unknown'; words: string } {
   const words = normalizeCommand(args)
     .split(/[\s,;]+/)
     .map((w) => w.replace(/[.:]+$/, ''))
-    .filter((w) => w.length > 0 && !['portfolj', 'portfoljen', 'portfolio', 'ar', 'year', 'for'].includes(w));
+    .filter(
+      (w) =>
+        w.length > 0 && !['portfolj', 'portfoljen', 'portfolio', 'ar', 'year', 'for'].includes(w),
+    );
   if (words.length === 0) return { kind: 'empty' };
   let year: number | undefined;
   const rest: string[] = [];
@@ -82,9 +88,12 @@ export function parseAllocateArgs(
     if (/^\d{4}$/.test(w)) year = Number(w);
     else rest.push(w);
   }
-  if (rest.length !== 1) return rest.length === 0 ? { kind: 'empty' } : { kind: 'unknown', words: rest.join(' ') };
+  if (rest.length !== 1)
+    return rest.length === 0 ? { kind: 'empty' } : { kind: 'unknown', words: rest.join(' ') };
   const w = rest[0];
-  const p = portfolios.find((x) => String(x.number) === w || normalizeCommand(x.key) === w || x._id.toLowerCase() === w);
+  const p = portfolios.find(
+    (x) => String(x.number) === w || normalizeCommand(x.key) === w || x._id.toLowerCase() === w,
+  );
   if (!p) return { kind: 'unknown', words: w };
   return { kind: 'ok', portfolioId: p._id, ...(year !== undefined ? { year } : {}) };
 }
@@ -96,8 +105,12 @@ export function parseAllocateArgs(
 export async function defaultYear(s: Services, portfolio: PortfolioDoc): Promise<number> {
   const current = fiscalYearOf(s.clock());
   const ledger = await s.allocation.ledgers.get(portfolio._id, current);
-  const apps = (await openApplications(s, portfolio._id, ledger)).filter((a) => a.status === 'recommended');
-  const starts = apps.map((a) => Number((a.data?.startDate ?? '').slice(0, 4))).filter((y) => Number.isInteger(y));
+  const apps = (await openApplications(s, portfolio._id, ledger)).filter(
+    (a) => a.status === 'recommended',
+  );
+  const starts = apps
+    .map((a) => Number((a.data?.startDate ?? '').slice(0, 4)))
+    .filter((y) => Number.isInteger(y));
   if (!starts.includes(current) && starts.includes(current + 1)) return current + 1;
   return current;
 }
@@ -110,7 +123,8 @@ async function loadPortfolio(s: Services, portfolioId: string): Promise<Portfoli
 
 /** Loads a round by the id a card sent; anything malformed is "not found", never a crash. */
 export async function loadRound(s: Services, roundId: unknown): Promise<AllocationRoundDoc> {
-  if (typeof roundId !== 'string' || roundId.length === 0 || roundId.length > 100) refuse('not_found', 'round_not_found');
+  if (typeof roundId !== 'string' || roundId.length === 0 || roundId.length > 100)
+    refuse('not_found', 'round_not_found');
   const round = await s.allocation.rounds.get(roundId);
   if (!round) refuse('not_found', 'round_not_found');
   return round;
@@ -136,12 +150,10 @@ export async function openRound(
   if (!rights.chair && !rights.decisionMaker) refuse('forbidden', 'chair_or_decision_maker');
   const portfolio = await loadPortfolio(s, portfolioId);
   const current = fiscalYearOf(s.clock());
-  if (requestedYear !== undefined && (requestedYear < current - 1 || requestedYear > current + 10)) refuse('invalid_input', 'bad_year');
+  if (requestedYear !== undefined && (requestedYear < current - 1 || requestedYear > current + 10))
+    refuse('invalid_input', 'bad_year');
   const year = requestedYear ?? (await defaultYear(s, portfolio));
-  const ledger = await ledgerOf(s, portfolio, year);
-  for (const app of await openApplications(s, portfolio._id, ledger)) {
-    if (app.status === 'recommended') await ensureOwnerRequest(s, app, actor.aadObjectId);
-  }
+  await askOwners(s, portfolio, year, actor);
   const now = s.clock().toISOString();
   const round: AllocationRoundDoc = {
     _id: newId(),
@@ -170,10 +182,29 @@ export async function openRound(
 }
 
 /** The round's card as it stands now (chair, decision maker or project office). */
-export async function viewRound(s: Services, actor: Actor, roundId: unknown): Promise<RoundOutcome> {
+export async function viewRound(
+  s: Services,
+  actor: Actor,
+  roundId: unknown,
+): Promise<RoundOutcome> {
   const round = await loadRound(s, roundId);
   await requireViewer(s, actor, round.portfolioId);
-  return { state: await roundState(s, round, await loadPortfolio(s, round.portfolioId)) };
+  const portfolio = await loadPortfolio(s, round.portfolioId);
+  if (round.status === 'open') await askOwners(s, portfolio, round.year, actor);
+  return { state: await roundState(s, round, portfolio) };
+}
+
+/** Asks every owner of an open recommended application who has not been asked (or not reached) yet. */
+async function askOwners(
+  s: Services,
+  portfolio: PortfolioDoc,
+  year: number,
+  actor: Actor,
+): Promise<void> {
+  const ledger = await ledgerOf(s, portfolio, year);
+  for (const app of await openApplications(s, portfolio._id, ledger)) {
+    if (app.status === 'recommended') await ensureOwnerRequest(s, app, actor.aadObjectId);
+  }
 }
 
 /** A what-if as the card sent it: which item, what to do, a reduced amount and a reason. */
@@ -189,32 +220,52 @@ export interface WhatIfInput {
  * clear what was tried. Stored on the round (so the card can be re-rendered), audited, and the
  * proposal is recomputed. Tampered input is refused without writing anything.
  */
-export async function applyWhatIf(s: Services, actor: Actor, roundId: unknown, input: WhatIfInput, activityId?: string): Promise<RoundOutcome> {
+export async function applyWhatIf(
+  s: Services,
+  actor: Actor,
+  roundId: unknown,
+  input: WhatIfInput,
+  activityId?: string,
+): Promise<RoundOutcome> {
   const round = await loadRound(s, roundId);
   const rights = await rightsOf(s, actor, round.portfolioId);
   if (!rights.chair && !rights.decisionMaker) refuse('forbidden', 'chair_or_decision_maker');
   const portfolio = await loadPortfolio(s, round.portfolioId);
   const state = await roundState(s, round, portfolio);
-  const draft = { wi_item: text(input.itemId), wi_action: text(input.action), wi_amount: text(input.amount), wi_reason: text(input.reason) };
-  const fail = (error: RoundError, errorParams: Record<string, string | number> = {}): RoundOutcome => ({ state, error, errorParams, draft });
+  const draft = {
+    wi_item: text(input.itemId),
+    wi_action: text(input.action),
+    wi_amount: text(input.amount),
+    wi_reason: text(input.reason),
+  };
+  const fail = (
+    error: RoundError,
+    errorParams: Record<string, string | number> = {},
+  ): RoundOutcome => ({ state, error, errorParams, draft });
   if (round.status !== 'open') return { state, notice: 'already_confirmed' };
   const candidate = state.candidates.find((c) => c.item.id === input.itemId);
   if (!candidate) return fail('unknown_item');
   const action = input.action;
-  if (action !== 'in' && action !== 'out' && action !== 'reduce' && action !== 'clear') return fail('bad_action');
+  if (action !== 'in' && action !== 'out' && action !== 'reduce' && action !== 'clear')
+    return fail('bad_action');
   let reducedAmount: number | undefined;
   if (action === 'reduce') {
     const parsed = parseSek(text(input.amount));
     if (!parsed.ok || parsed.value <= 0) return fail('bad_amount');
-    if (parsed.value > candidate.item.amount) return fail('amount_above_request', { requested: candidate.item.amount });
+    if (parsed.value > candidate.item.amount)
+      return fail('amount_above_request', { requested: candidate.item.amount });
     reducedAmount = parsed.value;
   }
   const reason = checkText(input.reason, { required: action !== 'clear', max: MAX_WHAT_IF_REASON });
-  if (!reason.ok) return fail(reason.error === 'too_long' ? 'reason_too_long' : 'reason_required', { max: MAX_WHAT_IF_REASON });
+  if (!reason.ok)
+    return fail(reason.error === 'too_long' ? 'reason_too_long' : 'reason_required', {
+      max: MAX_WHAT_IF_REASON,
+    });
 
   for (let attempt = 0; attempt < 10; attempt++) {
     const current = attempt === 0 ? round : await loadRound(s, round._id);
-    if (current.status !== 'open') return { state: await roundState(s, current, portfolio), notice: 'already_confirmed' };
+    if (current.status !== 'open')
+      return { state: await roundState(s, current, portfolio), notice: 'already_confirmed' };
     const previous = [...current.whatIfs].reverse().find((w) => w.itemId === candidate.item.id);
     const now = s.clock().toISOString();
     const others = current.whatIfs.filter((w) => w.itemId !== candidate.item.id);
@@ -226,8 +277,16 @@ export async function applyWhatIf(s: Services, actor: Actor, roundId: unknown, i
         byName: actor.name,
         at: now,
         reason: reason.value,
-        ...(action === 'in' || action === 'out' ? { forced: action } : previous?.forced ? { forced: previous.forced } : {}),
-        ...(action === 'reduce' ? { reducedAmount } : previous?.reducedAmount !== undefined ? { reducedAmount: previous.reducedAmount } : {}),
+        ...(action === 'in' || action === 'out'
+          ? { forced: action }
+          : previous?.forced
+            ? { forced: previous.forced }
+            : {}),
+        ...(action === 'reduce'
+          ? { reducedAmount }
+          : previous?.reducedAmount !== undefined
+            ? { reducedAmount: previous.reducedAmount }
+            : {}),
       };
     }
     const whatIfs = next ? [...others, next] : others;
@@ -247,7 +306,11 @@ export async function applyWhatIf(s: Services, actor: Actor, roundId: unknown, i
       after: next ?? { itemId: candidate.item.id, cleared: true },
       activityId,
     });
-    return { state: await roundState(s, updated, portfolio), notice: next ? 'what_if_saved' : 'what_if_cleared', noticeParams: { regNo: candidate.item.regNo } };
+    return {
+      state: await roundState(s, updated, portfolio),
+      notice: next ? 'what_if_saved' : 'what_if_cleared',
+      noticeParams: { regNo: candidate.item.regNo },
+    };
   }
   refuse('conflict', 'busy');
 }
@@ -304,7 +367,9 @@ export function recordOf(
     ...(draft.reduction ? { reduction: draft.reduction } : {}),
     reasonText: { sv: decisionReasonText(facts, 'sv'), en: decisionReasonText(facts, 'en') },
     ...(typeof meanScore === 'number' ? { meanScore } : {}),
-    ...(typeof draft.valueScore === 'number' ? { valueScore: draft.valueScore, valueMeasure: VALUE_MEASURE_ID } : {}),
+    ...(typeof draft.valueScore === 'number'
+      ? { valueScore: draft.valueScore, valueMeasure: VALUE_MEASURE_ID }
+      : {}),
     decidedBy: { aadObjectId: actor.aadObjectId, name: actor.name },
     delegation,
     recusedNames: app.review?.recusedNames ?? [],
@@ -343,28 +408,50 @@ export async function confirmRound(
   const portfolio = await loadPortfolio(s, round.portfolioId);
 
   if (round.status === 'confirmed') {
-    return { state: await roundState(s, round, portfolio), notice: 'already_confirmed', noticeParams: { name: round.confirmation?.byName ?? '' } };
+    return {
+      state: await roundState(s, round, portfolio),
+      notice: 'already_confirmed',
+      noticeParams: { name: round.confirmation?.byName ?? '' },
+    };
   }
   if (round.status === 'confirming') return finishConfirmation(s, round, portfolio, activityId);
 
   const state = await roundState(s, round, portfolio);
   const draft = { delegation: text(rawDelegation) };
   if (!state.ledger || !state.plan) return { state, error: 'no_frame', draft };
-  if (typeof digest !== 'string' || digest !== state.digest) return { state, notice: 'changed', draft };
+  if (typeof digest !== 'string' || digest !== state.digest)
+    return { state, notice: 'changed', draft };
   if (!state.plan.optimal.feasible) return { state, error: 'infeasible', draft };
   if (state.drafts.length === 0) return { state, error: 'nothing_to_decide', draft };
   const delegation = checkText(rawDelegation, { required: true, max: MAX_DELEGATION });
-  if (!delegation.ok) return { state, error: delegation.error === 'too_long' ? 'delegation_too_long' : 'delegation_required', errorParams: { max: MAX_DELEGATION }, draft };
+  if (!delegation.ok)
+    return {
+      state,
+      error: delegation.error === 'too_long' ? 'delegation_too_long' : 'delegation_required',
+      errorParams: { max: MAX_DELEGATION },
+      draft,
+    };
 
   const now = s.clock();
-  const apps = new Map<string, ApplicationDoc>([...state.candidates.map((c) => [c.app._id, c.app] as const), ...state.notRecommended.map((a) => [a._id, a] as const)]);
-  const records = state.drafts.map((d) => recordOf(d, apps.get(d.appId)!, portfolio, round.year, round._id, actor, delegation.value, now));
+  const apps = new Map<string, ApplicationDoc>([
+    ...state.candidates.map((c) => [c.app._id, c.app] as const),
+    ...state.notRecommended.map((a) => [a._id, a] as const),
+  ]);
+  const records = state.drafts.map((d) =>
+    recordOf(d, apps.get(d.appId)!, portfolio, round.year, round._id, actor, delegation.value, now),
+  );
   const claimed = await s.allocation.rounds.update(
     { _id: round._id, status: 'open', version: round.version },
     {
       $set: {
         status: 'confirming',
-        confirmation: { by: actor.aadObjectId, byName: actor.name, at: now.toISOString(), delegation: delegation.value, records: JSON.parse(JSON.stringify(records)) as DecisionDoc[] },
+        confirmation: {
+          by: actor.aadObjectId,
+          byName: actor.name,
+          at: now.toISOString(),
+          delegation: delegation.value,
+          records: JSON.parse(JSON.stringify(records)) as DecisionDoc[],
+        },
         updatedAt: now.toISOString(),
       },
       $inc: { version: 1 },
@@ -372,8 +459,13 @@ export async function confirmRound(
   );
   if (!claimed) {
     const fresh = await loadRound(s, round._id);
-    if (fresh.status === 'open') return { state: await roundState(s, fresh, portfolio), notice: 'changed', draft };
-    return { state: await roundState(s, fresh, portfolio), notice: fresh.status === 'confirmed' ? 'already_confirmed' : 'confirming_elsewhere', noticeParams: { name: fresh.confirmation?.byName ?? '' } };
+    if (fresh.status === 'open')
+      return { state: await roundState(s, fresh, portfolio), notice: 'changed', draft };
+    return {
+      state: await roundState(s, fresh, portfolio),
+      notice: fresh.status === 'confirmed' ? 'already_confirmed' : 'confirming_elsewhere',
+      noticeParams: { name: fresh.confirmation?.byName ?? '' },
+    };
   }
   if ((await delegationDefault(s)) !== delegation.value) {
     await s.settings.set(DELEGATION_SETTING, delegation.value, now, actor.aadObjectId);
@@ -386,21 +478,37 @@ export async function confirmRound(
  * (a retry, another decision maker, after a crash): a ledger that already holds this round's
  * records is not charged twice, and every effect is idempotent.
  */
-async function finishConfirmation(s: Services, round: AllocationRoundDoc, portfolio: PortfolioDoc, activityId?: string): Promise<RoundOutcome> {
+async function finishConfirmation(
+  s: Services,
+  round: AllocationRoundDoc,
+  portfolio: PortfolioDoc,
+  activityId?: string,
+): Promise<RoundOutcome> {
   const confirmation = round.confirmation!;
   const records = confirmation.records;
   const now = s.clock();
   const ledgerId = ledgerIdFor(round.portfolioId, round.year);
-  const committed = await s.allocation.ledgers.commit(ledgerId, records, round._id, now, confirmation.by);
+  const committed = await s.allocation.ledgers.commit(
+    ledgerId,
+    records,
+    round._id,
+    now,
+    confirmation.by,
+  );
   if (!committed) {
     const ledger = await s.allocation.ledgers.get(round.portfolioId, round.year);
     // Ours when every application's claim came from this round (a later correction keeps the round).
-    const ours = ledger && records.every((r) => ledger.claims?.[r.applicationId]?.roundId === round._id);
+    const ours =
+      ledger && records.every((r) => ledger.claims?.[r.applicationId]?.roundId === round._id);
     if (!ours) {
       // Another confirmation took the money or the applications first: nothing of this one is recorded.
       const reopened = await s.allocation.rounds.update(
         { _id: round._id, status: 'confirming', version: round.version },
-        { $set: { status: 'open', updatedAt: now.toISOString() }, $unset: { confirmation: true }, $inc: { version: 1 } },
+        {
+          $set: { status: 'open', updatedAt: now.toISOString() },
+          $unset: { confirmation: true },
+          $inc: { version: 1 },
+        },
       );
       const current = reopened ?? (await loadRound(s, round._id));
       await s.audit.append({
@@ -419,7 +527,10 @@ async function finishConfirmation(s: Services, round: AllocationRoundDoc, portfo
   for (const record of records) await applyDecision(s, record, activityId);
   const done = await s.allocation.rounds.update(
     { _id: round._id, status: 'confirming' },
-    { $set: { status: 'confirmed', confirmedAt: now.toISOString(), updatedAt: now.toISOString() }, $inc: { version: 1 } },
+    {
+      $set: { status: 'confirmed', confirmedAt: now.toISOString(), updatedAt: now.toISOString() },
+      $inc: { version: 1 },
+    },
   );
   if (done) {
     await s.audit.append({
@@ -433,12 +544,18 @@ async function finishConfirmation(s: Services, round: AllocationRoundDoc, portfo
         portfolioId: round.portfolioId,
         year: round.year,
         delegation: confirmation.delegation,
-        approved: records.filter((r) => r.outcome === 'approved').map((r) => ({ regNo: r.regNo, amount: r.amount, part: r.part })),
+        approved: records
+          .filter((r) => r.outcome === 'approved')
+          .map((r) => ({ regNo: r.regNo, amount: r.amount, part: r.part })),
         rejected: records.filter((r) => r.outcome === 'rejected').map((r) => r.regNo),
       },
       activityId,
     });
   }
   const final = done ?? (await loadRound(s, round._id));
-  return { state: await roundState(s, final, portfolio), notice: 'confirmed', noticeParams: { count: records.length } };
+  return {
+    state: await roundState(s, final, portfolio),
+    notice: 'confirmed',
+    noticeParams: { count: records.length },
+  };
 }

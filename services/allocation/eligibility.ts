@@ -51,14 +51,22 @@ export function eligibilityGates(input: EligibilityInput): Gate[] {
   const gates: Gate[] = [];
   const data = app.data;
   const score = app.review?.meanScore;
-  if (typeof score !== 'number' || !Number.isFinite(score) || score < 1 || score > 5) gates.push({ code: 'score', params: {} });
-  if (!data || !Number.isSafeInteger(data.devCost) || data.devCost <= 0) gates.push({ code: 'amount', params: {} });
+  if (typeof score !== 'number' || !Number.isFinite(score) || score < 1 || score > 5)
+    gates.push({ code: 'score', params: {} });
+  if (!data || !Number.isSafeInteger(data.devCost) || data.devCost <= 0)
+    gates.push({ code: 'amount', params: {} });
 
   const ownerName = data?.ownerName ?? '';
   if (!acceptance || acceptance.status === 'unresolved' || !acceptance.ownerUserId) {
-    gates.push({ code: 'owner_unknown', params: { owner: ownerName, email: data?.ownerEmail ?? '' } });
+    gates.push({
+      code: 'owner_unknown',
+      params: { owner: ownerName, email: data?.ownerEmail ?? '' },
+    });
   } else if (acceptance.status === 'declined') {
-    gates.push({ code: 'owner_declined', params: { owner: acceptance.ownerUserName ?? ownerName, comment: acceptance.comment ?? '' } });
+    gates.push({
+      code: 'owner_declined',
+      params: { owner: acceptance.ownerUserName ?? ownerName, comment: acceptance.comment ?? '' },
+    });
   } else if (acceptance.status === 'requested') {
     gates.push({
       code: ownerReachable ? 'owner_waiting' : 'owner_unreachable',
@@ -78,7 +86,10 @@ export function eligibilityGates(input: EligibilityInput): Gate[] {
   const fits = start !== null && end !== null && start === year && end === year;
   const stage = !!data?.isStage && start !== null && end !== null && start <= year && year <= end;
   if (!fits && !stage) {
-    gates.push({ code: 'timeline', params: { start: data?.startDate ?? '', end: data?.endDate ?? '', year } });
+    gates.push({
+      code: 'timeline',
+      params: { start: data?.startDate ?? '', end: data?.endDate ?? '', year },
+    });
   }
   return gates;
 }

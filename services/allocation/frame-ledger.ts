@@ -112,7 +112,13 @@ export class FrameLedgerRepository {
    * Records new decisions atomically: all or none, and only if every part still has the money
    * and none of the applications has a decision in this ledger yet. Null when refused.
    */
-  async commit(ledgerId: string, records: readonly DecisionDoc[], roundId: string | undefined, now: Date, by: string): Promise<FrameLedgerDoc | null> {
+  async commit(
+    ledgerId: string,
+    records: readonly DecisionDoc[],
+    roundId: string | undefined,
+    now: Date,
+    by: string,
+  ): Promise<FrameLedgerDoc | null> {
     const funded = records.filter((r) => r.outcome === 'approved');
     const need = sumByPart(funded);
     const filter: Record<string, unknown> = { _id: ledgerId };
@@ -136,7 +142,13 @@ export class FrameLedgerRepository {
    * only if the part has it. Null when the decision in force is no longer `previousId` or the
    * money is not there.
    */
-  async supersede(ledgerId: string, previous: LedgerClaim, record: DecisionDoc, now: Date, by: string): Promise<FrameLedgerDoc | null> {
+  async supersede(
+    ledgerId: string,
+    previous: LedgerClaim,
+    record: DecisionDoc,
+    now: Date,
+    by: string,
+  ): Promise<FrameLedgerDoc | null> {
     const delta = record.amount - previous.amount;
     const filter: Record<string, unknown> = {
       _id: ledgerId,
@@ -174,7 +186,14 @@ export class FrameLedgerRepository {
     return this.col.findOneAndUpdate(
       { _id: current._id, version: current.version },
       {
-        $set: { amount: frame.amount, shares: { ...frame.shares }, budgets, remaining, updatedAt: now.toISOString(), updatedBy: by },
+        $set: {
+          amount: frame.amount,
+          shares: { ...frame.shares },
+          budgets,
+          remaining,
+          updatedAt: now.toISOString(),
+          updatedBy: by,
+        },
         $inc: { version: 1 },
       },
     );

@@ -26,9 +26,22 @@ export interface FrameView {
   version: number;
 }
 
-function viewOf(portfolioId: string, year: number, ledger: FrameLedgerDoc | null, seeded: Frame | undefined): FrameView | null {
+function viewOf(
+  portfolioId: string,
+  year: number,
+  ledger: FrameLedgerDoc | null,
+  seeded: Frame | undefined,
+): FrameView | null {
   if (ledger) {
-    return { portfolioId, year, amount: ledger.amount, shares: { ...ledger.shares }, budgets: { ...ledger.budgets }, used: { ...ledger.used }, version: ledger.version };
+    return {
+      portfolioId,
+      year,
+      amount: ledger.amount,
+      shares: { ...ledger.shares },
+      budgets: { ...ledger.budgets },
+      used: { ...ledger.used },
+      version: ledger.version,
+    };
   }
   if (!seeded) return null;
   return {
@@ -43,13 +56,26 @@ function viewOf(portfolioId: string, year: number, ledger: FrameLedgerDoc | null
 }
 
 /** The frame of a portfolio and year, or null when KF has set none (no frame: nothing to allocate). */
-export async function frameOf(s: Services, portfolio: PortfolioDoc, year: number): Promise<FrameView | null> {
+export async function frameOf(
+  s: Services,
+  portfolio: PortfolioDoc,
+  year: number,
+): Promise<FrameView | null> {
   const ledger = await s.allocation.ledgers.get(portfolio._id, year);
-  return viewOf(portfolio._id, year, ledger, portfolio.frames.find((f) => f.year === year));
+  return viewOf(
+    portfolio._id,
+    year,
+    ledger,
+    portfolio.frames.find((f) => f.year === year),
+  );
 }
 
 /** The ledger of a portfolio and year, created from the seeded frame the first time it is needed. */
-export async function ledgerOf(s: Services, portfolio: PortfolioDoc, year: number): Promise<FrameLedgerDoc | null> {
+export async function ledgerOf(
+  s: Services,
+  portfolio: PortfolioDoc,
+  year: number,
+): Promise<FrameLedgerDoc | null> {
   const existing = await s.allocation.ledgers.get(portfolio._id, year);
   if (existing) return existing;
   const seeded = portfolio.frames.find((f) => f.year === year);
@@ -58,13 +84,24 @@ export async function ledgerOf(s: Services, portfolio: PortfolioDoc, year: numbe
 }
 
 /** Every portfolio's frames (seeded and set in the bot), for the `ramar` overview. */
-export async function framesOverview(s: Services): Promise<{ portfolio: PortfolioDoc; frames: FrameView[] }[]> {
+export async function framesOverview(
+  s: Services,
+): Promise<{ portfolio: PortfolioDoc; frames: FrameView[] }[]> {
   const out: { portfolio: PortfolioDoc; frames: FrameView[] }[] = [];
   for (const portfolio of await s.portfolios.all()) {
     const ledgers = await s.allocation.ledgers.forPortfolio(portfolio._id);
-    const years = [...new Set([...portfolio.frames.map((f) => f.year), ...ledgers.map((l) => l.year)])].sort((a, b) => a - b);
+    const years = [
+      ...new Set([...portfolio.frames.map((f) => f.year), ...ledgers.map((l) => l.year)]),
+    ].sort((a, b) => a - b);
     const frames = years
-      .map((y) => viewOf(portfolio._id, y, ledgers.find((l) => l.year === y) ?? null, portfolio.frames.find((f) => f.year === y)))
+      .map((y) =>
+        viewOf(
+          portfolio._id,
+          y,
+          ledgers.find((l) => l.year === y) ?? null,
+          portfolio.frames.find((f) => f.year === y),
+        ),
+      )
       .filter((f): f is FrameView => f !== null);
     out.push({ portfolio, frames });
   }
@@ -91,11 +128,16 @@ export type SetFrameResult =
 /** Checks a typed year for `ramar`: the current fiscal year − 1 … + 10. */
 export function validFrameYear(year: number, now: Date): boolean {
   const current = fiscalYearOf(now);
-  return Number.isInteger(year) && year >= current - FRAME_YEARS_BACK && year <= current + FRAME_YEARS_AHEAD;
+  return (
+    Number.isInteger(year) &&
+    year >= current - FRAME_YEARS_BACK &&
+    year <= current + FRAME_YEARS_AHEAD
+  );
 }
 
 async function loadPortfolio(s: Services, portfolioId: unknown): Promise<PortfolioDoc> {
-  if (typeof portfolioId !== 'string' || portfolioId.length === 0 || portfolioId.length > 64) refuse('not_found', 'portfolio_not_found');
+  if (typeof portfolioId !== 'string' || portfolioId.length === 0 || portfolioId.length > 64)
+    refuse('not_found', 'portfolio_not_found');
   const portfolio = await s.portfolios.get(portfolioId);
   if (!portfolio) refuse('not_found', 'portfolio_not_found');
   return portfolio;
@@ -131,12 +173,20 @@ export async function setFrame(
   if (Number.isNaN(seen)) refuse('invalid_input', 'bad_input');
 
   const errors: FrameFieldError[] = [];
-  const amount = parseSek(typeof input.amount === 'string' ? input.amount : typeof input.amount === 'number' ? String(input.amount) : '');
+  const amount = parseSek(
+    typeof input.amount === 'string'
+      ? input.amount
+      : typeof input.amount === 'number'
+        ? String(input.amount)
+        : '',
+  );
   if (!amount.ok) errors.push({ field: 'amount', code: amount.error });
   const shares = {} as PartShares;
   for (const part of PARTS) {
     const raw = input.shares[part];
-    const parsed = parseShare(typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : '');
+    const parsed = parseShare(
+      typeof raw === 'string' ? raw : typeof raw === 'number' ? String(raw) : '',
+    );
     if (!parsed.ok) errors.push({ field: part, code: parsed.error });
     else shares[part] = parsed.value;
   }
@@ -155,9 +205,19 @@ export async function setFrame(
   if (!ledger) {
     if (seen !== 0) return { ok: false, changed: true, current };
     // First change in the bot: the ledger starts from the seeded frame (or this one), then the CAS below.
-    ledger = await s.allocation.ledgers.create(portfolio._id, year, current ?? frame, now, actor.aadObjectId);
+    ledger = await s.allocation.ledgers.create(
+      portfolio._id,
+      year,
+      current ?? frame,
+      now,
+      actor.aadObjectId,
+    );
     // Someone else created and changed it meanwhile: this admin saw an older frame.
-    if (ledger.version !== 1 || (!current && (ledger.amount !== frame.amount || PARTS.some((p) => ledger!.shares[p] !== shares[p])))) {
+    if (
+      ledger.version !== 1 ||
+      (!current &&
+        (ledger.amount !== frame.amount || PARTS.some((p) => ledger!.shares[p] !== shares[p])))
+    ) {
       return { ok: false, changed: true, current: viewOf(portfolio._id, year, ledger, undefined) };
     }
     if (!current) {
@@ -168,10 +228,14 @@ export async function setFrame(
   } else if (ledger.version !== seen) {
     return { ok: false, changed: true, current: viewOf(portfolio._id, year, ledger, undefined) };
   }
-  const below = PARTS.filter((p) => budgets[p] < ledger.used[p]).map(
-    (p): FrameFieldError => ({ field: p, code: 'below_granted', granted: ledger.used[p], budget: budgets[p] }),
-  );
-  if (below.length > 0) return { ok: false, errors: below, current: viewOf(portfolio._id, year, ledger, undefined) };
+  const below = PARTS.filter((p) => budgets[p] < ledger.used[p]).map((p): FrameFieldError => ({
+    field: p,
+    code: 'below_granted',
+    granted: ledger.used[p],
+    budget: budgets[p],
+  }));
+  if (below.length > 0)
+    return { ok: false, errors: below, current: viewOf(portfolio._id, year, ledger, undefined) };
   if (ledger.amount === frame.amount && PARTS.every((p) => ledger.shares[p] === shares[p])) {
     return { ok: true, frame: viewOf(portfolio._id, year, ledger, undefined)!, unchanged: true };
   }
@@ -220,11 +284,13 @@ export async function mirrorFrames(s: Services, portfolioId: string): Promise<vo
     const portfolio = await s.portfolios.get(portfolioId);
     if (!portfolio) return;
     const byYear = new Map<number, Frame>(portfolio.frames.map((f) => [f.year, f]));
-    for (const l of ledgers) byYear.set(l.year, { year: l.year, amount: l.amount, shares: { ...l.shares } });
+    for (const l of ledgers)
+      byYear.set(l.year, { year: l.year, amount: l.amount, shares: { ...l.shares } });
     const frames = [...byYear.values()].sort((a, b) => a.year - b.year);
     await s.portfolios.update(portfolioId, { frames });
     const again = await s.allocation.ledgers.forPortfolio(portfolioId);
-    const same = again.length === ledgers.length && again.every((l, i) => l.version === ledgers[i].version);
+    const same =
+      again.length === ledgers.length && again.every((l, i) => l.version === ledgers[i].version);
     if (same) return;
   }
 }

@@ -70,8 +70,15 @@ export class OwnerAcceptanceRepository {
   }
 
   /** Compare-and-set on the version; null when someone changed it meanwhile. */
-  async updateIfVersion(appId: string, version: number, update: Update): Promise<OwnerAcceptanceDoc | null> {
-    return this.col.findOneAndUpdate({ _id: appId, version }, { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } });
+  async updateIfVersion(
+    appId: string,
+    version: number,
+    update: Update,
+  ): Promise<OwnerAcceptanceDoc | null> {
+    return this.col.findOneAndUpdate(
+      { _id: appId, version },
+      { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
+    );
   }
 
   async find(filter: Filter): Promise<OwnerAcceptanceDoc[]> {

@@ -15,10 +15,19 @@ export const OWNER_ANSWER_TEMPLATE = 'owner-answer';
 export const MAX_OWNER_COMMENT = 1000;
 
 /** Applications whose owner question may still be asked or answered: not yet decided. */
-const OPEN_FOR_OWNER = new Set(['submitted', 'completion_requested', 'in_review', 'recommended', 'not_recommended']);
+const OPEN_FOR_OWNER = new Set([
+  'submitted',
+  'completion_requested',
+  'in_review',
+  'recommended',
+  'not_recommended',
+]);
 
 /** The known person with this e-mail address (UserDoc.email, case-insensitive), or null. */
-export async function userByEmail(s: Pick<Services, 'store'>, email: string | undefined): Promise<UserDoc | null> {
+export async function userByEmail(
+  s: Pick<Services, 'store'>,
+  email: string | undefined,
+): Promise<UserDoc | null> {
   const raw = (email ?? '').trim();
   if (!raw || raw.length > 200 || !raw.includes('@')) return null;
   const users = s.store.collection<UserDoc>('users');
@@ -30,7 +39,10 @@ export async function userByEmail(s: Pick<Services, 'store'>, email: string | un
 }
 
 /** True when the bot can write to the person in personal chat (a stored, reachable conversation). */
-export async function reachable(s: Pick<Services, 'conversations'>, aadObjectId: string | undefined): Promise<boolean> {
+export async function reachable(
+  s: Pick<Services, 'conversations'>,
+  aadObjectId: string | undefined,
+): Promise<boolean> {
   if (!aadObjectId) return false;
   const doc = await s.conversations.get(personalKey(aadObjectId));
   return !!doc && !doc.unreachableSince;
@@ -58,21 +70,39 @@ function requestModel(app: ApplicationDoc, doc: OwnerAcceptanceDoc): Record<stri
 export const OWNER_PICK_TEMPLATE = 'owner-pick';
 
 /** People the bot knows by name, for picking an owner (the first 300 in Swedish order). */
-export async function knownPeople(s: Pick<Services, 'store'>): Promise<{ title: string; value: string }[]> {
+export async function knownPeople(
+  s: Pick<Services, 'store'>,
+): Promise<{ title: string; value: string }[]> {
   const users = await s.store.collection<UserDoc>('users').find({ name: { $exists: true } });
   return users
-    .filter((u) => typeof u.name === 'string' && u.name.length > 0 && !/^[0-9a-f-]{36}$/.test(u.name))
+    .filter(
+      (u) => typeof u.name === 'string' && u.name.length > 0 && !/^[0-9a-f-]{36}$/.test(u.name),
+    )
     .sort((a, b) => a.name!.localeCompare(b.name!, 'sv'))
     .slice(0, 300)
     .map((u) => ({ title: u.email ? `${u.name} (${u.email})` : u.name!, value: u._id }));
 }
 
 /** The owner picker's model for an application. */
-export async function ownerPickModel(s: Pick<Services, 'store'>, app: ApplicationDoc): Promise<Record<string, unknown>> {
-  return { appId: app._id, regNo: app.regNo ?? '', name: app.data?.ownerName ?? '', email: app.data?.ownerEmail ?? '', people: await knownPeople(s) };
+export async function ownerPickModel(
+  s: Pick<Services, 'store'>,
+  app: ApplicationDoc,
+): Promise<Record<string, unknown>> {
+  return {
+    appId: app._id,
+    regNo: app.regNo ?? '',
+    name: app.data?.ownerName ?? '',
+    email: app.data?.ownerEmail ?? '',
+    people: await knownPeople(s),
+  };
 }
 
-async function sendRequest(s: Services, app: ApplicationDoc, doc: OwnerAcceptanceDoc, now: Date): Promise<void> {
+async function sendRequest(
+  s: Services,
+  app: ApplicationDoc,
+  doc: OwnerAcceptanceDoc,
+  now: Date,
+): Promise<void> {
   if (!doc.ownerUserId) return;
   await s.outbox.enqueue(
     `owner-request:${app._id}:${doc.seq}`,
@@ -87,10 +117,16 @@ async function sendRequest(s: Services, app: ApplicationDoc, doc: OwnerAcceptanc
  * and the running cost: resolves the owner by e-mail among the people the bot knows and asks
  * them in personal chat, once. Unknown owners are recorded as unresolved (someone must pick).
  */
-export async function ensureOwnerRequest(s: Services, app: ApplicationDoc, actorId = 'system:allocation'): Promise<OwnerAcceptanceDoc | null> {
+export async function ensureOwnerRequest(
+  s: Services,
+  app: ApplicationDoc,
+  actorId = 'system:allocation',
+): Promise<OwnerAcceptanceDoc | null> {
   if (!app.data || !app.regNo) return null;
   const now = s.clock();
   let doc = await s.allocation.owners.get(app._id);
+  if (doc && doc.status === 'requested' && doc.ownerUserId)
+    return resendIfUndelivered(s, app, doc, actorId);
   if (doc && doc.status !== 'unresolved') return doc;
   const user = await userByEmail(s, app.data.ownerEmail);
   if (!doc) {
@@ -129,7 +165,15 @@ export async function ensureOwnerRequest(s: Services, app: ApplicationDoc, actor
   if (!user) return doc;
   // An unresolved owner has since become known (they talked to the bot, or the seed/Graph named them).
   doc = await s.allocation.owners.updateIfVersion(app._id, doc.version, {
-    $set: { ownerUserId: user._id, ownerUserName: user.name ?? doc.ownerName, resolvedBy: 'email', status: 'requested', seq: doc.seq + 1, requestedAt: now.toISOString(), updatedAt: now.toISOString() },
+    $set: {
+      ownerUserId: user._id,
+      ownerUserName: user.name ?? doc.ownerName,
+      resolvedBy: 'email',
+      status: 'requested',
+      seq: doc.seq + 1,
+      requestedAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    },
   });
   if (!doc) return s.allocation.owners.get(app._id);
   await s.audit.append({
@@ -143,6 +187,36 @@ export async function ensureOwnerRequest(s: Services, app: ApplicationDoc, actor
   });
   await sendRequest(s, app, doc, now);
   return doc;
+}
+
+/**
+ * The question could not be delivered (the owner had never opened the chat with the bot, so
+ * Teams had no conversation): once the owner can be reached, the question is asked again.
+ */
+async function resendIfUndelivered(
+  s: Services,
+  app: ApplicationDoc,
+  doc: OwnerAcceptanceDoc,
+  actorId: string,
+): Promise<OwnerAcceptanceDoc> {
+  const sent = await s.outbox.get(`owner-request:${app._id}:${doc.seq}`);
+  if (!sent || sent.status !== 'failed' || !(await reachable(s, doc.ownerUserId))) return doc;
+  const now = s.clock();
+  const next = await s.allocation.owners.updateIfVersion(app._id, doc.version, {
+    $set: { seq: doc.seq + 1, requestedAt: now.toISOString(), updatedAt: now.toISOString() },
+  });
+  if (!next) return (await s.allocation.owners.get(app._id)) ?? doc;
+  await s.audit.append({
+    at: now.toISOString(),
+    actorId,
+    action: 'owner.requested_again',
+    entityType: 'application',
+    entityId: app._id,
+    before: { seq: doc.seq, delivery: 'failed' },
+    after: { seq: next.seq, ownerUserId: next.ownerUserId },
+  });
+  await sendRequest(s, app, next, now);
+  return next;
 }
 
 function unresolvedDoc(app: ApplicationDoc, now: Date): OwnerAcceptanceDoc {
@@ -161,7 +235,8 @@ function unresolvedDoc(app: ApplicationDoc, now: Date): OwnerAcceptanceDoc {
 }
 
 async function loadOpenApp(s: Services, appId: unknown): Promise<ApplicationDoc> {
-  if (typeof appId !== 'string' || appId.length === 0 || appId.length > 100) refuse('not_found', 'app_not_found');
+  if (typeof appId !== 'string' || appId.length === 0 || appId.length > 100)
+    refuse('not_found', 'app_not_found');
   const app = await s.applications.get(appId);
   if (!app || !app.data || !app.regNo) refuse('not_found', 'app_not_found');
   return app;
@@ -180,11 +255,16 @@ export async function pickOwner(
 ): Promise<OwnerAcceptanceDoc> {
   const app = await loadOpenApp(s, appId);
   const isAdmin = await s.users.hasRole(actor.aadObjectId, 'admin');
-  if (!isAdmin && app.ownerId.toLowerCase() !== actor.aadObjectId) refuse('forbidden', 'pick_owner_forbidden');
+  if (!isAdmin && app.ownerId.toLowerCase() !== actor.aadObjectId)
+    refuse('forbidden', 'pick_owner_forbidden');
   if (!OPEN_FOR_OWNER.has(app.status)) refuse('invalid_state', 'already_decided');
   const raw = typeof person === 'string' ? person.trim() : '';
   if (!raw || raw.length > 200) refuse('invalid_input', 'owner_person_missing');
-  const user = raw.includes('@') ? await userByEmail(s, raw) : /^[0-9a-f-]{8,64}$/i.test(raw) ? await s.users.get(raw.toLowerCase()) : null;
+  const user = raw.includes('@')
+    ? await userByEmail(s, raw)
+    : /^[0-9a-f-]{8,64}$/i.test(raw)
+      ? await s.users.get(raw.toLowerCase())
+      : null;
   if (!user) refuse('invalid_input', 'owner_person_unknown');
   await s.allocation.owners.insert(unresolvedDoc(app, s.clock()));
   for (let attempt = 0; attempt < 10; attempt++) {
@@ -245,16 +325,32 @@ export async function answerOwnerRequest(
   const doc = await s.allocation.owners.get(app._id);
   if (!doc || !doc.ownerUserId) refuse('not_found', 'app_not_found');
   if (doc.ownerUserId !== actor.aadObjectId) refuse('forbidden', 'not_the_owner');
-  const askedSeq = typeof seq === 'number' ? seq : typeof seq === 'string' && /^\d{1,6}$/.test(seq) ? Number(seq) : NaN;
+  const askedSeq =
+    typeof seq === 'number'
+      ? seq
+      : typeof seq === 'string' && /^\d{1,6}$/.test(seq)
+        ? Number(seq)
+        : NaN;
   if (askedSeq !== doc.seq) refuse('invalid_state', 'owner_request_replaced');
   if (!OPEN_FOR_OWNER.has(app.status)) refuse('invalid_state', 'already_decided');
   const comment = checkText(rawComment, { required: !accept, max: MAX_OWNER_COMMENT });
-  if (!comment.ok) refuse('invalid_input', comment.error === 'too_long' ? 'comment_too_long' : 'decline_needs_comment', { max: MAX_OWNER_COMMENT });
+  if (!comment.ok)
+    refuse(
+      'invalid_input',
+      comment.error === 'too_long' ? 'comment_too_long' : 'decline_needs_comment',
+      { max: MAX_OWNER_COMMENT },
+    );
   const status = accept ? 'accepted' : 'declined';
-  if (doc.status === status && (doc.comment ?? '') === comment.value) return { doc, app, unchanged: true };
+  if (doc.status === status && (doc.comment ?? '') === comment.value)
+    return { doc, app, unchanged: true };
   const now = s.clock();
   const next = await s.allocation.owners.updateIfVersion(app._id, doc.version, {
-    $set: { status, comment: comment.value, answeredAt: now.toISOString(), updatedAt: now.toISOString() },
+    $set: {
+      status,
+      comment: comment.value,
+      answeredAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    },
   });
   if (!next) refuse('conflict', 'busy');
   await s.audit.append({
@@ -265,7 +361,12 @@ export async function answerOwnerRequest(
     entityType: 'application',
     entityId: app._id,
     before: { status: doc.status, comment: doc.comment },
-    after: { status, comment: comment.value, seq: doc.seq, yearlyRunningCost: doc.yearlyRunningCost },
+    after: {
+      status,
+      comment: comment.value,
+      seq: doc.seq,
+      yearlyRunningCost: doc.yearlyRunningCost,
+    },
     activityId,
   });
   await s.outbox.enqueue(
@@ -274,7 +375,13 @@ export async function answerOwnerRequest(
     {
       card: {
         template: OWNER_ANSWER_TEMPLATE,
-        model: { regNo: app.regNo, title: app.data!.title, ownerName: next.ownerUserName ?? next.ownerName, accepted: accept, comment: comment.value },
+        model: {
+          regNo: app.regNo,
+          title: app.data!.title,
+          ownerName: next.ownerUserName ?? next.ownerName,
+          accepted: accept,
+          comment: comment.value,
+        },
       },
     },
     now,

@@ -32,7 +32,8 @@ export function planAllocation(input: {
 }): AllocationPlan {
   const budgets = partBudgets(input.frame, input.shares);
   const available = { ...budgets };
-  for (const part of PARTS) available[part] = Math.max(0, budgets[part] - (input.granted?.[part] ?? 0));
+  for (const part of PARTS)
+    available[part] = Math.max(0, budgets[part] - (input.granted?.[part] ?? 0));
   const items = withWhatIfs(input.items, input.whatIfs ?? []);
   const optimal = optimise(items, available);
   const greedy = greedyByScore(items, available);

@@ -76,8 +76,15 @@ export function digestOf(drafts: readonly DraftDecision[]): string {
 }
 
 /** Recommended and not-recommended applications of the portfolio that no decision of the year holds. */
-export async function openApplications(s: Services, portfolioId: string, ledger: FrameLedgerDoc | null): Promise<ApplicationDoc[]> {
-  const apps = await s.applications.find({ 'data.portfolioId': portfolioId, status: { $in: ['recommended', 'not_recommended'] } });
+export async function openApplications(
+  s: Services,
+  portfolioId: string,
+  ledger: FrameLedgerDoc | null,
+): Promise<ApplicationDoc[]> {
+  const apps = await s.applications.find({
+    'data.portfolioId': portfolioId,
+    status: { $in: ['recommended', 'not_recommended'] },
+  });
   const claimed = new Set(Object.keys(ledger?.claims ?? {}));
   return apps.filter((a) => !claimed.has(a._id) && !!a.regNo && !!a.data);
 }
@@ -87,13 +94,25 @@ export async function openApplications(s: Services, portfolioId: string, ledger:
  * eligible ones within what each part has left this year (planAllocation), the greedy baseline,
  * and the decisions a confirmation would record. Finishes first any decision a crash cut short.
  */
-export async function roundState(s: Services, round: AllocationRoundDoc, portfolio: PortfolioDoc): Promise<RoundState> {
+export async function roundState(
+  s: Services,
+  round: AllocationRoundDoc,
+  portfolio: PortfolioDoc,
+): Promise<RoundState> {
   const ledger = await ledgerOf(s, portfolio, round.year);
   await completeLedger(s, ledger);
   const decisions = await s.allocation.decisions.forRound(round._id);
   const base = { round, portfolio, ledger, decisions };
   if (round.status === 'confirmed') {
-    return { ...base, plan: null, candidates: [], ineligible: [], notRecommended: [], drafts: [], digest: '' };
+    return {
+      ...base,
+      plan: null,
+      candidates: [],
+      ineligible: [],
+      notRecommended: [],
+      drafts: [],
+      digest: '',
+    };
   }
   const apps = await openApplications(s, portfolio._id, ledger);
   const recommended = apps.filter((a) => a.status === 'recommended');
@@ -103,12 +122,25 @@ export async function roundState(s: Services, round: AllocationRoundDoc, portfol
   const ineligible: Ineligible[] = [];
   for (const app of recommended) {
     const acceptance = acceptances.get(app._id) ?? null;
-    const gates = eligibilityGates({ app, acceptance, ownerReachable: await reachable(s, acceptance?.ownerUserId), year: round.year });
+    const gates = eligibilityGates({
+      app,
+      acceptance,
+      ownerReachable: await reachable(s, acceptance?.ownerUserId),
+      year: round.year,
+    });
     if (gates.length === 0) candidates.push({ app, item: allocationItemOf(app) });
     else ineligible.push({ app, gates });
   }
   if (!ledger) {
-    return { ...base, plan: null, candidates, ineligible, notRecommended, drafts: [], digest: digestOf([]) };
+    return {
+      ...base,
+      plan: null,
+      candidates,
+      ineligible,
+      notRecommended,
+      drafts: [],
+      digest: digestOf([]),
+    };
   }
   const plan = planAllocation({
     frame: ledger.amount,
@@ -119,13 +151,44 @@ export async function roundState(s: Services, round: AllocationRoundDoc, portfol
   });
   const drafts: DraftDecision[] = [];
   for (const r of plan.optimal.funded) {
-    drafts.push({ appId: r.id, outcome: 'approved', amount: r.fundedAmount, part: r.part, kind: 'allocation', lineReason: r.reason, valueScore: r.valueScore, ...(r.reduction ? { reduction: r.reduction } : {}) });
+    drafts.push({
+      appId: r.id,
+      outcome: 'approved',
+      amount: r.fundedAmount,
+      part: r.part,
+      kind: 'allocation',
+      lineReason: r.reason,
+      valueScore: r.valueScore,
+      ...(r.reduction ? { reduction: r.reduction } : {}),
+    });
   }
   for (const r of plan.optimal.leftOut) {
-    drafts.push({ appId: r.id, outcome: 'rejected', amount: 0, part: r.part, kind: 'allocation', lineReason: r.reason, valueScore: r.valueScore });
+    drafts.push({
+      appId: r.id,
+      outcome: 'rejected',
+      amount: 0,
+      part: r.part,
+      kind: 'allocation',
+      lineReason: r.reason,
+      valueScore: r.valueScore,
+    });
   }
   for (const app of notRecommended) {
-    drafts.push({ appId: app._id, outcome: 'rejected', amount: 0, part: app.data!.part, kind: 'not_recommended' });
+    drafts.push({
+      appId: app._id,
+      outcome: 'rejected',
+      amount: 0,
+      part: app.data!.part,
+      kind: 'not_recommended',
+    });
   }
-  return { ...base, plan, candidates, ineligible, notRecommended, drafts, digest: digestOf(drafts) };
+  return {
+    ...base,
+    plan,
+    candidates,
+    ineligible,
+    notRecommended,
+    drafts,
+    digest: digestOf(drafts),
+  };
 }

@@ -41,7 +41,11 @@ export function noticeModel(d: DecisionDoc): Record<string, unknown> {
  * applicant, and turns an approved application into a project with a follow-up plan. Every
  * step is idempotent, so running it again after a crash (or twice at once) changes nothing more.
  */
-export async function applyDecision(s: Services, record: DecisionDoc, activityId?: string): Promise<void> {
+export async function applyDecision(
+  s: Services,
+  record: DecisionDoc,
+  activityId?: string,
+): Promise<void> {
   const now = s.clock();
   const inserted = await s.allocation.decisions.insert(record);
   if (inserted) {
@@ -55,7 +59,14 @@ export async function applyDecision(s: Services, record: DecisionDoc, activityId
         entityType: 'application',
         entityId: record.applicationId,
         before: record.supersedes ? { supersedes: record.supersedes } : null,
-        after: { decisionId: record._id, outcome: record.outcome, amount: record.amount, part: record.part, year: record.year, delegation: record.delegation },
+        after: {
+          decisionId: record._id,
+          outcome: record.outcome,
+          amount: record.amount,
+          part: record.part,
+          year: record.year,
+          delegation: record.delegation,
+        },
         activityId,
       });
     } catch (err) {
@@ -93,12 +104,23 @@ export async function applyDecision(s: Services, record: DecisionDoc, activityId
   if (channelId) {
     await s.outbox.enqueue(
       `decision-thread:${record._id}`,
-      { kind: 'channel', channelId, teamId: posted?.teamId, ...(posted?.channelId && posted.cardActivityId ? { threadId: posted.cardActivityId } : {}) },
+      {
+        kind: 'channel',
+        channelId,
+        teamId: posted?.teamId,
+        ...(posted?.channelId && posted.cardActivityId ? { threadId: posted.cardActivityId } : {}),
+      },
       payload,
       now,
     );
   }
-  if (app) await s.outbox.enqueue(`decision-applicant:${record._id}`, { kind: 'user', aadObjectId: app.ownerId }, payload, now);
+  if (app)
+    await s.outbox.enqueue(
+      `decision-applicant:${record._id}`,
+      { kind: 'user', aadObjectId: app.ownerId },
+      payload,
+      now,
+    );
 
   if (record.outcome === 'approved' && app) {
     const existing = await s.followup.projects.byApplication(app._id);
@@ -117,13 +139,19 @@ export async function applyDecision(s: Services, record: DecisionDoc, activityId
       } catch (err) {
         // The decision stands; a project the follow-up area refuses (e.g. withdrawn meanwhile) is logged.
         if (!(err instanceof DomainError)) throw err;
-        s.log.warn({ err: err.message, applicationId: app._id, decisionId: record._id }, 'decision: no project created');
+        s.log.warn(
+          { err: err.message, applicationId: app._id, decisionId: record._id },
+          'decision: no project created',
+        );
       }
     } else if (existing.grantedSek !== record.amount) {
       // A correction changed the amount: the project follows the decision in force.
       const moved = await s.followup.projects.col.findOneAndUpdate(
         { _id: existing._id, grantedSek: existing.grantedSek },
-        { $set: { grantedSek: record.amount, decisionId: record._id, updatedAt: now.toISOString() }, $inc: { version: 1 } },
+        {
+          $set: { grantedSek: record.amount, decisionId: record._id, updatedAt: now.toISOString() },
+          $inc: { version: 1 },
+        },
       );
       if (moved) {
         await s.audit.append({
@@ -151,7 +179,9 @@ export async function completeLedger(s: Services, ledger: FrameLedgerDoc | null)
   const claims = Object.values(ledger.claims ?? {});
   if (claims.length === 0) return 0;
   const recorded = await s.allocation.decisions.existing(claims.map((c) => c.decisionId));
-  const apps = await s.applications.find({ _id: { $in: claims.map((c) => c.record.applicationId) } });
+  const apps = await s.applications.find({
+    _id: { $in: claims.map((c) => c.record.applicationId) },
+  });
   const status = new Map(apps.map((a) => [a._id, a.status]));
   let done = 0;
   for (const claim of claims) {

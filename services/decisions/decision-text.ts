@@ -6,8 +6,16 @@ import type { DecisionKind, DecisionOutcome } from './decision';
 
 /** The part of a frame the money comes from, as a decision states it. */
 export const PART_OF_FRAME: Record<Locale, Record<Part, string>> = {
-  sv: { innovation: 'innovationsdelen', improvement: 'förbättringsdelen', maintenance: 'förvaltningsdelen' },
-  en: { innovation: 'the innovation part', improvement: 'the improvement part', maintenance: 'the maintenance part' },
+  sv: {
+    innovation: 'innovationsdelen',
+    improvement: 'förbättringsdelen',
+    maintenance: 'förvaltningsdelen',
+  },
+  en: {
+    innovation: 'the innovation part',
+    improvement: 'the improvement part',
+    maintenance: 'the maintenance part',
+  },
 };
 
 /** What the reasons of a decision are made of. */
@@ -25,7 +33,8 @@ export interface ReasonFacts {
   supersedesRegNo?: string;
 }
 
-const score = (v: number, locale: Locale): string => (locale === 'sv' ? v.toFixed(2).replace('.', ',') : v.toFixed(2));
+const score = (v: number, locale: Locale): string =>
+  locale === 'sv' ? v.toFixed(2).replace('.', ',') : v.toFixed(2);
 
 /**
  * The reasons of a decision in plain words, as the record keeps them: what was granted from
@@ -36,12 +45,20 @@ export function decisionReasonText(f: ReasonFacts, locale: Locale): string {
   const parts: string[] = [];
   const part = PART_OF_FRAME[locale][f.part];
   if (f.outcome === 'approved') {
-    parts.push(sv ? `Beviljas ${formatSek(f.amount, locale)} ur ${part} av ramen för ${f.year}.` : `Granted ${formatSek(f.amount, locale)} from ${part} of the ${f.year} frame.`);
+    parts.push(
+      sv
+        ? `Beviljas ${formatSek(f.amount, locale)} ur ${part} av ramen för ${f.year}.`
+        : `Granted ${formatSek(f.amount, locale)} from ${part} of the ${f.year} frame.`,
+    );
   } else {
     parts.push(sv ? 'Avslås.' : 'Rejected.');
   }
   if (f.kind === 'not_recommended') {
-    parts.push(sv ? 'Beredningsgruppen tillstyrkte inte ansökan.' : 'The review group did not recommend the application.');
+    parts.push(
+      sv
+        ? 'Beredningsgruppen tillstyrkte inte ansökan.'
+        : 'The review group did not recommend the application.',
+    );
   }
   if (f.kind === 'correction') {
     parts.push(sv ? 'Rättelse av tidigare beslut.' : 'Correction of an earlier decision.');

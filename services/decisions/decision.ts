@@ -63,4 +63,5 @@ export interface DecisionDoc {
 }
 
 /** The deterministic id of an application's `seq`-th decision. */
-export const decisionIdFor = (applicationId: string, seq: number): string => `dec-${applicationId}-${seq}`;
+export const decisionIdFor = (applicationId: string, seq: number): string =>
+  `dec-${applicationId}-${seq}`;

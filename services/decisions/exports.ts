@@ -37,7 +37,9 @@ export function csvField(value: string): string {
 
 /** A CSV file for Swedish Excel: BOM, semicolons, CRLF line ends. Numbers come pre-formatted. */
 export function toCsv(header: string[], rows: { text: string[] }[]): string {
-  const lines = [header, ...rows.map((r) => r.text)].map((cells) => cells.map(csvField).join(CSV_SEPARATOR));
+  const lines = [header, ...rows.map((r) => r.text)].map((cells) =>
+    cells.map(csvField).join(CSV_SEPARATOR),
+  );
   return `${BOM}${lines.join('\r\n')}\r\n`;
 }
 
@@ -49,8 +51,12 @@ function partName(d: DecisionDoc): string {
 
 /** Paragraph numbers: the round's first decisions in registration-number order, then corrections in time order. */
 function ordered(decisions: readonly DecisionDoc[]): DecisionDoc[] {
-  const first = decisions.filter((d) => !d.supersedes).sort((a, b) => a.regNo.localeCompare(b.regNo, 'sv') || a.seq - b.seq);
-  const corrections = decisions.filter((d) => !!d.supersedes).sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.regNo.localeCompare(b.regNo, 'sv'));
+  const first = decisions
+    .filter((d) => !d.supersedes)
+    .sort((a, b) => a.regNo.localeCompare(b.regNo, 'sv') || a.seq - b.seq);
+  const corrections = decisions
+    .filter((d) => !!d.supersedes)
+    .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.regNo.localeCompare(b.regNo, 'sv'));
   return [...first, ...corrections];
 }
 
@@ -105,37 +111,55 @@ export function protocolCsv(decisions: readonly DecisionDoc[]): string {
 
 /** Text for a Markdown table cell: pipes escaped, line breaks flattened. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\r?\n\s*/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\r?\n\s*/g, ' ');
 }
 
 const kr = (n: number): string => `${swedishNumber(n)}${NBSP}kr`;
 
 /** The protocol of a round in Markdown, in Swedish (the language of the record), ready to register. */
-export function protocolMarkdown(round: AllocationRoundDoc, portfolio: PortfolioDoc, ledger: FrameLedgerDoc | null, decisions: readonly DecisionDoc[]): string {
+export function protocolMarkdown(
+  round: AllocationRoundDoc,
+  portfolio: PortfolioDoc,
+  ledger: FrameLedgerDoc | null,
+  decisions: readonly DecisionDoc[],
+): string {
   const list = ordered(decisions);
   const conf = round.confirmation;
   const lines: string[] = [];
-  lines.push(`# Protokoll: fördelning av medel ur portfölj ${portfolio.number} – ${cell(portfolio.name.sv)}, ${round.year}`);
+  lines.push(
+    `# Protokoll: fördelning av medel ur portfölj ${portfolio.number} – ${cell(portfolio.name.sv)}, ${round.year}`,
+  );
   lines.push('');
   lines.push(`- Beslutsdatum: ${list[0]?.decisionDate ?? '–'}`);
   lines.push(`- Beslutsfattare: ${cell(conf?.byName ?? list[0]?.decidedBy.name ?? '–')}`);
   lines.push(`- Delegation: ${cell(conf?.delegation ?? list[0]?.delegation ?? '–')}`);
   lines.push(`- Fördelningsomgång: ${round._id}`);
   if (ledger) {
-    lines.push(`- Ram ${round.year}: ${kr(ledger.amount)} (${PARTS.map((p) => `${PART_OF_FRAME.sv[p]} ${swedishNumber(ledger.shares[p], Number.isInteger(ledger.shares[p]) ? 0 : 2)} %`).join(', ')})`);
-    lines.push(`- Beviljat hittills ${round.year}: ${kr(PARTS.reduce((a, p) => a + ledger.used[p], 0))}`);
+    lines.push(
+      `- Ram ${round.year}: ${kr(ledger.amount)} (${PARTS.map((p) => `${PART_OF_FRAME.sv[p]} ${swedishNumber(ledger.shares[p], Number.isInteger(ledger.shares[p]) ? 0 : 2)} %`).join(', ')})`,
+    );
+    lines.push(
+      `- Beviljat hittills ${round.year}: ${kr(PARTS.reduce((a, p) => a + ledger.used[p], 0))}`,
+    );
   }
   lines.push('');
   lines.push('## Beslut');
   lines.push('');
-  lines.push('| § | Diarienummer | Projekt | Organisation | Del av ramen | Beslut | Sökt | Beviljat | Skäl | Deltog inte p.g.a. jäv |');
+  lines.push(
+    '| § | Diarienummer | Projekt | Organisation | Del av ramen | Beslut | Sökt | Beviljat | Skäl | Deltog inte p.g.a. jäv |',
+  );
   lines.push('|---|---|---|---|---|---|---:|---:|---|---|');
   list.forEach((d, i) => {
     if (d.supersedes && (i === 0 || !list[i - 1].supersedes)) {
       lines.push('');
       lines.push('## Rättelser');
       lines.push('');
-      lines.push('| § | Diarienummer | Projekt | Organisation | Del av ramen | Beslut | Sökt | Beviljat | Skäl | Ersätter |');
+      lines.push(
+        '| § | Diarienummer | Projekt | Organisation | Del av ramen | Beslut | Sökt | Beviljat | Skäl | Ersätter |',
+      );
       lines.push('|---|---|---|---|---|---|---:|---:|---|---|');
     }
     const last = d.supersedes ? d.supersedes : d.recusedNames.join(', ') || '–';
@@ -145,7 +169,9 @@ export function protocolMarkdown(round: AllocationRoundDoc, portfolio: Portfolio
   });
   lines.push('');
   const approved = currentDecisions(list).filter((d) => d.outcome === 'approved');
-  lines.push(`Summa beviljat i omgången: ${kr(approved.reduce((a, d) => a + d.amount, 0))} till ${approved.length} projekt.`);
+  lines.push(
+    `Summa beviljat i omgången: ${kr(approved.reduce((a, d) => a + d.amount, 0))} till ${approved.length} projekt.`,
+  );
   lines.push('');
   lines.push('Besluten är allmänna handlingar (offentlighetsprincipen).');
   return `${lines.join('\n')}\n`;
@@ -167,7 +193,10 @@ export interface RegisterEntry {
 export function publicRegister(decisions: readonly DecisionDoc[]): RegisterEntry[] {
   return currentDecisions(decisions)
     .filter((d) => d.outcome === 'approved')
-    .sort((a, b) => a.decisionDate.localeCompare(b.decisionDate) || a.regNo.localeCompare(b.regNo, 'sv'))
+    .sort(
+      (a, b) =>
+        a.decisionDate.localeCompare(b.decisionDate) || a.regNo.localeCompare(b.regNo, 'sv'),
+    )
     .map((d) => ({
       regNo: d.regNo,
       title: d.title,
@@ -183,7 +212,25 @@ export function publicRegister(decisions: readonly DecisionDoc[]): RegisterEntry
 /** The public register as CSV for Swedish Excel. */
 export function publicRegisterCsv(entries: readonly RegisterEntry[]): string {
   return toCsv(
-    ['Diarienummer', 'Projekt', 'Organisation', 'Beviljat belopp (kr)', 'Portfölj', 'År', 'Beslutsdatum'],
-    entries.map((e) => ({ text: [e.regNo, e.title, e.organisation, swedishNumber(e.amount), `${e.portfolioNumber}. ${e.portfolio}`, String(e.year), e.decisionDate] })),
+    [
+      'Diarienummer',
+      'Projekt',
+      'Organisation',
+      'Beviljat belopp (kr)',
+      'Portfölj',
+      'År',
+      'Beslutsdatum',
+    ],
+    entries.map((e) => ({
+      text: [
+        e.regNo,
+        e.title,
+        e.organisation,
+        swedishNumber(e.amount),
+        `${e.portfolioNumber}. ${e.portfolio}`,
+        String(e.year),
+        e.decisionDate,
+      ],
+    })),
   );
 }

@@ -32,6 +32,14 @@ export interface PersonExportIssued {
   path: string | null;
 }
 
+/** What is stored about a person, counted per collection, for the admin's overview (a read: not audited). */
+export async function personDataOverview(s: Services, actor: Actor, query: unknown): Promise<{ subject: Subject; found: Record<string, number> }> {
+  await requireAdmin(s, actor, 'privacy');
+  const subject = await resolveSubject(s, query);
+  const sections = await collectPersonalData(s, subject);
+  return { subject, found: Object.fromEntries(sections.map((x) => [x.collection, x.documents.length])) };
+}
+
 /**
  * An admin asks for everything stored about a person (GDPR art. 15), by AAD object id or e-mail.
  * Records the request and audits it; the file itself is built when the signed link is fetched.

@@ -8,10 +8,25 @@ import { App } from '../../bot/app';
 import { TeamsUser } from '../support/activities';
 import { FakeConnector, RecordedCall } from '../support/fake-connector';
 import { cardOfCall, cardText, DEMO_USERS, PersonalChat } from '../support/test-app';
-import { Channel, openReviewItem, REVIEW_CHANNEL, scores, VALID_STEPS, waitForCard } from './review-support';
+import {
+  Channel,
+  openReviewItem,
+  REVIEW_CHANNEL,
+  scores,
+  VALID_STEPS,
+  waitForCard,
+} from './review-support';
 
-export const FREDRIK: TeamsUser = { id: '29:fredrik', aadObjectId: '00000000-0000-0000-0000-000000000006', name: 'Fredrik Falk' };
-export const MAJA: TeamsUser = { id: '29:maja', aadObjectId: '00000000-0000-0000-0000-0000000000b1', name: 'Maja Moberg' };
+export const FREDRIK: TeamsUser = {
+  id: '29:fredrik',
+  aadObjectId: '00000000-0000-0000-0000-000000000006',
+  name: 'Fredrik Falk',
+};
+export const MAJA: TeamsUser = {
+  id: '29:maja',
+  aadObjectId: '00000000-0000-0000-0000-0000000000b1',
+  name: 'Maja Moberg',
+};
 
 type Card = Record<string, unknown>;
 
@@ -37,7 +52,12 @@ export function stepsFor(spec: AppSpec): Record<string, string>[] {
     // No quantified effect: the value is the review score alone, which keeps the expected proposal plain.
     if (i === 2) return { yearlyEffectSek: '' };
     if (i === 3) return { devCost: spec.devCost };
-    if (i === 4) return { ownerEmail: spec.ownerEmail ?? 'eva.ek@stad.example', startDate: spec.startDate ?? '2027-02-01', endDate: spec.endDate ?? '2027-11-30' };
+    if (i === 4)
+      return {
+        ownerEmail: spec.ownerEmail ?? 'eva.ek@stad.example',
+        startDate: spec.startDate ?? '2027-02-01',
+        endDate: spec.endDate ?? '2027-11-30',
+      };
     return {};
   });
 }
@@ -54,18 +74,35 @@ export async function reviewedApplication(
   const item = await openReviewItem(app, connector, DEMO_USERS.anna, stepsFor(spec));
   const channel = new Channel(app, connector, REVIEW_CHANNEL);
   if (spec.recusing) {
-    const r = await channel.click(spec.recusing, 'review.recuse', { itemId: item.itemId, jav_reason: 'Jag har arbetat med förstudien.' }, item.rootId);
+    const r = await channel.click(
+      spec.recusing,
+      'review.recuse',
+      { itemId: item.itemId, jav_reason: 'Jag har arbetat med förstudien.' },
+      item.rootId,
+    );
     expect(r.status).toBe(200);
   }
   for (const voter of [DEMO_USERS.david, DEMO_USERS.eva, MAJA]) {
     await channel.click(voter, 'review.noConflict', { itemId: item.itemId }, item.rootId);
-    const vote = await channel.click(voter, 'review.vote', { itemId: item.itemId, vote: spec.recommend === false ? 'reject' : 'approve', ...scores(spec.score) }, item.rootId);
+    const vote = await channel.click(
+      voter,
+      'review.vote',
+      {
+        itemId: item.itemId,
+        vote: spec.recommend === false ? 'reject' : 'approve',
+        ...scores(spec.score),
+      },
+      item.rootId,
+    );
     expect(vote.text).toContain('Din röst är sparad');
   }
   const closed = await channel.click(
     DEMO_USERS.david,
     'review.close',
-    { itemId: item.itemId, close_recommendation: spec.recommend === false ? 'not_recommended' : 'recommended' },
+    {
+      itemId: item.itemId,
+      close_recommendation: spec.recommend === false ? 'not_recommended' : 'recommended',
+    },
     item.rootId,
   );
   expect(closed.status).toBe(200);
@@ -75,14 +112,21 @@ export async function reviewedApplication(
 }
 
 /** The first card the bot sent into a conversation after call index `from` that mentions `text`. */
-export async function cardAfter(connector: FakeConnector, conversationId: string, from: number, text: string | RegExp): Promise<{ call: RecordedCall; card: Card }> {
+export async function cardAfter(
+  connector: FakeConnector,
+  conversationId: string,
+  from: number,
+  text: string | RegExp,
+): Promise<{ call: RecordedCall; card: Card }> {
   const call = await connector.waitFor(
     (c) =>
       c.seq > from &&
       (c.kind === 'send' || c.kind === 'reply') &&
       c.status === 200 &&
       (c.conversationId === conversationId || c.conversationId?.split(';')[0] === conversationId) &&
-      (typeof text === 'string' ? cardText(cardOfCall(c)).includes(text) : text.test(cardText(cardOfCall(c)))),
+      (typeof text === 'string'
+        ? cardText(cardOfCall(c)).includes(text)
+        : text.test(cardText(cardOfCall(c)))),
     10_000,
   );
   return { call, card: cardOfCall(call) };
@@ -101,11 +145,26 @@ export function dataOf(card: unknown, key: string): string {
 }
 
 /** The owner answers the question the bot sent for `regNo` in their personal chat. */
-export async function ownerAnswers(app: App, connector: FakeConnector, owner: TeamsUser, regNo: string, accept: boolean, comment = ''): Promise<string> {
+export async function ownerAnswers(
+  app: App,
+  connector: FakeConnector,
+  owner: TeamsUser,
+  regNo: string,
+  accept: boolean,
+  comment = '',
+): Promise<string> {
   const chat = new PersonalChat(app.url, connector.url, owner);
-  const asked = await waitForCard(connector, chat.conversationId, new RegExp(`${regNo.replace('/', '\\/')}[\\s\\S]*Jag accepterar ägarskap och driftkostnad`));
+  const asked = await waitForCard(
+    connector,
+    chat.conversationId,
+    new RegExp(`${regNo.replace('/', '\\/')}[\\s\\S]*Jag accepterar ägarskap och driftkostnad`),
+  );
   const card = cardOfCall(asked);
-  const res = await chat.click(accept ? 'owner.accept' : 'owner.decline', { appId: dataOf(card, 'appId'), seq: dataOf(card, 'seq'), owner_comment: comment });
+  const res = await chat.click(accept ? 'owner.accept' : 'owner.decline', {
+    appId: dataOf(card, 'appId'),
+    seq: dataOf(card, 'seq'),
+    owner_comment: comment,
+  });
   expect(res.status).toBe(200);
   return cardText(res.card);
 }

@@ -2,7 +2,9 @@ import type { Part } from '../../../services/applications/wizard-steps';
 import { decisionIdFor, type DecisionDoc } from '../../../services/decisions/decision';
 
 /** A decision record for ledger and export tests; only what a test names differs. */
-export function decision(over: Partial<DecisionDoc> & { applicationId: string; part?: Part }): DecisionDoc {
+export function decision(
+  over: Partial<DecisionDoc> & { applicationId: string; part?: Part },
+): DecisionDoc {
   const seq = over.seq ?? 1;
   return {
     _id: decisionIdFor(over.applicationId, seq),

@@ -1,4 +1,12 @@
-import { BOM, csvField, protocolCsv, protocolMarkdown, publicRegister, publicRegisterCsv, swedishNumber } from '../../../services/decisions/exports';
+import {
+  BOM,
+  csvField,
+  protocolCsv,
+  protocolMarkdown,
+  publicRegister,
+  publicRegisterCsv,
+  swedishNumber,
+} from '../../../services/decisions/exports';
 import type { AllocationRoundDoc } from '../../../services/allocation/allocation-round';
 import type { PortfolioDoc } from '../../../services/portfolios/portfolio-repository';
 import { signPath, signedUrl, verifySignedPath } from '../../../services/decisions/signed-links';
@@ -62,7 +70,13 @@ const ROUND: AllocationRoundDoc = {
   createdAt: '2027-01-20T09:00:00Z',
   updatedAt: '2027-01-20T10:00:00Z',
   version: 3,
-  confirmation: { by: 'dm', byName: 'David Dahl', at: '2027-01-20T10:00:00Z', delegation: 'KS delegationsordning 2026 p. 4.2', records: [] },
+  confirmation: {
+    by: 'dm',
+    byName: 'David Dahl',
+    at: '2027-01-20T10:00:00Z',
+    delegation: 'KS delegationsordning 2026 p. 4.2',
+    records: [],
+  },
   confirmedAt: '2027-01-20T10:00:00Z',
 };
 
@@ -77,7 +91,15 @@ describe('decision exports for registration (diarieföring)', () => {
     recusedNames: ['Fredrik Falk'],
     reasonText: { sv: 'Beviljas 1 200 000 kr ur förbättringsdelen.\nRyms.', en: 'Granted.' },
   });
-  const rejected = decision({ applicationId: 'a-0002', regNo: 'PK 2027/0002', title: '=HYPERLINK("x")', outcome: 'rejected', amount: 0, requestedAmount: 800_000, meanScore: 3 });
+  const rejected = decision({
+    applicationId: 'a-0002',
+    regNo: 'PK 2027/0002',
+    title: '=HYPERLINK("x")',
+    outcome: 'rejected',
+    amount: 0,
+    requestedAmount: 800_000,
+    meanScore: 3,
+  });
   const correction = decision({
     applicationId: 'a-0001',
     seq: 2,
@@ -103,7 +125,11 @@ describe('decision exports for registration (diarieföring)', () => {
     expect(body.every((r) => r.length === header.length)).toBe(true);
     const col = (name: string) => header.indexOf(name);
     // Paragraphs: first decisions in registration-number order, then the correction.
-    expect(body.map((r) => r[col('Diarienummer')])).toEqual(['PK 2027/0001', 'PK 2027/0002', 'PK 2027/0001']);
+    expect(body.map((r) => r[col('Diarienummer')])).toEqual([
+      'PK 2027/0001',
+      'PK 2027/0002',
+      'PK 2027/0001',
+    ]);
     expect(body[0][col('Projekt')]).toBe('Förskola; "digital" ansökan');
     expect(readSwedish(body[0][col('Beviljat belopp (kr)')])).toBe(1_200_000);
     expect(body[0][col('Beviljat belopp (kr)')]).toBe('1\u00a0200\u00a0000');
@@ -146,20 +172,34 @@ describe('decision exports for registration (diarieföring)', () => {
       },
     ]);
     const rows = parseCsv(publicRegisterCsv(entries).slice(1));
-    expect(rows[0]).toEqual(['Diarienummer', 'Projekt', 'Organisation', 'Beviljat belopp (kr)', 'Portfölj', 'År', 'Beslutsdatum']);
+    expect(rows[0]).toEqual([
+      'Diarienummer',
+      'Projekt',
+      'Organisation',
+      'Beviljat belopp (kr)',
+      'Portfölj',
+      'År',
+      'Beslutsdatum',
+    ]);
     expect(readSwedish(rows[1][3])).toBe(1_000_000);
     expect(rows[1][1]).toBe('Förskola; "digital" ansökan');
   });
 
   it('when the protocol is written in Markdown, then each decision is a table row with its paragraph, and corrections have their own section', () => {
     const text = protocolMarkdown(ROUND, PORTFOLIO, null, [approved, rejected, correction]);
-    expect(text).toContain('# Protokoll: fördelning av medel ur portfölj 1 – Tillgänglighet och service, 2027');
+    expect(text).toContain(
+      '# Protokoll: fördelning av medel ur portfölj 1 – Tillgänglighet och service, 2027',
+    );
     expect(text).toContain('- Delegation: KS delegationsordning 2026 p. 4.2');
-    expect(text).toMatch(/\| 1 \| PK 2027\/0001 \| Förskola; "digital" ansökan \| Utbildningsförvaltningen \| Förbättringsdelen \| Bifall \| 1\u00a0500\u00a0000\u00a0kr \| 1\u00a0200\u00a0000\u00a0kr \| Beviljas 1 200 000 kr ur förbättringsdelen\. Ryms\. \| Fredrik Falk \|/);
+    expect(text).toMatch(
+      /\| 1 \| PK 2027\/0001 \| Förskola; "digital" ansökan \| Utbildningsförvaltningen \| Förbättringsdelen \| Bifall \| 1\u00a0500\u00a0000\u00a0kr \| 1\u00a0200\u00a0000\u00a0kr \| Beviljas 1 200 000 kr ur förbättringsdelen\. Ryms\. \| Fredrik Falk \|/,
+    );
     expect(text).toContain('| 2 | PK 2027/0002 |');
     expect(text).toContain('## Rättelser');
     expect(text).toMatch(/\| 3 \| PK 2027\/0001 .* \| dec-a-0001-1 \|/);
-    expect(text).toContain('Summa beviljat i omgången: 1\u00a0000\u00a0000\u00a0kr till 1 projekt.');
+    expect(text).toContain(
+      'Summa beviljat i omgången: 1\u00a0000\u00a0000\u00a0kr till 1 projekt.',
+    );
   });
 });
 
@@ -172,15 +212,27 @@ describe('signed export links', () => {
   it('when a link is fresh and untouched, then it is accepted; later than its life, it is expired', () => {
     const q = params(signPath(secret, path, now));
     expect(verifySignedPath(secret, path, q.exp, q.sig, now)).toBe('ok');
-    expect(verifySignedPath(secret, path, q.exp, q.sig, new Date(now.getTime() + 14 * 60_000))).toBe('ok');
-    expect(verifySignedPath(secret, path, q.exp, q.sig, new Date(now.getTime() + 16 * 60_000))).toBe('expired');
+    expect(
+      verifySignedPath(secret, path, q.exp, q.sig, new Date(now.getTime() + 14 * 60_000)),
+    ).toBe('ok');
+    expect(
+      verifySignedPath(secret, path, q.exp, q.sig, new Date(now.getTime() + 16 * 60_000)),
+    ).toBe('expired');
   });
 
   it('when the path, the expiry, the signature or the secret differ, then the link is refused', () => {
     const q = params(signPath(secret, path, now));
     expect(verifySignedPath(secret, path.replace('csv', 'md'), q.exp, q.sig, now)).toBe('bad');
     expect(verifySignedPath(secret, path, String(Number(q.exp) + 3600), q.sig, now)).toBe('bad');
-    expect(verifySignedPath(secret, path, q.exp, q.sig.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), now)).toBe('bad');
+    expect(
+      verifySignedPath(
+        secret,
+        path,
+        q.exp,
+        q.sig.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+        now,
+      ),
+    ).toBe('bad');
     expect(verifySignedPath('b'.repeat(40), path, q.exp, q.sig, now)).toBe('bad');
     expect(verifySignedPath(secret, path, undefined, q.sig, now)).toBe('missing');
     expect(verifySignedPath(secret, path, 'x', 'y', now)).toBe('bad');
@@ -189,6 +241,14 @@ describe('signed export links', () => {
   it('when a link is made for a base URL, then it is the base, the path and the signature', () => {
     const url = new URL(signedUrl('https://pk.kommun.se/', path, secret, now));
     expect(url.origin + url.pathname).toBe(`https://pk.kommun.se${path}`);
-    expect(verifySignedPath(secret, url.pathname, url.searchParams.get('exp') ?? undefined, url.searchParams.get('sig') ?? undefined, now)).toBe('ok');
+    expect(
+      verifySignedPath(
+        secret,
+        url.pathname,
+        url.searchParams.get('exp') ?? undefined,
+        url.searchParams.get('sig') ?? undefined,
+        now,
+      ),
+    ).toBe('ok');
   });
 });

@@ -29,7 +29,13 @@ function ledgerSuite(name: string, open: () => Promise<Store>): void {
       const id = ledgerIdFor(portfolio(), 2027);
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          ledgers.commit(id, [decision({ applicationId: `app-${i}`, part: 'innovation', amount: 1_000_000 })], `round-${i}`, NOW, 'dm'),
+          ledgers.commit(
+            id,
+            [decision({ applicationId: `app-${i}`, part: 'innovation', amount: 1_000_000 })],
+            `round-${i}`,
+            NOW,
+            'dm',
+          ),
         ),
       );
       expect(results.filter((r) => r !== null)).toHaveLength(5);
@@ -44,8 +50,20 @@ function ledgerSuite(name: string, open: () => Promise<Store>): void {
       await ledgers.create(portfolio(), 2027, { amount: 10_000_000, shares: SHARES }, NOW, 'admin');
       const id = ledgerIdFor(portfolio(), 2027);
       const [a, b] = await Promise.all([
-        ledgers.commit(id, [decision({ applicationId: 'same', amount: 1_000_000 })], 'round-a', NOW, 'dm1'),
-        ledgers.commit(id, [decision({ applicationId: 'same', outcome: 'rejected', amount: 0 })], 'round-b', NOW, 'dm2'),
+        ledgers.commit(
+          id,
+          [decision({ applicationId: 'same', amount: 1_000_000 })],
+          'round-a',
+          NOW,
+          'dm1',
+        ),
+        ledgers.commit(
+          id,
+          [decision({ applicationId: 'same', outcome: 'rejected', amount: 0 })],
+          'round-b',
+          NOW,
+          'dm2',
+        ),
       ]);
       expect([a, b].filter((x) => x !== null)).toHaveLength(1);
       const after = (await ledgers.get(portfolio(), 2027))!;
@@ -81,12 +99,19 @@ function ledgerSuite(name: string, open: () => Promise<Store>): void {
           const current = (await ledgers.get(portfolio(), 2027))!;
           // The use case refuses a frame below what is granted; the CAS makes that check hold.
           if (current.used.improvement > 3_000_000) return false;
-          if (await ledgers.setFrame(current, { amount: 6_000_000, shares: SHARES }, NOW, 'admin')) return true;
+          if (await ledgers.setFrame(current, { amount: 6_000_000, shares: SHARES }, NOW, 'admin'))
+            return true;
         }
         return false;
       };
       const commits = Array.from({ length: 8 }, (_, i) =>
-        ledgers.commit(id, [decision({ applicationId: `x-${i}`, amount: 1_000_000 })], `r${i}`, NOW, 'dm'),
+        ledgers.commit(
+          id,
+          [decision({ applicationId: `x-${i}`, amount: 1_000_000 })],
+          `r${i}`,
+          NOW,
+          'dm',
+        ),
       );
       await Promise.all([lower(), ...commits]);
       const after = (await ledgers.get(portfolio(), 2027))!;
@@ -98,19 +123,47 @@ function ledgerSuite(name: string, open: () => Promise<Store>): void {
     it('when a decision is superseded, then the difference moves only if the part has it, and only from the decision in force', async () => {
       await ledgers.create(portfolio(), 2027, { amount: 4_000_000, shares: SHARES }, NOW, 'admin');
       const id = ledgerIdFor(portfolio(), 2027);
-      const first = decision({ applicationId: 'c1', amount: 1_500_000, requestedAmount: 3_000_000 });
+      const first = decision({
+        applicationId: 'c1',
+        amount: 1_500_000,
+        requestedAmount: 3_000_000,
+      });
       const ledger = (await ledgers.commit(id, [first], 'r', NOW, 'dm'))!;
-      const tooMuch = decision({ applicationId: 'c1', seq: 2, amount: 2_500_000, requestedAmount: 3_000_000, supersedes: first._id });
+      const tooMuch = decision({
+        applicationId: 'c1',
+        seq: 2,
+        amount: 2_500_000,
+        requestedAmount: 3_000_000,
+        supersedes: first._id,
+      });
       expect(await ledgers.supersede(id, ledger.claims.c1, tooMuch, NOW, 'dm')).toBeNull();
-      const fits = decision({ applicationId: 'c1', seq: 2, amount: 2_000_000, requestedAmount: 3_000_000, supersedes: first._id });
+      const fits = decision({
+        applicationId: 'c1',
+        seq: 2,
+        amount: 2_000_000,
+        requestedAmount: 3_000_000,
+        supersedes: first._id,
+      });
       const moved = (await ledgers.supersede(id, ledger.claims.c1, fits, NOW, 'dm'))!;
       expect(moved.used.improvement).toBe(2_000_000);
       expect(moved.claims.c1.decisionId).toBe(fits._id);
       expect(moved.claims.c1.roundId).toBe('r');
       // The old claim is no longer in force: superseding it again is refused.
-      const again = decision({ applicationId: 'c1', seq: 3, amount: 0, outcome: 'rejected', supersedes: first._id });
+      const again = decision({
+        applicationId: 'c1',
+        seq: 3,
+        amount: 0,
+        outcome: 'rejected',
+        supersedes: first._id,
+      });
       expect(await ledgers.supersede(id, ledger.claims.c1, again, NOW, 'dm')).toBeNull();
-      const rejected = decision({ applicationId: 'c1', seq: 3, amount: 0, outcome: 'rejected', supersedes: fits._id });
+      const rejected = decision({
+        applicationId: 'c1',
+        seq: 3,
+        amount: 0,
+        outcome: 'rejected',
+        supersedes: fits._id,
+      });
       const released = (await ledgers.supersede(id, moved.claims.c1, rejected, NOW, 'dm'))!;
       expect(released.used.improvement).toBe(0);
       expect(released.remaining.improvement).toBe(2_000_000);
@@ -122,4 +175,5 @@ ledgerSuite('embedded', () => EmbeddedStore.open(null));
 
 // The production store runs the same suite wherever a MongoDB server is configured (CI here has none).
 const mongoUri = process.env.MONGODB_URI;
-if (mongoUri) ledgerSuite('mongodb', () => MongoStore.connect(mongoUri, `pk_ledger_${process.pid}`));
+if (mongoUri)
+  ledgerSuite('mongodb', () => MongoStore.connect(mongoUri, `pk_ledger_${process.pid}`));

@@ -196,6 +196,17 @@ describe('the outbox sender', () => {
     await b.stop();
   });
 
+  it('when bulk reminders are queued, then an interactive message queued later still goes first', async () => {
+    const { outbox, arrivals, make } = await setup({ maxInFlight: 1 });
+    for (let i = 0; i < 20; i++) await outbox.enqueue(`bulk${i}`, user(i), { text: 'r' }, NOW, NOW, { bulk: true });
+    await outbox.enqueue('card-update', user(99), { text: 'u', update: { activityId: '1', conversationId: 'a:99' } }, NOW);
+    const sender = make();
+    await sender.drain(10_000);
+    expect(arrivals[0].id).toBe('card-update');
+    expect(arrivals).toHaveLength(21);
+    await sender.stop();
+  });
+
   it('when a message is not due yet, then it waits for its time', async () => {
     const { outbox, tries, make } = await setup();
     await outbox.enqueue('later', user(1), { text: 'x' }, NOW, new Date(NOW.getTime() + 3_600_000));

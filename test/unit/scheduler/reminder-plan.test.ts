@@ -2,6 +2,7 @@ import { OutboxMessage } from '../../../services/outbox/outbox-repository';
 import { DigestItem } from '../../../services/reminders/reminder';
 import { planReminders, runReminders } from '../../../services/reminders/plan-reminders';
 import { setReminderOptOut, snoozeReminders } from '../../../services/reminders/reminder-prefs';
+import { formatPlan } from '../../../services/scheduler/reminders-dry-run';
 import { ReviewReminderItem } from '../../../services/reminders/reminder-sources';
 import { Services } from '../../../services/services';
 import { addDraft, addProject, at, kitServices, PERSON, TestClock } from './scheduler-kit';
@@ -218,5 +219,9 @@ describe('reminders computed from the state with a controllable clock', () => {
     expect(run.plan.digests.map((d) => d.recipientId)).toEqual([PERSON(1)]);
     expect(run.digestsQueued).toBe(0);
     expect(await digests(s)).toEqual([]);
+    const text = formatPlan(run.plan, new Map([[PERSON(1), 'Person 1']]));
+    expect(text).toContain('REMINDERS_DRY_RUN is on');
+    expect(text).toContain(`Person 1 <${PERSON(1)}> [digest:${PERSON(1)}:2027-03-08]`);
+    expect(text).toContain('draftIdle draftIdle:d1:');
   });
 });
