@@ -269,7 +269,11 @@ function buildCard(
         color: 'Good',
       });
     const current = new Set(currentDecisions(state.decisions).map((d) => d._id));
-    const rows: Row[] = state.decisions.slice(0, limits.pageSize * 3).map((d) => ({
+    pages = Math.max(1, Math.ceil(state.decisions.length / limits.pageSize));
+    page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
+    if (pages > 1) pageText = fmt(t.round.page, { page, pages, count: state.decisions.length });
+    const slice = state.decisions.slice((page - 1) * limits.pageSize, page * limits.pageSize);
+    const rows: Row[] = slice.map((d) => ({
       title: fmt(t.round.decisionLine, {
         regNo: md(d.regNo),
         title: md(clip(d.title, 80)),

@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import type { Dashboard, ApplicationPage } from '../services/insight/dashboard';
-import type { BenefitFigures, GuidelineFigures, OverdueReport, PortfolioFigures, SurveyFigures } from '../services/insight/figures';
+import type {
+  BenefitFigures,
+  GuidelineFigures,
+  OverdueReport,
+  PortfolioFigures,
+  SurveyFigures,
+} from '../services/insight/figures';
 import type { InsightExport } from '../services/insight/register-export';
 import type { Locale } from '../services/shared/actor';
 import { formatSek, NBSP } from '../services/shared/amount';
@@ -14,14 +20,29 @@ import { VERBS } from './verbs';
 type Fact = { title: string; value: string };
 
 /** Colours for the portfolios in charts (Teams chart colour names), in portfolio order. */
-const PORTFOLIO_COLORS = ['categoricalBlue', 'categoricalTeal', 'categoricalPurple', 'categoricalMarigold', 'categoricalGreen', 'categoricalRed', 'categoricalLavender', 'categoricalLime'];
-const PART_COLORS = { innovation: 'categoricalPurple', improvement: 'categoricalBlue', maintenance: 'categoricalTeal' } as const;
+const PORTFOLIO_COLORS = [
+  'categoricalBlue',
+  'categoricalTeal',
+  'categoricalPurple',
+  'categoricalMarigold',
+  'categoricalGreen',
+  'categoricalRed',
+  'categoricalLavender',
+  'categoricalLime',
+];
+const PART_COLORS = {
+  innovation: 'categoricalPurple',
+  improvement: 'categoricalBlue',
+  maintenance: 'categoricalTeal',
+} as const;
 /** Overdue reports listed on a portfolio card; the rest are counted. */
 const MAX_OVERDUE_LINES = 15;
 
 /** A number with the locale's decimal mark and one decimal at most ("12,5" / "12.5"). */
 export function decimal(value: number, locale: Locale, decimals = 1): string {
-  const fixed = (Math.round(value * 10 ** decimals) / 10 ** decimals).toFixed(decimals).replace(/\.0+$/, '');
+  const fixed = (Math.round(value * 10 ** decimals) / 10 ** decimals)
+    .toFixed(decimals)
+    .replace(/\.0+$/, '');
   return locale === 'sv' ? fixed.replace('.', ',') : fixed;
 }
 
@@ -36,7 +57,10 @@ function ratio(part: number, whole: number, locale: Locale): string {
   return fmt(t.indicators.ratio, { percent: decimal((part / whole) * 100, locale), part, whole });
 }
 
-const pctOrNone = (v: number | null, locale: Locale): string => (v === null ? insightText(locale).none : fmt(insightText(locale).indicators.percentOnly, { percent: decimal(v, locale) }));
+const pctOrNone = (v: number | null, locale: Locale): string =>
+  v === null
+    ? insightText(locale).none
+    : fmt(insightText(locale).indicators.percentOnly, { percent: decimal(v, locale) });
 
 function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale): string {
   const names = strings(locale).status;
@@ -47,33 +71,67 @@ function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale)
 }
 
 /** "3 (2 inskickade, 1 beviljad)", or "0". */
-function applicationCount(total: number, counts: PortfolioFigures['statusCounts'], locale: Locale): string {
+function applicationCount(
+  total: number,
+  counts: PortfolioFigures['statusCounts'],
+  locale: Locale,
+): string {
   return total > 0 ? `${total} (${statusSummary(counts, locale)})` : '0';
 }
 
 function benefitFacts(b: BenefitFigures, locale: Locale): Fact[] {
   const t = insightText(locale).dashboard;
   return [
-    { title: t.plannedBenefit, value: b.projects > 0 ? sek(b.plannedSek, locale) : insightText(locale).none },
+    {
+      title: t.plannedBenefit,
+      value: b.projects > 0 ? sek(b.plannedSek, locale) : insightText(locale).none,
+    },
     {
       title: t.realisedBenefit,
-      value: b.projects > 0 ? `${sek(b.realisedSek, locale)} · ${fmt(t.benefitCoverage, { reporting: b.reporting, projects: b.projects })}` : insightText(locale).none,
+      value:
+        b.projects > 0
+          ? `${sek(b.realisedSek, locale)} · ${fmt(t.benefitCoverage, { reporting: b.reporting, projects: b.projects })}`
+          : insightText(locale).none,
     },
     {
       title: t.effect,
       value:
         b.realisedRate === null
           ? insightText(locale).none
-          : fmt(t.effectValue, { realised: decimal(b.realisedRate, locale), planned: b.plannedRate === null ? insightText(locale).none : decimal(b.plannedRate, locale) }),
+          : fmt(t.effectValue, {
+              realised: decimal(b.realisedRate, locale),
+              planned:
+                b.plannedRate === null ? insightText(locale).none : decimal(b.plannedRate, locale),
+            }),
     },
   ];
 }
 
-function indicatorFacts(f: { frame: number; granted: number; benefit: BenefitFigures; guidelines: GuidelineFigures; yearAfter: { due: number; done: number }; survey: SurveyFigures }, locale: Locale): Fact[] {
+function indicatorFacts(
+  f: {
+    frame: number;
+    granted: number;
+    benefit: BenefitFigures;
+    guidelines: GuidelineFigures;
+    yearAfter: { due: number; done: number };
+    survey: SurveyFigures;
+  },
+  locale: Locale,
+): Fact[] {
   const t = insightText(locale).indicators;
   const g = f.guidelines;
   return [
-    { title: t.frameUse, value: f.frame > 0 ? fmt(t.ratio, { percent: decimal((f.granted / f.frame) * 100, locale), part: sek(f.granted, locale), whole: sek(f.frame, locale) }) : insightText(locale).none },
+    {
+      title: t.frameUse,
+      value:
+        f.frame > 0
+          ? fmt(t.ratio, {
+              percent: decimal((f.granted / f.frame) * 100, locale),
+              part: sek(f.granted, locale),
+              whole: sek(f.frame, locale),
+            })
+          : insightText(locale).none,
+    },
     { title: t.realisedRate, value: pctOrNone(f.benefit.realisedRate, locale) },
     { title: t.plannedRate, value: pctOrNone(f.benefit.plannedRate, locale) },
     { title: t.realisedOfPlanned, value: pctOrNone(f.benefit.realisedOfPlanned, locale) },
@@ -82,13 +140,28 @@ function indicatorFacts(f: { frame: number; granted: number; benefit: BenefitFig
     { title: t.itPositive, value: ratio(g.itStatementPositive, g.funded, locale) },
     { title: t.allThree, value: ratio(g.allThree, g.funded, locale) },
     { title: t.yearAfter, value: ratio(f.yearAfter.done, f.yearAfter.due, locale) },
-    { title: t.survey, value: f.survey.mean === null ? insightText(locale).none : fmt(t.surveyValue, { mean: decimal(f.survey.mean, locale), count: f.survey.respondents }) },
+    {
+      title: t.survey,
+      value:
+        f.survey.mean === null
+          ? insightText(locale).none
+          : fmt(t.surveyValue, {
+              mean: decimal(f.survey.mean, locale),
+              count: f.survey.respondents,
+            }),
+    },
   ];
 }
 
-function moneyFacts(f: { frame: number; granted: number; remaining: number; requested: number; pending: number }, locale: Locale): Fact[] {
+function moneyFacts(
+  f: { frame: number; granted: number; remaining: number; requested: number; pending: number },
+  locale: Locale,
+): Fact[] {
   const t = insightText(locale).dashboard;
-  const share = (v: number): string => (f.frame > 0 ? fmt(t.share, { amount: sek(v, locale), percent: decimal((v / f.frame) * 100, locale) }) : sek(v, locale));
+  const share = (v: number): string =>
+    f.frame > 0
+      ? fmt(t.share, { amount: sek(v, locale), percent: decimal((v / f.frame) * 100, locale) })
+      : sek(v, locale);
   return [
     { title: t.frame, value: sek(f.frame, locale) },
     { title: t.granted, value: share(f.granted) },
@@ -98,8 +171,10 @@ function moneyFacts(f: { frame: number; granted: number; remaining: number; requ
   ];
 }
 
-const portfolioName = (p: Pick<PortfolioFigures, 'number' | 'name'>, locale: Locale): string => `${p.number}. ${p.name[locale]}`;
-const dateOf = (iso: string): string => DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).toFormat('yyyy-MM-dd HH:mm');
+const portfolioName = (p: Pick<PortfolioFigures, 'number' | 'name'>, locale: Locale): string =>
+  `${p.number}. ${p.name[locale]}`;
+const dateOf = (iso: string): string =>
+  DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).toFormat('yyyy-MM-dd HH:mm');
 const hasValue = (values: number[]): boolean => values.some((v) => v > 0);
 
 /** The yearly dashboard over every portfolio the person may see: charts with text fallbacks, facts, drill-downs. */
@@ -110,7 +185,11 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
   const totals = f.totals;
   const coach = totals.coaching;
   const donutData = [
-    ...f.portfolios.map((p, i) => ({ legend: clip(portfolioName(p, locale), 48), value: mkr(p.granted), color: PORTFOLIO_COLORS[i % PORTFOLIO_COLORS.length] })),
+    ...f.portfolios.map((p, i) => ({
+      legend: clip(portfolioName(p, locale), 48),
+      value: mkr(p.granted),
+      color: PORTFOLIO_COLORS[i % PORTFOLIO_COLORS.length],
+    })),
     { legend: td.remainingLegend, value: mkr(Math.max(0, totals.remaining)), color: 'neutral' },
   ];
   const series = [
@@ -131,24 +210,50 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
     totalsHeading: td.totals,
     totalFacts: [
       ...moneyFacts(totals, locale),
-      { title: td.applications, value: applicationCount(totals.applications, totals.statusCounts, locale) },
+      {
+        title: td.applications,
+        value: applicationCount(totals.applications, totals.statusCounts, locale),
+      },
       ...benefitFacts(totals.benefit, locale),
-      { title: td.coach, value: coach.medianFirstAnswerHours === null ? t.none : fmt(td.coachValue, { hours: decimal(coach.medianFirstAnswerHours, locale), asked: coach.asked }) },
-      { title: td.coachP90, value: coach.p90FirstAnswerHours === null ? t.none : fmt(td.hours, { hours: decimal(coach.p90FirstAnswerHours, locale) }) },
+      {
+        title: td.coach,
+        value:
+          coach.medianFirstAnswerHours === null
+            ? t.none
+            : fmt(td.coachValue, {
+                hours: decimal(coach.medianFirstAnswerHours, locale),
+                asked: coach.asked,
+              }),
+      },
+      {
+        title: td.coachP90,
+        value:
+          coach.p90FirstAnswerHours === null
+            ? t.none
+            : fmt(td.hours, { hours: decimal(coach.p90FirstAnswerHours, locale) }),
+      },
       { title: td.overdue, value: String(totals.overdue.length) },
     ],
     donut: {
       title: fmt(td.donutTitle, { year: f.year }),
       visible: hasValue(donutData.map((x) => x.value)),
       data: donutData,
-      facts: donutData.map((x) => ({ title: x.legend, value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}` })),
+      facts: donutData.map((x) => ({
+        title: x.legend,
+        value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}`,
+      })),
     },
     bars: {
       title: td.barsTitle,
       xAxisTitle: td.axisPortfolio,
       yAxisTitle: td.axisMkr,
-      visible: f.portfolios.length > 0 && hasValue(f.portfolios.flatMap((p) => [p.frame, p.granted, p.pending])),
-      data: series.map((s) => ({ legend: s.legend, values: f.portfolios.map((p) => ({ x: String(p.number), y: mkr(s.pick(p)) })) })),
+      visible:
+        f.portfolios.length > 0 &&
+        hasValue(f.portfolios.flatMap((p) => [p.frame, p.granted, p.pending])),
+      data: series.map((s) => ({
+        legend: s.legend,
+        values: f.portfolios.map((p) => ({ x: String(p.number), y: mkr(s.pick(p)) })),
+      })),
       facts: f.portfolios.map((p) => ({
         title: portfolioName(p, locale),
         value: series.map((s) => `${s.legend} ${decimal(mkr(s.pick(p)), locale)}`).join(' · '),
@@ -160,13 +265,19 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       yAxisTitle: td.axisPercent,
       visible: rated.length > 0,
       data: rated.map((p) => ({ x: String(p.number), y: p.benefit.realisedRate ?? 0 })),
-      facts: rated.map((p) => ({ title: portfolioName(p, locale), value: pctOrNone(p.benefit.realisedRate, locale) })),
+      facts: rated.map((p) => ({
+        title: portfolioName(p, locale),
+        value: pctOrNone(p.benefit.realisedRate, locale),
+      })),
     },
     portfolios: f.portfolios.map((p) => ({
       portfolioId: p.portfolioId,
       heading: escapeMarkdown(portfolioName(p, locale)),
       openLabel: fmt(td.openPortfolio, { number: p.number }),
-      warning: [p.hasFrame ? '' : fmt(td.noFrame, { year: f.year }), p.overdue.length > 0 ? fmt(td.overdueWarning, { count: p.overdue.length }) : '']
+      warning: [
+        p.hasFrame ? '' : fmt(td.noFrame, { year: f.year }),
+        p.overdue.length > 0 ? fmt(td.overdueWarning, { count: p.overdue.length }) : '',
+      ]
         .filter((x) => x !== '')
         .join(' · '),
       facts: [
@@ -175,7 +286,13 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
         ...benefitFacts(p.benefit, locale),
         {
           title: td.coach,
-          value: p.coaching.medianFirstAnswerHours === null ? t.none : fmt(td.coachValue, { hours: decimal(p.coaching.medianFirstAnswerHours, locale), asked: p.coaching.asked }),
+          value:
+            p.coaching.medianFirstAnswerHours === null
+              ? t.none
+              : fmt(td.coachValue, {
+                  hours: decimal(p.coaching.medianFirstAnswerHours, locale),
+                  asked: p.coaching.asked,
+                }),
         },
         { title: td.overdue, value: String(p.overdue.length) },
       ],
@@ -186,7 +303,9 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
     year: f.year,
     indicatorsTitle: t.indicators.title,
     indicatorFacts: indicatorFacts(totals, locale),
-    actions: d.scope.admin ? [{ title: td.exports, verb: VERBS.dashboardExports, data: { year: f.year } }] : [],
+    actions: d.scope.admin
+      ? [{ title: td.exports, verb: VERBS.dashboardExports, data: { year: f.year } }]
+      : [],
   });
 }
 
@@ -194,15 +313,28 @@ function overdueLines(overdue: OverdueReport[], locale: Locale): { text: string;
   const td = insightText(locale).dashboard;
   if (overdue.length === 0) return [{ text: td.noOverdue, color: 'Good' }];
   const lines = overdue.slice(0, MAX_OVERDUE_LINES).map((o) => ({
-    text: fmt(td.overdueLine, { regNo: escapeMarkdown(o.regNo), title: escapeMarkdown(clip(o.title, 80)), period: periodLabel(o.period, locale), dueDate: o.dueDate }),
+    text: fmt(td.overdueLine, {
+      regNo: escapeMarkdown(o.regNo),
+      title: escapeMarkdown(clip(o.title, 80)),
+      period: periodLabel(o.period, locale),
+      dueDate: o.dueDate,
+    }),
     color: 'Warning',
   }));
-  if (overdue.length > MAX_OVERDUE_LINES) lines.push({ text: fmt(td.overdueMore, { count: overdue.length - MAX_OVERDUE_LINES }), color: 'Warning' });
+  if (overdue.length > MAX_OVERDUE_LINES)
+    lines.push({
+      text: fmt(td.overdueMore, { count: overdue.length - MAX_OVERDUE_LINES }),
+      color: 'Warning',
+    });
   return lines;
 }
 
 /** One portfolio in one year: its frame and parts, statuses, benefit, indicators and overdue reports. */
-export function dashboardPortfolioCard(locale: Locale, d: Dashboard, portfolioId: string): AdaptiveCard | null {
+export function dashboardPortfolioCard(
+  locale: Locale,
+  d: Dashboard,
+  portfolioId: string,
+): AdaptiveCard | null {
   const p = d.figures.portfolios.find((x) => x.portfolioId === portfolioId);
   if (!p) return null;
   const t = insightText(locale);
@@ -211,7 +343,11 @@ export function dashboardPortfolioCard(locale: Locale, d: Dashboard, portfolioId
   const partNames = strings(locale).parts;
   const statusNames = strings(locale).status;
   const donutData = [
-    ...p.parts.map((x) => ({ legend: partNames[x.part], value: mkr(x.granted), color: PART_COLORS[x.part] })),
+    ...p.parts.map((x) => ({
+      legend: partNames[x.part],
+      value: mkr(x.granted),
+      color: PART_COLORS[x.part],
+    })),
     { legend: td.remainingLegend, value: mkr(Math.max(0, p.remaining)), color: 'neutral' },
   ];
   const series = [
@@ -227,42 +363,65 @@ export function dashboardPortfolioCard(locale: Locale, d: Dashboard, portfolioId
   return renderTemplate('dashboard-portfolio', {
     title: escapeMarkdown(fmt(td.portfolioTitle, { number: p.number, name: p.name[locale], year })),
     subtitle: fmt(td.subtitle, { date: dateOf(d.figures.asOf) }),
-    notice: [p.hasFrame ? '' : fmt(td.noFrame, { year }), p.relaxedBenefit ? td.relaxed : ''].filter((x) => x !== '').join(' '),
+    notice: [p.hasFrame ? '' : fmt(td.noFrame, { year }), p.relaxedBenefit ? td.relaxed : '']
+      .filter((x) => x !== '')
+      .join(' '),
     facts: [
       ...moneyFacts(p, locale),
       { title: td.applications, value: applicationCount(p.applications, p.statusCounts, locale) },
       ...benefitFacts(p.benefit, locale),
       {
         title: td.coach,
-        value: p.coaching.medianFirstAnswerHours === null ? t.none : fmt(td.coachValue, { hours: decimal(p.coaching.medianFirstAnswerHours, locale), asked: p.coaching.asked }),
+        value:
+          p.coaching.medianFirstAnswerHours === null
+            ? t.none
+            : fmt(td.coachValue, {
+                hours: decimal(p.coaching.medianFirstAnswerHours, locale),
+                asked: p.coaching.asked,
+              }),
       },
     ],
     donut: {
       title: fmt(td.donutPartsTitle, { year }),
       visible: hasValue(donutData.map((x) => x.value)),
       data: donutData,
-      facts: donutData.map((x) => ({ title: x.legend, value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}` })),
+      facts: donutData.map((x) => ({
+        title: x.legend,
+        value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}`,
+      })),
     },
     bars: {
       title: td.barsPartsTitle,
       xAxisTitle: td.axisPart,
       yAxisTitle: td.axisMkr,
       visible: hasValue(p.parts.flatMap((x) => [x.frame, x.granted, x.pending])),
-      data: series.map((s) => ({ legend: s.legend, values: p.parts.map((x) => ({ x: partNames[x.part], y: mkr(s.pick(x)) })) })),
-      facts: p.parts.map((x) => ({ title: partNames[x.part], value: series.map((s) => `${s.legend} ${decimal(mkr(s.pick(x)), locale)}`).join(' · ') })),
+      data: series.map((s) => ({
+        legend: s.legend,
+        values: p.parts.map((x) => ({ x: partNames[x.part], y: mkr(s.pick(x)) })),
+      })),
+      facts: p.parts.map((x) => ({
+        title: partNames[x.part],
+        value: series.map((s) => `${s.legend} ${decimal(mkr(s.pick(x)), locale)}`).join(' · '),
+      })),
     },
     statuses: {
       title: td.statusTitle,
       visible: statuses.length > 0,
       data: statuses.map(([st, n]) => ({ x: statusNames[st as keyof typeof statusNames], y: n })),
-      facts: statuses.map(([st, n]) => ({ title: statusNames[st as keyof typeof statusNames], value: String(n) })),
+      facts: statuses.map(([st, n]) => ({
+        title: statusNames[st as keyof typeof statusNames],
+        value: String(n),
+      })),
     },
     benefit: {
       title: td.benefitTitle,
       yAxisTitle: td.axisMkr,
       visible: hasValue(benefitData.map((x) => x.y)),
       data: benefitData,
-      facts: benefitData.map((x) => ({ title: x.x, value: `${decimal(x.y, locale)}${NBSP}${td.axisMkr}` })),
+      facts: benefitData.map((x) => ({
+        title: x.x,
+        value: `${decimal(x.y, locale)}${NBSP}${td.axisMkr}`,
+      })),
     },
     partsTitle: td.partsTitle,
     partLines: p.parts.map((x) => ({
@@ -279,29 +438,64 @@ export function dashboardPortfolioCard(locale: Locale, d: Dashboard, portfolioId
     overdueTitle: `${td.overdueTitle} (${p.overdue.length})`,
     overdueLines: overdueLines(p.overdue, locale),
     actions: [
-      { title: td.listApplications, verb: VERBS.dashboardApplications, data: { portfolioId: p.portfolioId, year, page: 0 } },
+      {
+        title: td.listApplications,
+        verb: VERBS.dashboardApplications,
+        data: { portfolioId: p.portfolioId, year, page: 0 },
+      },
       { title: td.back, verb: VERBS.dashboardShow, data: { year } },
     ],
   });
 }
 
 /** One page of a portfolio's applications in a year, with paging and the way back. */
-export function dashboardApplicationsCard(locale: Locale, page: ApplicationPage, portfolio: { number: number; name: { sv: string; en: string } }): AdaptiveCard {
+export function dashboardApplicationsCard(
+  locale: Locale,
+  page: ApplicationPage,
+  portfolio: { number: number; name: { sv: string; en: string } },
+): AdaptiveCard {
   const td = insightText(locale).dashboard;
   const statusNames = strings(locale).status;
   const actions: { title: string; verb: string; data: Record<string, unknown> }[] = [];
-  if (page.page > 0) actions.push({ title: td.previous, verb: VERBS.dashboardApplications, data: { portfolioId: page.portfolioId, year: page.year, page: page.page - 1 } });
-  if (page.page < page.pages - 1) actions.push({ title: td.next, verb: VERBS.dashboardApplications, data: { portfolioId: page.portfolioId, year: page.year, page: page.page + 1 } });
-  actions.push({ title: td.backPortfolio, verb: VERBS.dashboardPortfolio, data: { portfolioId: page.portfolioId, year: page.year } });
+  if (page.page > 0)
+    actions.push({
+      title: td.previous,
+      verb: VERBS.dashboardApplications,
+      data: { portfolioId: page.portfolioId, year: page.year, page: page.page - 1 },
+    });
+  if (page.page < page.pages - 1)
+    actions.push({
+      title: td.next,
+      verb: VERBS.dashboardApplications,
+      data: { portfolioId: page.portfolioId, year: page.year, page: page.page + 1 },
+    });
+  actions.push({
+    title: td.backPortfolio,
+    verb: VERBS.dashboardPortfolio,
+    data: { portfolioId: page.portfolioId, year: page.year },
+  });
   actions.push({ title: td.back, verb: VERBS.dashboardShow, data: { year: page.year } });
   return renderTemplate('dashboard-applications', {
-    title: escapeMarkdown(fmt(td.listTitle, { year: page.year, number: portfolio.number, name: portfolio.name[locale] })),
+    title: escapeMarkdown(
+      fmt(td.listTitle, {
+        year: page.year,
+        number: portfolio.number,
+        name: portfolio.name[locale],
+      }),
+    ),
     subtitle: fmt(td.listSubtitle, { page: page.page + 1, pages: page.pages, total: page.total }),
     empty: page.total === 0 ? fmt(td.listEmpty, { year: page.year }) : '',
     rows: page.rows.map((r) => ({
-      line: fmt(td.listRow, { regNo: escapeMarkdown(r.regNo), title: escapeMarkdown(clip(r.title, 120)) }),
+      line: fmt(td.listRow, {
+        regNo: escapeMarkdown(r.regNo),
+        title: escapeMarkdown(clip(r.title, 120)),
+      }),
       detail:
-        fmt(td.listDetail, { organisation: escapeMarkdown(clip(r.organisation, 80)), status: statusNames[r.status], requested: sek(r.requested, locale) }) +
+        fmt(td.listDetail, {
+          organisation: escapeMarkdown(clip(r.organisation, 80)),
+          status: statusNames[r.status],
+          requested: sek(r.requested, locale),
+        }) +
         (r.granted !== undefined ? fmt(td.listGranted, { granted: sek(r.granted, locale) }) : ''),
     })),
     actions,
@@ -309,13 +503,20 @@ export function dashboardApplicationsCard(locale: Locale, page: ApplicationPage,
 }
 
 /** The admin's card of signed, short-lived links to the register and follow-up exports. */
-export function dashboardExportsCard(locale: Locale, links: { kind: InsightExport; url: string }[], expiresAt: Date, year: number): AdaptiveCard {
+export function dashboardExportsCard(
+  locale: Locale,
+  links: { kind: InsightExport; url: string }[],
+  expiresAt: Date,
+  year: number,
+): AdaptiveCard {
   const t = insightText(locale).exports;
   const until = DateTime.fromJSDate(expiresAt, { zone: STOCKHOLM_ZONE }).toFormat('HH:mm');
   return renderTemplate('dashboard-links', {
     title: t.title,
     lines: [{ text: fmt(t.intro, { until }) }, { text: t.why }],
     links: links.map((l) => ({ title: t.kinds[l.kind], url: l.url })),
-    actions: [{ title: insightText(locale).dashboard.back, verb: VERBS.dashboardShow, data: { year } }],
+    actions: [
+      { title: insightText(locale).dashboard.back, verb: VERBS.dashboardShow, data: { year } },
+    ],
   });
 }

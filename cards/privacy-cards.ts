@@ -41,18 +41,40 @@ export function subjectLabel(subject: Subject, locale: Locale): string {
   return escapeMarkdown(`${subject.name ?? t.unknownName} (${key})`);
 }
 
-const collectionLabel = (name: string, locale: Locale): string => insightText(locale).collections[name] ?? name;
+const collectionLabel = (name: string, locale: Locale): string =>
+  insightText(locale).collections[name] ?? name;
 const subjectKey = (subject: Subject): string => subject.aadObjectId ?? subject.emails[0] ?? '';
 
 /** What is stored about a person, with the export and erase actions (admins only). */
-export function privacyOverviewCard(locale: Locale, subject: Subject, found: Record<string, number>): AdaptiveCard {
+export function privacyOverviewCard(
+  locale: Locale,
+  subject: Subject,
+  found: Record<string, number>,
+): AdaptiveCard {
   const t = insightText(locale).privacy;
   const who = subjectLabel(subject, locale);
   const entries = Object.entries(found).filter(([, n]) => n > 0);
-  if (entries.length === 0) return privacyCard({ title: fmt(t.title, { who }), lines: [{ text: fmt(t.nothing, { who }) }] });
-  const actions: Action[] = [{ title: t.export, verb: VERBS.privacyExport, data: { subject: subjectKey(subject) }, style: 'positive' }];
+  if (entries.length === 0)
+    return privacyCard({
+      title: fmt(t.title, { who }),
+      lines: [{ text: fmt(t.nothing, { who }) }],
+    });
+  const actions: Action[] = [
+    {
+      title: t.export,
+      verb: VERBS.privacyExport,
+      data: { subject: subjectKey(subject) },
+      style: 'positive',
+    },
+  ];
   const lines: Line[] = [{ text: t.found }];
-  if (subject.aadObjectId) actions.push({ title: t.erase, verb: VERBS.privacyEraseAsk, data: { subject: subject.aadObjectId }, style: 'destructive' });
+  if (subject.aadObjectId)
+    actions.push({
+      title: t.erase,
+      verb: VERBS.privacyEraseAsk,
+      data: { subject: subject.aadObjectId },
+      style: 'destructive',
+    });
   else lines.push({ text: t.emailOnly, color: 'Warning' });
   return privacyCard({
     title: fmt(t.title, { who }),
@@ -63,7 +85,12 @@ export function privacyOverviewCard(locale: Locale, subject: Subject, found: Rec
 }
 
 /** The signed, short-lived link to a person's export. */
-export function privacyExportCard(locale: Locale, subject: Subject, url: string, expiresAt: Date): AdaptiveCard {
+export function privacyExportCard(
+  locale: Locale,
+  subject: Subject,
+  url: string,
+  expiresAt: Date,
+): AdaptiveCard {
   const t = insightText(locale).privacy;
   const until = DateTime.fromJSDate(expiresAt, { zone: STOCKHOLM_ZONE }).toFormat('HH:mm');
   return privacyCard({
@@ -73,25 +100,48 @@ export function privacyExportCard(locale: Locale, subject: Subject, url: string,
   });
 }
 
-function countFacts(counts: ErasureCounts, locale: Locale, kept: boolean): { title: string; value: string }[] {
+function countFacts(
+  counts: ErasureCounts,
+  locale: Locale,
+  kept: boolean,
+): { title: string; value: string }[] {
   const t = insightText(locale).privacy;
   return Object.entries(counts)
-    .filter(([k, n]) => n > 0 && k.endsWith('.kept') === kept)
-    .map(([k, n]) => ({ title: kept ? collectionLabel(k.slice(0, -'.kept'.length), locale) : (t.counts[k] ?? k), value: String(n) }));
+    .filter(([k, n]) => n > 0 && k.endsWith(':kept') === kept)
+    .map(([k, n]) => ({
+      title: kept ? collectionLabel(k.slice(0, -':kept'.length), locale) : (t.counts[k] ?? k),
+      value: String(n),
+    }));
 }
 
 /** Asks the admin to confirm an erasure, showing what goes and what stays as public records. */
-export function privacyConfirmCard(locale: Locale, plan: ErasurePlan, counts: ErasureCounts): AdaptiveCard {
+export function privacyConfirmCard(
+  locale: Locale,
+  plan: ErasurePlan,
+  counts: ErasureCounts,
+): AdaptiveCard {
   const t = insightText(locale).privacy;
   const erase = countFacts(counts, locale, false);
   return privacyCard({
     title: fmt(t.confirmTitle, { who: subjectLabel(plan.subject, locale) }),
-    lines: erase.length > 0 ? [{ text: t.irreversible, color: 'Warning' }, { text: t.confirmIntro }] : [{ text: t.nothingToErase }],
+    lines:
+      erase.length > 0
+        ? [{ text: t.irreversible, color: 'Warning' }, { text: t.confirmIntro }]
+        : [{ text: t.nothingToErase }],
     facts: erase,
     keptTitle: countFacts(counts, locale, true).length > 0 ? t.keptIntro : '',
     kept: countFacts(counts, locale, true),
     actions: [
-      ...(erase.length > 0 ? [{ title: t.confirm, verb: VERBS.privacyEraseConfirm, data: { subject: plan.subject.aadObjectId }, style: 'destructive' }] : []),
+      ...(erase.length > 0
+        ? [
+            {
+              title: t.confirm,
+              verb: VERBS.privacyEraseConfirm,
+              data: { subject: plan.subject.aadObjectId },
+              style: 'destructive',
+            },
+          ]
+        : []),
       { title: t.cancel, verb: VERBS.privacyCancel, data: { subject: plan.subject.aadObjectId } },
     ],
   });

@@ -10,7 +10,8 @@ import { DomainError } from '../../services/shared/domain-error';
 import { Role, UserDoc } from '../../services/users/user-repository';
 import { CommandHandler } from '../handler-types';
 import { sendCard } from '../send';
-import { channelIdOf, scopeOf } from '../turn';
+import { teamsDirectory } from '../roster';
+import { channelIdOf, scopeOf, teamIdOf } from '../turn';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,8 +34,8 @@ async function resolvePerson(
     let aad = mention.mentioned.aadObjectId;
     if (!aad) {
       const channelId = scopeOf(context.activity) === 'channel' ? channelIdOf(context.activity) : undefined;
-      const cached = channelId ? await s.channels.roster(channelId) : null;
-      aad = cached?.members.find((m) => m.id === id)?.aadObjectId;
+      const members = channelId ? await teamsDirectory(context, s).membersOf(channelId, teamIdOf(context.activity)) : null;
+      aad = members?.find((m) => m.id === id)?.aadObjectId;
     }
     if (!aad) {
       const member = await TeamsInfo.getMember(context, id).catch(() => null);

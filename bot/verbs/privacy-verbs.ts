@@ -17,10 +17,15 @@ import { DomainError } from '../../services/shared/domain-error';
 import { BotDeps, VerbHandler } from '../handler-types';
 import { insightRefusal } from './dashboard-verbs';
 
-const subjectOf = (data: Record<string, unknown>): string => (typeof data.subject === 'string' ? data.subject : '');
+const subjectOf = (data: Record<string, unknown>): string =>
+  typeof data.subject === 'string' ? data.subject : '';
 
 /** `personuppgifter <id|e-post>`: what is stored about the person, with export and erase (admins only). */
-export async function privacyCardFor(deps: BotDeps, actor: Actor, query: string): Promise<AdaptiveCard> {
+export async function privacyCardFor(
+  deps: BotDeps,
+  actor: Actor,
+  query: string,
+): Promise<AdaptiveCard> {
   try {
     if (query.trim() === '') {
       await requireAdmin(deps.services, actor, 'privacy');
@@ -29,7 +34,8 @@ export async function privacyCardFor(deps: BotDeps, actor: Actor, query: string)
     const { subject, found } = await personDataOverview(deps.services, actor, query);
     return privacyOverviewCard(actor.locale, subject, found);
   } catch (err) {
-    if (err instanceof DomainError && err.params.reason === 'subject') return privacyUsageCard(actor.locale, insightText(actor.locale).refusals.subject);
+    if (err instanceof DomainError && err.params.reason === 'subject')
+      return privacyUsageCard(actor.locale, insightText(actor.locale).refusals.subject);
     return insightRefusal(err, actor);
   }
 }
@@ -41,8 +47,18 @@ export const privacyExport: VerbHandler = async (_context, { deps, actor, data, 
     const issued = await requestPersonExport(s, actor, subjectOf(data), activityId);
     if (!issued.path) return privacyOverviewCard(actor.locale, issued.subject, issued.found);
     const now = s.clock();
-    const url = signedUrl(deps.config.publicBaseUrl, issued.path, deps.config.exportSigningSecret, now);
-    return privacyExportCard(actor.locale, issued.subject, url, new Date(now.getTime() + EXPORT_LINK_TTL_SECONDS * 1000));
+    const url = signedUrl(
+      deps.config.publicBaseUrl,
+      issued.path,
+      deps.config.exportSigningSecret,
+      now,
+    );
+    return privacyExportCard(
+      actor.locale,
+      issued.subject,
+      url,
+      new Date(now.getTime() + EXPORT_LINK_TTL_SECONDS * 1000),
+    );
   } catch (err) {
     return insightRefusal(err, actor);
   }
@@ -59,7 +75,10 @@ export const privacyEraseAsk: VerbHandler = async (_context, { deps, actor, data
 };
 
 /** `privacy.eraseConfirm`: erases (admins only; the plan is computed again from the current state). */
-export const privacyEraseConfirm: VerbHandler = async (_context, { deps, actor, data, activityId }) => {
+export const privacyEraseConfirm: VerbHandler = async (
+  _context,
+  { deps, actor, data, activityId },
+) => {
   try {
     const { counts } = await erasePerson(deps.services, actor, subjectOf(data), activityId);
     return privacyDoneCard(actor.locale, counts);
@@ -69,4 +88,5 @@ export const privacyEraseConfirm: VerbHandler = async (_context, { deps, actor, 
 };
 
 /** `privacy.cancel`: nothing is erased. */
-export const privacyCancel: VerbHandler = async (_context, { actor }) => privacyCancelledCard(actor.locale);
+export const privacyCancel: VerbHandler = async (_context, { actor }) =>
+  privacyCancelledCard(actor.locale);

@@ -107,7 +107,7 @@ export async function applyDecision(
       {
         kind: 'channel',
         channelId,
-        teamId: posted?.teamId,
+        ...(posted?.teamId ? { teamId: posted.teamId } : {}),
         ...(posted?.channelId && posted.cardActivityId ? { threadId: posted.cardActivityId } : {}),
       },
       payload,

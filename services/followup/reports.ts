@@ -186,22 +186,3 @@ export async function submitReport(
   });
   return { ok: true, report: doc, updated: !!existing };
 }
-
-/** Realised benefit per portfolio (sum of the latest report per project), for dashboards. */
-export async function realisedBenefitByPortfolio(s: Services): Promise<Map<string, { sek: number; hours: number; plannedSek: number; plannedHours: number }>> {
-  const out = new Map<string, { sek: number; hours: number; plannedSek: number; plannedHours: number }>();
-  const reports = await s.followup.reports.all();
-  for (const project of await s.followup.projects.all()) {
-    const latest = reports
-      .filter((r) => r.projectId === project._id && (r.realisedEffectSek !== undefined || r.realisedEffectHours !== undefined))
-      .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
-      .pop();
-    const acc = out.get(project.portfolioId) ?? { sek: 0, hours: 0, plannedSek: 0, plannedHours: 0 };
-    acc.sek += latest?.realisedEffectSek ?? 0;
-    acc.hours += latest?.realisedEffectHours ?? 0;
-    acc.plannedSek += project.benefitPlan.yearlyEffectSek ?? 0;
-    acc.plannedHours += project.benefitPlan.yearlyEffectHours ?? 0;
-    out.set(project.portfolioId, acc);
-  }
-  return out;
-}

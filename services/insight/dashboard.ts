@@ -35,8 +35,15 @@ export function parseYear(raw: unknown, now: Date): number | null {
   if (text === '') return null;
   const current = fiscalYearOf(now);
   const year = /^\d{4}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isInteger(year) || year < current - DASHBOARD_YEARS_BACK || year > current + DASHBOARD_YEARS_AHEAD) {
-    throw new DomainError('invalid_input', `not a fiscal year: ${text.slice(0, 20)}`, { reason: 'year', year: text.slice(0, 20) });
+  if (
+    !Number.isInteger(year) ||
+    year < current - DASHBOARD_YEARS_BACK ||
+    year > current + DASHBOARD_YEARS_AHEAD
+  ) {
+    throw new DomainError('invalid_input', `not a fiscal year: ${text.slice(0, 20)}`, {
+      reason: 'year',
+      year: text.slice(0, 20),
+    });
   }
   return year;
 }
@@ -50,7 +57,11 @@ async function submittedApplications(s: Services): Promise<ApplicationDoc[]> {
  * The fiscal years worth offering: those with a frame (seeded or set), with applications, and
  * the current one.
  */
-async function availableYears(s: Services, apps: ApplicationDoc[], current: number): Promise<number[]> {
+async function availableYears(
+  s: Services,
+  apps: ApplicationDoc[],
+  current: number,
+): Promise<number[]> {
   const years = new Set<number>([current]);
   for (const { frames } of await framesOverview(s)) for (const f of frames) years.add(f.year);
   for (const a of apps) {
@@ -58,20 +69,28 @@ async function availableYears(s: Services, apps: ApplicationDoc[], current: numb
     if (Number.isInteger(y) && y > 1900) years.add(y);
   }
   for (const d of await s.allocation.decisions.all()) years.add(d.year);
-  return [...years].filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD).sort((a, b) => a - b);
+  return [...years]
+    .filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD)
+    .sort((a, b) => a - b);
 }
 
 /**
  * The portfolio dashboard of a fiscal year (default: the current one in Europe/Stockholm) for a
  * person allowed to see it: only the portfolios their roles cover.
  */
-export async function portfolioDashboard(s: Services, actor: Actor, year?: number | null): Promise<Dashboard> {
+export async function portfolioDashboard(
+  s: Services,
+  actor: Actor,
+  year?: number | null,
+): Promise<Dashboard> {
   const scope = await dashboardScope(s, actor);
   const now = s.clock();
   const current = fiscalYearOf(now);
   const y = year ?? current;
   const portfolios = (await s.portfolios.all()).filter((p) => canSee(scope, p._id));
-  const frames = new Map(await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)));
+  const frames = new Map(
+    await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)),
+  );
   const applications = await submittedApplications(s);
   const decisions = await s.allocation.decisions.all();
   const statements = new Map<string, StatementRecommendation>();
@@ -92,7 +111,9 @@ export async function portfolioDashboard(s: Services, actor: Actor, year?: numbe
     coaching: await coachingStats(s, fiscalYearRange(y)),
     surveys: await s.followup.surveys.col.find({ year: y }),
   });
-  const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort((a, b) => a - b);
+  const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort(
+    (a, b) => a - b,
+  );
   return { figures, years, scope };
 }
 
@@ -123,12 +144,29 @@ export interface ApplicationRow {
 export const APPLICATIONS_PER_PAGE = 15;
 
 /** The applications of one portfolio in one year, in registration order, one page at a time. */
-export async function portfolioApplications(s: Services, actor: Actor, portfolioId: string, year: number, page: number): Promise<ApplicationPage> {
+export async function portfolioApplications(
+  s: Services,
+  actor: Actor,
+  portfolioId: string,
+  year: number,
+  page: number,
+): Promise<ApplicationPage> {
   const scope = await dashboardScope(s, actor);
   const portfolio = await s.portfolios.get(portfolioId);
-  if (!portfolio || !canSee(scope, portfolioId)) throw new DomainError('not_found', 'portfolio not found', { reason: 'portfolio' });
-  const inForce = new Map(currentDecisions(await s.allocation.decisions.all({ portfolioId })).map((d) => [d.applicationId, d]));
-  const apps = (await s.applications.find({ 'data.portfolioId': portfolioId, status: { $in: [...RECORD_STATUSES] } }))
+  if (!portfolio || !canSee(scope, portfolioId))
+    throw new DomainError('not_found', 'portfolio not found', { reason: 'portfolio' });
+  const inForce = new Map(
+    currentDecisions(await s.allocation.decisions.all({ portfolioId })).map((d) => [
+      d.applicationId,
+      d,
+    ]),
+  );
+  const apps = (
+    await s.applications.find({
+      'data.portfolioId': portfolioId,
+      status: { $in: [...RECORD_STATUSES] },
+    })
+  )
     .filter((a) => !!a.data && applicationYear(a, inForce.get(a._id)) === year)
     .sort((a, b) => (a.regNo ?? '').localeCompare(b.regNo ?? '', 'sv', { numeric: true }));
   const pages = Math.max(1, Math.ceil(apps.length / APPLICATIONS_PER_PAGE));

@@ -34,7 +34,10 @@ export const PENDING_STATUSES: ReadonlySet<ApplicationStatus> = new Set([
 ]);
 
 /** IT statements that count as positive for the guideline indicator. */
-export const POSITIVE_STATEMENTS: ReadonlySet<StatementRecommendation> = new Set(['recommend', 'recommend_with_conditions']);
+export const POSITIVE_STATEMENTS: ReadonlySet<StatementRecommendation> = new Set([
+  'recommend',
+  'recommend_with_conditions',
+]);
 
 /** Reuse choices that follow the guideline to use (or extend) the common platforms (002 §6.3.2). */
 export const COMMON_PLATFORM_REUSE: ReadonlySet<string> = new Set(['common', 'extendCommon']);
@@ -130,7 +133,10 @@ export interface DashboardFigures {
   today: string;
   asOf: string;
   portfolios: PortfolioFigures[];
-  totals: Omit<PortfolioFigures, 'portfolioId' | 'number' | 'name' | 'relaxedBenefit' | 'hasFrame' | 'coaching'> & {
+  totals: Omit<
+    PortfolioFigures,
+    'portfolioId' | 'number' | 'name' | 'relaxedBenefit' | 'hasFrame' | 'coaching'
+  > & {
     coaching: CoachingStats;
   };
 }
@@ -191,17 +197,30 @@ export function latestRealised(reports: readonly ReportDoc[]): ReportDoc | undef
 }
 
 /** The reports a project owed by `today` and has not sent. */
-export function overdueReports(project: ProjectDoc, reports: readonly ReportDoc[], today: string): OverdueReport[] {
+export function overdueReports(
+  project: ProjectDoc,
+  reports: readonly ReportDoc[],
+  today: string,
+): OverdueReport[] {
   const sent = new Set(reports.map((r) => r.period));
   return scheduleOf(project)
     .filter((d) => d.dueDate < today && !sent.has(d.period))
-    .map((d) => ({ projectId: project._id, regNo: project.regNo, title: project.title, period: d.period, dueDate: d.dueDate }));
+    .map((d) => ({
+      projectId: project._id,
+      regNo: project.regNo,
+      title: project.title,
+      period: d.period,
+      dueDate: d.dueDate,
+    }));
 }
 
 const emptyStatusCounts = (): PortfolioFigures['statusCounts'] =>
   Object.fromEntries(RECORD_STATUSES.map((st) => [st, 0])) as PortfolioFigures['statusCounts'];
 
-function benefitOf(projects: readonly ProjectDoc[], reportsBy: Map<string, ReportDoc[]>): BenefitFigures {
+function benefitOf(
+  projects: readonly ProjectDoc[],
+  reportsBy: Map<string, ReportDoc[]>,
+): BenefitFigures {
   let invested = 0;
   let plannedSek = 0;
   let realisedSek = 0;
@@ -233,8 +252,17 @@ function benefitOf(projects: readonly ProjectDoc[], reportsBy: Map<string, Repor
   };
 }
 
-function guidelinesOf(funded: readonly ApplicationDoc[], statements: Map<string, StatementRecommendation>): GuidelineFigures {
-  const out: GuidelineFigures = { funded: funded.length, reuseCommon: 0, accessibilityPlan: 0, itStatementPositive: 0, allThree: 0 };
+function guidelinesOf(
+  funded: readonly ApplicationDoc[],
+  statements: Map<string, StatementRecommendation>,
+): GuidelineFigures {
+  const out: GuidelineFigures = {
+    funded: funded.length,
+    reuseCommon: 0,
+    accessibilityPlan: 0,
+    itStatementPositive: 0,
+    allThree: 0,
+  };
   for (const app of funded) {
     const reuse = COMMON_PLATFORM_REUSE.has(app.data?.reuse ?? '');
     const access = (app.data?.accessibilityPlan ?? '').trim() !== '';
@@ -252,14 +280,25 @@ function surveyOf(responses: readonly SurveyResponseDoc[]): SurveyFigures {
   const byQuestion = {} as Record<SurveyQuestion, number | null>;
   const all: number[] = [];
   for (const q of SURVEY_QUESTIONS) {
-    const answers = responses.map((r) => r.answers[q]).filter((v): v is number => typeof v === 'number');
+    const answers = responses
+      .map((r) => r.answers[q])
+      .filter((v): v is number => typeof v === 'number');
     all.push(...answers);
-    byQuestion[q] = answers.length > 0 ? round1(answers.reduce((a, b) => a + b, 0) / answers.length) : null;
+    byQuestion[q] =
+      answers.length > 0 ? round1(answers.reduce((a, b) => a + b, 0) / answers.length) : null;
   }
-  return { respondents: responses.length, mean: all.length > 0 ? round1(all.reduce((a, b) => a + b, 0) / all.length) : null, byQuestion };
+  return {
+    respondents: responses.length,
+    mean: all.length > 0 ? round1(all.reduce((a, b) => a + b, 0) / all.length) : null,
+    byQuestion,
+  };
 }
 
-function yearAfterOf(projects: readonly ProjectDoc[], reportsBy: Map<string, ReportDoc[]>, today: string): { due: number; done: number } {
+function yearAfterOf(
+  projects: readonly ProjectDoc[],
+  reportsBy: Map<string, ReportDoc[]>,
+  today: string,
+): { due: number; done: number } {
   let due = 0;
   let done = 0;
   for (const p of projects) {
@@ -291,10 +330,15 @@ function sumMoney<T extends MoneyFigures>(rows: readonly T[]): MoneyFigures {
 export function computeDashboard(input: DashboardInput): DashboardFigures {
   const { year, today } = input;
   const inForce = new Map(currentDecisions(input.decisions).map((d) => [d.applicationId, d]));
-  const apps = input.applications.filter((a) => a.status !== 'draft' && !!a.data && applicationYear(a, inForce.get(a._id)) === year);
+  const apps = input.applications.filter(
+    (a) => a.status !== 'draft' && !!a.data && applicationYear(a, inForce.get(a._id)) === year,
+  );
   const reportsBy = new Map<string, ReportDoc[]>();
-  for (const r of input.reports) reportsBy.set(r.projectId, [...(reportsBy.get(r.projectId) ?? []), r]);
-  const projects = input.projects.filter((p) => projectYear(p, inForce.get(p.applicationId)) === year);
+  for (const r of input.reports)
+    reportsBy.set(r.projectId, [...(reportsBy.get(r.projectId) ?? []), r]);
+  const projects = input.projects.filter(
+    (p) => projectYear(p, inForce.get(p.applicationId)) === year,
+  );
   const surveys = input.surveys.filter((r) => r.year === year);
 
   const portfolios: PortfolioFigures[] = input.portfolios.map((portfolio) => {
@@ -310,8 +354,12 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
         frame: budget,
         granted,
         remaining: budget - granted,
-        requested: live.filter((a) => a.data!.part === part).reduce((acc, a) => acc + a.data!.devCost, 0),
-        pending: pending.filter((a) => a.data!.part === part).reduce((acc, a) => acc + a.data!.devCost, 0),
+        requested: live
+          .filter((a) => a.data!.part === part)
+          .reduce((acc, a) => acc + a.data!.devCost, 0),
+        pending: pending
+          .filter((a) => a.data!.part === part)
+          .reduce((acc, a) => acc + a.data!.devCost, 0),
       };
     });
     const statusCounts = emptyStatusCounts();
@@ -334,7 +382,8 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
       benefit: benefitOf(myProjects, reportsBy),
       coaching: {
         asked: input.coaching.byPortfolio[portfolio._id]?.asked ?? 0,
-        medianFirstAnswerHours: input.coaching.byPortfolio[portfolio._id]?.medianFirstAnswerHours ?? null,
+        medianFirstAnswerHours:
+          input.coaching.byPortfolio[portfolio._id]?.medianFirstAnswerHours ?? null,
       },
       overdue: myProjects
         .flatMap((p) => overdueReports(p, reportsBy.get(p._id) ?? [], today))
@@ -348,14 +397,20 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
   const shown = new Set(portfolios.map((p) => p.portfolioId));
   const shownProjects = projects.filter((p) => shown.has(p.portfolioId));
   const statusCounts = emptyStatusCounts();
-  for (const p of portfolios) for (const st of RECORD_STATUSES) statusCounts[st] += p.statusCounts[st];
+  for (const p of portfolios)
+    for (const st of RECORD_STATUSES) statusCounts[st] += p.statusCounts[st];
   const totals: DashboardFigures['totals'] = {
     ...sumMoney(portfolios),
-    parts: PARTS.map((part) => ({ part, ...sumMoney(portfolios.map((p) => p.parts.find((x) => x.part === part)!)) })),
+    parts: PARTS.map((part) => ({
+      part,
+      ...sumMoney(portfolios.map((p) => p.parts.find((x) => x.part === part)!)),
+    })),
     statusCounts,
     applications: portfolios.reduce((a, p) => a + p.applications, 0),
     benefit: benefitOf(shownProjects, reportsBy),
-    overdue: portfolios.flatMap((p) => p.overdue).sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.regNo.localeCompare(b.regNo, 'sv')),
+    overdue: portfolios
+      .flatMap((p) => p.overdue)
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.regNo.localeCompare(b.regNo, 'sv')),
     guidelines: portfolios.reduce<GuidelineFigures>(
       (acc, p) => ({
         funded: acc.funded + p.guidelines.funded,

@@ -20,13 +20,28 @@ export interface DashboardScope {
  * The dashboard is for admins, decision makers, chairs and reviewers: everywhere when the role
  * is global, only their portfolios when it is scoped to portfolios. Everyone else is refused.
  */
-export async function dashboardScope(s: Pick<Services, 'users'>, actor: Actor): Promise<DashboardScope> {
+export async function dashboardScope(
+  s: Pick<Services, 'users'>,
+  actor: Actor,
+): Promise<DashboardScope> {
   const admin = await s.users.hasRole(actor.aadObjectId, 'admin');
   if (admin) return { admin: true, all: true, portfolioIds: [] };
   const user = await s.users.get(actor.aadObjectId);
-  if (user?.roles?.some((r) => DASHBOARD_ROLES.includes(r))) return { admin: false, all: true, portfolioIds: [] };
-  const scoped = [...new Set((user?.portfolioRoles ?? []).filter((r) => DASHBOARD_ROLES.includes(r.role)).map((r) => r.portfolioId))];
-  if (scoped.length === 0) throw new DomainError('forbidden', 'dashboard is for admins, decision makers, chairs and reviewers', { reason: 'dashboard' });
+  if (user?.roles?.some((r) => DASHBOARD_ROLES.includes(r)))
+    return { admin: false, all: true, portfolioIds: [] };
+  const scoped = [
+    ...new Set(
+      (user?.portfolioRoles ?? [])
+        .filter((r) => DASHBOARD_ROLES.includes(r.role))
+        .map((r) => r.portfolioId),
+    ),
+  ];
+  if (scoped.length === 0)
+    throw new DomainError(
+      'forbidden',
+      'dashboard is for admins, decision makers, chairs and reviewers',
+      { reason: 'dashboard' },
+    );
   return { admin: false, all: false, portfolioIds: scoped };
 }
 
@@ -36,6 +51,11 @@ export function canSee(scope: DashboardScope, portfolioId: string): boolean {
 }
 
 /** Refuses anyone but a project-office admin (exports of the register, personal-data requests). */
-export async function requireAdmin(s: Pick<Services, 'users'>, actor: Actor, reason: string): Promise<void> {
-  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) throw new DomainError('forbidden', `${reason} is for admins only`, { reason });
+export async function requireAdmin(
+  s: Pick<Services, 'users'>,
+  actor: Actor,
+  reason: string,
+): Promise<void> {
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    throw new DomainError('forbidden', `${reason} is for admins only`, { reason });
 }

@@ -1,7 +1,13 @@
 import type { Services } from '../services';
 import type { Actor } from '../shared/actor';
 import { requireAdmin } from './insight-access';
-import { ExportFile, INSIGHT_EXPORTS, InsightExport, insightExportPath, renderInsightExport } from './register-export';
+import {
+  ExportFile,
+  INSIGHT_EXPORTS,
+  InsightExport,
+  insightExportPath,
+  renderInsightExport,
+} from './register-export';
 
 /** True when the text names one of the insight exports. */
 export function isInsightExport(v: unknown): v is InsightExport {
@@ -18,7 +24,11 @@ export function insightExportOfPath(path: string): InsightExport | null {
  * An admin asks for the register and follow-up exports: the paths to sign (the bot turns them
  * into short-lived links). Audited, so the record shows who took the register out and when.
  */
-export async function issueInsightExports(s: Services, actor: Actor, activityId?: string): Promise<{ kind: InsightExport; path: string }[]> {
+export async function issueInsightExports(
+  s: Services,
+  actor: Actor,
+  activityId?: string,
+): Promise<{ kind: InsightExport; path: string }[]> {
   await requireAdmin(s, actor, 'exports');
   const links = INSIGHT_EXPORTS.map((kind) => ({ kind, path: insightExportPath(kind) }));
   await s.audit.append({

@@ -28,15 +28,30 @@ const PART_SV: Record<Part, string> = {
   improvement: 'Förbättring av befintliga e-tjänster',
   maintenance: 'Förvaltning av standardiserad funktionalitet',
 };
-const REUSE_SV: Record<string, string> = { common: 'Gemensam plattform', extendCommon: 'Bygger ut gemensam plattform', local: 'Lokal lösning' };
+const REUSE_SV: Record<string, string> = {
+  common: 'Gemensam plattform',
+  extendCommon: 'Bygger ut gemensam plattform',
+  local: 'Lokal lösning',
+};
 const OUTCOME_SV = { approved: 'Bifall', rejected: 'Avslag' } as const;
-const KIND_SV = { allocation: 'Fördelning', not_recommended: 'Avstyrkt av beredningsgruppen', correction: 'Rättelse' } as const;
-const HEALTH_SV = { on_track: 'Enligt plan', at_risk: 'Risk för avvikelse', off_track: 'Avviker från planen' } as const;
+const KIND_SV = {
+  allocation: 'Fördelning',
+  not_recommended: 'Avstyrkt av beredningsgruppen',
+  correction: 'Rättelse',
+} as const;
+const HEALTH_SV = {
+  on_track: 'Enligt plan',
+  at_risk: 'Risk för avvikelse',
+  off_track: 'Avviker från planen',
+} as const;
 
 /** An instant as a Stockholm calendar date. */
-const day = (iso: string | undefined): string => (iso ? (DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).toISODate() ?? '') : '');
-const num = (v: number | undefined, decimals = 0): string => (typeof v === 'number' ? swedishNumber(v, decimals) : '');
-const portfolioLabel = (p: PortfolioDoc | undefined, id: string): string => (p ? `${p.number}. ${p.name.sv}` : id);
+const day = (iso: string | undefined): string =>
+  iso ? (DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).toISODate() ?? '') : '';
+const num = (v: number | undefined, decimals = 0): string =>
+  typeof v === 'number' ? swedishNumber(v, decimals) : '';
+const portfolioLabel = (p: PortfolioDoc | undefined, id: string): string =>
+  p ? `${p.number}. ${p.name.sv}` : id;
 
 /** One submitted application in the register, with the decision in force. */
 export interface ApplicationRecord {
@@ -77,10 +92,16 @@ export interface Register {
   decisions: (DecisionDoc & { inForce: boolean })[];
 }
 
-const byRegNo = (a: { regNo: string }, b: { regNo: string }): number => a.regNo.localeCompare(b.regNo, 'sv', { numeric: true });
+const byRegNo = (a: { regNo: string }, b: { regNo: string }): number =>
+  a.regNo.localeCompare(b.regNo, 'sv', { numeric: true });
 
 /** Builds the register from the applications (every one that was submitted) and the decision records. */
-export function buildRegister(apps: readonly ApplicationDoc[], decisions: readonly DecisionDoc[], portfolios: readonly PortfolioDoc[], now: Date): Register {
+export function buildRegister(
+  apps: readonly ApplicationDoc[],
+  decisions: readonly DecisionDoc[],
+  portfolios: readonly PortfolioDoc[],
+  now: Date,
+): Register {
   const inForce = new Map(currentDecisions(decisions).map((d) => [d.applicationId, d]));
   const inForceIds = new Set([...inForce.values()].map((d) => d._id));
   const pById = new Map(portfolios.map((p) => [p._id, p]));
@@ -110,7 +131,14 @@ export function buildRegister(apps: readonly ApplicationDoc[], decisions: readon
         reuse: d.reuse,
         securityClass: d.securityClass,
         decision: dec
-          ? { decisionId: dec._id, outcome: dec.outcome, grantedSek: dec.amount, year: dec.year, decisionDate: dec.decisionDate, decidedBy: dec.decidedBy.name }
+          ? {
+              decisionId: dec._id,
+              outcome: dec.outcome,
+              grantedSek: dec.amount,
+              year: dec.year,
+              decisionDate: dec.decisionDate,
+              decidedBy: dec.decidedBy.name,
+            }
           : null,
       };
     })
@@ -254,11 +282,18 @@ export interface FollowupRecord {
 }
 
 /** The follow-up status of every funded project as of `today` (Stockholm date). */
-export function buildFollowup(projects: readonly ProjectDoc[], reports: readonly ReportDoc[], portfolios: readonly PortfolioDoc[], today: string): FollowupRecord[] {
+export function buildFollowup(
+  projects: readonly ProjectDoc[],
+  reports: readonly ReportDoc[],
+  portfolios: readonly PortfolioDoc[],
+  today: string,
+): FollowupRecord[] {
   const pById = new Map(portfolios.map((p) => [p._id, p]));
   return projects
     .map((p): FollowupRecord => {
-      const mine = reports.filter((r) => r.projectId === p._id).sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+      const mine = reports
+        .filter((r) => r.projectId === p._id)
+        .sort((a, b) => a.dueDate.localeCompare(b.dueDate));
       const sent = new Set(mine.map((r) => r.period));
       const schedule = scheduleOf(p);
       const due = schedule.filter((d) => d.dueDate < today);
@@ -277,12 +312,17 @@ export function buildFollowup(projects: readonly ProjectDoc[], reports: readonly
         reportEvery: p.reportEvery,
         reportsDue: due.length,
         reportsSent: due.filter((d) => sent.has(d.period)).length,
-        overduePeriods: due.filter((d) => !sent.has(d.period)).map((d) => ({ period: d.period, dueDate: d.dueDate })),
+        overduePeriods: due
+          .filter((d) => !sent.has(d.period))
+          .map((d) => ({ period: d.period, dueDate: d.dueDate })),
         latestHealth: latest?.health ?? null,
         spentSek: latest ? latest.spentSek : null,
         plannedYearlyEffectSek: p.benefitPlan.yearlyEffectSek ?? null,
         realisedYearlyEffectSek: realised?.realisedEffectSek ?? null,
-        realisedRatePercent: realised?.realisedEffectSek !== undefined ? percent(realised.realisedEffectSek, p.grantedSek) : null,
+        realisedRatePercent:
+          realised?.realisedEffectSek !== undefined
+            ? percent(realised.realisedEffectSek, p.grantedSek)
+            : null,
         benefitFollowup: {
           dueDate: benefit.dueDate,
           state: sent.has(benefit.period) ? 'sent' : benefit.dueDate < today ? 'overdue' : 'coming',
@@ -292,7 +332,13 @@ export function buildFollowup(projects: readonly ProjectDoc[], reports: readonly
     .sort(byRegNo);
 }
 
-const EVERY_SV: Record<string, string> = { monthly: 'Månadsvis', quarterly: 'Kvartalsvis', tertial: 'Tertialvis', halfyearly: 'Halvårsvis', yearly: 'Årsvis' };
+const EVERY_SV: Record<string, string> = {
+  monthly: 'Månadsvis',
+  quarterly: 'Kvartalsvis',
+  tertial: 'Tertialvis',
+  halfyearly: 'Halvårsvis',
+  yearly: 'Årsvis',
+};
 const FOLLOWUP_SV = { sent: 'Lämnad', overdue: 'Försenad', coming: 'Kommande' } as const;
 
 /** The follow-up status as CSV for Swedish Excel. */
@@ -342,7 +388,13 @@ export function followupCsv(rows: readonly FollowupRecord[]): string {
 }
 
 /** What an admin can download from the dashboard. */
-export const INSIGHT_EXPORTS = ['applications.csv', 'decisions.csv', 'register.json', 'followup.csv', 'followup.json'] as const;
+export const INSIGHT_EXPORTS = [
+  'applications.csv',
+  'decisions.csv',
+  'register.json',
+  'followup.csv',
+  'followup.json',
+] as const;
 export type InsightExport = (typeof INSIGHT_EXPORTS)[number];
 
 /** The URL path of an insight export (signed by the bot when it hands out the link). */
@@ -361,13 +413,45 @@ export async function renderInsightExport(s: Services, kind: InsightExport): Pro
   const stamp = DateTime.fromJSDate(now, { zone: STOCKHOLM_ZONE }).toFormat('yyyy-MM-dd');
   const portfolios = await s.portfolios.all();
   if (kind === 'followup.csv' || kind === 'followup.json') {
-    const rows = buildFollowup(await s.followup.projects.all(), await s.followup.reports.all(), portfolios, stamp);
+    const rows = buildFollowup(
+      await s.followup.projects.all(),
+      await s.followup.reports.all(),
+      portfolios,
+      stamp,
+    );
     return kind === 'followup.csv'
-      ? { filename: `uppfoljning-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: followupCsv(rows) }
-      : { filename: `uppfoljning-${stamp}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ generatedAt: now.toISOString(), projects: rows }, null, 2) };
+      ? {
+          filename: `uppfoljning-${stamp}.csv`,
+          contentType: 'text/csv; charset=utf-8',
+          body: followupCsv(rows),
+        }
+      : {
+          filename: `uppfoljning-${stamp}.json`,
+          contentType: 'application/json; charset=utf-8',
+          body: JSON.stringify({ generatedAt: now.toISOString(), projects: rows }, null, 2),
+        };
   }
-  const register = buildRegister(await s.applications.find({ status: { $in: [...RECORD_STATUSES] } }), await s.allocation.decisions.all(), portfolios, now);
-  if (kind === 'applications.csv') return { filename: `ansokningar-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: applicationsCsv(register) };
-  if (kind === 'decisions.csv') return { filename: `beslut-${stamp}.csv`, contentType: 'text/csv; charset=utf-8', body: decisionsCsv(register) };
-  return { filename: `register-${stamp}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify(register, null, 2) };
+  const register = buildRegister(
+    await s.applications.find({ status: { $in: [...RECORD_STATUSES] } }),
+    await s.allocation.decisions.all(),
+    portfolios,
+    now,
+  );
+  if (kind === 'applications.csv')
+    return {
+      filename: `ansokningar-${stamp}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body: applicationsCsv(register),
+    };
+  if (kind === 'decisions.csv')
+    return {
+      filename: `beslut-${stamp}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      body: decisionsCsv(register),
+    };
+  return {
+    filename: `register-${stamp}.json`,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify(register, null, 2),
+  };
 }

@@ -17,7 +17,17 @@ import { ErasureCounts } from './privacy-requests';
 import { resolveSubject, Subject } from './subject';
 
 /** Profile fields an erasure removes from the user document (roles stay: an admin's decision). */
-export const PROFILE_FIELDS = ['name', 'email', 'organisation', 'department', 'jobTitle', 'tenantId', 'locale', 'localePreference', 'welcomedAt'] as const;
+export const PROFILE_FIELDS = [
+  'name',
+  'email',
+  'organisation',
+  'department',
+  'jobTitle',
+  'tenantId',
+  'locale',
+  'localePreference',
+  'welcomedAt',
+] as const;
 
 /** Audit actions about the person's own choices: their before/after is working data, removed on erasure. */
 export const PREFERENCE_ACTIONS: ReadonlySet<string> = new Set([
@@ -59,36 +69,80 @@ function col<T extends Doc>(s: Pick<Services, 'store'>, name: string) {
   return s.store.collection<T>(name);
 }
 
-const count = (sections: PersonalDataSection[], name: string): number => sections.find((x) => x.collection === name)?.documents.length ?? 0;
+const count = (sections: PersonalDataSection[], name: string): number =>
+  sections.find((x) => x.collection === name)?.documents.length ?? 0;
 
 /** Plans the erasure of a person known by AAD object id; nothing is changed. */
 export async function planErasure(s: Services, subject: Subject): Promise<ErasurePlan> {
   const id = subject.aadObjectId;
-  if (!id) throw new DomainError('not_found', 'erasure needs a person the bot knows (AAD object id)', { reason: 'subject_unknown' });
+  if (!id)
+    throw new DomainError('not_found', 'erasure needs a person the bot knows (AAD object id)', {
+      reason: 'subject_unknown',
+    });
   const sections = await collectPersonalData(s, subject);
-  const docs = <T>(name: string): T[] => (sections.find((x) => x.collection === name)?.documents ?? []) as T[];
+  const docs = <T>(name: string): T[] =>
+    (sections.find((x) => x.collection === name)?.documents ?? []) as T[];
 
   const apps = docs<ApplicationDoc>('applications');
   const drafts = apps.filter((a) => a.ownerId.toLowerCase() === id && isUnsubmittedDraft(a));
   const asked = docs<CoachQuestionDoc>('coachQuestions').filter((q) => q.askerId === id);
   const erasedEntities = new Set([...drafts.map((a) => a._id), ...asked.map((q) => q._id)]);
-  const questionOutboxIds = [...new Set(asked.flatMap((q) => [q.threadOutboxId, ...q.messages.map((m) => m.outboxId ?? ''), ...q.pendingRelays]).filter((x) => x !== ''))];
+  const questionOutboxIds = [
+    ...new Set(
+      asked
+        .flatMap((q) => [
+          q.threadOutboxId,
+          ...q.messages.map((m) => m.outboxId ?? ''),
+          ...q.pendingRelays,
+        ])
+        .filter((x) => x !== ''),
+    ),
+  ];
 
   const user = docs<UserDoc>('users')[0] ?? null;
-  const hasRoles = !!user && ((user.roles ?? []).length > 0 || (user.portfolioRoles ?? []).length > 0);
-  const ledger = docs<LedgerEntry>('reminder_ledger').filter((e) => [...erasedEntities].some((x) => e._id.includes(x)));
+  const hasRoles =
+    !!user && ((user.roles ?? []).length > 0 || (user.portfolioRoles ?? []).length > 0);
+  const ledger = docs<LedgerEntry>('reminder_ledger').filter((e) =>
+    [...erasedEntities].some((x) => e._id.includes(x)),
+  );
 
   const toPerson = docs<OutboxMessage>('outbox');
-  const related = questionOutboxIds.length > 0 ? await col<OutboxMessage>(s, 'outbox').find({ _id: { $in: questionOutboxIds } }) : [];
+  // Messages to others that carry erased content: a question's thread root, its in-place updates
+  // (`coach-card:<id>:<version>`) and the applicant's posts in the thread, found by the entity id.
+  const related =
+    erasedEntities.size > 0
+      ? (await col<OutboxMessage>(s, 'outbox').find({})).filter(
+          (m) =>
+            questionOutboxIds.includes(m._id) ||
+            [...erasedEntities].some(
+              (x) => m._id.includes(x) || JSON.stringify(m.payload ?? {}).includes(x),
+            ),
+        )
+      : [];
   const outbox = new Map<string, OutboxMessage>();
   for (const m of [...toPerson, ...related]) outbox.set(m._id, m);
-  const outboxDeleteIds = [...outbox.values()].filter((m) => !DELIVERED.has(m.status)).map((m) => m._id);
-  const outboxRedactIds = [...outbox.values()].filter((m) => DELIVERED.has(m.status) && Object.keys(m.payload ?? {}).length > 0).map((m) => m._id);
+  const outboxDeleteIds = [...outbox.values()]
+    .filter((m) => !DELIVERED.has(m.status))
+    .map((m) => m._id);
+  const outboxRedactIds = [...outbox.values()]
+    .filter((m) => DELIVERED.has(m.status) && Object.keys(m.payload ?? {}).length > 0)
+    .map((m) => m._id);
 
-  const window = await col<Doc & { inflight?: unknown[] }>(s, 'outbox_windows').findOne({ _id: `c:user:${id}` });
+  const window = await col<Doc & { inflight?: unknown[] }>(s, 'outbox_windows').findOne({
+    _id: `c:user:${id}`,
+  });
   const auditRedactIds = docs<AuditEntry & { redactedAt?: string }>('audit')
-    .filter((e) => !e.redactedAt && (erasedEntities.has(e.entityId) || (e.entityId === id && PREFERENCE_ACTIONS.has(e.action))))
-    .filter((e) => e.before !== undefined || e.after !== undefined || (e.actorId === id && e.actorName !== undefined))
+    .filter(
+      (e) =>
+        !e.redactedAt &&
+        (erasedEntities.has(e.entityId) || (e.entityId === id && PREFERENCE_ACTIONS.has(e.action))),
+    )
+    .filter(
+      (e) =>
+        e.before !== undefined ||
+        e.after !== undefined ||
+        (e.actorId === id && e.actorName !== undefined),
+    )
     .map((e) => e._id);
 
   const kept: Record<string, number> = {};
@@ -118,7 +172,7 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
     keep(name, count(sections, name));
   }
   keep('reminder_ledger', count(sections, 'reminder_ledger') - ledger.length);
-  keep('audit', count(sections, 'audit'));
+  keep('audit', count(sections, 'audit') - auditRedactIds.length);
 
   return {
     subject: { ...subject, aadObjectId: id },
@@ -142,27 +196,31 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
 /** The counts of a plan as stored in the request record and the audit entry: numbers only. */
 export function planCounts(plan: ErasurePlan): ErasureCounts {
   const c: ErasureCounts = {
-    'applications.deleted': plan.draftIds.length,
-    'coachQuestions.anonymised': plan.questionIds.length,
-    'users.deleted': plan.profile === 'delete' ? 1 : 0,
-    'users.anonymised': plan.profile === 'anonymise' ? 1 : 0,
-    'conversations.deleted': plan.conversations,
-    'reminder_prefs.deleted': plan.reminderPrefs ? 1 : 0,
-    'reminder_ledger.deleted': plan.ledgerIds.length,
-    'outbox.deleted': plan.outboxDeleteIds.length,
-    'outbox.redacted': plan.outboxRedactIds.length,
-    'coachRosters.removed': plan.coachRosterIds.length,
-    'channelRosters.removed': plan.channelRosterIds.length,
-    'outbox_windows.deleted': plan.rateWindow ? 1 : 0,
-    'audit.redacted': plan.auditRedactIds.length,
+    'applications:deleted': plan.draftIds.length,
+    'coachQuestions:anonymised': plan.questionIds.length,
+    'users:deleted': plan.profile === 'delete' ? 1 : 0,
+    'users:anonymised': plan.profile === 'anonymise' ? 1 : 0,
+    'conversations:deleted': plan.conversations,
+    'reminder_prefs:deleted': plan.reminderPrefs ? 1 : 0,
+    'reminder_ledger:deleted': plan.ledgerIds.length,
+    'outbox:deleted': plan.outboxDeleteIds.length,
+    'outbox:redacted': plan.outboxRedactIds.length,
+    'coachRosters:removed': plan.coachRosterIds.length,
+    'channelRosters:removed': plan.channelRosterIds.length,
+    'outbox_windows:deleted': plan.rateWindow ? 1 : 0,
+    'audit:redacted': plan.auditRedactIds.length,
   };
-  for (const [name, n] of Object.entries(plan.kept)) c[`${name}.kept`] = n;
+  for (const [name, n] of Object.entries(plan.kept)) c[`${name}:kept`] = n;
   for (const k of Object.keys(c)) if (c[k] === 0) delete c[k];
   return c;
 }
 
 /** Looks up a person for an erasure (admins only) and plans it, for the confirmation card. */
-export async function prepareErasure(s: Services, actor: Actor, query: unknown): Promise<ErasurePlan> {
+export async function prepareErasure(
+  s: Services,
+  actor: Actor,
+  query: unknown,
+): Promise<ErasurePlan> {
   await requireAdmin(s, actor, 'privacy');
   return planErasure(s, await resolveSubject(s, query));
 }
@@ -174,7 +232,12 @@ export async function prepareErasure(s: Services, actor: Actor, query: unknown):
  * decisions, reports) are kept. Audited with counts only, so the audit entry does not store
  * again what was erased. A second run finds nothing left to erase.
  */
-export async function erasePerson(s: Services, actor: Actor, subjectId: unknown, activityId?: string): Promise<{ plan: ErasurePlan; counts: ErasureCounts; requestId: string }> {
+export async function erasePerson(
+  s: Services,
+  actor: Actor,
+  subjectId: unknown,
+  activityId?: string,
+): Promise<{ plan: ErasurePlan; counts: ErasureCounts; requestId: string }> {
   await requireAdmin(s, actor, 'privacy');
   const subject = await resolveSubject(s, subjectId);
   const plan = await planErasure(s, subject);
@@ -182,18 +245,48 @@ export async function erasePerson(s: Services, actor: Actor, subjectId: unknown,
   const now = s.clock();
   const at = now.toISOString();
 
-  if (plan.draftIds.length > 0) await col<ApplicationDoc>(s, 'applications').deleteMany({ _id: { $in: plan.draftIds }, status: 'draft', regNo: { $exists: false } });
+  if (plan.draftIds.length > 0)
+    await col<ApplicationDoc>(s, 'applications').deleteMany({
+      _id: { $in: plan.draftIds },
+      status: 'draft',
+      regNo: { $exists: false },
+    });
   if (plan.questionIds.length > 0) {
     const questions = col<CoachQuestionDoc>(s, 'coachQuestions');
     await questions.updateMany(
       { _id: { $in: plan.questionIds }, status: { $ne: 'resolved' } },
-      { $set: { status: 'resolved', resolvedAt: at, resolvedById: 'system:erasure', resolvedByName: '' }, $unset: { awaitingCoachSince: true } },
+      {
+        $set: {
+          status: 'resolved',
+          resolvedAt: at,
+          resolvedById: 'system:erasure',
+          resolvedByName: '',
+        },
+        $unset: { awaitingCoachSince: true },
+      },
     );
     await questions.updateMany(
       { _id: { $in: plan.questionIds } },
       {
-        $set: { askerId: ERASED_PERSON, askerName: '', text: '', messages: [], pendingRelays: [], relayCheck: false, updatedAt: at },
-        $unset: { organisation: true, appId: true, appTitle: true, regNo: true, stepId: true, stepIndex: true, appStatus: true, faqId: true },
+        $set: {
+          askerId: ERASED_PERSON,
+          askerName: '',
+          text: '',
+          messages: [],
+          pendingRelays: [],
+          relayCheck: false,
+          updatedAt: at,
+        },
+        $unset: {
+          organisation: true,
+          appId: true,
+          appTitle: true,
+          regNo: true,
+          stepId: true,
+          stepIndex: true,
+          appStatus: true,
+          faqId: true,
+        },
         $inc: { version: 1 },
       },
     );
@@ -202,49 +295,72 @@ export async function erasePerson(s: Services, actor: Actor, subjectId: unknown,
   if (plan.profile !== null) {
     // Roles and portfolio roles stay; with none the whole document goes.
     const unset = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, true as const]));
-    const after = await users.findOneAndUpdate({ _id: id }, { $set: { updatedAt: at }, $unset: unset });
-    if (after && (after.roles ?? []).length === 0 && (after.portfolioRoles ?? []).length === 0) await users.deleteMany({ _id: id });
+    const after = await users.findOneAndUpdate(
+      { _id: id },
+      { $set: { updatedAt: at }, $unset: unset },
+    );
+    if (after && (after.roles ?? []).length === 0 && (after.portfolioRoles ?? []).length === 0)
+      await users.deleteMany({ _id: id });
   }
   await s.conversations.deleteForUser(id);
   await col<Doc>(s, 'reminder_prefs').deleteMany({ _id: id });
-  if (plan.ledgerIds.length > 0) await col<LedgerEntry>(s, 'reminder_ledger').deleteMany({ _id: { $in: plan.ledgerIds } });
+  if (plan.ledgerIds.length > 0)
+    await col<LedgerEntry>(s, 'reminder_ledger').deleteMany({ _id: { $in: plan.ledgerIds } });
   const outbox = col<OutboxMessage>(s, 'outbox');
-  if (plan.outboxDeleteIds.length > 0) await outbox.deleteMany({ _id: { $in: plan.outboxDeleteIds }, status: { $nin: [...DELIVERED] } });
-  if (plan.outboxRedactIds.length > 0) await outbox.updateMany({ _id: { $in: plan.outboxRedactIds } }, { $set: { payload: {}, redactedAt: at } });
+  if (plan.outboxDeleteIds.length > 0)
+    await outbox.deleteMany({
+      _id: { $in: plan.outboxDeleteIds },
+      status: { $nin: [...DELIVERED] },
+    });
+  if (plan.outboxRedactIds.length > 0)
+    await outbox.updateMany(
+      { _id: { $in: plan.outboxRedactIds } },
+      { $set: { payload: {}, redactedAt: at } },
+    );
   for (const rosterId of plan.coachRosterIds) {
     const roster = await col<CoachRosterDoc>(s, 'coachRosters').findOne({ _id: rosterId });
-    if (roster) await col<CoachRosterDoc>(s, 'coachRosters').findOneAndUpdate({ _id: rosterId }, { $set: { memberIds: roster.memberIds.filter((m) => m !== id) } });
+    if (roster)
+      await col<CoachRosterDoc>(s, 'coachRosters').findOneAndUpdate(
+        { _id: rosterId },
+        { $set: { memberIds: roster.memberIds.filter((m) => m !== id) } },
+      );
   }
   for (const rosterId of plan.channelRosterIds) {
     const rosters = col<Doc & { members: RosterMember[] }>(s, 'channelRosters');
     const roster = await rosters.findOne({ _id: rosterId });
-    if (roster) await rosters.findOneAndUpdate({ _id: rosterId }, { $set: { members: roster.members.filter((m) => m.aadObjectId?.toLowerCase() !== id) } });
+    if (roster)
+      await rosters.findOneAndUpdate(
+        { _id: rosterId },
+        { $set: { members: roster.members.filter((m) => m.aadObjectId?.toLowerCase() !== id) } },
+      );
   }
   if (plan.rateWindow) {
     // Only while nothing is in flight, and only the version read (the sender changes it by compare-and-set).
     const windows = col<Doc & { rev?: number; inflight?: unknown[] }>(s, 'outbox_windows');
     const window = await windows.findOne({ _id: `c:user:${id}` });
-    if (window && (window.inflight ?? []).length === 0) await windows.deleteMany({ _id: window._id, rev: window.rev });
+    if (window && (window.inflight ?? []).length === 0)
+      await windows.deleteMany({ _id: window._id, rev: window.rev });
   }
   if (plan.auditRedactIds.length > 0) {
     const audit = col<AuditEntry>(s, 'audit');
-    const redaction = { redactedAt: at, redactedBy: actor.aadObjectId, redactedFor: 'gdpr-erasure' };
-    await audit.updateMany({ _id: { $in: plan.auditRedactIds }, actorId: id }, { $set: redaction, $unset: { before: true, after: true, actorName: true } });
-    await audit.updateMany({ _id: { $in: plan.auditRedactIds }, actorId: { $ne: id } }, { $set: redaction, $unset: { before: true, after: true } });
+    const redaction = {
+      redactedAt: at,
+      redactedBy: actor.aadObjectId,
+      redactedFor: 'gdpr-erasure',
+    };
+    await audit.updateMany(
+      { _id: { $in: plan.auditRedactIds }, actorId: id },
+      { $set: redaction, $unset: { before: true, after: true, actorName: true } },
+    );
+    await audit.updateMany(
+      { _id: { $in: plan.auditRedactIds }, actorId: { $ne: id } },
+      { $set: redaction, $unset: { before: true, after: true } },
+    );
   }
 
   const counts = planCounts(plan);
   const requestId = `erase-${newId()}`;
-  await s.privacy.insert({
-    _id: requestId,
-    kind: 'erase',
-    subjectId: id,
-    subjectEmails: [],
-    requestedBy: actor.aadObjectId,
-    requestedByName: actor.name,
-    requestedAt: at,
-    counts,
-  });
+  // The audit entry first: an erasure is never left unrecorded. Counts and ids only.
   await s.audit.append({
     at,
     actorId: actor.aadObjectId,
@@ -254,6 +370,16 @@ export async function erasePerson(s: Services, actor: Actor, subjectId: unknown,
     entityId: id,
     after: { requestId, counts },
     activityId,
+  });
+  await s.privacy.insert({
+    _id: requestId,
+    kind: 'erase',
+    subjectId: id,
+    subjectEmails: [],
+    requestedBy: actor.aadObjectId,
+    requestedByName: actor.name,
+    requestedAt: at,
+    counts,
   });
   return { plan, counts, requestId };
 }

@@ -14,7 +14,8 @@ import { resolveSubject, Subject } from './subject';
 export const PRIVACY_EXPORT_MAX_AGE_MS = 60 * 60 * 1000;
 
 /** The URL path of a person's export; the bot signs it when it hands out the link. */
-export const privacyExportPath = (requestId: string): string => `/exports/privacy/${requestId}.json`;
+export const privacyExportPath = (requestId: string): string =>
+  `/exports/privacy/${requestId}.json`;
 
 /** The request id in an export path, or null when the path is not one. */
 export function requestIdOfPath(path: string): string | null {
@@ -33,18 +34,30 @@ export interface PersonExportIssued {
 }
 
 /** What is stored about a person, counted per collection, for the admin's overview (a read: not audited). */
-export async function personDataOverview(s: Services, actor: Actor, query: unknown): Promise<{ subject: Subject; found: Record<string, number> }> {
+export async function personDataOverview(
+  s: Services,
+  actor: Actor,
+  query: unknown,
+): Promise<{ subject: Subject; found: Record<string, number> }> {
   await requireAdmin(s, actor, 'privacy');
   const subject = await resolveSubject(s, query);
   const sections = await collectPersonalData(s, subject);
-  return { subject, found: Object.fromEntries(sections.map((x) => [x.collection, x.documents.length])) };
+  return {
+    subject,
+    found: Object.fromEntries(sections.map((x) => [x.collection, x.documents.length])),
+  };
 }
 
 /**
  * An admin asks for everything stored about a person (GDPR art. 15), by AAD object id or e-mail.
  * Records the request and audits it; the file itself is built when the signed link is fetched.
  */
-export async function requestPersonExport(s: Services, actor: Actor, query: unknown, activityId?: string): Promise<PersonExportIssued> {
+export async function requestPersonExport(
+  s: Services,
+  actor: Actor,
+  query: unknown,
+  activityId?: string,
+): Promise<PersonExportIssued> {
   await requireAdmin(s, actor, 'privacy');
   const subject = await resolveSubject(s, query);
   const sections = await collectPersonalData(s, subject);
@@ -78,7 +91,10 @@ export async function requestPersonExport(s: Services, actor: Actor, query: unkn
  * Builds the export file of a recorded request when its (signed) link is fetched; null when the
  * request is unknown or too old. Audits the download.
  */
-export async function renderPersonExport(s: Services, requestId: string): Promise<ExportFile | null> {
+export async function renderPersonExport(
+  s: Services,
+  requestId: string,
+): Promise<ExportFile | null> {
   const request = await s.privacy.get(requestId);
   const now = s.clock();
   if (!request || request.kind !== 'export') return null;
@@ -109,8 +125,16 @@ export async function renderPersonExport(s: Services, requestId: string): Promis
     action: 'privacy.export_downloaded',
     entityType: 'person',
     entityId: request.subjectId ?? request._id,
-    after: { requestId, requestedBy: request.requestedBy, collections: sections.map((x) => x.collection) },
+    after: {
+      requestId,
+      requestedBy: request.requestedBy,
+      collections: sections.map((x) => x.collection),
+    },
   });
   const stamp = DateTime.fromJSDate(now, { zone: STOCKHOLM_ZONE }).toFormat('yyyy-MM-dd');
-  return { filename: `personuppgifter-${stamp}.json`, contentType: 'application/json; charset=utf-8', body: JSON.stringify(body, null, 2) };
+  return {
+    filename: `personuppgifter-${stamp}.json`,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify(body, null, 2),
+  };
 }

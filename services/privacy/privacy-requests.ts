@@ -46,7 +46,10 @@ export class PrivacyRequestRepository {
   }
 
   async markDownloaded(id: string, now: Date): Promise<PrivacyRequestDoc | null> {
-    return this.col.findOneAndUpdate({ _id: id }, { $set: { downloadedAt: now.toISOString() }, $inc: { downloads: 1 } });
+    return this.col.findOneAndUpdate(
+      { _id: id },
+      { $set: { downloadedAt: now.toISOString() }, $inc: { downloads: 1 } },
+    );
   }
 
   async forSubject(subjectId: string): Promise<PrivacyRequestDoc[]> {

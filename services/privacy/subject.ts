@@ -26,8 +26,12 @@ export function isAadObjectId(text: string): boolean {
  * knows from a profile also gives the AAD object id; an unknown one still finds applications
  * that name it as contact or owner.
  */
-export async function resolveSubject(s: Pick<Services, 'users' | 'store'>, raw: unknown): Promise<Subject> {
-  const text = typeof raw === 'string' ? raw.trim().replace(/^<mailto:([^|>]+)\|?[^>]*>$/i, '$1') : '';
+export async function resolveSubject(
+  s: Pick<Services, 'users' | 'store'>,
+  raw: unknown,
+): Promise<Subject> {
+  const text =
+    typeof raw === 'string' ? raw.trim().replace(/^<mailto:([^|>]+)\|?[^>]*>$/i, '$1') : '';
   let user: UserDoc | null = null;
   let aad: string | null = null;
   const emails = new Set<string>();
@@ -39,7 +43,9 @@ export async function resolveSubject(s: Pick<Services, 'users' | 'store'>, raw: 
     user = await userByEmail(s, text);
     aad = user?._id ?? null;
   } else {
-    throw new DomainError('invalid_input', 'give an AAD object id or an e-mail address', { reason: 'subject' });
+    throw new DomainError('invalid_input', 'give an AAD object id or an e-mail address', {
+      reason: 'subject',
+    });
   }
   if (user?.email) emails.add(user.email.toLowerCase());
   return { aadObjectId: aad, emails: [...emails], ...(user?.name ? { name: user.name } : {}) };

@@ -1,4 +1,5 @@
 import { App } from '../../bot/app';
+import { createProjectFromDecision } from '../../services/followup/create-project';
 import { reportId } from '../../services/followup/project';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import { cardOfCall, cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
@@ -37,7 +38,6 @@ describe('follow-up of funded projects over real HTTP', () => {
     await chat.say('hjälp');
     await lastCard();
     const project = await addProject(app.services, 'app-1', ANNA, { decidedBy: { aadObjectId: DEMO_USERS.david.aadObjectId, name: 'David Dahl' } });
-    const { createProjectFromDecision } = await import('../../services/followup/create-project');
     const repeat = await createProjectFromDecision(app.services, { applicationId: 'app-1', grantedSek: 999, decisionDate: '2027-01-21' });
     expect(repeat).toEqual(project);
     const notice = await lastCard((t) => t.includes('Ditt projekt har beviljats'));

@@ -6,8 +6,10 @@ import {
   Channel,
   GENERAL,
   officeCard,
+  openReviewItem,
   REVIEW_CHANNEL,
   reviewCardOf,
+  scores,
   submitApplication,
   waitForCard,
 } from './review-support';
@@ -194,5 +196,58 @@ describe('completeness check and review channel binding over real HTTP', () => {
     const posted = await reviewCardOf(connector, regNo, newChannel);
     expect(cardText(posted.card)).toContain('Digital ansökan om förskoleplats');
     expect((await app.services.review.item(appId))!.channelId).toBe(newChannel);
+  });
+
+  it('when an admin grants roles and changes the review rules, then the person may act on them, others are refused, and both are audited', async () => {
+    const channel = new Channel(app, connector, REVIEW_CHANNEL);
+    const frida = makeUser('Frida Fors');
+    connector.setRoster(REVIEW_CHANNEL, [frida, DEMO_USERS.david]);
+
+    // Only admins grant roles; a person is named with an @mention, an e-mail or an AAD id.
+    await channel.say(DEMO_USERS.eva, 'roller +ordförande', { alsoMention: frida });
+    await waitForCard(connector, REVIEW_CHANNEL, 'administratörer');
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'roller +ordförande it', { alsoMention: frida });
+    const granted = cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'har nu rollerna')));
+    expect(granted).toContain('Frida Fors har nu rollerna: ordförande, IT-funktion');
+    expect(await app.services.users.hasRole(frida.aadObjectId, 'chair')).toBe(true);
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'roller eva.ek@stad.example -it +kung');
+    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Okänd roll')))).toContain('+kung');
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'roles 00000000-0000-0000-0000-000000000005 -it', { locale: 'en-US' });
+    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'now has the roles')))).toContain('Eva Ek now has the roles: reviewer');
+    expect(await app.services.users.hasRole(DEMO_USERS.eva.aadObjectId, 'it')).toBe(false);
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'roller');
+    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Frida Fors: ordförande')))).toContain('Björn Berg: administratör');
+
+    // The review rules: anyone may read them, only admins change them; bad values are refused.
+    connector.reset();
+    await channel.say(DEMO_USERS.eva, 'beredningsregler 1 kvorum 2');
+    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Regler för beredningen')))).toContain('administratörer');
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 99');
+    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutsförheten ska vara')))).toContain('mellan 1 och 50');
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 2 dagar 5');
+    const rules = cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Reglerna är ändrade')));
+    expect(rules).toContain('beslutsförhet 2, 5 arbetsdagar');
+    expect((await app.services.portfolios.get('p1'))!.quorum).toBe(2);
+
+    // The new chair can close an item with the new quorum of two.
+    const { appId, rootId, itemId } = await openReviewItem(app, connector, DEMO_USERS.anna);
+    const item = (await app.services.review.item(itemId))!;
+    expect(item.deadline > item.openedAt.slice(0, 10)).toBe(true);
+    for (const u of [frida, DEMO_USERS.david]) {
+      await channel.click(u, 'review.noConflict', { itemId }, rootId);
+      await channel.click(u, 'review.vote', { itemId, vote: 'reject', ...scores(2) }, rootId);
+    }
+    const closed = await channel.click(frida, 'review.close', { itemId, close_recommendation: 'not_recommended' }, rootId);
+    expect(closed.text).toContain('Avstyrks');
+    expect((await app.services.applications.get(appId))!.status).toBe('not_recommended');
+
+    const audit = [...(await app.services.audit.forEntity(frida.aadObjectId)), ...(await app.services.audit.forEntity('p1'))].map((a) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(['user.roles_changed', 'portfolio.review_rules_changed']));
   });
 });

@@ -24,22 +24,30 @@ export class Channel {
   ) {}
 
   /** A new post (or a reply in `replyToThreadId`), @mentioning the bot unless told otherwise. */
-  async say(user: TeamsUser, text: string, opts: { mention?: boolean; replyToThreadId?: string; id?: string; locale?: string } = {}): Promise<number> {
-    const res = await postActivity(
-      `${this.app.url}/api/messages`,
-      channelMessage({
-        serviceUrl: this.connector.url,
-        tenantId: DEMO_TENANT,
-        from: user,
-        text,
-        mentionBot: opts.mention ?? true,
-        teamId: this.teamId,
-        channelId: this.channelId,
-        replyToThreadId: opts.replyToThreadId,
-        id: opts.id,
-        locale: opts.locale,
-      }),
-    );
+  async say(
+    user: TeamsUser,
+    text: string,
+    opts: { mention?: boolean; replyToThreadId?: string; id?: string; locale?: string; alsoMention?: TeamsUser } = {},
+  ): Promise<number> {
+    const activity = channelMessage({
+      serviceUrl: this.connector.url,
+      tenantId: DEMO_TENANT,
+      from: user,
+      text,
+      mentionBot: opts.mention ?? true,
+      teamId: this.teamId,
+      channelId: this.channelId,
+      replyToThreadId: opts.replyToThreadId,
+      id: opts.id,
+      locale: opts.locale,
+    });
+    if (opts.alsoMention) {
+      // "@Projektkontoret roller @Eva Ek +it": Teams sends the person as a second mention entity.
+      const person = opts.alsoMention;
+      activity.text = `${activity.text} <at>${person.name}</at>`;
+      activity.entities = [...(activity.entities ?? []), { type: 'mention', text: `<at>${person.name}</at>`, mentioned: { id: person.id, name: person.name } }];
+    }
+    const res = await postActivity(`${this.app.url}/api/messages`, activity);
     return res.status;
   }
 

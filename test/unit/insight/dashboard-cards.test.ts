@@ -1,4 +1,9 @@
-import { dashboardApplicationsCard, dashboardOverviewCard, dashboardPortfolioCard, mkr } from '../../../cards/dashboard-cards';
+import {
+  dashboardApplicationsCard,
+  dashboardOverviewCard,
+  dashboardPortfolioCard,
+  mkr,
+} from '../../../cards/dashboard-cards';
 import { cardBytes, MAX_CARD_BYTES } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
 import type { Dashboard } from '../../../services/insight/dashboard';
@@ -26,7 +31,12 @@ function elements(card: unknown): El[] {
 const admin = { admin: true, all: true, portfolioIds: [] };
 
 function dashboard(over: Partial<Dashboard> = {}): Dashboard {
-  return { figures: computeDashboard(dashboardInput()), years: [2026, 2027, 2028], scope: admin, ...over };
+  return {
+    figures: computeDashboard(dashboardInput()),
+    years: [2026, 2027, 2028],
+    scope: admin,
+    ...over,
+  };
 }
 
 describe('the dashboard cards', () => {
@@ -40,12 +50,37 @@ describe('the dashboard cards', () => {
       { legend: '2. Portfölj 2', value: 0, color: 'categoricalTeal' },
       { legend: 'Kvar', value: 7.5, color: 'neutral' },
     ]);
-    expect(donut.fallback).toEqual({ type: 'FactSet', facts: [{ title: '1. Portfölj 1', value: '2,5\u00a0mkr' }, { title: '2. Portfölj 2', value: '0\u00a0mkr' }, { title: 'Kvar', value: '7,5\u00a0mkr' }] });
+    expect(donut.fallback).toEqual({
+      type: 'FactSet',
+      facts: [
+        { title: '1. Portfölj 1', value: '2,5\u00a0mkr' },
+        { title: '2. Portfölj 2', value: '0\u00a0mkr' },
+        { title: 'Kvar', value: '7,5\u00a0mkr' },
+      ],
+    });
     const bars = els.find((e) => e.type === 'Chart.VerticalBar.Grouped')!;
     expect(bars.data).toEqual([
-      { legend: 'Ram', values: [{ x: '1', y: 10 }, { x: '2', y: 0 }] },
-      { legend: 'Beviljat', values: [{ x: '1', y: 2.5 }, { x: '2', y: 0 }] },
-      { legend: 'Väntar på beslut', values: [{ x: '1', y: 0.3 }, { x: '2', y: 0.6 }] },
+      {
+        legend: 'Ram',
+        values: [
+          { x: '1', y: 10 },
+          { x: '2', y: 0 },
+        ],
+      },
+      {
+        legend: 'Beviljat',
+        values: [
+          { x: '1', y: 2.5 },
+          { x: '2', y: 0 },
+        ],
+      },
+      {
+        legend: 'Väntar på beslut',
+        values: [
+          { x: '1', y: 0.3 },
+          { x: '2', y: 0.6 },
+        ],
+      },
     ]);
     expect((bars.fallback as El).type).toBe('FactSet');
     const rates = els.find((e) => e.type === 'Chart.HorizontalBar')!;
@@ -53,16 +88,27 @@ describe('the dashboard cards', () => {
     // The year selector offers the years and shows the chosen one.
     const year = els.find((e) => e.type === 'Input.ChoiceSet')!;
     expect(year).toMatchObject({ id: 'year', value: '2027' });
-    expect((year.choices as { value: string }[]).map((c) => c.value)).toEqual(['2026', '2027', '2028']);
+    expect((year.choices as { value: string }[]).map((c) => c.value)).toEqual([
+      '2026',
+      '2027',
+      '2028',
+    ]);
     // Drill-downs carry the portfolio and the year; admins get the exports.
     const json = JSON.stringify(card);
-    expect(json).toContain(`"verb":"${VERBS.dashboardPortfolio}","data":{"portfolioId":"p1","year":2027}`);
-    expect(json).toContain(`"verb":"${VERBS.dashboardApplications}","data":{"portfolioId":"p2","year":2027,"page":0}`);
+    expect(json).toContain(
+      `"verb":"${VERBS.dashboardPortfolio}","data":{"portfolioId":"p1","year":2027}`,
+    );
+    expect(json).toContain(
+      `"verb":"${VERBS.dashboardApplications}","data":{"portfolioId":"p2","year":2027,"page":0}`,
+    );
     expect((card.actions as El[]).map((a) => a.verb)).toEqual([VERBS.dashboardExports]);
   });
 
   it('when someone without admin rights sees the overview in English, then there is no export button and the text is English', () => {
-    const card = dashboardOverviewCard('en', dashboard({ scope: { admin: false, all: false, portfolioIds: ['p1'] } }));
+    const card = dashboardOverviewCard(
+      'en',
+      dashboard({ scope: { admin: false, all: false, portfolioIds: ['p1'] } }),
+    );
     expect(card.actions).toEqual([]);
     const json = JSON.stringify(card);
     expect(json).toContain('Portfolios 2027');
@@ -76,7 +122,11 @@ describe('the dashboard cards', () => {
     expect(els.find((e) => e.type === 'Chart.Donut')!.data).toEqual([
       { legend: 'Innovation och nyutveckling', value: 0, color: 'categoricalPurple' },
       { legend: 'Förbättring av befintliga e-tjänster', value: 2.5, color: 'categoricalBlue' },
-      { legend: 'Förvaltning av standardiserad funktionalitet', value: 0, color: 'categoricalTeal' },
+      {
+        legend: 'Förvaltning av standardiserad funktionalitet',
+        value: 0,
+        color: 'categoricalTeal',
+      },
       { legend: 'Kvar', value: 7.5, color: 'neutral' },
     ]);
     expect(els.find((e) => e.type === 'Chart.HorizontalBar')!.data).toEqual([
@@ -99,8 +149,14 @@ describe('the dashboard cards', () => {
   it('when there are many portfolios, overdue reports and applications, then every card stays under 80 KB (each render is also checked against adaptivecards-templating)', () => {
     const input = dashboardInput();
     input.portfolios = Array.from({ length: 12 }, (_, i) => portfolio(`p${i + 1}`, i + 1));
-    input.projects = Array.from({ length: 200 }, (_, i) => project(`x${i}`, { title: 'Ett mycket långt projektnamn '.repeat(5), portfolioId: 'p1' }));
-    const big: Dashboard = { figures: computeDashboard(input), years: [2025, 2026, 2027, 2028, 2029], scope: admin };
+    input.projects = Array.from({ length: 200 }, (_, i) =>
+      project(`x${i}`, { title: 'Ett mycket långt projektnamn '.repeat(5), portfolioId: 'p1' }),
+    );
+    const big: Dashboard = {
+      figures: computeDashboard(input),
+      years: [2025, 2026, 2027, 2028, 2029],
+      scope: admin,
+    };
     expect(big.figures.portfolios[0].overdue.length).toBeGreaterThan(200);
     const overview = dashboardOverviewCard('sv', big);
     const drill = dashboardPortfolioCard('sv', big, 'p1')!;
@@ -117,9 +173,16 @@ describe('the dashboard cards', () => {
       requested: 1_234_567,
       granted: 1_000_000,
     }));
-    const list = dashboardApplicationsCard('sv', { portfolioId: 'p1', year: 2027, page: 1, pages: 14, total: 200, rows }, { number: 1, name: { sv: 'Ett', en: 'One' } });
+    const list = dashboardApplicationsCard(
+      'sv',
+      { portfolioId: 'p1', year: 2027, page: 1, pages: 14, total: 200, rows },
+      { number: 1, name: { sv: 'Ett', en: 'One' } },
+    );
     expect(cardBytes(list)).toBeLessThan(MAX_CARD_BYTES);
-    const verbs = (list.actions as { verb: string; data: { page?: number } }[]).map((a) => [a.verb, a.data.page]);
+    const verbs = (list.actions as { verb: string; data: { page?: number } }[]).map((a) => [
+      a.verb,
+      a.data.page,
+    ]);
     expect(verbs).toEqual([
       [VERBS.dashboardApplications, 0],
       [VERBS.dashboardApplications, 2],

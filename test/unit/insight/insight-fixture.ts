@@ -1,5 +1,9 @@
 /** Hand-built documents for the insight unit tests: only what a test names differs from a valid default. */
-import type { ApplicationDoc, ApplicationStatus, SubmittedData } from '../../../services/applications/application';
+import type {
+  ApplicationDoc,
+  ApplicationStatus,
+  SubmittedData,
+} from '../../../services/applications/application';
 import type { Part } from '../../../services/applications/wizard-steps';
 import type { ProjectDoc, ReportDoc } from '../../../services/followup/project';
 import type { PortfolioDoc } from '../../../services/portfolios/portfolio-repository';
@@ -26,7 +30,15 @@ export function portfolio(id: string, number: number): PortfolioDoc {
 
 export function application(
   id: string,
-  over: { status: ApplicationStatus; portfolioId?: string; part?: Part; devCost?: number; startDate?: string; reuse?: string; regSeq?: number } & Partial<SubmittedData>,
+  over: {
+    status: ApplicationStatus;
+    portfolioId?: string;
+    part?: Part;
+    devCost?: number;
+    startDate?: string;
+    reuse?: string;
+    regSeq?: number;
+  } & Partial<SubmittedData>,
 ): ApplicationDoc {
   const { status, regSeq, ...data } = over;
   return {
@@ -40,7 +52,12 @@ export function application(
     version: 2,
     createdAt: '2026-10-01T08:00:00.000Z',
     updatedAt: '2026-10-02T08:00:00.000Z',
-    ...(status === 'draft' ? {} : { regNo: `PK 2026/${String(regSeq ?? 1).padStart(4, '0')}`, submittedAt: '2026-10-02T08:00:00.000Z' }),
+    ...(status === 'draft'
+      ? {}
+      : {
+          regNo: `PK 2026/${String(regSeq ?? 1).padStart(4, '0')}`,
+          submittedAt: '2026-10-02T08:00:00.000Z',
+        }),
     data: {
       title: `Ansökan ${id}`,
       portfolioId: 'p1',
@@ -92,7 +109,12 @@ export function project(appId: string, over: Partial<ProjectDoc> = {}): ProjectD
   };
 }
 
-export function report(projectId: string, period: string, dueDate: string, over: Partial<ReportDoc> = {}): ReportDoc {
+export function report(
+  projectId: string,
+  period: string,
+  dueDate: string,
+  over: Partial<ReportDoc> = {},
+): ReportDoc {
   return {
     _id: `${projectId}:${period}`,
     projectId,
@@ -142,7 +164,11 @@ export function parseSwedishCsv(text: string): string[][] {
   return rows;
 }
 
-const frame = (portfolioId: string, amount: number, used: { innovation: number; improvement: number; maintenance: number }): FrameView => ({
+const frame = (
+  portfolioId: string,
+  amount: number,
+  used: { innovation: number; improvement: number; maintenance: number },
+): FrameView => ({
   portfolioId,
   year: 2027,
   amount,
@@ -162,7 +188,12 @@ const coaching: CoachingStats = {
   byPortfolio: { p1: { asked: 3, medianFirstAnswerHours: 2.5 } },
 };
 
-const survey = (id: string, year: number, portfolioIds: string[], answers: number[]): SurveyResponseDoc => ({
+const survey = (
+  id: string,
+  year: number,
+  portfolioIds: string[],
+  answers: number[],
+): SurveyResponseDoc => ({
   _id: id,
   surveyId: `${year}:ch`,
   portfolioIds,
@@ -170,7 +201,13 @@ const survey = (id: string, year: number, portfolioIds: string[], answers: numbe
   year,
   respondentId: id,
   respondentName: id,
-  answers: { anchoring: answers[0], users: answers[1], reuse: answers[2], benefits: answers[3], process: answers[4] },
+  answers: {
+    anchoring: answers[0],
+    users: answers[1],
+    reuse: answers[2],
+    benefits: answers[3],
+    process: answers[4],
+  },
   comment: '',
   submittedAt: `${year}-11-01T10:00:00.000Z`,
   version: 1,
@@ -183,13 +220,31 @@ const survey = (id: string, year: number, portfolioIds: string[], answers: numbe
  */
 export function dashboardInput(): DashboardInput {
   const apps = [
-    application('a1', { status: 'approved', devCost: 1_500_000, part: 'improvement', reuse: 'common', regSeq: 1 }),
+    application('a1', {
+      status: 'approved',
+      devCost: 1_500_000,
+      part: 'improvement',
+      reuse: 'common',
+      regSeq: 1,
+    }),
     application('a2', { status: 'rejected', devCost: 800_000, part: 'innovation', regSeq: 2 }),
-    application('a3', { status: 'approved', devCost: 2_000_000, part: 'improvement', reuse: 'local', regSeq: 3 }),
+    application('a3', {
+      status: 'approved',
+      devCost: 2_000_000,
+      part: 'improvement',
+      reuse: 'local',
+      regSeq: 3,
+    }),
     application('a4', { status: 'in_review', devCost: 300_000, part: 'maintenance', regSeq: 4 }),
     application('a5', { status: 'withdrawn', devCost: 400_000, regSeq: 5 }),
     application('a6', { status: 'recommended', devCost: 999, startDate: '2028-02-01', regSeq: 6 }),
-    application('a7', { status: 'submitted', devCost: 600_000, portfolioId: 'p2', part: 'innovation', regSeq: 7 }),
+    application('a7', {
+      status: 'submitted',
+      devCost: 600_000,
+      portfolioId: 'p2',
+      part: 'innovation',
+      regSeq: 7,
+    }),
     application('a8', { status: 'approved', devCost: 700_000, regSeq: 8 }),
     application('a9', { status: 'draft', devCost: 5_000_000 }),
   ];
@@ -207,17 +262,33 @@ export function dashboardInput(): DashboardInput {
       decision({ applicationId: 'a1', amount: 1_500_000, requestedAmount: 1_500_000 }),
       decision({ applicationId: 'a2', outcome: 'rejected', amount: 0, part: 'innovation' }),
       decision({ applicationId: 'a3', amount: 2_000_000 }),
-      decision({ applicationId: 'a3', seq: 2, amount: 1_000_000, kind: 'correction', supersedes: 'dec-a3-1' }),
+      decision({
+        applicationId: 'a3',
+        seq: 2,
+        amount: 1_000_000,
+        kind: 'correction',
+        supersedes: 'dec-a3-1',
+      }),
       decision({ applicationId: 'a8', amount: 700_000, year: 2026 }),
     ],
     projects: [
-      project('a1', { grantedSek: 1_500_000, benefitPlan: { yearlyEffectSek: 600_000, yearlyEffectHours: 100, realisationPlan: 'P' } }),
-      project('a3', { grantedSek: 1_000_000, endDate: '2027-03-31', benefitPlan: { yearlyEffectSek: 300_000, realisationPlan: 'P' } }),
+      project('a1', {
+        grantedSek: 1_500_000,
+        benefitPlan: { yearlyEffectSek: 600_000, yearlyEffectHours: 100, realisationPlan: 'P' },
+      }),
+      project('a3', {
+        grantedSek: 1_000_000,
+        endDate: '2027-03-31',
+        benefitPlan: { yearlyEffectSek: 300_000, realisationPlan: 'P' },
+      }),
       project('a8', { grantedSek: 700_000, decisionDate: '2026-03-01' }),
     ],
     reports: [
       report('project-a1', 'status-2027-Q1', '2027-03-31', { realisedEffectSek: 0 }),
-      report('project-a1', 'final', '2027-06-30', { realisedEffectSek: 200_000, realisedEffectHours: 50 }),
+      report('project-a1', 'final', '2027-06-30', {
+        realisedEffectSek: 200_000,
+        realisedEffectHours: 50,
+      }),
       report('project-a3', 'benefit', '2028-03-31', { realisedEffectSek: 450_000 }),
     ],
     statements: new Map([
@@ -225,6 +296,10 @@ export function dashboardInput(): DashboardInput {
       ['a3', 'advise_against'],
     ]),
     coaching,
-    surveys: [survey('r1', 2027, ['p1', 'p2'], [4, 4, 4, 4, 4]), survey('r2', 2027, ['p2'], [2, 3, 4, 5, 1]), survey('r3', 2026, ['p1'], [1, 1, 1, 1, 1])],
+    surveys: [
+      survey('r1', 2027, ['p1', 'p2'], [4, 4, 4, 4, 4]),
+      survey('r2', 2027, ['p2'], [2, 3, 4, 5, 1]),
+      survey('r3', 2026, ['p1'], [1, 1, 1, 1, 1]),
+    ],
   };
 }

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { COVERED_COLLECTIONS, PERSONAL_DATA_RULES } from '../../../services/privacy/personal-data-map';
+import {
+  COVERED_COLLECTIONS,
+  PERSONAL_DATA_RULES,
+} from '../../../services/privacy/personal-data-map';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
@@ -40,7 +43,8 @@ describe('the personal-data rules', () => {
       expect(rule.reason.sv.length).toBeGreaterThan(10);
       expect(rule.reason.en.length).toBeGreaterThan(10);
     }
-    const policy = (c: string) => PERSONAL_DATA_RULES.filter((r) => r.collection === c).map((r) => r.policy);
+    const policy = (c: string) =>
+      PERSONAL_DATA_RULES.filter((r) => r.collection === c).map((r) => r.policy);
     expect(policy('applications')).toEqual(['delete', 'keep']);
     expect(policy('decisions')).toEqual(['keep']);
     expect(policy('reviewVotes')).toEqual(['keep']);

@@ -13,15 +13,36 @@ const swedish = (v: string): number => Number(v.replace(/\u00a0/g, '').replace('
 
 const portfolios = [portfolio('p1', 1), portfolio('p2', 2)];
 const apps = [
-  application('a1', { status: 'approved', devCost: 1_500_000, regSeq: 1, title: '=HYPERLINK("http://x")', organisation: 'Stadsdel; Norr' }),
-  application('a2', { status: 'in_review', devCost: 250_000, yearlyEffectSek: 1_234_567, regSeq: 2, title: 'Citat "e-tjänst"\nmed radbrytning' }),
+  application('a1', {
+    status: 'approved',
+    devCost: 1_500_000,
+    regSeq: 1,
+    title: '=HYPERLINK("http://x")',
+    organisation: 'Stadsdel; Norr',
+  }),
+  application('a2', {
+    status: 'in_review',
+    devCost: 250_000,
+    yearlyEffectSek: 1_234_567,
+    regSeq: 2,
+    title: 'Citat "e-tjänst"\nmed radbrytning',
+  }),
   application('a3', { status: 'approved', devCost: 2_000_000, regSeq: 3, portfolioId: 'p2' }),
   application('d1', { status: 'draft' }),
 ];
 const decisions = [
   decision({ applicationId: 'a1', amount: 1_500_000, meanScore: 4.25 }),
   decision({ applicationId: 'a3', amount: 2_000_000, portfolioId: 'p2', portfolioNumber: 2 }),
-  decision({ applicationId: 'a3', seq: 2, amount: 1_750_000, kind: 'correction', supersedes: 'dec-a3-1', decisionDate: '2027-02-01', portfolioId: 'p2', portfolioNumber: 2 }),
+  decision({
+    applicationId: 'a3',
+    seq: 2,
+    amount: 1_750_000,
+    kind: 'correction',
+    supersedes: 'dec-a3-1',
+    decisionDate: '2027-02-01',
+    portfolioId: 'p2',
+    portfolioNumber: 2,
+  }),
 ];
 const register = buildRegister(apps, decisions, portfolios, new Date('2027-03-01T10:00:00Z'));
 
@@ -39,7 +60,9 @@ describe('the register exports for the project office', () => {
       expect(r[col('Projekt')]).toBe(rec.title.startsWith('=') ? `'${rec.title}` : rec.title);
       expect(r[col('Organisation')]).toBe(rec.organisation);
       expect(swedish(r[col('Sökt belopp (kr)')])).toBe(rec.requestedSek);
-      expect(r[col('Beviljat belopp (kr)')] === '' ? null : swedish(r[col('Beviljat belopp (kr)')])).toBe(rec.decision?.grantedSek ?? null);
+      expect(
+        r[col('Beviljat belopp (kr)')] === '' ? null : swedish(r[col('Beviljat belopp (kr)')]),
+      ).toBe(rec.decision?.grantedSek ?? null);
     }
     const a3 = byRegNo.get('PK 2026/0003')!;
     expect(a3[col('Beviljat belopp (kr)')]).toBe('1\u00a0750\u00a0000');
@@ -51,7 +74,13 @@ describe('the register exports for the project office', () => {
 
   it('when every decision record is exported, then corrections stay next to the record they supersede and only the newest is in force', () => {
     const [header, ...body] = parseSwedishCsv(decisionsCsv(register));
-    expect(body.map((r) => [r[header.indexOf('Beslutsid')], r[header.indexOf('Gäller')], r[header.indexOf('Ersätter beslut')]])).toEqual([
+    expect(
+      body.map((r) => [
+        r[header.indexOf('Beslutsid')],
+        r[header.indexOf('Gäller')],
+        r[header.indexOf('Ersätter beslut')],
+      ]),
+    ).toEqual([
       ['dec-a1-1', 'Ja', ''],
       ['dec-a3-1', 'Nej', ''],
       ['dec-a3-2', 'Ja', 'dec-a3-1'],
@@ -71,10 +100,28 @@ describe('the register exports for the project office', () => {
   });
 
   it('when funded projects are followed up, then the status export shows reports due, sent, overdue and the realised share', () => {
-    const projects = [project('a1', { grantedSek: 1_000_000 }), project('a3', { grantedSek: 2_000_000, endDate: '2027-03-31', portfolioId: 'p2' })];
-    const reports = [report('project-a1', 'status-2027-Q1', '2027-03-31', { realisedEffectSek: 265_000, health: 'at_risk', spentSek: 400_000 })];
+    const projects = [
+      project('a1', { grantedSek: 1_000_000 }),
+      project('a3', { grantedSek: 2_000_000, endDate: '2027-03-31', portfolioId: 'p2' }),
+    ];
+    const reports = [
+      report('project-a1', 'status-2027-Q1', '2027-03-31', {
+        realisedEffectSek: 265_000,
+        health: 'at_risk',
+        spentSek: 400_000,
+      }),
+    ];
     const rows = buildFollowup(projects, reports, portfolios, '2027-07-15');
-    expect(rows.map((r) => [r.regNo, r.reportsDue, r.reportsSent, r.overduePeriods.map((o) => o.period), r.realisedRatePercent, r.benefitFollowup.state])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.regNo,
+        r.reportsDue,
+        r.reportsSent,
+        r.overduePeriods.map((o) => o.period),
+        r.realisedRatePercent,
+        r.benefitFollowup.state,
+      ]),
+    ).toEqual([
       ['PK 2026/a1', 2, 1, ['final'], 26.5, 'coming'],
       ['PK 2026/a3', 1, 0, ['final'], null, 'coming'],
     ]);
