@@ -1,8 +1,18 @@
-import { Activity, CardFactory, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import {
+  Activity,
+  CardFactory,
+  ConversationReference,
+  MessageFactory,
+  TurnContext,
+} from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import { renderOutboxCard } from '../cards/outbox-cards';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
-import { channelKey, personalKey, StoredReference } from '../services/conversations/conversation-repository';
+import {
+  channelKey,
+  personalKey,
+  StoredReference,
+} from '../services/conversations/conversation-repository';
 import { OutboxMessage } from '../services/outbox/outbox-repository';
 import { Deliver, DeliveryResult } from '../services/outbox/outbox-sender';
 import { Services } from '../services/services';
@@ -13,7 +23,9 @@ interface HttpishError {
   statusCode?: number;
   code?: string;
   name?: string;
-  response?: { headers?: { get?: (n: string) => string | null | undefined } | Record<string, string> };
+  response?: {
+    headers?: { get?: (n: string) => string | null | undefined } | Record<string, string>;
+  };
   message?: string;
 }
 
@@ -22,7 +34,8 @@ export const OUTBOX_MARKER_KEY = 'projektkontoret';
 
 /** The outbox id carried by an activity the bot sent, if any (tests and reconciliation read it). */
 export function outboxIdOf(activity: Partial<Activity> | undefined): string | undefined {
-  const cd = activity?.channelData as Record<string, { outboxId?: unknown } | undefined> | undefined;
+  const cd = activity?.channelData as
+    Record<string, { outboxId?: unknown } | undefined> | undefined;
   const id = cd?.[OUTBOX_MARKER_KEY]?.outboxId;
   return typeof id === 'string' ? id : undefined;
 }
@@ -33,7 +46,10 @@ export function retryAfterMs(err: HttpishError, now = Date.now()): number | unde
   let raw: string | null | undefined;
   if (headers && typeof (headers as { get?: unknown }).get === 'function') {
     raw = (headers as { get: (n: string) => string | null | undefined }).get('retry-after');
-  } else if (headers) raw = (headers as Record<string, string>)['retry-after'] ?? (headers as Record<string, string>)['Retry-After'];
+  } else if (headers)
+    raw =
+      (headers as Record<string, string>)['retry-after'] ??
+      (headers as Record<string, string>)['Retry-After'];
   if (!raw) return undefined;
   const secs = Number(raw);
   if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
@@ -42,22 +58,40 @@ export function retryAfterMs(err: HttpishError, now = Date.now()): number | unde
 }
 
 const RETRYABLE = new Set([412, 502, 503, 504]);
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * Classifies a failed send: what may be retried, what never will work, and what is unknown.
  * `dispatched` says whether the request may have left this process; `idempotent` is true for an
  * update of an earlier message (repeating it cannot duplicate anything).
  */
-export function classifySendError(err: unknown, dispatched = true, idempotent = false): DeliveryResult {
+export function classifySendError(
+  err: unknown,
+  dispatched = true,
+  idempotent = false,
+): DeliveryResult {
   const e = (err ?? {}) as HttpishError;
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const message = `${status ?? e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`.slice(0, 500);
+  const message = `${status ?? e.code ?? e.name ?? 'error'}: ${e.message ?? String(err)}`.slice(
+    0,
+    500,
+  );
   if (status === 429) return { kind: 'retry', afterMs: retryAfterMs(e), error: message, status };
-  if (status !== undefined && RETRYABLE.has(status)) return { kind: 'retry', error: message, status };
+  if (status !== undefined && RETRYABLE.has(status))
+    return { kind: 'retry', error: message, status };
   // A 500 says the service failed while handling it: it may have posted the message first.
-  if (status === 500) return idempotent ? { kind: 'retry', error: message, status } : { kind: 'uncertain', error: message };
-  if (status !== undefined && status >= 400 && status < 500) return { kind: 'failed', error: message, status };
+  if (status === 500)
+    return idempotent
+      ? { kind: 'retry', error: message, status }
+      : { kind: 'uncertain', error: message };
+  if (status !== undefined && status >= 400 && status < 500)
+    return { kind: 'failed', error: message, status };
   if (status !== undefined) return { kind: 'retry', error: message, status };
   if (!dispatched || (e.code !== undefined && NOT_CONNECTED.has(e.code))) {
     return { kind: 'retry', error: message, dispatched: false };
@@ -68,7 +102,13 @@ export function classifySendError(err: unknown, dispatched = true, idempotent = 
 
 interface PipelineLike {
   removePolicy(options: { name?: string }): unknown;
-  addPolicy(policy: { name: string; sendRequest: (req: unknown, next: (req: unknown) => Promise<unknown>) => Promise<unknown> }, options?: { phase?: string }): void;
+  addPolicy(
+    policy: {
+      name: string;
+      sendRequest: (req: unknown, next: (req: unknown) => Promise<unknown>) => Promise<unknown>;
+    },
+    options?: { phase?: string },
+  ): void;
 }
 
 /**
@@ -118,10 +158,18 @@ export function createOutboxDelivery(
     if (target.kind === 'user') {
       conversationKey = personalKey(target.aadObjectId);
       const doc = await services.conversations.get(conversationKey);
-      if (doc?.unreachableSince) return { kind: 'failed', error: 'conversation unreachable since ' + doc.unreachableSince, dispatched: false };
+      if (doc?.unreachableSince)
+        return {
+          kind: 'failed',
+          error: 'conversation unreachable since ' + doc.unreachableSince,
+          dispatched: false,
+        };
       reference = doc?.reference ?? null;
       const user = await services.users.get(target.aadObjectId);
-      locale = user?.localePreference ?? config.localeOverride ?? localeOf(user?.locale ?? doc?.reference.locale);
+      locale =
+        user?.localePreference ??
+        config.localeOverride ??
+        localeOf(user?.locale ?? doc?.reference.locale);
     } else {
       conversationKey = channelKey(target.channelId);
       const doc = await services.conversations.get(conversationKey);
@@ -130,7 +178,9 @@ export function createOutboxDelivery(
         reference = {
           ...base,
           conversation: {
-            id: target.threadId ? `${target.channelId};messageid=${target.threadId}` : target.channelId,
+            id: target.threadId
+              ? `${target.channelId};messageid=${target.threadId}`
+              : target.channelId,
             conversationType: 'channel',
             isGroup: true,
             tenantId: base.conversation.tenantId,
@@ -139,47 +189,85 @@ export function createOutboxDelivery(
         };
       }
     }
-    if (!reference) return { kind: 'failed', error: 'no conversation reference: the bot has not been reached there yet', dispatched: false };
+    if (!reference)
+      return {
+        kind: 'failed',
+        error: 'no conversation reference: the bot has not been reached there yet',
+        dispatched: false,
+      };
     if (config.appId && !isAllowedServiceUrl(reference.serviceUrl, config.serviceUrlAllowList)) {
-      return { kind: 'failed', error: `serviceUrl not allowed: ${reference.serviceUrl}`, dispatched: false };
+      return {
+        kind: 'failed',
+        error: `serviceUrl not allowed: ${reference.serviceUrl}`,
+        dispatched: false,
+      };
     }
     let activity: Partial<Activity>;
     if (msg.payload.card) {
-      const card = renderOutboxCard(msg.payload.card.template, msg.payload.card.model as Record<string, unknown>, locale);
-      if (!card) return { kind: 'failed', error: `unknown card template ${msg.payload.card.template}`, dispatched: false };
+      const card = renderOutboxCard(
+        msg.payload.card.template,
+        msg.payload.card.model as Record<string, unknown>,
+        locale,
+      );
+      if (!card)
+        return {
+          kind: 'failed',
+          error: `unknown card template ${msg.payload.card.template}`,
+          dispatched: false,
+        };
       activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
     } else {
       activity = MessageFactory.text(msg.payload.text ?? '');
     }
     // The idempotency marker: lets a reconciler (or a test) tell which outbox message a Teams
     // message came from. Teams itself does not deduplicate on it.
-    activity.channelData = { ...((activity.channelData as object | undefined) ?? {}), [OUTBOX_MARKER_KEY]: { outboxId: msg._id } };
+    activity.channelData = {
+      ...((activity.channelData as object | undefined) ?? {}),
+      [OUTBOX_MARKER_KEY]: { outboxId: msg._id },
+    };
     const update = msg.payload.update;
     const timeout = options.requestTimeoutMs ?? 15_000;
     let sentId: string | undefined;
     let dispatched = false;
     try {
-      await adapter.continueConversationAsync(config.appId ?? '', reference as ConversationReference, async (ctx) => {
-        // sendToConversation, not a reply: in a channel this starts a new thread (Teams' own pattern).
-        const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-        if (!prepareClient(client, () => (dispatched = true))) {
-          // Unknown client shape: we cannot tell before from after, so every failure is uncertain.
-          dispatched = true;
-          if (!warnedPipeline) services.log.warn('connector client pipeline not found: SDK retries stay on');
-          warnedPipeline = true;
-        }
-        const outgoing = TurnContext.applyConversationReference({ ...activity }, reference as ConversationReference);
-        delete outgoing.replyToId;
-        if (update) {
-          outgoing.id = update.activityId;
-          outgoing.conversation = { ...outgoing.conversation!, id: update.conversationId };
-          await client.conversations.updateActivity(update.conversationId, update.activityId, outgoing as Activity, { timeout });
-          sentId = update.activityId;
-          return;
-        }
-        const res = await client.conversations.sendToConversation(reference!.conversation.id, outgoing as Activity, { timeout });
-        sentId = res?.id;
-      });
+      await adapter.continueConversationAsync(
+        config.appId ?? '',
+        reference as ConversationReference,
+        async (ctx) => {
+          // sendToConversation, not a reply: in a channel this starts a new thread (Teams' own pattern).
+          const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
+          if (!prepareClient(client, () => (dispatched = true))) {
+            // Unknown client shape: we cannot tell before from after, so every failure is uncertain.
+            dispatched = true;
+            if (!warnedPipeline)
+              services.log.warn('connector client pipeline not found: SDK retries stay on');
+            warnedPipeline = true;
+          }
+          const outgoing = TurnContext.applyConversationReference(
+            { ...activity },
+            reference as ConversationReference,
+          );
+          delete outgoing.replyToId;
+          if (update) {
+            outgoing.id = update.activityId;
+            outgoing.conversation = { ...outgoing.conversation!, id: update.conversationId };
+            await client.conversations.updateActivity(
+              update.conversationId,
+              update.activityId,
+              outgoing as Activity,
+              { timeout },
+            );
+            sentId = update.activityId;
+            return;
+          }
+          const res = await client.conversations.sendToConversation(
+            reference!.conversation.id,
+            outgoing as Activity,
+            { timeout },
+          );
+          sentId = res?.id;
+        },
+      );
     } catch (err) {
       const result = classifySendError(err, dispatched, !!update);
       // A new post refused with 403/404: the bot was removed or the user is gone. (A 404 on an
@@ -189,7 +277,11 @@ export function createOutboxDelivery(
       }
       return result;
     }
-    return { kind: 'sent', activityId: sentId, conversationId: update?.conversationId ?? reference.conversation.id };
+    return {
+      kind: 'sent',
+      activityId: sentId,
+      conversationId: update?.conversationId ?? reference.conversation.id,
+    };
   };
 }
 

@@ -29,7 +29,10 @@ function toMember(m: PagedMember): RosterMember | null {
   return { id: m.id, aadObjectId: aad, name: m.name ?? aad, email: m.email ?? m.userPrincipalName };
 }
 
-async function fetchPaged(client: ConnectorClient, conversationId: string): Promise<RosterMember[]> {
+async function fetchPaged(
+  client: ConnectorClient,
+  conversationId: string,
+): Promise<RosterMember[]> {
   const members: RosterMember[] = [];
   let continuationToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -51,7 +54,9 @@ async function fetchPaged(client: ConnectorClient, conversationId: string): Prom
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('roster fetch timed out')), ms).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error('roster fetch timed out')), ms).unref(),
+    ),
   ]);
 }
 
@@ -77,7 +82,8 @@ export function teamsDirectory(context: TurnContext, s: Services): MemberDirecto
       if (!client) return cached.membersOf(channelId, teamId);
       const failures = failedAt.get(s) ?? new Map<string, number>();
       failedAt.set(s, failures);
-      if (now.getTime() - (failures.get(channelId) ?? -Infinity) < RETRY_AFTER_FAILURE_MS) return hit?.members ?? null;
+      if (now.getTime() - (failures.get(channelId) ?? -Infinity) < RETRY_AFTER_FAILURE_MS)
+        return hit?.members ?? null;
       let pending = flights.get(channelId);
       if (!pending) {
         pending = (async () => {
@@ -94,7 +100,10 @@ export function teamsDirectory(context: TurnContext, s: Services): MemberDirecto
             return members;
           } catch (err) {
             failures.set(channelId, s.clock().getTime());
-            s.log.warn({ channelId, err: (err as Error).message }, 'could not read the channel roster; using the cached one');
+            s.log.warn(
+              { channelId, err: (err as Error).message },
+              'could not read the channel roster; using the cached one',
+            );
             return hit?.members ?? null;
           } finally {
             flights.delete(channelId);

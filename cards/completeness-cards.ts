@@ -17,6 +17,7 @@ function stepNames(t: Strings, steps: readonly string[]): string {
   return steps.map((s) => t.steps[s as keyof Strings['steps']] ?? s).join(', ');
 }
 
+/** A completeness card sent back with what to fix, or with the portfolio that has no channel. */
 export interface CompletenessCardOptions {
   error?: 'missing_steps' | 'note_too_long';
   draft?: { missing?: string; note?: string };
@@ -29,48 +30,90 @@ export interface CompletenessCardOptions {
  * rounds with what changed since, a checklist of what is missing, a note, and "Komplett" /
  * "Begär komplettering". Once decided it shows the decision instead of the form.
  */
-export function completenessCard(model: CompletenessModel, locale: Locale, opts: CompletenessCardOptions = {}): AdaptiveCard {
+export function completenessCard(
+  model: CompletenessModel,
+  locale: Locale,
+  opts: CompletenessCardOptions = {},
+): AdaptiveCard {
   const t = strings(locale);
   const r = reviewText(locale);
   const c = r.completeness;
   const history = model.history.flatMap((h) => {
     if (h.status === 'completion_requested') {
       return [
-        { text: fmt(c.historyRequested, { round: h.round, name: md(h.byName), date: day(h.at), steps: stepNames(t, h.missingSteps ?? []) }) },
+        {
+          text: fmt(c.historyRequested, {
+            round: h.round,
+            name: md(h.byName),
+            date: day(h.at),
+            steps: stepNames(t, h.missingSteps ?? []),
+          }),
+        },
         ...(h.note ? [{ text: fmt(c.historyNote, { note: md(clip(h.note, 600)) }) }] : []),
       ];
     }
-    if (h.status === 'complete') return [{ text: fmt(c.historyComplete, { round: h.round, name: md(h.byName), date: day(h.at) }) }];
+    if (h.status === 'complete')
+      return [
+        { text: fmt(c.historyComplete, { round: h.round, name: md(h.byName), date: day(h.at) }) },
+      ];
     return [];
   });
   const resubmitted = model.history.some((h) => h.status === 'completion_requested');
   const changed = resubmitted
     ? model.changedFields.length > 0
-      ? model.changedFields.slice(0, 20).map((f) => fieldLabel(t, f)).join('; ')
+      ? model.changedFields
+          .slice(0, 20)
+          .map((f) => fieldLabel(t, f))
+          .join('; ')
       : c.changedNone
     : '';
   const outcome: { text: string; color: string }[] = [];
   const decided = model.decided;
   if (decided?.status === 'complete') {
-    outcome.push({ text: fmt(c.decidedComplete, { name: md(decided.byName), date: day(decided.at) }), color: 'Good' });
-    if (opts.unboundPortfolio !== undefined) outcome.push({ text: fmt(c.decidedUnbound, { number: opts.unboundPortfolio }), color: 'Warning' });
+    outcome.push({
+      text: fmt(c.decidedComplete, { name: md(decided.byName), date: day(decided.at) }),
+      color: 'Good',
+    });
+    if (opts.unboundPortfolio !== undefined)
+      outcome.push({
+        text: fmt(c.decidedUnbound, { number: opts.unboundPortfolio }),
+        color: 'Warning',
+      });
   } else if (decided?.status === 'completion_requested') {
     outcome.push({
-      text: fmt(c.decidedRequested, { name: md(decided.byName), date: day(decided.at), steps: stepNames(t, decided.missingSteps ?? []) }),
+      text: fmt(c.decidedRequested, {
+        name: md(decided.byName),
+        date: day(decided.at),
+        steps: stepNames(t, decided.missingSteps ?? []),
+      }),
       color: 'Warning',
     });
   }
   const open = !decided;
   return renderTemplate('completeness-check', {
-    heading: resubmitted ? fmt(c.headingResubmitted, { regNo: md(model.regNo), round: model.round }) : fmt(c.heading, { regNo: md(model.regNo) }),
+    heading: resubmitted
+      ? fmt(c.headingResubmitted, { regNo: md(model.regNo), round: model.round })
+      : fmt(c.heading, { regNo: md(model.regNo) }),
     intro: open ? c.intro : '',
     facts: [
       { title: c.facts.title, value: md(clip(model.title, 200)) },
       { title: c.facts.applicant, value: md(model.applicant) },
       { title: c.facts.organisation, value: md(model.organisation) },
-      { title: c.facts.portfolio, value: model.portfolio ? `${model.portfolio.number}\\. ${md(model.portfolio.name[locale])}` : '' },
-      { title: c.facts.devCost, value: model.devCost !== undefined ? formatSek(model.devCost, locale) : '' },
-      { title: c.facts.runningCost, value: model.yearlyRunningCost !== undefined ? formatSek(model.yearlyRunningCost, locale) : '' },
+      {
+        title: c.facts.portfolio,
+        value: model.portfolio
+          ? `${model.portfolio.number}\\. ${md(model.portfolio.name[locale])}`
+          : '',
+      },
+      {
+        title: c.facts.devCost,
+        value: model.devCost !== undefined ? formatSek(model.devCost, locale) : '',
+      },
+      {
+        title: c.facts.runningCost,
+        value:
+          model.yearlyRunningCost !== undefined ? formatSek(model.yearlyRunningCost, locale) : '',
+      },
       { title: c.facts.submitted, value: day(model.submittedAt) },
     ].filter((f) => f.value !== ''),
     historyTitle: c.historyTitle,
@@ -100,25 +143,40 @@ export function completenessCard(model: CompletenessModel, locale: Locale, opts:
 }
 
 /** What the applicant gets in personal chat: exactly what to complete, and a button that opens it. */
-export function completionRequestCard(model: Record<string, unknown>, locale: Locale): AdaptiveCard {
+export function completionRequestCard(
+  model: Record<string, unknown>,
+  locale: Locale,
+): AdaptiveCard {
   const t = strings(locale);
   const c = reviewText(locale).completeness;
   const steps = Array.isArray(model.missingSteps) ? (model.missingSteps as string[]) : [];
-  const lines: { text: string; color?: string }[] = [{ text: fmt(c.applicantIntro, { title: md(model.title) }) }];
+  const lines: { text: string; color?: string }[] = [
+    { text: fmt(c.applicantIntro, { title: md(model.title) }) },
+  ];
   for (const s of steps) lines.push({ text: `• ${t.steps[s as keyof Strings['steps']] ?? md(s)}` });
   if (typeof model.note === 'string' && model.note) {
-    lines.push({ text: fmt(c.applicantNote, { name: md(model.byName), note: md(clip(model.note, 2000)) }) });
+    lines.push({
+      text: fmt(c.applicantNote, { name: md(model.byName), note: md(clip(model.note, 2000)) }),
+    });
   }
   lines.push({ text: c.applicantKept });
   return messageCard({
     title: fmt(c.applicantTitle, { regNo: md(model.regNo) }),
     lines,
-    actions: [{ title: c.applicantAction, verb: VERBS.applicationContinue, style: 'positive', appId: String(model.appId ?? '') }],
+    actions: [
+      {
+        title: c.applicantAction,
+        verb: VERBS.applicationContinue,
+        style: 'positive',
+        appId: String(model.appId ?? ''),
+      },
+    ],
   });
 }
 
 /** Completeness cards sent through the outbox. */
 export const completenessOutboxCards: Record<string, OutboxCardRenderer> = {
-  'completeness-check': (model, locale) => completenessCard(model as unknown as CompletenessModel, locale),
+  'completeness-check': (model, locale) =>
+    completenessCard(model as unknown as CompletenessModel, locale),
   'completion-request': (model, locale) => completionRequestCard(model, locale),
 };

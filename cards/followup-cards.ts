@@ -12,7 +12,8 @@ import { fmt } from './strings';
 import { fs } from './strings/followup-strings';
 import { VERBS } from './verbs';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 const esc = (v: unknown): string => escapeMarkdown(str(v));
 
 /** A report period in words: 'status-2027-Q1' → "kvartal 1 2027", 'final' → "slutrapport". */
@@ -32,13 +33,16 @@ export function periodLabel(period: string, locale: Locale): string {
 
 /** An instant as people read it in Stockholm: "måndag 2027-03-08 09:00". */
 export function formatWhen(iso: string, locale: Locale): string {
-  const d = DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).setLocale(locale === 'en' ? 'en-GB' : 'sv-SE');
+  const d = DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).setLocale(
+    locale === 'en' ? 'en-GB' : 'sv-SE',
+  );
   return `${d.toFormat('cccc')} ${d.toFormat('yyyy-MM-dd HH:mm')}`;
 }
 
 function reportTitle(kind: string, title: string, locale: Locale): string {
   const t = fs(locale).report;
-  const template = kind === 'final' ? t.titleFinal : kind === 'benefit' ? t.titleBenefit : t.titleStatus;
+  const template =
+    kind === 'final' ? t.titleFinal : kind === 'benefit' ? t.titleBenefit : t.titleStatus;
   return fmt(template, { title: escapeMarkdown(clip(title, 120)) });
 }
 
@@ -61,55 +65,114 @@ export function reportFormCard(
         health: existing.health,
         spent: String(existing.spentSek),
         milestones: existing.milestones,
-        realisedSek: existing.realisedEffectSek !== undefined ? String(existing.realisedEffectSek) : '',
-        realisedHours: existing.realisedEffectHours !== undefined ? String(existing.realisedEffectHours) : '',
+        realisedSek:
+          existing.realisedEffectSek !== undefined ? String(existing.realisedEffectSek) : '',
+        realisedHours:
+          existing.realisedEffectHours !== undefined ? String(existing.realisedEffectHours) : '',
         comment: existing.comment,
       }
     : {};
   const values = { ...base, ...(opts.values ?? {}) };
   const errors = opts.errors ?? [];
-  const err = (field: string): string => issueText(errors.find((e) => e.field === field), locale);
+  const err = (field: string): string =>
+    issueText(
+      errors.find((e) => e.field === field),
+      locale,
+    );
   const plan = project.benefitPlan;
   const facts = [
     { title: t.granted, value: formatSek(project.grantedSek, locale) },
-    { title: t.planSek, value: plan.yearlyEffectSek !== undefined ? formatSek(plan.yearlyEffectSek, locale) : '' },
-    { title: t.planHours, value: plan.yearlyEffectHours !== undefined ? String(plan.yearlyEffectHours) : '' },
+    {
+      title: t.planSek,
+      value: plan.yearlyEffectSek !== undefined ? formatSek(plan.yearlyEffectSek, locale) : '',
+    },
+    {
+      title: t.planHours,
+      value: plan.yearlyEffectHours !== undefined ? String(plan.yearlyEffectHours) : '',
+    },
     { title: t.plan, value: escapeMarkdown(clip(plan.realisationPlan, 300)) },
     {
       title: t.previous,
-      value: previous ? `${periodLabel(previous.period, locale)}: ${fs(locale).health[previous.health]}, ${formatSek(previous.spentSek, locale)}` : '',
+      value: previous
+        ? `${periodLabel(previous.period, locale)}: ${fs(locale).health[previous.health]}, ${formatSek(previous.spentSek, locale)}`
+        : '',
     },
   ].filter((f) => f.value !== '');
   const needComment = values.health === 'at_risk' || values.health === 'off_track';
-  const field = (id: string, kind: string, label: string, hint = '') => ({ id, kind, label, value: values[id] ?? '', hint, error: err(id), choices: [] as { title: string; value: string }[] });
+  const field = (id: string, kind: string, label: string, hint = '') => ({
+    id,
+    kind,
+    label,
+    value: values[id] ?? '',
+    hint,
+    error: err(id),
+    choices: [] as { title: string; value: string }[],
+  });
   const fields = [
-    { ...field('health', 'choice', t.healthLabel), choices: REPORT_HEALTH.map((h) => ({ title: fs(locale).health[h], value: h })) },
+    {
+      ...field('health', 'choice', t.healthLabel),
+      choices: REPORT_HEALTH.map((h) => ({ title: fs(locale).health[h], value: h })),
+    },
     field('spent', 'text', t.spentLabel, t.spentHint),
     field('milestones', 'multiline', benefit ? t.milestonesLabelBenefit : t.milestonesLabel),
-    field('realisedSek', 'text', benefit ? t.realisedSekLabelBenefit : t.realisedSekLabel, t.spentHint),
+    field(
+      'realisedSek',
+      'text',
+      benefit ? t.realisedSekLabelBenefit : t.realisedSekLabel,
+      t.spentHint,
+    ),
     field('realisedHours', 'text', t.realisedHoursLabel, t.hoursHint),
     field('comment', 'multiline', needComment ? t.commentLabelRequired : t.commentLabel),
   ];
   return renderTemplate('followup-form', {
     title: reportTitle(due.kind, project.title, locale),
-    subtitle: fmt(t.periodLine, { regNo: project.regNo, period: periodLabel(due.period, locale), dueDate: due.dueDate }),
+    subtitle: fmt(t.periodLine, {
+      regNo: project.regNo,
+      period: periodLabel(due.period, locale),
+      dueDate: due.dueDate,
+    }),
     intro: due.kind === 'final' ? t.introFinal : benefit ? t.introBenefit : t.introStatus,
     notice: '',
     errorSummary: errors.length > 0 ? fmt(t.fixCount, { count: errors.length }) : '',
     facts,
     fields,
-    actions: [{ title: t.submit, verb: VERBS.followupReportSubmit, style: 'positive', data: { projectId: project._id, period: due.period } }],
+    actions: [
+      {
+        title: t.submit,
+        verb: VERBS.followupReportSubmit,
+        style: 'positive',
+        data: { projectId: project._id, period: due.period },
+      },
+    ],
   });
 }
 
 /** After a report was stored: what was saved, how it compares with the plan, and what is next. */
-export function reportThanksCard(locale: Locale, project: ProjectDoc, report: ReportDoc, updated: boolean, moreDue: number): AdaptiveCard {
+export function reportThanksCard(
+  locale: Locale,
+  project: ProjectDoc,
+  report: ReportDoc,
+  updated: boolean,
+  moreDue: number,
+): AdaptiveCard {
   const t = fs(locale).report;
   const lines: { text: string; color?: string }[] = [
-    { text: fmt(updated ? t.updatedBody : t.thanksBody, { period: periodLabel(report.period, locale), title: escapeMarkdown(project.title), at: formatWhen(report.submittedAt, locale) }) },
+    {
+      text: fmt(updated ? t.updatedBody : t.thanksBody, {
+        period: periodLabel(report.period, locale),
+        title: escapeMarkdown(project.title),
+        at: formatWhen(report.submittedAt, locale),
+      }),
+    },
   ];
   if (report.spentSek > project.grantedSek) {
-    lines.push({ text: fmt(t.overspent, { spent: formatSek(report.spentSek, locale), granted: formatSek(project.grantedSek, locale) }), color: 'Warning' });
+    lines.push({
+      text: fmt(t.overspent, {
+        spent: formatSek(report.spentSek, locale),
+        granted: formatSek(project.grantedSek, locale),
+      }),
+      color: 'Warning',
+    });
   }
   const planned = project.benefitPlan.yearlyEffectSek;
   if (planned && report.realisedEffectSek !== undefined) {
@@ -126,15 +189,22 @@ export function reportThanksCard(locale: Locale, project: ProjectDoc, report: Re
     title: t.thanksTitle,
     lines,
     facts: [
-      { title: fs(locale).report.healthLabel.replace(' *', ''), value: fs(locale).health[report.health] },
+      {
+        title: fs(locale).report.healthLabel.replace(' *', ''),
+        value: fs(locale).health[report.health],
+      },
       { title: t.spentLabel.replace(' *', ''), value: formatSek(report.spentSek, locale) },
     ],
-    actions: moreDue > 0 ? [{ title: t.next, verb: VERBS.followupReportOpen, style: 'positive' }] : [],
+    actions:
+      moreDue > 0 ? [{ title: t.next, verb: VERBS.followupReportOpen, style: 'positive' }] : [],
   });
 }
 
 /** `rapport` when nothing is due: what comes next, per project. */
-export function noReportDueCard(locale: Locale, owed: { upcoming: OwedReport[]; projects: ProjectDoc[] }): AdaptiveCard {
+export function noReportDueCard(
+  locale: Locale,
+  owed: { upcoming: OwedReport[]; projects: ProjectDoc[] },
+): AdaptiveCard {
   const t = fs(locale).report;
   const lines: { text: string }[] = [];
   if (owed.projects.length === 0) lines.push({ text: t.noProjects });
@@ -142,21 +212,45 @@ export function noReportDueCard(locale: Locale, owed: { upcoming: OwedReport[]; 
     const next = owed.upcoming.find((u) => u.project._id === p._id);
     lines.push({
       text: next
-        ? fmt(t.nextDue, { period: periodLabel(next.due.period, locale), title: escapeMarkdown(p.title), dueDate: next.due.dueDate })
+        ? fmt(t.nextDue, {
+            period: periodLabel(next.due.period, locale),
+            title: escapeMarkdown(p.title),
+            dueDate: next.due.dueDate,
+          })
         : fmt(t.allDone, { title: escapeMarkdown(p.title) }),
     });
   }
   return messageCard({ title: t.noneDueTitle, lines });
 }
 
-/** The yearly survey as posted in a review channel (and re-shown with what is missing). */
-export function surveyCard(model: Record<string, unknown>, locale: Locale, opts: { values?: Record<string, string>; missing?: string[]; notice?: string } = {}): AdaptiveCard {
+/**
+ * The yearly survey as posted in a review channel, and as shown again after an answer (empty,
+ * with a neutral notice: whether Teams shows the answer's card to the one who clicked or to the
+ * whole channel, nobody else's answers are on it and others can still answer).
+ */
+export function surveyCard(
+  model: Record<string, unknown>,
+  locale: Locale,
+  opts: { values?: Record<string, string>; missing?: string[]; notice?: string } = {},
+): AdaptiveCard {
   const t = fs(locale).survey;
-  const portfolios = Array.isArray(model.portfolios) ? (model.portfolios as { number?: unknown; sv?: unknown; en?: unknown }[]) : [];
-  const names = portfolios.map((p) => `${str(p.number)}. ${esc(locale === 'en' ? p.en : p.sv)}`).join('; ');
+  const portfolios = Array.isArray(model.portfolios)
+    ? (model.portfolios as { number?: unknown; sv?: unknown; en?: unknown }[])
+    : [];
+  const names = portfolios
+    .map((p) => `${str(p.number)}. ${esc(locale === 'en' ? p.en : p.sv)}`)
+    .join('; ');
   const values = opts.values ?? {};
   const scale = Object.entries(t.scale).map(([value, title]) => ({ title, value }));
-  const fields: { id: string; kind: string; label: string; value: string; hint: string; error: string; choices: { title: string; value: string }[] }[] = SURVEY_QUESTIONS.map((q) => ({
+  const fields: {
+    id: string;
+    kind: string;
+    label: string;
+    value: string;
+    hint: string;
+    error: string;
+    choices: { title: string; value: string }[];
+  }[] = SURVEY_QUESTIONS.map((q) => ({
     id: q as string,
     kind: 'choice',
     label: `${t.questions[q]} *`,
@@ -165,35 +259,56 @@ export function surveyCard(model: Record<string, unknown>, locale: Locale, opts:
     error: opts.missing?.includes(q) ? fs(locale).report.errors.choose : '',
     choices: scale,
   }));
-  fields.push({ id: 'comment', kind: 'multiline', label: t.comment, value: values.comment ?? '', hint: '', error: '', choices: [] });
+  fields.push({
+    id: 'comment',
+    kind: 'multiline',
+    label: t.comment,
+    value: values.comment ?? '',
+    hint: '',
+    error: '',
+    choices: [],
+  });
   return renderTemplate('followup-form', {
     title: fmt(t.title, { year: str(model.year) }),
     subtitle: names ? fmt(t.portfolios, { names }) : '',
     intro: t.intro,
     notice: opts.notice ?? '',
-    errorSummary: opts.missing && opts.missing.length > 0 ? fmt(t.missing, { count: opts.missing.length }) : '',
+    errorSummary:
+      opts.missing && opts.missing.length > 0 ? fmt(t.missing, { count: opts.missing.length }) : '',
     facts: [],
     fields,
-    actions: [{ title: t.submit, verb: VERBS.followupSurveyAnswer, style: 'positive', data: { surveyId: str(model.surveyId) } }],
+    actions: [
+      {
+        title: t.submit,
+        verb: VERBS.followupSurveyAnswer,
+        style: 'positive',
+        data: { surveyId: str(model.surveyId) },
+      },
+    ],
   });
-}
-
-/** Thanks for answering the survey. */
-export function surveyThanksCard(locale: Locale, year: number, count: number): AdaptiveCard {
-  const t = fs(locale).survey;
-  return messageCard({ title: t.thanksTitle, lines: [{ text: fmt(t.thanksBody, { year, count }) }] });
 }
 
 /** Follow-up's outbox cards, rendered when sent in the recipient's language. */
 export const followupOutboxCards: Record<string, OutboxCardRenderer> = {
   'followup-project-created': (model, locale) => {
     const t = fs(locale).projectCreated;
-    const every = fs(locale).every[(str(model.reportEvery) || 'quarterly') as ReportEvery] ?? str(model.reportEvery);
+    const every =
+      fs(locale).every[(str(model.reportEvery) || 'quarterly') as ReportEvery] ??
+      str(model.reportEvery);
     return messageCard({
       title: fmt(t.title, { title: esc(model.title) }),
       lines: [
-        { text: fmt(t.body, { regNo: esc(model.regNo), amount: typeof model.grantedSek === 'number' ? formatSek(model.grantedSek, locale) : '', start: str(model.startDate), end: str(model.endDate) }) },
-        { text: fmt(t.schedule, { every, first: str(model.firstReport), end: str(model.endDate) }) },
+        {
+          text: fmt(t.body, {
+            regNo: esc(model.regNo),
+            amount: typeof model.grantedSek === 'number' ? formatSek(model.grantedSek, locale) : '',
+            start: str(model.startDate),
+            end: str(model.endDate),
+          }),
+        },
+        {
+          text: fmt(t.schedule, { every, first: str(model.firstReport), end: str(model.endDate) }),
+        },
         { text: fmt(t.benefit, { date: str(model.benefitDate) }) },
       ],
     });
@@ -213,7 +328,12 @@ export const followupOutboxCards: Record<string, OutboxCardRenderer> = {
           color: 'Attention',
         },
       ],
-      facts: [{ title: t.granted, value: typeof model.grantedSek === 'number' ? formatSek(model.grantedSek, locale) : '' }],
+      facts: [
+        {
+          title: t.granted,
+          value: typeof model.grantedSek === 'number' ? formatSek(model.grantedSek, locale) : '',
+        },
+      ],
     });
   },
   'followup-survey': (model, locale) => surveyCard(model, locale),

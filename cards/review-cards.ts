@@ -13,7 +13,14 @@ import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
 import type { OutboxCardRenderer } from './outbox-cards';
-import { AdaptiveCard, cardBytes, clip, escapeMarkdown, MAX_CARD_BYTES, renderTemplate } from './render';
+import {
+  AdaptiveCard,
+  cardBytes,
+  clip,
+  escapeMarkdown,
+  MAX_CARD_BYTES,
+  renderTemplate,
+} from './render';
 import { fmt, strings, Strings } from './strings';
 import { reviewText, ReviewStrings } from './strings/review-strings';
 import { VERBS } from './verbs';
@@ -36,7 +43,10 @@ function stepNames(t: Strings, steps: readonly string[]): string {
   return steps.map((s) => t.steps[s as keyof Strings['steps']] ?? s).join(', ');
 }
 
-function portfolioLabel(p: { number: number; name: { sv: string; en: string } } | undefined, locale: Locale): string {
+function portfolioLabel(
+  p: { number: number; name: { sv: string; en: string } } | undefined,
+  locale: Locale,
+): string {
   // The dot is escaped: "1. …" at the start of a text would become a markdown list.
   return p ? `${p.number}\\. ${md(p.name[locale])}` : '';
 }
@@ -46,7 +56,9 @@ const HOURS_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFo
 
 function effectText(f: ReviewSnapshot['facts'], locale: Locale, r: ReviewStrings): string {
   const sek = f.yearlyEffectSek ? formatSek(f.yearlyEffectSek, locale) : '';
-  const hours = f.yearlyEffectHours ? HOURS_FORMAT[locale].format(Math.round(f.yearlyEffectHours)) : '';
+  const hours = f.yearlyEffectHours
+    ? HOURS_FORMAT[locale].format(Math.round(f.yearlyEffectHours))
+    : '';
   if (sek && hours) return fmt(r.review.effectBoth, { sek, hours });
   if (hours) return fmt(r.review.effectHours, { hours });
   return sek;
@@ -69,7 +81,11 @@ export interface ReviewCardOptions {
  * With a viewer it is that person's view (their declaration, vote and forms); it always carries
  * `refresh` so Teams shows each listed member their own view.
  */
-export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCardOptions = {}): AdaptiveCard {
+export function reviewCard(
+  snap: ReviewSnapshot,
+  locale: Locale,
+  opts: ReviewCardOptions = {},
+): AdaptiveCard {
   const t = strings(locale);
   const r = reviewText(locale);
   const f = snap.facts;
@@ -97,8 +113,14 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
     { title: r.review.facts.devCost, value: formatSek(f.devCost, locale) },
     { title: r.review.facts.runningCost, value: formatSek(f.yearlyRunningCost, locale) },
     { title: r.review.facts.effect, value: effectText(f, locale, r) },
-    { title: r.review.facts.kfGoals, value: f.kfGoals.map((g) => t.kfGoals[g as keyof Strings['kfGoals']] ?? md(g)).join('; ') },
-    { title: r.review.facts.reuse, value: t.reuse[f.reuse as keyof Strings['reuse']] ?? md(f.reuse) },
+    {
+      title: r.review.facts.kfGoals,
+      value: f.kfGoals.map((g) => t.kfGoals[g as keyof Strings['kfGoals']] ?? md(g)).join('; '),
+    },
+    {
+      title: r.review.facts.reuse,
+      value: t.reuse[f.reuse as keyof Strings['reuse']] ?? md(f.reuse),
+    },
     { title: r.review.facts.deadline, value: snap.deadline },
   ].filter((x) => x.value !== '');
 
@@ -119,7 +141,12 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
         ),
         line(md(snap.statement.text)),
       ]
-    : [line(snap.statementRequired ? r.review.statementMissingRequired : r.review.statementMissing, snap.statementRequired ? 'Warning' : 'Default')];
+    : [
+        line(
+          snap.statementRequired ? r.review.statementMissingRequired : r.review.statementMissing,
+          snap.statementRequired ? 'Warning' : 'Default',
+        ),
+      ];
 
   const duplicates = snap.duplicates.map((d) => {
     const name = `${md(d.regNo)} ${md(clip(d.title, 80))}`;
@@ -139,13 +166,25 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
 
   const tally = snap.tally;
   const tallyLines: Line[] = [
-    line(fmt(r.review.tally, { voted: tally.voted, eligible: tally.eligible, remaining: tally.remaining, quorum: tally.quorum })),
+    line(
+      fmt(r.review.tally, {
+        voted: tally.voted,
+        eligible: tally.eligible,
+        remaining: tally.remaining,
+        quorum: tally.quorum,
+      }),
+    ),
     tally.quorumReached
       ? line(r.review.quorumReached, 'Good')
-      : line(fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }), open ? 'Warning' : 'Default'),
+      : line(
+          fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }),
+          open ? 'Warning' : 'Default',
+        ),
   ];
-  if (tally.conflicted > 0) tallyLines.push(line(fmt(r.review.conflicted, { count: tally.conflicted })));
-  if (snap.discussionCount > 0) tallyLines.push(line(fmt(r.review.discussion, { count: snap.discussionCount })));
+  if (tally.conflicted > 0)
+    tallyLines.push(line(fmt(r.review.conflicted, { count: tally.conflicted })));
+  if (snap.discussionCount > 0)
+    tallyLines.push(line(fmt(r.review.discussion, { count: snap.discussionCount })));
   if (open) tallyLines.push(line(r.review.me.finalOnly));
 
   const result = snap.result;
@@ -155,7 +194,10 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
   if (result) {
     resultLines.push(
       line(
-        fmt(r.review.resultLine, { recommendation: r.review.recommendation[result.recommendation], mean: num(result.meanScore, locale) }),
+        fmt(r.review.resultLine, {
+          recommendation: r.review.recommendation[result.recommendation],
+          mean: num(result.meanScore, locale),
+        }),
         result.recommendation === 'recommended' ? 'Good' : 'Attention',
       ),
       line(fmt(r.review.votesLine, result.votes)),
@@ -164,15 +206,40 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
       const mean = result.meanByCriterion[c];
       const spread = result.spreadByCriterion[c];
       if (mean === undefined || !spread) continue;
-      resultFacts.push({ title: r.review.criteria[c], value: fmt(r.review.criterionValue, { mean: num(mean, locale), min: spread.min, max: spread.max }) });
+      resultFacts.push({
+        title: r.review.criteria[c],
+        value: fmt(r.review.criterionValue, {
+          mean: num(mean, locale),
+          min: spread.min,
+          max: spread.max,
+        }),
+      });
     }
     if (result.divergentCriteria.length > 0) {
-      resultNotes.push(line(fmt(r.review.divergent, { criteria: result.divergentCriteria.map((c) => r.review.criteria[c]).join(', ') }), 'Warning'));
+      resultNotes.push(
+        line(
+          fmt(r.review.divergent, {
+            criteria: result.divergentCriteria.map((c) => r.review.criteria[c]).join(', '),
+          }),
+          'Warning',
+        ),
+      );
     }
-    for (const x of result.recused) resultNotes.push(line(fmt(x.how === 'ruled' ? r.review.ruledLine : r.review.recusedLine, { name: md(x.name) })));
-    if (result.absentNames.length > 0) resultNotes.push(line(fmt(r.review.absentLine, { names: result.absentNames.map(md).join(', ') })));
-    if (result.motivation) resultNotes.push(line(fmt(r.review.motivation, { text: md(result.motivation) })));
-    resultNotes.push(line(fmt(r.review.closedBy, { name: md(result.closedByName), date: day(result.closedAt) })));
+    for (const x of result.recused)
+      resultNotes.push(
+        line(
+          fmt(x.how === 'ruled' ? r.review.ruledLine : r.review.recusedLine, { name: md(x.name) }),
+        ),
+      );
+    if (result.absentNames.length > 0)
+      resultNotes.push(
+        line(fmt(r.review.absentLine, { names: result.absentNames.map(md).join(', ') })),
+      );
+    if (result.motivation)
+      resultNotes.push(line(fmt(r.review.motivation, { text: md(result.motivation) })));
+    resultNotes.push(
+      line(fmt(r.review.closedBy, { name: md(result.closedByName), date: day(result.closedAt) })),
+    );
   }
 
   const vm = {
@@ -199,13 +266,22 @@ export function reviewCard(snap: ReviewSnapshot, locale: Locale, opts: ReviewCar
     actions: [
       v
         ? { title: r.review.actions.refresh, verb: VERBS.reviewRefresh, style: 'default' }
-        : { title: r.review.actions.assess, verb: VERBS.reviewRefresh, style: open ? 'positive' : 'default' },
+        : {
+            title: r.review.actions.assess,
+            verb: VERBS.reviewRefresh,
+            style: open ? 'positive' : 'default',
+          },
       { title: r.review.actions.viewApplication, verb: VERBS.reviewApplication, style: 'default' },
     ],
   };
   const card = renderTemplate('review-card', vm);
   card.refresh = {
-    action: { type: 'Action.Execute', title: r.review.actions.refresh, verb: VERBS.reviewRefresh, data: { itemId: snap.itemId } },
+    action: {
+      type: 'Action.Execute',
+      title: r.review.actions.refresh,
+      verb: VERBS.reviewRefresh,
+      data: { itemId: snap.itemId },
+    },
     ...(snap.refreshUserIds.length > 0 ? { userIds: snap.refreshUserIds } : {}),
   };
   return card;
@@ -238,7 +314,14 @@ const hidden = {
     submitTitle: '',
     recuseTitle: '',
   },
-  chairObjections: { show: false, title: '', noteLabel: '', upholdTitle: '', dismissTitle: '', items: [] as { id: string; text: string }[] },
+  chairObjections: {
+    show: false,
+    title: '',
+    noteLabel: '',
+    upholdTitle: '',
+    dismissTitle: '',
+    items: [] as { id: string; text: string }[],
+  },
   closeForm: {
     show: false,
     title: '',
@@ -283,7 +366,10 @@ function viewerSections(
 ): typeof hidden {
   if (!v) {
     if (!refusal) return hidden;
-    return { ...hidden, me: { show: true, title: r.review.me.title, lines: refusalLines(r, refusal) } };
+    return {
+      ...hidden,
+      me: { show: true, title: r.review.me.title, lines: refusalLines(r, refusal) },
+    };
   }
   const open = snap.status === 'open';
   const draft = v.draft ?? {};
@@ -291,13 +377,22 @@ function viewerSections(
   if (refusal) lines.push(line(refusal, 'Attention'));
   if (v.notice) lines.push(line(r.review.notices[v.notice], 'Good'));
   if (v.error) {
-    const max = v.error === 'statement_text' ? 3000 : v.error === 'comment_too_long' || v.error === 'close_motivation' ? 2000 : 1000;
+    const max =
+      v.error === 'statement_text'
+        ? 3000
+        : v.error === 'comment_too_long' || v.error === 'close_motivation'
+          ? 2000
+          : 1000;
     lines.push(line(fmt(r.review.errors[v.error], { max }), 'Attention'));
   }
   const out = { ...hidden };
   const conflicted = v.conflict === 'declared' || v.conflict === 'ruled';
   const flagText = v.flags
-    .map((x) => (x.kind === 'organisation' ? fmt(r.review.me.flag.organisation, { org: md(x.detail ?? '') }) : r.review.me.flag[x.kind]))
+    .map((x) =>
+      x.kind === 'organisation'
+        ? fmt(r.review.me.flag.organisation, { org: md(x.detail ?? '') })
+        : r.review.me.flag[x.kind],
+    )
     .join(', ');
   if (v.member) {
     if (v.conflict === 'declared') lines.push(line(r.review.me.conflicted, 'Warning'));
@@ -308,7 +403,12 @@ function viewerSections(
       if (open) {
         lines.push(
           v.flags.length > 0
-            ? line(fmt(v.hardFlag ? r.review.me.hardFlagged : r.review.me.flagged, { reasons: flagText }), 'Warning')
+            ? line(
+                fmt(v.hardFlag ? r.review.me.hardFlagged : r.review.me.flagged, {
+                  reasons: flagText,
+                }),
+                'Warning',
+              )
             : line(r.review.me.declarePrompt),
         );
         out.declare = {
@@ -321,13 +421,20 @@ function viewerSections(
           reasonLabel: r.review.me.reasonLabel,
           reasonValue: draft.jav_reason ?? '',
           noneTitle: r.review.actions.noConflict,
-          conflictTitle: v.flags.length > 0 ? r.review.actions.confirmConflict : r.review.actions.conflict,
+          conflictTitle:
+            v.flags.length > 0 ? r.review.actions.confirmConflict : r.review.actions.conflict,
         };
       }
     } else {
       lines.push(
         v.vote
-          ? line(fmt(r.review.me.yourVote, { vote: r.review.me.voteChoices[v.vote], date: day(v.votedAt) }), 'Good')
+          ? line(
+              fmt(r.review.me.yourVote, {
+                vote: r.review.me.voteChoices[v.vote],
+                date: day(v.votedAt),
+              }),
+              'Good',
+            )
           : line(r.review.me.noVoteYet),
       );
       if (open) lines.push(line(r.review.me.changeUntilClose));
@@ -339,7 +446,8 @@ function viewerSections(
         }
       }
       if (open) {
-        const pick = (key: string, stored: string | undefined): string => (key in draft ? draft[key] : stored ?? '');
+        const pick = (key: string, stored: string | undefined): string =>
+          key in draft ? draft[key] : (stored ?? '');
         out.voteForm = {
           show: true,
           voteLabel: r.review.me.voteLabel,
@@ -350,7 +458,10 @@ function viewerSections(
             label: r.review.criteria[c],
             value: pick(`s_${c}`, v.scores?.[c] !== undefined ? String(v.scores[c]) : undefined),
           })),
-          scoreChoices: r.review.me.scoreChoices.map((title, i) => ({ title, value: String(i + 1) })),
+          scoreChoices: r.review.me.scoreChoices.map((title, i) => ({
+            title,
+            value: String(i + 1),
+          })),
           scorePlaceholder: '1–5',
           commentLabel: r.review.me.commentLabel,
           comment: pick('comment', v.comment),
@@ -386,13 +497,19 @@ function viewerSections(
         dismissTitle: r.review.actions.dismiss,
         items: v.openObjections.map((o) => ({
           id: o.id,
-          text: fmt(r.review.objection.open, { raisedBy: md(o.raisedByName), member: md(o.memberName), reason: md(o.reason) }),
+          text: fmt(r.review.objection.open, {
+            raisedBy: md(o.raisedByName),
+            member: md(o.memberName),
+            reason: md(o.reason),
+          }),
         })),
       };
     }
     const closeLines: Line[] = [line(r.review.chair.majority[v.majority ?? 'tie'])];
-    if (v.closeBlockers.includes('quorum')) closeLines.push(line(r.review.chair.blockedQuorum, 'Warning'));
-    if (v.closeBlockers.includes('statement')) closeLines.push(line(r.review.chair.blockedStatement, 'Warning'));
+    if (v.closeBlockers.includes('quorum'))
+      closeLines.push(line(r.review.chair.blockedQuorum, 'Warning'));
+    if (v.closeBlockers.includes('statement'))
+      closeLines.push(line(r.review.chair.blockedStatement, 'Warning'));
     out.closeForm = {
       show: true,
       title: r.review.chair.closeTitle,
@@ -410,7 +527,10 @@ function viewerSections(
       show: true,
       title: r.review.it.title,
       recommendationLabel: r.review.it.recommendationLabel,
-      choices: STATEMENT_RECOMMENDATIONS.map((x) => ({ title: r.review.statementRec[x], value: x })),
+      choices: STATEMENT_RECOMMENDATIONS.map((x) => ({
+        title: r.review.statementRec[x],
+        value: x,
+      })),
       value: draft.st_recommendation ?? snap.statement?.recommendation ?? '',
       textLabel: r.review.it.textLabel,
       text: draft.st_text ?? (snap.statement?.byId === v.aadObjectId ? snap.statement.text : ''),
@@ -422,22 +542,38 @@ function viewerSections(
 }
 
 /** A refusal on review cards, in the user's language (nothing was changed). */
-export function reviewRefusalCard(locale: Locale, reason: string, params: Record<string, string | number> = {}): AdaptiveCard {
+export function reviewRefusalCard(
+  locale: Locale,
+  reason: string,
+  params: Record<string, string | number> = {},
+): AdaptiveCard {
   const r = reviewText(locale);
   const text = (r.refusals as Record<string, string>)[reason] ?? r.refusals.error;
-  return messageCard({ title: strings(locale).appName, lines: [{ text: fmt(text, params), color: 'Attention' }] });
+  return messageCard({
+    title: strings(locale).appName,
+    lines: [{ text: fmt(text, params), color: 'Attention' }],
+  });
 }
 
-function displayValue(def: FieldDef, raw: string | undefined, t: Strings, locale: Locale, max: number, portfolios: { id: string; label: string }[]): string {
+function displayValue(
+  def: FieldDef,
+  raw: string | undefined,
+  t: Strings,
+  locale: Locale,
+  max: number,
+  portfolios: { id: string; label: string }[],
+): string {
   if (raw === undefined || raw.trim() === '') return '';
   switch (def.type) {
     case 'toggle':
       return raw === 'true' ? t.yes : t.no;
     case 'choice':
-      if (def.options === 'portfolios') return portfolios.find((p) => p.id === raw)?.label ?? md(raw);
+      if (def.options === 'portfolios')
+        return portfolios.find((p) => p.id === raw)?.label ?? md(raw);
       if (def.options === 'parts') return t.parts[raw as keyof Strings['parts']] ?? md(raw);
       if (def.options === 'reuse') return t.reuse[raw as keyof Strings['reuse']] ?? md(raw);
-      if (def.options === 'securityClass') return t.securityClass[raw as keyof Strings['securityClass']] ?? md(raw);
+      if (def.options === 'securityClass')
+        return t.securityClass[raw as keyof Strings['securityClass']] ?? md(raw);
       return md(raw);
     case 'multichoice':
       return raw
@@ -449,6 +585,7 @@ function displayValue(def: FieldDef, raw: string | undefined, t: Strings, locale
   }
 }
 
+/** What "Visa hela ansökan" shows. */
 export interface ApplicationCardInput {
   app: ApplicationDoc;
   locale: Locale;
@@ -475,7 +612,10 @@ export function reviewApplicationCard(input: ApplicationCardInput): AdaptiveCard
         .map((def) => {
           const raw = app.inputs[def.id];
           if (raw && raw.trim().length > max) clipped = true;
-          return { title: fieldLabel(t, def.id), value: displayValue(def, raw, t, locale, max, input.portfolios) };
+          return {
+            title: fieldLabel(t, def.id),
+            value: displayValue(def, raw, t, locale, max, input.portfolios),
+          };
         })
         .filter((x) => x.value !== ''),
     }));
@@ -492,13 +632,21 @@ export function reviewApplicationCard(input: ApplicationCardInput): AdaptiveCard
             steps: stepNames(t, c.missingSteps ?? []),
           }),
         },
-        ...(c.note ? [{ text: fmt(r.completeness.historyNote, { note: md(clip(c.note, max)) }) }] : []),
+        ...(c.note
+          ? [{ text: fmt(r.completeness.historyNote, { note: md(clip(c.note, max)) }) }]
+          : []),
       ]);
     const discussion = input.comments.slice(-20).map((c) => ({
-      text: fmt(r.application.discussionLine, { name: md(c.authorName), date: day(c.at), text: md(clip(c.text, Math.min(max, 600))) }),
+      text: fmt(r.application.discussionLine, {
+        name: md(c.authorName),
+        date: day(c.at),
+        text: md(clip(c.text, Math.min(max, 600))),
+      }),
     }));
     card = renderTemplate('review-application', {
-      heading: fmt(r.application.title, { regNo: md(app.regNo ?? '') }) + ` – ${md(clip(app.data?.title ?? app.inputs.title ?? '', 150))}`,
+      heading:
+        fmt(r.application.title, { regNo: md(app.regNo ?? '') }) +
+        ` – ${md(clip(app.data?.title ?? app.inputs.title ?? '', 150))}`,
       lines,
       sections,
       historyTitle: r.application.historyTitle,
@@ -506,7 +654,14 @@ export function reviewApplicationCard(input: ApplicationCardInput): AdaptiveCard
       discussionTitle: r.application.discussionTitle,
       discussion,
       actions: input.itemId
-        ? [{ title: r.review.actions.back, verb: VERBS.reviewRefresh, itemId: input.itemId, appId: app._id }]
+        ? [
+            {
+              title: r.review.actions.back,
+              verb: VERBS.reviewRefresh,
+              itemId: input.itemId,
+              appId: app._id,
+            },
+          ]
         : [],
     });
     if (cardBytes(card) <= MAX_CARD_BYTES) return card;
@@ -514,6 +669,7 @@ export function reviewApplicationCard(input: ApplicationCardInput): AdaptiveCard
   return card;
 }
 
+/** The IT function's statement request (also its outbox model). */
 export interface StatementRequestModel {
   itemId: string;
   regNo: string;
@@ -531,7 +687,13 @@ export interface StatementRequestModel {
 export function statementRequestCard(
   model: StatementRequestModel,
   locale: Locale,
-  extra: { notice?: string; error?: string; draft?: Record<string, string>; current?: { recommendation: string; text: string }; open?: boolean } = {},
+  extra: {
+    notice?: string;
+    error?: string;
+    draft?: Record<string, string>;
+    current?: { recommendation: string; text: string };
+    open?: boolean;
+  } = {},
 ): AdaptiveCard {
   const t = strings(locale);
   const r = reviewText(locale);
@@ -553,7 +715,10 @@ export function statementRequestCard(
     lines.push(
       line(
         fmt(r.statementRequest.current, {
-          recommendation: r.review.statementRec[extra.current.recommendation as keyof ReviewStrings['review']['statementRec']] ?? '',
+          recommendation:
+            r.review.statementRec[
+              extra.current.recommendation as keyof ReviewStrings['review']['statementRec']
+            ] ?? '',
           text: md(clip(extra.current.text, 1000)),
         }),
       ),
@@ -564,9 +729,17 @@ export function statementRequestCard(
     heading: fmt(r.statementRequest.title, { regNo: md(model.regNo) }),
     lines,
     facts: [
-      { title: r.statementRequest.reuse, value: t.reuse[model.reuse as keyof Strings['reuse']] ?? md(model.reuse) },
+      {
+        title: r.statementRequest.reuse,
+        value: t.reuse[model.reuse as keyof Strings['reuse']] ?? md(model.reuse),
+      },
       { title: r.statementRequest.reuseDetails, value: md(model.reuseDetails) },
-      { title: r.statementRequest.security, value: t.securityClass[model.securityClass as keyof Strings['securityClass']] ?? md(model.securityClass) },
+      {
+        title: r.statementRequest.security,
+        value:
+          t.securityClass[model.securityClass as keyof Strings['securityClass']] ??
+          md(model.securityClass),
+      },
     ].filter((x) => x.value !== ''),
     open: extra.open !== false,
     recommendationLabel: r.review.it.recommendationLabel,
@@ -582,7 +755,8 @@ export function statementRequestCard(
 /** Review cards sent through the outbox, rendered at send time in the recipient's language. */
 export const reviewOutboxCards: Record<string, OutboxCardRenderer> = {
   'review-card': (model, locale) => reviewCard(model as unknown as ReviewSnapshot, locale),
-  'review-statement-request': (model, locale) => statementRequestCard(model as unknown as StatementRequestModel, locale),
+  'review-statement-request': (model, locale) =>
+    statementRequestCard(model as unknown as StatementRequestModel, locale),
   'review-unbound': (model, locale) => {
     const r = reviewText(locale);
     const p = model.portfolio as { number: number; name: { sv: string; en: string } } | undefined;
@@ -591,7 +765,12 @@ export const reviewOutboxCards: Record<string, OutboxCardRenderer> = {
       title: fmt(r.unbound.title, { number }),
       lines: [
         {
-          text: fmt(r.unbound.text, { regNo: md(model.regNo), title: md(model.title), portfolio: md(p?.name?.[locale] ?? ''), number }),
+          text: fmt(r.unbound.text, {
+            regNo: md(model.regNo),
+            title: md(model.title),
+            portfolio: md(p?.name?.[locale] ?? ''),
+            number,
+          }),
           color: 'Warning',
         },
       ],

@@ -3,7 +3,11 @@ import { escapeMarkdown } from '../../cards/render';
 import { reviewRefusalCard } from '../../cards/review-cards';
 import { fmt } from '../../cards/strings';
 import { ReviewStrings, reviewText } from '../../cards/strings/review-strings';
-import { bindReviewChannel, parsePortfolioArgs, reviewChannelOverview } from '../../services/channels/bind-review-channel';
+import {
+  bindReviewChannel,
+  parsePortfolioArgs,
+  reviewChannelOverview,
+} from '../../services/channels/bind-review-channel';
 import { PortfolioDoc } from '../../services/portfolios/portfolio-repository';
 import { Services } from '../../services/services';
 import { Locale } from '../../services/shared/actor';
@@ -13,9 +17,15 @@ import { teamsDirectory } from '../roster';
 import { sendCard } from '../send';
 import { channelIdOf, teamIdOf, tenantOf } from '../turn';
 
-const name = (p: PortfolioDoc, locale: Locale): string => `${p.number}. ${escapeMarkdown(p.name[locale])}`;
+const name = (p: PortfolioDoc, locale: Locale): string =>
+  `${p.number}. ${escapeMarkdown(p.name[locale])}`;
 
-async function overviewLines(s: Services, r: ReviewStrings, locale: Locale, channelId?: string): Promise<{ text: string }[]> {
+async function overviewLines(
+  s: Services,
+  r: ReviewStrings,
+  locale: Locale,
+  channelId?: string,
+): Promise<{ text: string }[]> {
   return (await reviewChannelOverview(s, channelId)).map((o) => ({
     text: fmt(r.link.overviewLine, {
       number: o.portfolio.number,
@@ -31,21 +41,35 @@ async function overviewLines(s: Services, r: ReviewStrings, locale: Locale, chan
  * channel of one portfolio, several, or all (`koppla alla`). Without a portfolio it shows the
  * current bindings.
  */
-export const linkCommand: CommandHandler = async (context, { deps, actor, scope, args, activityId }) => {
+export const linkCommand: CommandHandler = async (
+  context,
+  { deps, actor, scope, args, activityId },
+) => {
   const s = deps.services;
   const r = reviewText(actor.locale);
   const a = context.activity;
   const channelId = scope === 'channel' ? channelIdOf(a) : undefined;
   if (!channelId) {
-    await sendCard(context, messageCard({ title: r.link.title, lines: [{ text: r.link.channelOnly, color: 'Warning' }] }));
+    await sendCard(
+      context,
+      messageCard({ title: r.link.title, lines: [{ text: r.link.channelOnly, color: 'Warning' }] }),
+    );
     return;
   }
   const portfolios = await s.portfolios.all();
   const parsed = parsePortfolioArgs(args, portfolios);
   if (parsed.kind !== 'ok') {
     const lines: { text: string; color?: string }[] = [];
-    if (parsed.kind === 'unknown') lines.push({ text: fmt(r.link.unknown, { words: escapeMarkdown(parsed.words.join(', ')) }), color: 'Attention' });
-    lines.push({ text: r.link.usage }, { text: `**${r.link.overviewTitle}**` }, ...(await overviewLines(s, r, actor.locale, channelId)));
+    if (parsed.kind === 'unknown')
+      lines.push({
+        text: fmt(r.link.unknown, { words: escapeMarkdown(parsed.words.join(', ')) }),
+        color: 'Attention',
+      });
+    lines.push(
+      { text: r.link.usage },
+      { text: `**${r.link.overviewTitle}**` },
+      ...(await overviewLines(s, r, actor.locale, channelId)),
+    );
     await sendCard(context, messageCard({ title: r.link.title, lines }));
     return;
   }
@@ -67,13 +91,19 @@ export const linkCommand: CommandHandler = async (context, { deps, actor, scope,
     const lines: { text: string; color?: string }[] = [{ text: r.link.bound }];
     for (const p of result.portfolios) lines.push({ text: `• ${name(p, actor.locale)}` });
     if (result.moved.length > 0) {
-      const moved = result.portfolios.filter((p) => result.moved.some((m) => m.portfolioId === p._id)).map((p) => String(p.number));
+      const moved = result.portfolios
+        .filter((p) => result.moved.some((m) => m.portfolioId === p._id))
+        .map((p) => String(p.number));
       lines.push({ text: fmt(r.link.moved, { portfolios: moved.join(', ') }), color: 'Warning' });
     }
     if (result.posted > 0) lines.push({ text: fmt(r.link.posted, { count: result.posted }) });
-    if (result.stayingElsewhere > 0) lines.push({ text: fmt(r.link.staying, { count: result.stayingElsewhere }) });
+    if (result.stayingElsewhere > 0)
+      lines.push({ text: fmt(r.link.staying, { count: result.stayingElsewhere }) });
     lines.push({
-      text: result.memberCount === null ? r.link.membersUnknown : fmt(r.link.members, { count: result.memberCount }),
+      text:
+        result.memberCount === null
+          ? r.link.membersUnknown
+          : fmt(r.link.members, { count: result.memberCount }),
     });
     await sendCard(context, messageCard({ title: r.link.title, lines }));
   } catch (err) {

@@ -19,8 +19,14 @@ export const remindersCommand: CommandHandler = async (context, { deps, actor, s
     return;
   }
   if (scope !== 'personal') {
-    await sendCard(context, refusalCard(actor.locale, strings(actor.locale).refusals.personal_only));
+    await sendCard(
+      context,
+      refusalCard(actor.locale, strings(actor.locale).refusals.personal_only),
+    );
     return;
   }
-  await sendCard(context, reminderPrefsCard(actor.locale, await s.reminders.prefs.get(actor.aadObjectId), s.clock()));
+  await sendCard(
+    context,
+    reminderPrefsCard(actor.locale, await s.reminders.prefs.get(actor.aadObjectId), s.clock()),
+  );
 };

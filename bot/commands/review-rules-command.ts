@@ -17,8 +17,14 @@ const YES = new Set(['ja', 'yes', 'on', 'kravs', 'required', 'true']);
 const NO = new Set(['nej', 'no', 'off', 'false']);
 
 /** Reads "1 kvorum 4 dagar 15 yttrande ja": portfolio words, then settings with their values. */
-export function parseRulesArgs(args: string): { portfolioWords: string[]; change: RulesChange; bad: string[] } {
-  const words = normalizeCommand(args).split(/[\s,;]+/).filter((w) => w.length > 0);
+export function parseRulesArgs(args: string): {
+  portfolioWords: string[];
+  change: RulesChange;
+  bad: string[];
+} {
+  const words = normalizeCommand(args)
+    .split(/[\s,;]+/)
+    .filter((w) => w.length > 0);
   const change: RulesChange = {};
   const bad: string[] = [];
   const portfolioWords: string[] = [];
@@ -45,7 +51,10 @@ export function parseRulesArgs(args: string): { portfolioWords: string[]; change
  * `beredningsregler` / `review rules`: quorum, review days and whether the IT statement is required,
  * per portfolio. Anyone may read them; admins change them (`beredningsregler 1 kvorum 4`).
  */
-export const reviewRulesCommand: CommandHandler = async (context, { deps, actor, args, activityId }) => {
+export const reviewRulesCommand: CommandHandler = async (
+  context,
+  { deps, actor, args, activityId },
+) => {
   const s = deps.services;
   const r = reviewText(actor.locale);
   const portfolios = await s.portfolios.all();
@@ -56,7 +65,11 @@ export const reviewRulesCommand: CommandHandler = async (context, { deps, actor,
     const nothing = Object.keys(parsed.change).length === 0;
     if (parsed.bad.length > 0 || target.kind !== 'ok' || nothing) {
       const words = [...parsed.bad, ...(target.kind === 'unknown' ? target.words : [])];
-      if (words.length > 0) lines.push({ text: fmt(r.rules.bad, { words: escapeMarkdown(words.join(', ')) }), color: 'Attention' });
+      if (words.length > 0)
+        lines.push({
+          text: fmt(r.rules.bad, { words: escapeMarkdown(words.join(', ')) }),
+          color: 'Attention',
+        });
       lines.push({ text: r.rules.usage });
     } else {
       try {

@@ -16,7 +16,9 @@ import { channelIdOf, scopeOf, teamIdOf } from '../turn';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function roleNames(r: ReviewStrings, roles: Role[] | undefined): string {
-  return roles && roles.length > 0 ? roles.map((x) => r.roles.names[x] ?? x).join(', ') : r.roles.noRoles;
+  return roles && roles.length > 0
+    ? roles.map((x) => r.roles.names[x] ?? x).join(', ')
+    : r.roles.noRoles;
 }
 
 /** The person an admin means: an @mention (resolved to an AAD object id), an e-mail address or an AAD id. */
@@ -33,15 +35,21 @@ async function resolvePerson(
     const id = mention.mentioned.id;
     let aad = mention.mentioned.aadObjectId;
     if (!aad) {
-      const channelId = scopeOf(context.activity) === 'channel' ? channelIdOf(context.activity) : undefined;
-      const members = channelId ? await teamsDirectory(context, s).membersOf(channelId, teamIdOf(context.activity)) : null;
+      const channelId =
+        scopeOf(context.activity) === 'channel' ? channelIdOf(context.activity) : undefined;
+      const members = channelId
+        ? await teamsDirectory(context, s).membersOf(channelId, teamIdOf(context.activity))
+        : null;
       aad = members?.find((m) => m.id === id)?.aadObjectId;
     }
     if (!aad) {
       const member = await TeamsInfo.getMember(context, id).catch(() => null);
       aad = member?.aadObjectId;
     }
-    return { person: aad ? { aadObjectId: aad.toLowerCase(), name: mention.mentioned.name } : null, rest: words };
+    return {
+      person: aad ? { aadObjectId: aad.toLowerCase(), name: mention.mentioned.name } : null,
+      rest: words,
+    };
   }
   const [first, ...rest] = words;
   if (!first) return { person: null, rest };
@@ -72,15 +80,28 @@ export const rolesCommand: CommandHandler = async (context, { deps, actor, args,
   const words = args.split(/\s+/).filter((w) => w.length > 0);
   const { person, rest } = await resolvePerson(context, s, words);
   if (!person) {
-    const hasTarget = words.length > 0 || (context.activity.entities ?? []).filter((e) => e.type === 'mention').length > 1;
+    const hasTarget =
+      words.length > 0 ||
+      (context.activity.entities ?? []).filter((e) => e.type === 'mention').length > 1;
     if (hasTarget) {
-      await sendCard(context, messageCard({ title: r.roles.title, lines: [{ text: r.refusals.unknown_person, color: 'Attention' }, { text: r.roles.usage }] }));
+      await sendCard(
+        context,
+        messageCard({
+          title: r.roles.title,
+          lines: [{ text: r.refusals.unknown_person, color: 'Attention' }, { text: r.roles.usage }],
+        }),
+      );
       return;
     }
     const users = await usersWithRoles(s);
     const lines: { text: string; color?: string }[] =
       users.length > 0
-        ? users.map((u) => ({ text: fmt(r.roles.line, { name: escapeMarkdown(u.name ?? u._id), roles: roleNames(r, u.roles) }) }))
+        ? users.map((u) => ({
+            text: fmt(r.roles.line, {
+              name: escapeMarkdown(u.name ?? u._id),
+              roles: roleNames(r, u.roles),
+            }),
+          }))
         : [{ text: r.roles.none }];
     lines.push({ text: r.roles.usage });
     await sendCard(context, messageCard({ title: r.roles.title, lines }));
@@ -90,7 +111,16 @@ export const rolesCommand: CommandHandler = async (context, { deps, actor, args,
   if (changes.kind === 'bad') {
     await sendCard(
       context,
-      messageCard({ title: r.roles.title, lines: [{ text: fmt(r.roles.badRole, { words: escapeMarkdown(changes.words.join(', ')) }), color: 'Attention' }, { text: r.roles.usage }] }),
+      messageCard({
+        title: r.roles.title,
+        lines: [
+          {
+            text: fmt(r.roles.badRole, { words: escapeMarkdown(changes.words.join(', ')) }),
+            color: 'Attention',
+          },
+          { text: r.roles.usage },
+        ],
+      }),
     );
     return;
   }
@@ -100,7 +130,15 @@ export const rolesCommand: CommandHandler = async (context, { deps, actor, args,
       context,
       messageCard({
         title: r.roles.title,
-        lines: [{ text: fmt(r.roles.changed, { name: escapeMarkdown(after.name ?? person.name ?? after._id), roles: roleNames(r, after.roles) }), color: 'Good' }],
+        lines: [
+          {
+            text: fmt(r.roles.changed, {
+              name: escapeMarkdown(after.name ?? person.name ?? after._id),
+              roles: roleNames(r, after.roles),
+            }),
+            color: 'Good',
+          },
+        ],
       }),
     );
   } catch (err) {

@@ -3,7 +3,11 @@ import { AdaptiveCard } from '../../cards/render';
 import { outboxAdminCard, remindersDryRunCard } from '../../cards/reminder-cards';
 import { fmt } from '../../cards/strings';
 import { fs } from '../../cards/strings/followup-strings';
-import { confirmOutboxDelivered, outboxOverview, retryOutboxMessage } from '../../services/outbox/outbox-admin';
+import {
+  confirmOutboxDelivered,
+  outboxOverview,
+  retryOutboxMessage,
+} from '../../services/outbox/outbox-admin';
 import { planReminders } from '../../services/reminders/plan-reminders';
 import type { Services } from '../../services/services';
 import { Actor } from '../../services/shared/actor';
@@ -23,17 +27,21 @@ async function namesOf(s: Services, ids: string[]): Promise<Map<string, string>>
 export async function outboxCardFor(s: Services, actor: Actor, notice = ''): Promise<AdaptiveCard> {
   try {
     const o = await outboxOverview(s, actor);
-    const ids = [...o.dead, ...o.failed, ...o.uncertain].flatMap((m) => (m.target.kind === 'user' ? [m.target.aadObjectId] : []));
+    const ids = [...o.dead, ...o.failed, ...o.uncertain].flatMap((m) =>
+      m.target.kind === 'user' ? [m.target.aadObjectId] : [],
+    );
     return outboxAdminCard(actor.locale, o, await namesOf(s, ids), notice);
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'forbidden') return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
+    if (err instanceof DomainError && err.code === 'forbidden')
+      return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
     throw err;
   }
 }
 
 /** The dry-run card: what the reminder scheduler would send now (admins only). */
 export async function dryRunCardFor(s: Services, actor: Actor): Promise<AdaptiveCard> {
-  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
   const plan = await planReminders(s);
   const ids = [
     ...plan.digests.map((d) => d.recipientId),
@@ -45,7 +53,8 @@ export async function dryRunCardFor(s: Services, actor: Actor): Promise<Adaptive
 }
 
 /** `outbox.view`: refresh the outbox overview. */
-export const outboxView: VerbHandler = async (_context, { deps, actor }) => outboxCardFor(deps.services, actor);
+export const outboxView: VerbHandler = async (_context, { deps, actor }) =>
+  outboxCardFor(deps.services, actor);
 
 /** `outbox.retry`: an admin sends a dead, failed or uncertain message again. */
 export const outboxRetry: VerbHandler = async (_context, { deps, actor, data, activityId }) => {
@@ -53,25 +62,33 @@ export const outboxRetry: VerbHandler = async (_context, { deps, actor, data, ac
   try {
     await retryOutboxMessage(deps.services, actor, id, activityId);
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'invalid_state') return outboxCardFor(deps.services, actor, fs(actor.locale).refusals.gone);
-    if (err instanceof DomainError) return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
+    if (err instanceof DomainError && err.code === 'invalid_state')
+      return outboxCardFor(deps.services, actor, fs(actor.locale).refusals.gone);
+    if (err instanceof DomainError)
+      return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
     throw err;
   }
   return outboxCardFor(deps.services, actor, fmt(fs(actor.locale).outbox.retried, { id }));
 };
 
 /** `outbox.markDelivered`: an admin confirms an uncertain message did arrive. */
-export const outboxMarkDelivered: VerbHandler = async (_context, { deps, actor, data, activityId }) => {
+export const outboxMarkDelivered: VerbHandler = async (
+  _context,
+  { deps, actor, data, activityId },
+) => {
   const id = typeof data.id === 'string' ? data.id : '';
   try {
     await confirmOutboxDelivered(deps.services, actor, id, activityId);
   } catch (err) {
-    if (err instanceof DomainError && err.code === 'invalid_state') return outboxCardFor(deps.services, actor, fs(actor.locale).refusals.gone);
-    if (err instanceof DomainError) return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
+    if (err instanceof DomainError && err.code === 'invalid_state')
+      return outboxCardFor(deps.services, actor, fs(actor.locale).refusals.gone);
+    if (err instanceof DomainError)
+      return refusalCard(actor.locale, fs(actor.locale).refusals.adminOnly);
     throw err;
   }
   return outboxCardFor(deps.services, actor, fmt(fs(actor.locale).outbox.marked, { id }));
 };
 
 /** `reminders.dryRun`: refresh the dry-run listing. */
-export const remindersDryRun: VerbHandler = async (_context, { deps, actor }) => dryRunCardFor(deps.services, actor);
+export const remindersDryRun: VerbHandler = async (_context, { deps, actor }) =>
+  dryRunCardFor(deps.services, actor);

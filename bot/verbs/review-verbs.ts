@@ -52,7 +52,8 @@ export function withReviewRefusals(handler: VerbHandler): VerbHandler {
   };
 }
 
-const render = (view: ReviewView, actor: Actor) => reviewCard(view.snapshot, actor.locale, { viewer: view.viewer });
+const render = (view: ReviewView, actor: Actor) =>
+  reviewCard(view.snapshot, actor.locale, { viewer: view.viewer });
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -60,132 +61,199 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * `review.refresh`: the clicking member's own view (also Teams' automatic refresh of the card's
  * user-specific view). Someone who is not a member gets the shared card with a polite refusal.
  */
-export const reviewRefresh: VerbHandler = withReviewRefusals(async (context, { deps, actor, data }) => {
-  const s = deps.services;
-  const view = await viewReview(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity), {
-    objectionForm: data.form === 'objection',
-  });
-  const automatic = (context.activity.value as { trigger?: unknown } | undefined)?.trigger === 'automatic';
-  if (!view.viewer && !automatic) {
-    return reviewCard(view.snapshot, actor.locale, { refusal: reviewText(actor.locale).refusals.not_member });
-  }
-  return render(view, actor);
-});
+export const reviewRefresh: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data }) => {
+    const s = deps.services;
+    const view = await viewReview(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      {
+        objectionForm: data.form === 'objection',
+      },
+    );
+    const automatic =
+      (context.activity.value as { trigger?: unknown } | undefined)?.trigger === 'automatic';
+    if (!view.viewer && !automatic) {
+      return reviewCard(view.snapshot, actor.locale, {
+        refusal: reviewText(actor.locale).refusals.not_member,
+      });
+    }
+    return render(view, actor);
+  },
+);
 
 /** `review.application`: the full application (any submitted application), with discussion and history. */
-export const reviewApplication: VerbHandler = withReviewRefusals(async (_context, { deps, actor, data }) => {
-  const s = deps.services;
-  const appId = str(data.appId);
-  const app = appId && appId.length <= 100 ? await s.applications.get(appId) : null;
-  if (!app || app.status === 'draft' || !app.regNo) return reviewRefusalCard(actor.locale, 'app_not_found');
-  const item = await s.review.item(app._id);
-  const [comments, checks, portfolios] = await Promise.all([
-    item ? s.review.commentsFor(item._id) : Promise.resolve([]),
-    s.review.checksFor(app._id),
-    s.portfolios.all(),
-  ]);
-  // "Tillbaka" leads to the item this card was opened from (a duplicate's card links to its own item).
-  const fromItem = str(data.itemId);
-  const backTo = fromItem && fromItem.length <= 100 && (await s.review.item(fromItem)) ? fromItem : item?._id;
-  return reviewApplicationCard({
-    app,
-    locale: actor.locale,
-    portfolios: portfolios.map((p) => ({ id: p._id, label: `${p.number}. ${p.name[actor.locale]}` })),
-    itemId: backTo,
-    comments,
-    checks,
-  });
-});
+export const reviewApplication: VerbHandler = withReviewRefusals(
+  async (_context, { deps, actor, data }) => {
+    const s = deps.services;
+    const appId = str(data.appId);
+    const app = appId && appId.length <= 100 ? await s.applications.get(appId) : null;
+    if (!app || app.status === 'draft' || !app.regNo)
+      return reviewRefusalCard(actor.locale, 'app_not_found');
+    const item = await s.review.item(app._id);
+    const [comments, checks, portfolios] = await Promise.all([
+      item ? s.review.commentsFor(item._id) : Promise.resolve([]),
+      s.review.checksFor(app._id),
+      s.portfolios.all(),
+    ]);
+    // "Tillbaka" leads to the item this card was opened from (a duplicate's card links to its own item).
+    const fromItem = str(data.itemId);
+    const backTo =
+      fromItem && fromItem.length <= 100 && (await s.review.item(fromItem)) ? fromItem : item?._id;
+    return reviewApplicationCard({
+      app,
+      locale: actor.locale,
+      portfolios: portfolios.map((p) => ({
+        id: p._id,
+        label: `${p.number}. ${p.name[actor.locale]}`,
+      })),
+      itemId: backTo,
+      comments,
+      checks,
+    });
+  },
+);
 
 /** `review.noConflict`: "Inget jäv". */
-export const reviewNoConflict: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const view = await declareNoConflict(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity), data.nojav_motivation, activityId);
-  return render(view, actor);
-});
+export const reviewNoConflict: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const view = await declareNoConflict(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      data.nojav_motivation,
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** `review.recuse`: "Jäv" – the member takes no part. */
-export const reviewRecuse: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const view = await declareConflict(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity), data.jav_reason, activityId);
-  return render(view, actor);
-});
+export const reviewRecuse: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const view = await declareConflict(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      data.jav_reason,
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** `review.vote`: approve / reject / abstain with scores 1–5 and a comment. */
-export const reviewVote: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const scores: Partial<Record<Criterion, unknown>> = {};
-  for (const c of CRITERIA) scores[c] = data[`s_${c}`];
-  const view = await castVote(
-    s,
-    teamsDirectory(context, s),
-    actor,
-    data.itemId,
-    whereOf(context.activity),
-    { vote: data.vote, scores, comment: data.comment },
-    activityId,
-  );
-  return render(view, actor);
-});
+export const reviewVote: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const scores: Partial<Record<Criterion, unknown>> = {};
+    for (const c of CRITERIA) scores[c] = data[`s_${c}`];
+    const view = await castVote(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      { vote: data.vote, scores, comment: data.comment },
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** `review.object`: report that another member may be conflicted. */
-export const reviewObject: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const view = await raiseObjection(s, teamsDirectory(context, s), actor, data.itemId, whereOf(context.activity), data.obj_member, data.obj_reason, activityId);
-  return render(view, actor);
-});
+export const reviewObject: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const view = await raiseObjection(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      data.obj_member,
+      data.obj_reason,
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** `review.rule`: the chair rules on a reported conflict. */
-export const reviewRule: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const view = await ruleObjection(
-    s,
-    teamsDirectory(context, s),
-    actor,
-    data.itemId,
-    whereOf(context.activity),
-    data.objectionId,
-    data.ruling,
-    data.ruling_note,
-    activityId,
-  );
-  return render(view, actor);
-});
+export const reviewRule: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const view = await ruleObjection(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      data.objectionId,
+      data.ruling,
+      data.ruling_note,
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** `review.statement`: the IT function's statement, from the review card or the personal request. */
-export const reviewStatement: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId, scope }) => {
-  const s = deps.services;
-  const where = whereOf(context.activity);
-  const view = await giveStatement(s, teamsDirectory(context, s), actor, data.itemId, where, data.st_recommendation, data.st_text, activityId);
-  if (scope === 'channel') return render(view, actor);
-  const item = await loadItem(s, data.itemId);
-  const model = (await statementRequestModel(s, item)) as unknown as StatementRequestModel;
-  const r = reviewText(actor.locale);
-  const v = view.viewer;
-  return statementRequestCard(model, actor.locale, {
-    notice: v?.notice ? r.review.notices[v.notice] : undefined,
-    error: v?.error ? fmt(r.review.errors[v.error], { max: 3000 }) : undefined,
-    draft: v?.draft,
-    current: item.statement,
-    open: item.status === 'open',
-  });
-});
+export const reviewStatement: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId, scope }) => {
+    const s = deps.services;
+    const where = whereOf(context.activity);
+    const view = await giveStatement(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      where,
+      data.st_recommendation,
+      data.st_text,
+      activityId,
+    );
+    if (scope === 'channel') return render(view, actor);
+    const item = await loadItem(s, data.itemId);
+    const model = (await statementRequestModel(s, item)) as unknown as StatementRequestModel;
+    const r = reviewText(actor.locale);
+    const v = view.viewer;
+    return statementRequestCard(model, actor.locale, {
+      notice: v?.notice ? r.review.notices[v.notice] : undefined,
+      error: v?.error ? fmt(r.review.errors[v.error], { max: 3000 }) : undefined,
+      draft: v?.draft,
+      current: item.statement,
+      open: item.status === 'open',
+    });
+  },
+);
 
 /** `review.close`: the chair closes the item with the group's recommendation. */
-export const reviewClose: VerbHandler = withReviewRefusals(async (context, { deps, actor, data, activityId }) => {
-  const s = deps.services;
-  const view = await closeReview(
-    s,
-    teamsDirectory(context, s),
-    actor,
-    data.itemId,
-    whereOf(context.activity),
-    data.close_recommendation,
-    data.close_motivation,
-    activityId,
-  );
-  return render(view, actor);
-});
+export const reviewClose: VerbHandler = withReviewRefusals(
+  async (context, { deps, actor, data, activityId }) => {
+    const s = deps.services;
+    const view = await closeReview(
+      s,
+      teamsDirectory(context, s),
+      actor,
+      data.itemId,
+      whereOf(context.activity),
+      data.close_recommendation,
+      data.close_motivation,
+      activityId,
+    );
+    return render(view, actor);
+  },
+);
 
 /** Strips the bot's own @mention markup from a channel message before it is kept as discussion. */
 function withoutMentions(text: string): string {
@@ -200,5 +268,13 @@ export const reviewThreadReply: MessageFallback = async (context: TurnContext, r
   if (!where?.channelId || !where.threadRootId || where.threadRootId === a.id) return false;
   const s = req.deps.services;
   const text = withoutMentions(typeof a.text === 'string' ? a.text : '');
-  return addThreadReply(s, teamsDirectory(context, s), req.actor, where.channelId, where.threadRootId, text, a.id);
+  return addThreadReply(
+    s,
+    teamsDirectory(context, s),
+    req.actor,
+    where.channelId,
+    where.threadRootId,
+    text,
+    a.id,
+  );
 };

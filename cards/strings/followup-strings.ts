@@ -23,14 +23,29 @@ const sv = {
     final: 'slutrapport',
     benefit: 'uppföljning ett år efter projektets slut',
   },
-  months: ['januari', 'februari', 'mars', 'april', 'maj', 'juni', 'juli', 'augusti', 'september', 'oktober', 'november', 'december'],
+  months: [
+    'januari',
+    'februari',
+    'mars',
+    'april',
+    'maj',
+    'juni',
+    'juli',
+    'augusti',
+    'september',
+    'oktober',
+    'november',
+    'december',
+  ],
   report: {
     titleStatus: 'Lägesrapport: {title}',
     titleFinal: 'Slutrapport: {title}',
     titleBenefit: 'Uppföljning av nyttan: {title}',
     periodLine: '{regNo} · {period} · skulle lämnas {dueDate}',
-    introStatus: 'Berätta hur projektet går. Rapporten sparas hos projektet och syns för portföljens beredningsgrupp.',
-    introFinal: 'Projektet har nått sitt slutdatum. Sammanfatta resultatet: pengar, milstolpar och den nytta som redan syns.',
+    introStatus:
+      'Berätta hur projektet går. Rapporten sparas hos projektet och syns för portföljens beredningsgrupp.',
+    introFinal:
+      'Projektet har nått sitt slutdatum. Sammanfatta resultatet: pengar, milstolpar och den nytta som redan syns.',
     introBenefit:
       'Ett år har gått sedan projektet avslutades. Alla utvecklingsprojekt följs upp ett år efter avslutat projekt: hur mycket av nyttan i nyttokalkylen har realiserats?',
     granted: 'Beviljat',
@@ -64,7 +79,8 @@ const sv = {
     overspent: 'Observera: förbrukat ({spent}) är mer än beviljat ({granted}).',
     thanksTitle: 'Tack – rapporten är sparad',
     thanksBody: '{period} för {title} är sparad hos projektet {at}.',
-    updatedBody: '{period} för {title} är uppdaterad ({at}). Den tidigare versionen finns kvar i loggen.',
+    updatedBody:
+      '{period} för {title} är uppdaterad ({at}). Den tidigare versionen finns kvar i loggen.',
     moreDue: 'Du har {count} rapport(er) till att lämna.',
     next: 'Nästa rapport',
     noneDueTitle: 'Ingen rapport att lämna just nu',
@@ -76,7 +92,8 @@ const sv = {
   projectCreated: {
     title: 'Ditt projekt har beviljats: {title}',
     body: '{regNo} har beviljats {amount}. Projektet löper {start}–{end}.',
-    schedule: 'Du lämnar en lägesrapport {every} (första {first}) och en slutrapport {end}. Skriv **rapport** när det är dags – jag påminner dig.',
+    schedule:
+      'Du lämnar en lägesrapport {every} (första {first}) och en slutrapport {end}. Skriv **rapport** när det är dags – jag påminner dig.',
     benefit: 'Ett år efter projektets slut, {date}, följer vi upp nyttan mot nyttokalkylen.',
   },
   escalation: {
@@ -91,7 +108,8 @@ const sv = {
       'En gång om året besvarar beredningsgruppen frågor om hur kommunen arbetar med verksamhetsutveckling med hjälp av IT (SKL:s modell). Svara var för sig: 1 = inte alls, 5 = i hög grad.',
     portfolios: 'Gäller: {names}',
     questions: {
-      anchoring: 'Är utvecklingsarbetet förankrat i kommunfullmäktiges mål och verksamheternas behov?',
+      anchoring:
+        'Är utvecklingsarbetet förankrat i kommunfullmäktiges mål och verksamheternas behov?',
       users: 'Involveras användare, medborgare och företag när tjänster tas fram?',
       reuse: 'Återanvänds gemensamma plattformar och lösningar i stället för lokala?',
       benefits: 'Följs nyttan upp och tas hem efter avslutade projekt?',
@@ -100,8 +118,8 @@ const sv = {
     scale: { '1': '1 – inte alls', '2': '2', '3': '3', '4': '4', '5': '5 – i hög grad' },
     comment: 'Kommentar (valfritt)',
     submit: 'Skicka mitt svar',
-    thanksTitle: 'Tack för ditt svar',
-    thanksBody: 'Ditt svar på enkäten {year} är sparat. {count} i gruppen har svarat hittills.',
+    thanksBody:
+      'Svar sparat. {count} i gruppen har svarat på enkäten {year} hittills – den som vill ändra sitt svar svarar igen.',
     missing: 'Svara på alla frågor ({count} saknas) och skicka igen.',
     notMember: 'Enkäten besvaras av beredningsgruppens ledamöter.',
   },
@@ -109,7 +127,8 @@ const sv = {
     title: 'Påminnelser',
     intro: 'Det här väntar på dig:',
     stage: '(påminnelse {n})',
-    mandatoryNote: 'Rapporter för beviljade projekt är obligatoriska och kommer även om du stängt av andra påminnelser.',
+    mandatoryNote:
+      'Rapporter för beviljade projekt är obligatoriska och kommer även om du stängt av andra påminnelser.',
     snoozeNextDay: 'Påminn mig nästa arbetsdag',
     snoozeMonday: 'Påminn mig på måndag',
     optOut: 'Stäng av påminnelser',
@@ -119,14 +138,19 @@ const sv = {
     items: {
       vote: 'Rösta på **{ref}** – sista dag {deadline}.',
       voteToday: 'Idag är sista dagen att rösta på **{ref}**.',
-      voteChair: '{count} ledamot/ledamöter har inte röstat på **{ref}** (sista dag {deadline}): {names}.',
-      draftIdle: 'Ditt utkast **{title}** har inte ändrats sedan {since}. Fortsätt när du kan, eller dra tillbaka det om det inte blir något.',
+      voteChair:
+        '{count} ledamot/ledamöter har inte röstat på **{ref}** (sista dag {deadline}): {names}.',
+      draftIdle:
+        'Ditt utkast **{title}** har inte ändrats sedan {since}. Fortsätt när du kan, eller dra tillbaka det om det inte blir något.',
       completion: 'Projektkontoret väntar på din komplettering av **{ref}** (begärd {since}).',
-      allocationPending: 'Fördelningen för portföljen **{portfolio}** väntar på ditt beslut sedan {since}.',
-      allocationUnposted: 'Fördelningen för portföljen **{portfolio}** är bekräftad men inte publicerad (sedan {since}).',
+      allocationPending:
+        'Fördelningen för portföljen **{portfolio}** väntar på ditt beslut sedan {since}.',
+      allocationUnposted:
+        'Fördelningen för portföljen **{portfolio}** är bekräftad men inte publicerad (sedan {since}).',
       statusReport: 'Lägesrapport för **{ref}** ({period}) skulle lämnas {dueDate}.',
       finalReport: 'Slutrapport för **{ref}** skulle lämnas {dueDate}.',
-      benefitFollowup: 'Ett år har gått sedan **{ref}** avslutades: följ upp nyttan mot nyttokalkylen (senast {dueDate}).',
+      benefitFollowup:
+        'Ett år har gått sedan **{ref}** avslutades: följ upp nyttan mot nyttokalkylen (senast {dueDate}).',
       coachSla: 'En fråga till coacherna väntar på svar sedan {since}.',
       other: 'Något väntar på dig.',
     },
@@ -140,7 +164,8 @@ const sv = {
     snoozedTitle: 'Påminnelserna är pausade',
     snoozedBody: 'Du får nästa sammanfattning {until}. Det som väntar finns kvar till dess.',
     optedOutTitle: 'Påminnelserna är avstängda',
-    optedOutBody: 'Du får inga fler påminnelser utom de obligatoriska (rapporter för beviljade projekt). Skriv **påminnelser** för att slå på dem igen.',
+    optedOutBody:
+      'Du får inga fler påminnelser utom de obligatoriska (rapporter för beviljade projekt). Skriv **påminnelser** för att slå på dem igen.',
     optedInTitle: 'Påminnelserna är på igen',
     optedInBody: 'Du får högst en sammanfattning om dagen, på vardagar under kontorstid.',
     notYours: 'Den här sammanfattningen är inte din.',
@@ -179,7 +204,8 @@ const sv = {
   },
   outbox: {
     title: 'Utkorgen',
-    counts: 'Väntar {pending} · skickas {sending} · skickade {sent} · misslyckade {failed} · osäkra {uncertain} · gav upp {dead}',
+    counts:
+      'Väntar {pending} · skickas {sending} · skickade {sent} · misslyckade {failed} · osäkra {uncertain} · gav upp {dead}',
     dead: 'Gav upp efter flera försök ({count})',
     failed: 'Kunde inte levereras ({count})',
     uncertain: 'Osäkert om det kom fram ({count})',
@@ -228,14 +254,29 @@ const en: FollowupStrings = {
     final: 'final report',
     benefit: 'follow-up one year after the project ended',
   },
-  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  months: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ],
   report: {
     titleStatus: 'Status report: {title}',
     titleFinal: 'Final report: {title}',
     titleBenefit: 'Benefit follow-up: {title}',
     periodLine: '{regNo} · {period} · due {dueDate}',
-    introStatus: "Tell us how the project is going. The report is kept with the project and shown to the portfolio's review group.",
-    introFinal: 'The project has reached its end date. Sum up the result: money, milestones and the benefit already visible.',
+    introStatus:
+      "Tell us how the project is going. The report is kept with the project and shown to the portfolio's review group.",
+    introFinal:
+      'The project has reached its end date. Sum up the result: money, milestones and the benefit already visible.',
     introBenefit:
       'A year has passed since the project ended. Every development project is followed up one year after it ends: how much of the benefit in the benefit calculation has been realised?',
     granted: 'Granted',
@@ -276,13 +317,16 @@ const en: FollowupStrings = {
     noProjects: 'You have no funded projects to report on.',
     nextDue: 'Next: {period} for {title}, due {dueDate}.',
     allDone: 'All reports for {title} have been sent.',
-    benefitVs: 'Realised {realised} of {planned} per year in the benefit calculation ({percent} %).',
+    benefitVs:
+      'Realised {realised} of {planned} per year in the benefit calculation ({percent} %).',
   },
   projectCreated: {
     title: 'Your project has been funded: {title}',
     body: '{regNo} has been granted {amount}. The project runs {start}–{end}.',
-    schedule: 'You send a status report {every} (first {first}) and a final report on {end}. Write **report** when it is time – I will remind you.',
-    benefit: 'One year after the project ends, on {date}, the benefit is followed up against the benefit calculation.',
+    schedule:
+      'You send a status report {every} (first {first}) and a final report on {end}. Write **report** when it is time – I will remind you.',
+    benefit:
+      'One year after the project ends, on {date}, the benefit is followed up against the benefit calculation.',
   },
   escalation: {
     title: 'Overdue report: {regNo} {title}',
@@ -296,7 +340,8 @@ const en: FollowupStrings = {
       "Once a year the review group answers questions on how the municipality works with IT-driven development (SKL's model). Answer individually: 1 = not at all, 5 = to a great extent.",
     portfolios: 'Covers: {names}',
     questions: {
-      anchoring: "Is the development work anchored in the council's goals and the organisations' needs?",
+      anchoring:
+        "Is the development work anchored in the council's goals and the organisations' needs?",
       users: 'Are users, citizens and businesses involved when services are developed?',
       reuse: 'Are common platforms and solutions reused instead of local ones?',
       benefits: 'Is the benefit followed up and realised after projects end?',
@@ -305,8 +350,8 @@ const en: FollowupStrings = {
     scale: { '1': '1 – not at all', '2': '2', '3': '3', '4': '4', '5': '5 – to a great extent' },
     comment: 'Comment (optional)',
     submit: 'Send my answers',
-    thanksTitle: 'Thank you for answering',
-    thanksBody: 'Your answers to the {year} survey are saved. {count} in the group have answered so far.',
+    thanksBody:
+      'Answers saved. {count} in the group have answered the {year} survey so far – answer again to change yours.',
     missing: 'Please answer every question ({count} missing) and send again.',
     notMember: "The survey is answered by the review group's members.",
   },
@@ -314,7 +359,8 @@ const en: FollowupStrings = {
     title: 'Reminders',
     intro: 'This is waiting for you:',
     stage: '(reminder {n})',
-    mandatoryNote: 'Reports on funded projects are mandatory and come even if you switched other reminders off.',
+    mandatoryNote:
+      'Reports on funded projects are mandatory and come even if you switched other reminders off.',
     snoozeNextDay: 'Remind me next working day',
     snoozeMonday: 'Remind me on Monday',
     optOut: 'Switch reminders off',
@@ -325,13 +371,18 @@ const en: FollowupStrings = {
       vote: 'Vote on **{ref}** – last day {deadline}.',
       voteToday: 'Today is the last day to vote on **{ref}**.',
       voteChair: '{count} member(s) have not voted on **{ref}** (last day {deadline}): {names}.',
-      draftIdle: 'Your draft **{title}** has not changed since {since}. Continue when you can, or withdraw it if it will not happen.',
-      completion: 'The project office is waiting for your completion of **{ref}** (requested {since}).',
-      allocationPending: 'The allocation for the portfolio **{portfolio}** has been waiting for your decision since {since}.',
-      allocationUnposted: 'The allocation for the portfolio **{portfolio}** is confirmed but not published (since {since}).',
+      draftIdle:
+        'Your draft **{title}** has not changed since {since}. Continue when you can, or withdraw it if it will not happen.',
+      completion:
+        'The project office is waiting for your completion of **{ref}** (requested {since}).',
+      allocationPending:
+        'The allocation for the portfolio **{portfolio}** has been waiting for your decision since {since}.',
+      allocationUnposted:
+        'The allocation for the portfolio **{portfolio}** is confirmed but not published (since {since}).',
       statusReport: 'The status report for **{ref}** ({period}) was due {dueDate}.',
       finalReport: 'The final report for **{ref}** was due {dueDate}.',
-      benefitFollowup: 'A year has passed since **{ref}** ended: follow up the benefit against the benefit calculation (by {dueDate}).',
+      benefitFollowup:
+        'A year has passed since **{ref}** ended: follow up the benefit against the benefit calculation (by {dueDate}).',
       coachSla: 'A question to the coaches has been waiting for an answer since {since}.',
       other: 'Something is waiting for you.',
     },
@@ -345,7 +396,8 @@ const en: FollowupStrings = {
     snoozedTitle: 'Reminders paused',
     snoozedBody: 'Your next summary comes {until}. What is waiting stays until then.',
     optedOutTitle: 'Reminders switched off',
-    optedOutBody: 'You will get no more reminders except the mandatory ones (reports on funded projects). Write **reminders** to switch them on again.',
+    optedOutBody:
+      'You will get no more reminders except the mandatory ones (reports on funded projects). Write **reminders** to switch them on again.',
     optedInTitle: 'Reminders are on again',
     optedInBody: 'You get at most one summary a day, on working days in office hours.',
     notYours: 'This summary is not yours.',
@@ -384,7 +436,8 @@ const en: FollowupStrings = {
   },
   outbox: {
     title: 'Outbox',
-    counts: 'Waiting {pending} · sending {sending} · sent {sent} · failed {failed} · uncertain {uncertain} · given up {dead}',
+    counts:
+      'Waiting {pending} · sending {sending} · sent {sent} · failed {failed} · uncertain {uncertain} · given up {dead}',
     dead: 'Given up after several attempts ({count})',
     failed: 'Could not be delivered ({count})',
     uncertain: 'Unknown whether it arrived ({count})',

@@ -34,7 +34,8 @@ const sv = {
       advise_against: 'Avstyrker',
     },
     duplicatesTitle: 'Möjlig dubbelräkning av nytta',
-    duplicatesIntro: 'Samma verksamhetsförändring får inte räknas hem som besparing i flera projekt. Jämför med:',
+    duplicatesIntro:
+      'Samma verksamhetsförändring får inte räknas hem som besparing i flera projekt. Jämför med:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
     reasons: {
       same_organisation: 'samma organisation',
@@ -91,7 +92,11 @@ const sv = {
       declarePrompt: 'Innan du bedömer ärendet: har du jäv (kommunallagen 6 kap. 28–32 §§)?',
       flagged: 'Möjligt jäv: {reasons}. Bekräfta jäv, eller motivera varför du inte har jäv.',
       hardFlagged: 'Du har jäv i ärendet: {reasons}. Bekräfta jäv.',
-      flag: { applicant: 'du är sökande', contact: 'du är kontaktperson', organisation: 'du tillhör {org}' },
+      flag: {
+        applicant: 'du är sökande',
+        contact: 'du är kontaktperson',
+        organisation: 'du tillhör {org}',
+      },
       reasonLabel: 'Skäl för jäv (frivilligt)',
       motivationLabel: 'Varför har du inte jäv?',
       conflicted: 'Du har anmält jäv och deltar inte i beredningen av ärendet.',
@@ -154,25 +159,29 @@ const sv = {
       statement_text: 'Skriv yttrandet (högst {max} tecken).',
       statement_recommendation: 'Välj en rekommendation.',
       close_recommendation: 'Välj gruppens rekommendation.',
-      close_motivation: 'Rekommendationen avviker från rösterna – skriv en motivering (högst {max} tecken).',
+      close_motivation:
+        'Rekommendationen avviker från rösterna – skriv en motivering (högst {max} tecken).',
     },
   },
   refusals: {
     item_not_found: 'Jag hittar inte det ärendet. Inget har ändrats.',
     not_member:
       'Du är inte ledamot i beredningsgruppen för den här portföljen, så du kan inte delta i bedömningen. Inget har ändrats. Hör av dig till projektkontoret om det är fel.',
-    closed: 'Ärendet är redan avslutat, så röster och ändringar tas inte emot längre. Inget har ändrats.',
+    closed:
+      'Ärendet är redan avslutat, så röster och ändringar tas inte emot längre. Inget har ändrats.',
     withdrawn: 'Ansökan har dragits tillbaka, så ärendet bereds inte längre. Inget har ändrats.',
     wrong_item: 'Kortet hör inte till det här ärendet. Inget har ändrats.',
     bad_input: 'Kortet skickade ett värde som inte är tillåtet. Inget har sparats.',
     channel_only: 'Det här gör du på ärendets kort i beredningskanalen.',
-    hard_conflict: 'Du är sökande eller kontaktperson i ärendet och har därför jäv. Inget har ändrats.',
+    hard_conflict:
+      'Du är sökande eller kontaktperson i ärendet och har därför jäv. Inget har ändrats.',
     ruled_conflict: 'Ordföranden har bedömt att du har jäv i ärendet. Inget har ändrats.',
     conflicted: 'Du har jäv i ärendet och kan inte rösta. Inget har ändrats.',
     declare_first: 'Ange först om du har jäv. Inget har sparats.',
     chair_only: 'Bara ordföranden kan göra det. Inget har ändrats.',
     it_only: 'Bara IT-funktionen lämnar yttrande. Inget har ändrats.',
-    quorum_not_reached: 'Ärendet kan inte avslutas: {voted} av {quorum} röster som krävs för beslutsförhet.',
+    quorum_not_reached:
+      'Ärendet kan inte avslutas: {voted} av {quorum} röster som krävs för beslutsförhet.',
     statement_missing: 'Ärendet kan inte avslutas förrän IT-funktionen har lämnat sitt yttrande.',
     admin_only: 'Bara projektkontorets administratörer kan göra det. Inget har ändrats.',
     app_not_found: 'Jag hittar inte den ansökan.',
@@ -183,7 +192,8 @@ const sv = {
     busy: 'Många ändrade ärendet samtidigt. Försök igen om en stund.',
     bad_quorum: 'Beslutsförheten ska vara ett heltal mellan 1 och {max}.',
     bad_days: 'Antalet dagar ska vara ett heltal mellan 1 och {max}.',
-    unknown_person: 'Jag hittar inte personen. Nämn personen med @, eller skriv e-postadress eller AAD-id.',
+    unknown_person:
+      'Jag hittar inte personen. Nämn personen med @, eller skriv e-postadress eller AAD-id.',
     own_admin: 'Du kan inte ta bort din egen administratörsroll.',
     error: 'Något gick fel hos mig. Inget har ändrats – försök igen om en stund.',
   },
@@ -212,17 +222,21 @@ const sv = {
     complete: 'Komplett',
     request: 'Begär komplettering',
     view: 'Visa hela ansökan',
-    decidedComplete: 'Markerad som komplett av {name} {date}. Ansökan har gått till beredningsgruppen.',
-    decidedUnbound: 'Portföljen har ingen beredningskanal ännu: skriv **@Projektkontoret koppla {number}** i den kanal där gruppen arbetar.',
+    decidedComplete:
+      'Markerad som komplett av {name} {date}. Ansökan har gått till beredningsgruppen.',
+    decidedUnbound:
+      'Portföljen har ingen beredningskanal ännu: skriv **@Projektkontoret koppla {number}** i den kanal där gruppen arbetar.',
     decidedRequested: 'Komplettering begärd av {name} {date}: {steps}. Sökanden har fått besked.',
     errors: {
       missing_steps: 'Kryssa i vad som saknas innan du begär komplettering.',
       note_too_long: 'Meddelandet får vara högst {max} tecken.',
     },
     applicantTitle: 'Komplettering begärs för {regNo}',
-    applicantIntro: 'Projektkontoret behöver mer underlag för **{title}** innan ansökan kan gå till beredningsgruppen. Komplettera:',
+    applicantIntro:
+      'Projektkontoret behöver mer underlag för **{title}** innan ansökan kan gå till beredningsgruppen. Komplettera:',
     applicantNote: 'Meddelande från {name}: "{note}"',
-    applicantKept: 'Allt du redan skrivit finns kvar. Bara de delar som står ovan är öppna för ändring.',
+    applicantKept:
+      'Allt du redan skrivit finns kvar. Bara de delar som står ovan är öppna för ändring.',
     applicantAction: 'Komplettera',
   },
   unbound: {
@@ -253,16 +267,20 @@ const sv = {
     moved: 'Flyttade hit från en annan kanal: {portfolios}.',
     posted: '{count} ärenden som väntade på en kanal har lagts upp här.',
     staying: '{count} pågående ärenden ligger kvar i den kanal där de lades upp.',
-    members: 'Kanalens {count} medlemmar kan bedöma och rösta (plus personer med rollen ledamot eller ordförande).',
-    membersUnknown: 'Jag kunde inte läsa kanalens medlemmar just nu; personer med rollen ledamot eller ordförande kan rösta.',
-    usage: 'Skriv **koppla** följt av portföljens nummer eller namn, t.ex. **koppla 1**, **koppla innovation** eller **koppla alla**.',
+    members:
+      'Kanalens {count} medlemmar kan bedöma och rösta (plus personer med rollen ledamot eller ordförande).',
+    membersUnknown:
+      'Jag kunde inte läsa kanalens medlemmar just nu; personer med rollen ledamot eller ordförande kan rösta.',
+    usage:
+      'Skriv **koppla** följt av portföljens nummer eller namn, t.ex. **koppla 1**, **koppla innovation** eller **koppla alla**.',
     unknown: 'Jag känner inte igen: {words}.',
     overviewTitle: 'Portföljernas beredningskanaler',
     overviewLine: '{number}\\. {name} ({key}): {where}',
     here: 'den här kanalen',
     elsewhere: 'en annan kanal',
     none: 'ingen kanal',
-    channelOnly: 'Skriv **koppla** i den kanal som ska bli beredningskanal och nämn mig med @Projektkontoret.',
+    channelOnly:
+      'Skriv **koppla** i den kanal som ska bli beredningskanal och nämn mig med @Projektkontoret.',
   },
   rules: {
     title: 'Regler för beredningen',
@@ -293,6 +311,7 @@ const sv = {
   },
 };
 
+/** The shape both languages share. */
 export type ReviewStrings = typeof sv;
 
 /** English text of the review area (same keys as Swedish). */
@@ -329,7 +348,8 @@ const en: ReviewStrings = {
       advise_against: 'Advises against',
     },
     duplicatesTitle: 'Possible double counting of benefit',
-    duplicatesIntro: 'The same change must not be counted as a saving in several projects. Compare with:',
+    duplicatesIntro:
+      'The same change must not be counted as a saving in several projects. Compare with:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
     reasons: {
       same_organisation: 'same organisation',
@@ -381,11 +401,18 @@ const en: ReviewStrings = {
     },
     me: {
       title: 'Your assessment',
-      notMember: 'You are not a member of this review group and cannot vote. Contact the project office if this is wrong.',
-      declarePrompt: 'Before you assess the item: do you have a conflict of interest (Local Government Act ch. 6 §§ 28–32)?',
-      flagged: 'Possible conflict: {reasons}. Confirm the conflict, or explain why you are not conflicted.',
+      notMember:
+        'You are not a member of this review group and cannot vote. Contact the project office if this is wrong.',
+      declarePrompt:
+        'Before you assess the item: do you have a conflict of interest (Local Government Act ch. 6 §§ 28–32)?',
+      flagged:
+        'Possible conflict: {reasons}. Confirm the conflict, or explain why you are not conflicted.',
       hardFlagged: 'You are conflicted in this item: {reasons}. Confirm the conflict.',
-      flag: { applicant: 'you are the applicant', contact: 'you are the contact person', organisation: 'you belong to {org}' },
+      flag: {
+        applicant: 'you are the applicant',
+        contact: 'you are the contact person',
+        organisation: 'you belong to {org}',
+      },
       reasonLabel: 'Reason for the conflict (optional)',
       motivationLabel: 'Why are you not conflicted?',
       conflicted: 'You declared a conflict of interest and take no part in this item.',
@@ -448,25 +475,30 @@ const en: ReviewStrings = {
       statement_text: 'Write the statement (at most {max} characters).',
       statement_recommendation: 'Choose a recommendation.',
       close_recommendation: "Choose the group's recommendation.",
-      close_motivation: 'The recommendation differs from the votes – write a motivation (at most {max} characters).',
+      close_motivation:
+        'The recommendation differs from the votes – write a motivation (at most {max} characters).',
     },
   },
   refusals: {
     item_not_found: 'I cannot find that item. Nothing was changed.',
     not_member:
       'You are not a member of the review group for this portfolio, so you cannot take part in the assessment. Nothing was changed. Contact the project office if this is wrong.',
-    closed: 'The item is already closed, so votes and changes are no longer accepted. Nothing was changed.',
-    withdrawn: 'The application was withdrawn, so the item is no longer reviewed. Nothing was changed.',
+    closed:
+      'The item is already closed, so votes and changes are no longer accepted. Nothing was changed.',
+    withdrawn:
+      'The application was withdrawn, so the item is no longer reviewed. Nothing was changed.',
     wrong_item: 'The card does not belong to this item. Nothing was changed.',
     bad_input: 'The card sent a value that is not allowed. Nothing was saved.',
     channel_only: "You do this on the item's card in the review channel.",
-    hard_conflict: 'You are the applicant or the contact person, so you are conflicted. Nothing was changed.',
+    hard_conflict:
+      'You are the applicant or the contact person, so you are conflicted. Nothing was changed.',
     ruled_conflict: 'The chair ruled that you are conflicted in this item. Nothing was changed.',
     conflicted: 'You are conflicted in this item and cannot vote. Nothing was changed.',
     declare_first: 'First say whether you have a conflict of interest. Nothing was saved.',
     chair_only: 'Only the chair can do that. Nothing was changed.',
     it_only: 'Only the IT function gives statements. Nothing was changed.',
-    quorum_not_reached: 'The item cannot be closed: {voted} of the {quorum} votes needed for quorum.',
+    quorum_not_reached:
+      'The item cannot be closed: {voted} of the {quorum} votes needed for quorum.',
     statement_missing: "The item cannot be closed until the IT function's statement is in.",
     admin_only: "Only the project office's admins can do that. Nothing was changed.",
     app_not_found: 'I cannot find that application.',
@@ -477,7 +509,8 @@ const en: ReviewStrings = {
     busy: 'Many people changed the item at once. Try again in a moment.',
     bad_quorum: 'The quorum must be a whole number from 1 to {max}.',
     bad_days: 'The number of days must be a whole number from 1 to {max}.',
-    unknown_person: 'I cannot find that person. @mention them, or write their e-mail address or AAD id.',
+    unknown_person:
+      'I cannot find that person. @mention them, or write their e-mail address or AAD id.',
     own_admin: 'You cannot remove your own admin role.',
     error: 'Something went wrong on my side. Nothing was changed – try again in a moment.',
   },
@@ -506,17 +539,22 @@ const en: ReviewStrings = {
     complete: 'Complete',
     request: 'Request completion',
     view: 'Show full application',
-    decidedComplete: 'Marked complete by {name} {date}. The application has gone to the review group.',
-    decidedUnbound: 'The portfolio has no review channel yet: write **@Projektkontoret link {number}** in the channel where the group works.',
-    decidedRequested: 'Completion requested by {name} {date}: {steps}. The applicant has been told.',
+    decidedComplete:
+      'Marked complete by {name} {date}. The application has gone to the review group.',
+    decidedUnbound:
+      'The portfolio has no review channel yet: write **@Projektkontoret link {number}** in the channel where the group works.',
+    decidedRequested:
+      'Completion requested by {name} {date}: {steps}. The applicant has been told.',
     errors: {
       missing_steps: 'Tick what is missing before requesting completion.',
       note_too_long: 'The message may be at most {max} characters.',
     },
     applicantTitle: 'Completion requested for {regNo}',
-    applicantIntro: 'The project office needs more for **{title}** before it can go to the review group. Please complete:',
+    applicantIntro:
+      'The project office needs more for **{title}** before it can go to the review group. Please complete:',
     applicantNote: 'Message from {name}: "{note}"',
-    applicantKept: 'Everything you wrote is kept. Only the parts listed above are open for changes.',
+    applicantKept:
+      'Everything you wrote is kept. Only the parts listed above are open for changes.',
     applicantAction: 'Complete the application',
   },
   unbound: {
@@ -526,7 +564,7 @@ const en: ReviewStrings = {
   statementRequest: {
     title: 'Statement requested: {regNo}',
     intro:
-      'The review group for **{portfolio}** is assessing **{title}** ({organisation}). Please give the IT function\'s statement on reuse of common platforms and technical guidelines by {deadline}.',
+      "The review group for **{portfolio}** is assessing **{title}** ({organisation}). Please give the IT function's statement on reuse of common platforms and technical guidelines by {deadline}.",
     requiredNote: 'The statement is required before the item can be closed.',
     reuse: 'Platform',
     reuseDetails: "The applicant's motivation",
@@ -547,16 +585,20 @@ const en: ReviewStrings = {
     moved: 'Moved here from another channel: {portfolios}.',
     posted: '{count} items waiting for a channel have been posted here.',
     staying: '{count} ongoing items stay in the channel where they were posted.',
-    members: "The channel's {count} members can assess and vote (plus people with the reviewer or chair role).",
-    membersUnknown: "I could not read the channel's members just now; people with the reviewer or chair role can vote.",
-    usage: "Write **link** and the portfolio's number or name, e.g. **link 1**, **link innovation** or **link all**.",
+    members:
+      "The channel's {count} members can assess and vote (plus people with the reviewer or chair role).",
+    membersUnknown:
+      "I could not read the channel's members just now; people with the reviewer or chair role can vote.",
+    usage:
+      "Write **link** and the portfolio's number or name, e.g. **link 1**, **link innovation** or **link all**.",
     unknown: 'I do not recognise: {words}.',
     overviewTitle: "The portfolios' review channels",
     overviewLine: '{number}\\. {name} ({key}): {where}',
     here: 'this channel',
     elsewhere: 'another channel',
     none: 'no channel',
-    channelOnly: 'Write **link** in the channel that should become the review channel and @mention me.',
+    channelOnly:
+      'Write **link** in the channel that should become the review channel and @mention me.',
   },
   rules: {
     title: 'Review rules',

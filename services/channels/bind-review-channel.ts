@@ -15,10 +15,20 @@ export interface ChannelLocation {
   aadGroupId?: string;
 }
 
-export type PortfolioArgs = { kind: 'ok'; ids: string[] } | { kind: 'empty' } | { kind: 'unknown'; words: string[] };
+/** Portfolios named in a command, nothing named, or words that name none. */
+export type PortfolioArgs =
+  { kind: 'ok'; ids: string[] } | { kind: 'empty' } | { kind: 'unknown'; words: string[] };
 
 const ALL = new Set(['alla', 'all', 'samtliga']);
-const FILLER = new Set(['och', 'and', 'portfolj', 'portfoljen', 'portfolio', 'portfolios', 'portfoljer']);
+const FILLER = new Set([
+  'och',
+  'and',
+  'portfolj',
+  'portfoljen',
+  'portfolio',
+  'portfolios',
+  'portfoljer',
+]);
 
 /**
  * Reads `koppla 1`, `koppla innovation`, `koppla alla`, `koppla 1, 3 och 5`: portfolio numbers,
@@ -34,7 +44,9 @@ export function parsePortfolioArgs(args: string, portfolios: PortfolioDoc[]): Po
   const ids: string[] = [];
   const unknown: string[] = [];
   for (const w of words) {
-    const p = portfolios.find((x) => String(x.number) === w || normalizeCommand(x.key) === w || x._id.toLowerCase() === w);
+    const p = portfolios.find(
+      (x) => String(x.number) === w || normalizeCommand(x.key) === w || x._id.toLowerCase() === w,
+    );
     if (p) {
       if (!ids.includes(p._id)) ids.push(p._id);
     } else unknown.push(w);
@@ -43,6 +55,7 @@ export function parsePortfolioArgs(args: string, portfolios: PortfolioDoc[]): Po
   return { kind: 'ok', ids: portfolios.filter((p) => ids.includes(p._id)).map((p) => p._id) };
 }
 
+/** What `koppla` did, for the reply. */
 export interface BindResult {
   portfolios: PortfolioDoc[];
   /** Portfolios that were bound to another channel before (the rebinding is audited). */
@@ -82,7 +95,8 @@ export async function bindReviewChannel(
     const after = await s.portfolios.update(id, { reviewChannelId: where.channelId });
     if (!after) continue;
     bound.push(after);
-    if (before.reviewChannelId) moved.push({ portfolioId: id, fromChannelId: before.reviewChannelId });
+    if (before.reviewChannelId)
+      moved.push({ portfolioId: id, fromChannelId: before.reviewChannelId });
     await s.audit.append({
       at: now.toISOString(),
       actorId: actor.aadObjectId,
@@ -106,13 +120,30 @@ export async function bindReviewChannel(
     boundAt: now.toISOString(),
   };
   await s.channels.save(doc);
-  await s.channels.detach(bound.map((p) => p._id), where.channelId);
-  const posted = await postWaitingItems(s, dir, bound.map((p) => p._id));
+  await s.channels.detach(
+    bound.map((p) => p._id),
+    where.channelId,
+  );
+  const posted = await postWaitingItems(
+    s,
+    dir,
+    bound.map((p) => p._id),
+  );
   const stayingElsewhere = (
-    await s.review.findItems({ status: 'open', portfolioId: { $in: bound.map((p) => p._id) }, channelId: { $ne: where.channelId } })
+    await s.review.findItems({
+      status: 'open',
+      portfolioId: { $in: bound.map((p) => p._id) },
+      channelId: { $ne: where.channelId },
+    })
   ).filter((i) => i.channelId).length;
   const members = await dir.membersOf(where.channelId, where.teamId);
-  return { portfolios: bound, moved, posted, stayingElsewhere, memberCount: members ? members.length : null };
+  return {
+    portfolios: bound,
+    moved,
+    posted,
+    stayingElsewhere,
+    memberCount: members ? members.length : null,
+  };
 }
 
 /** The review channel bound to each portfolio, for `koppla` without arguments. */

@@ -27,7 +27,8 @@ export interface CreateProjectInput {
   activityId?: string;
 }
 
-const isIsoDate = (v: string | undefined): v is string => !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid;
+const isIsoDate = (v: string | undefined): v is string =>
+  !!v && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid;
 
 /**
  * Creates the funded project for a decided application, once: a repeated call (a retried turn,
@@ -35,24 +36,37 @@ const isIsoDate = (v: string | undefined): v is string => !!v && /^\d{4}-\d{2}-\
  * calculation to follow it up, audits the creation and tells the applicant how and when to
  * report.
  */
-export async function createProjectFromDecision(s: Services, input: CreateProjectInput): Promise<ProjectDoc> {
+export async function createProjectFromDecision(
+  s: Services,
+  input: CreateProjectInput,
+): Promise<ProjectDoc> {
   const existing = await s.followup.projects.byApplication(input.applicationId);
   if (existing) return existing;
   const app = await s.applications.get(input.applicationId);
   if (!app) throw new DomainError('not_found', `application ${input.applicationId} not found`);
   if (!app.data || !app.regNo || ['draft', 'withdrawn', 'rejected'].includes(app.status)) {
-    throw new DomainError('invalid_state', `application ${input.applicationId} cannot become a project`, { status: app.status });
+    throw new DomainError(
+      'invalid_state',
+      `application ${input.applicationId} cannot become a project`,
+      { status: app.status },
+    );
   }
   if (!Number.isInteger(input.grantedSek) || input.grantedSek <= 0) {
     throw new DomainError('invalid_input', 'grantedSek must be a positive whole number of kronor');
   }
   const startDate = input.startDate ?? app.data.startDate;
   const endDate = input.endDate ?? app.data.endDate;
-  if (!isIsoDate(startDate) || !isIsoDate(endDate) || endDate < startDate || !isIsoDate(input.decisionDate)) {
+  if (
+    !isIsoDate(startDate) ||
+    !isIsoDate(endDate) ||
+    endDate < startDate ||
+    !isIsoDate(input.decisionDate)
+  ) {
     throw new DomainError('invalid_input', 'project dates must be ISO dates with start ≤ end');
   }
   const reportEvery = input.reportEvery ?? 'quarterly';
-  if (!REPORT_EVERY.includes(reportEvery)) throw new DomainError('invalid_input', `unknown reporting schedule ${reportEvery}`);
+  if (!REPORT_EVERY.includes(reportEvery))
+    throw new DomainError('invalid_input', `unknown reporting schedule ${reportEvery}`);
   const now = s.clock();
   const benefitPlan: BenefitPlan = {
     yearlyEffectSek: app.data.yearlyEffectSek,
@@ -91,10 +105,20 @@ export async function createProjectFromDecision(s: Services, input: CreateProjec
     action: 'project.created',
     entityType: 'project',
     entityId: doc._id,
-    after: { applicationId: doc.applicationId, regNo: doc.regNo, grantedSek: doc.grantedSek, startDate, endDate, reportEvery, decisionId: doc.decisionId },
+    after: {
+      applicationId: doc.applicationId,
+      regNo: doc.regNo,
+      grantedSek: doc.grantedSek,
+      startDate,
+      endDate,
+      reportEvery,
+      decisionId: doc.decisionId,
+    },
     activityId: input.activityId,
   });
-  const schedule = reportSchedule(doc).filter((r) => r.kind !== 'status' || r.dueDate >= doc.decisionDate);
+  const schedule = reportSchedule(doc).filter(
+    (r) => r.kind !== 'status' || r.dueDate >= doc.decisionDate,
+  );
   await s.outbox.enqueue(
     `project-created:${doc._id}`,
     { kind: 'user', aadObjectId: doc.ownerId },

@@ -1,7 +1,13 @@
 /** How often a funded project sends a status report (calendar periods; the default is quarterly). */
 export type ReportEvery = 'monthly' | 'quarterly' | 'tertial' | 'halfyearly' | 'yearly';
 
-export const REPORT_EVERY: readonly ReportEvery[] = ['monthly', 'quarterly', 'tertial', 'halfyearly', 'yearly'];
+export const REPORT_EVERY: readonly ReportEvery[] = [
+  'monthly',
+  'quarterly',
+  'tertial',
+  'halfyearly',
+  'yearly',
+];
 
 /** The benefit calculation the project promised (from the application's nyttokalkyl). */
 export interface BenefitPlan {

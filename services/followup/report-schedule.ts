@@ -36,7 +36,9 @@ export function oneYearAfter(isoDate: string): string {
  * period that ends on or after the start date and before the end date, the final report at
  * the end date, and the benefit-realisation follow-up one year after the end date.
  */
-export function reportSchedule(project: Pick<ProjectDoc, 'startDate' | 'endDate' | 'reportEvery'>): ReportDue[] {
+export function reportSchedule(
+  project: Pick<ProjectDoc, 'startDate' | 'endDate' | 'reportEvery'>,
+): ReportDue[] {
   const out: ReportDue[] = [];
   const start = DateTime.fromISO(project.startDate, { zone: 'utc' });
   const end = DateTime.fromISO(project.endDate, { zone: 'utc' });
@@ -46,7 +48,11 @@ export function reportSchedule(project: Pick<ProjectDoc, 'startDate' | 'endDate'
     for (const month of months) {
       const last = DateTime.utc(year, month, 1).endOf('month').startOf('day');
       if (last < start || last >= end) continue;
-      out.push({ period: `status-${periodLabel(project.reportEvery, year, month)}`, kind: 'status', dueDate: last.toISODate() as string });
+      out.push({
+        period: `status-${periodLabel(project.reportEvery, year, month)}`,
+        kind: 'status',
+        dueDate: last.toISODate() as string,
+      });
     }
   }
   out.push({ period: 'final', kind: 'final', dueDate: project.endDate });

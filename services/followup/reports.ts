@@ -14,7 +14,9 @@ export const REPORT_LIMITS = { milestones: 2000, comment: 2000 } as const;
 
 /** The reports a project owes, without status periods that ended before the decision. */
 export function scheduleOf(project: ProjectDoc): ReportDue[] {
-  return reportSchedule(project).filter((r) => r.kind !== 'status' || r.dueDate >= project.decisionDate);
+  return reportSchedule(project).filter(
+    (r) => r.kind !== 'status' || r.dueDate >= project.decisionDate,
+  );
 }
 
 /** A report the user can send now, or the next one coming. */
@@ -23,13 +25,18 @@ export interface OwedReport {
   due: ReportDue;
 }
 
-const openFrom = (today: string): string => DateTime.fromISO(today).plus({ days: EARLY_REPORT_DAYS }).toISODate() as string;
+const openFrom = (today: string): string =>
+  DateTime.fromISO(today).plus({ days: EARLY_REPORT_DAYS }).toISODate() as string;
 
 /**
  * The reports a person owes now (due, or due within two weeks) and unsent, oldest first; and
  * the next one coming per project, for "nothing due" answers.
  */
-export async function owedReports(s: Services, ownerId: string, now: Date): Promise<{ due: OwedReport[]; upcoming: OwedReport[]; projects: ProjectDoc[] }> {
+export async function owedReports(
+  s: Services,
+  ownerId: string,
+  now: Date,
+): Promise<{ due: OwedReport[]; upcoming: OwedReport[]; projects: ProjectDoc[] }> {
   const projects = await s.followup.projects.byOwner(ownerId);
   const today = stockholmDate(now);
   const limit = openFrom(today);
@@ -56,16 +63,25 @@ export interface ReportContext {
 }
 
 /** Loads a report for its owner (or an admin), refusing periods not in the plan or not open yet. */
-export async function reportContext(s: Services, actor: Actor, projectId: string, period: string): Promise<ReportContext> {
+export async function reportContext(
+  s: Services,
+  actor: Actor,
+  projectId: string,
+  period: string,
+): Promise<ReportContext> {
   const project = await s.followup.projects.get(projectId);
   if (!project) throw new DomainError('not_found', 'project not found');
-  if (project.ownerId !== actor.aadObjectId && !(await s.users.hasRole(actor.aadObjectId, 'admin'))) {
+  if (
+    project.ownerId !== actor.aadObjectId &&
+    !(await s.users.hasRole(actor.aadObjectId, 'admin'))
+  ) {
     throw new DomainError('forbidden', 'not the project owner');
   }
   const schedule = scheduleOf(project);
   const due = schedule.find((d) => d.period === period);
   if (!due) throw new DomainError('not_found', `no report ${period} in the plan`);
-  if (due.dueDate > openFrom(stockholmDate(s.clock()))) throw new DomainError('invalid_state', 'report not open yet', { status: 'not_due' });
+  if (due.dueDate > openFrom(stockholmDate(s.clock())))
+    throw new DomainError('invalid_state', 'report not open yet', { status: 'not_due' });
   const reports = await s.followup.reports.forProject(projectId);
   const existing = reports.find((r) => r.period === period) ?? null;
   const previous = reports.filter((r) => r.dueDate < due.dueDate).pop() ?? null;
@@ -75,7 +91,15 @@ export async function reportContext(s: Services, actor: Actor, projectId: string
 /** One field the user must fix, as a code the card renders. */
 export interface ReportIssue {
   field: string;
-  code: 'required' | 'choose' | 'amount' | 'amountTooLarge' | 'hours' | 'tooLong' | 'commentRequired' | 'benefitRequired';
+  code:
+    | 'required'
+    | 'choose'
+    | 'amount'
+    | 'amountTooLarge'
+    | 'hours'
+    | 'tooLong'
+    | 'commentRequired'
+    | 'benefitRequired';
   params?: Record<string, number>;
 }
 
@@ -83,7 +107,8 @@ export type SubmitReportResult =
   | { ok: true; report: ReportDoc; updated: boolean }
   | { ok: false; errors: ReportIssue[]; values: Record<string, string> };
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 
 function parseHours(raw: string): number | 'invalid' | undefined {
   const t = raw.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
@@ -109,30 +134,58 @@ export async function submitReport(
   const ctx = await reportContext(s, actor, projectId, period);
   const { project, due } = ctx;
   const values: Record<string, string> = {};
-  for (const k of ['health', 'spent', 'milestones', 'realisedSek', 'realisedHours', 'comment']) values[k] = str(raw[k]);
+  for (const k of ['health', 'spent', 'milestones', 'realisedSek', 'realisedHours', 'comment'])
+    values[k] = str(raw[k]);
   const errors: ReportIssue[] = [];
   const benefit = due.kind === 'benefit';
 
   const health = values.health as ReportHealth;
-  if (!REPORT_HEALTH.includes(health)) errors.push({ field: 'health', code: values.health ? 'choose' : 'required' });
+  if (!REPORT_HEALTH.includes(health))
+    errors.push({ field: 'health', code: values.health ? 'choose' : 'required' });
 
   let spentSek = 0;
   const spent = parseSek(values.spent);
-  if (!spent.ok) errors.push({ field: 'spent', code: spent.error === 'empty' ? 'required' : spent.error === 'too_large' ? 'amountTooLarge' : 'amount' });
+  if (!spent.ok)
+    errors.push({
+      field: 'spent',
+      code:
+        spent.error === 'empty'
+          ? 'required'
+          : spent.error === 'too_large'
+            ? 'amountTooLarge'
+            : 'amount',
+    });
   else spentSek = spent.value;
 
-  const milestones = checkText(values.milestones, { required: !benefit, max: REPORT_LIMITS.milestones });
+  const milestones = checkText(values.milestones, {
+    required: !benefit,
+    max: REPORT_LIMITS.milestones,
+  });
   if (!milestones.ok) {
-    errors.push(milestones.error === 'too_long'
-      ? { field: 'milestones', code: 'tooLong', params: { length: Array.from(values.milestones.trim()).length, max: REPORT_LIMITS.milestones } }
-      : { field: 'milestones', code: 'required' });
+    errors.push(
+      milestones.error === 'too_long'
+        ? {
+            field: 'milestones',
+            code: 'tooLong',
+            params: {
+              length: Array.from(values.milestones.trim()).length,
+              max: REPORT_LIMITS.milestones,
+            },
+          }
+        : { field: 'milestones', code: 'required' },
+    );
   }
 
   let realisedEffectSek: number | undefined;
   if (values.realisedSek.trim() !== '') {
     const r = parseSek(values.realisedSek);
-    if (!r.ok) errors.push({ field: 'realisedSek', code: r.error === 'too_large' ? 'amountTooLarge' : 'amount' });
-    else if (r.value > MAX_AMOUNT_SEK) errors.push({ field: 'realisedSek', code: 'amountTooLarge' });
+    if (!r.ok)
+      errors.push({
+        field: 'realisedSek',
+        code: r.error === 'too_large' ? 'amountTooLarge' : 'amount',
+      });
+    else if (r.value > MAX_AMOUNT_SEK)
+      errors.push({ field: 'realisedSek', code: 'amountTooLarge' });
     else realisedEffectSek = r.value;
   }
   let realisedEffectHours: number | undefined;
@@ -146,9 +199,18 @@ export async function submitReport(
   const needComment = health === 'at_risk' || health === 'off_track';
   const comment = checkText(values.comment, { required: needComment, max: REPORT_LIMITS.comment });
   if (!comment.ok) {
-    errors.push(comment.error === 'too_long'
-      ? { field: 'comment', code: 'tooLong', params: { length: Array.from(values.comment.trim()).length, max: REPORT_LIMITS.comment } }
-      : { field: 'comment', code: 'commentRequired' });
+    errors.push(
+      comment.error === 'too_long'
+        ? {
+            field: 'comment',
+            code: 'tooLong',
+            params: {
+              length: Array.from(values.comment.trim()).length,
+              max: REPORT_LIMITS.comment,
+            },
+          }
+        : { field: 'comment', code: 'commentRequired' },
+    );
   }
   if (errors.length > 0) return { ok: false, errors, values };
 
@@ -172,7 +234,8 @@ export async function submitReport(
     version: (existing?.version ?? 0) + 1,
   };
   const saved = await s.followup.reports.save(doc, existing ? existing.version : null);
-  if (!saved) throw new DomainError('conflict', 'the report was changed at the same time; open it again');
+  if (!saved)
+    throw new DomainError('conflict', 'the report was changed at the same time; open it again');
   await s.audit.append({
     at: now.toISOString(),
     actorId: actor.aadObjectId,

@@ -37,13 +37,18 @@ export async function answerSurvey(
 ): Promise<SurveyAnswerResult> {
   const parsed = parseSurveyId(surveyId);
   if (!parsed) throw new DomainError('not_found', 'unknown survey');
-  const portfolios = (await s.portfolios.all()).filter((p) => p.reviewChannelId === parsed.channelId).map((p) => p._id);
-  if (portfolios.length === 0) throw new DomainError('not_found', 'the survey channel is no longer a review channel');
+  const portfolios = (await s.portfolios.all())
+    .filter((p) => p.reviewChannelId === parsed.channelId)
+    .map((p) => p._id);
+  if (portfolios.length === 0)
+    throw new DomainError('not_found', 'the survey channel is no longer a review channel');
   const user = await s.users.get(actor.aadObjectId);
   const member =
     !!user &&
     (user.roles?.some((r) => r === 'reviewer' || r === 'chair') ||
-      !!user.portfolioRoles?.some((r) => (r.role === 'reviewer' || r.role === 'chair') && portfolios.includes(r.portfolioId)));
+      !!user.portfolioRoles?.some(
+        (r) => (r.role === 'reviewer' || r.role === 'chair') && portfolios.includes(r.portfolioId),
+      ));
   if (!member) throw new DomainError('forbidden', 'only review-group members answer the survey');
 
   const answers: Record<string, number> = {};

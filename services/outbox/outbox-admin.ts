@@ -14,7 +14,8 @@ export interface OutboxOverview {
 const SHOWN = 10;
 
 async function requireAdmin(s: Services, actor: Actor): Promise<void> {
-  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) throw new DomainError('forbidden', 'admins only');
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    throw new DomainError('forbidden', 'admins only');
 }
 
 /** Counts per status and the latest dead, failed and uncertain messages (admins only). */
@@ -22,19 +23,32 @@ export async function outboxOverview(s: Services, actor: Actor): Promise<OutboxO
   await requireAdmin(s, actor);
   const latest = async (status: 'dead' | 'failed' | 'uncertain') =>
     s.outbox.col.find({ status }, { sort: { createdAt: -1 }, limit: SHOWN });
-  return { counts: await s.outbox.counts(), dead: await latest('dead'), failed: await latest('failed'), uncertain: await latest('uncertain') };
+  return {
+    counts: await s.outbox.counts(),
+    dead: await latest('dead'),
+    failed: await latest('failed'),
+    uncertain: await latest('uncertain'),
+  };
 }
 
 /**
  * Sends a dead, failed or uncertain message again. For an uncertain one the admin has checked
  * that it did not arrive: the bot itself never re-sends it, because Teams cannot be asked.
  */
-export async function retryOutboxMessage(s: Services, actor: Actor, id: string, activityId?: string): Promise<OutboxMessage> {
+export async function retryOutboxMessage(
+  s: Services,
+  actor: Actor,
+  id: string,
+  activityId?: string,
+): Promise<OutboxMessage> {
   await requireAdmin(s, actor);
   const before = await s.outbox.get(id);
   const now = s.clock();
   const after = await s.outbox.requeue(id, actor.aadObjectId, now);
-  if (!before || !after) throw new DomainError('invalid_state', 'message not retryable', { status: before?.status ?? 'missing' });
+  if (!before || !after)
+    throw new DomainError('invalid_state', 'message not retryable', {
+      status: before?.status ?? 'missing',
+    });
   await s.audit.append({
     at: now.toISOString(),
     actorId: actor.aadObjectId,
@@ -50,12 +64,20 @@ export async function retryOutboxMessage(s: Services, actor: Actor, id: string, 
 }
 
 /** Records that an uncertain message did arrive (the admin checked): it is never sent again. */
-export async function confirmOutboxDelivered(s: Services, actor: Actor, id: string, activityId?: string): Promise<OutboxMessage> {
+export async function confirmOutboxDelivered(
+  s: Services,
+  actor: Actor,
+  id: string,
+  activityId?: string,
+): Promise<OutboxMessage> {
   await requireAdmin(s, actor);
   const before = await s.outbox.get(id);
   const now = s.clock();
   const after = await s.outbox.confirmDelivered(id, actor.aadObjectId, now);
-  if (!before || !after) throw new DomainError('invalid_state', 'message not uncertain', { status: before?.status ?? 'missing' });
+  if (!before || !after)
+    throw new DomainError('invalid_state', 'message not uncertain', {
+      status: before?.status ?? 'missing',
+    });
   await s.audit.append({
     at: now.toISOString(),
     actorId: actor.aadObjectId,

@@ -3,7 +3,12 @@ import { Collection, Filter, isDuplicateKey, Store } from '../store/store';
 /** Who a proactive message is for; resolved to a stored conversation reference when it is sent. */
 export type OutboxTarget =
   | { kind: 'user'; aadObjectId: string }
-  | { kind: 'channel'; channelId: string; teamId?: string; /** post as a reply in this thread */ threadId?: string };
+  | {
+      kind: 'channel';
+      channelId: string;
+      teamId?: string;
+      /** post as a reply in this thread */ threadId?: string;
+    };
 
 /** What to send: a text, or a card rendered from cards/ by name and view model at send time. */
 export interface OutboxPayload {
@@ -136,12 +141,22 @@ export class OutboxRepository {
    * rate limit. Leases and back-offs are checked here rather than in the query: the embedded
    * store's matcher is slow with nested $or, and this runs every few seconds over the whole queue.
    */
-  async dueCandidates(now: Date, wallMs: number, skipKeys: string[], limit: number): Promise<OutboxMessage[]> {
+  async dueCandidates(
+    now: Date,
+    wallMs: number,
+    skipKeys: string[],
+    limit: number,
+  ): Promise<OutboxMessage[]> {
     const wall = new Date(wallMs).toISOString();
     const filter: Filter = { status: 'pending', notBefore: { $lte: now.toISOString() } };
     if (skipKeys.length > 0) filter.conversationKey = { $nin: skipKeys };
-    const docs = await this.col.find(filter, { sort: { priority: 1, notBefore: 1, createdAt: 1 }, limit });
-    return docs.filter((m) => (!m.retryAt || m.retryAt <= wall) && (!m.leaseUntil || m.leaseUntil < wall));
+    const docs = await this.col.find(filter, {
+      sort: { priority: 1, notBefore: 1, createdAt: 1 },
+      limit,
+    });
+    return docs.filter(
+      (m) => (!m.retryAt || m.retryAt <= wall) && (!m.leaseUntil || m.leaseUntil < wall),
+    );
   }
 
   /** The earliest wall-clock instant a pending back-off ends (to sleep until then), if any. */
@@ -154,10 +169,19 @@ export class OutboxRepository {
   }
 
   /** Claims a pending message with a lease; another instance cannot take it until the lease ends. */
-  async claim(id: string, owner: string, wallMs: number, leaseMs: number): Promise<OutboxMessage | null> {
+  async claim(
+    id: string,
+    owner: string,
+    wallMs: number,
+    leaseMs: number,
+  ): Promise<OutboxMessage | null> {
     const wall = new Date(wallMs).toISOString();
     return this.col.findOneAndUpdate(
-      { _id: id, status: 'pending', $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }] },
+      {
+        _id: id,
+        status: 'pending',
+        $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }],
+      },
       { $set: { leaseOwner: owner, leaseUntil: new Date(wallMs + leaseMs).toISOString() } },
     );
   }
@@ -167,7 +191,9 @@ export class OutboxRepository {
     await this.col.findOneAndUpdate(
       { _id: id, status: 'pending', leaseOwner: owner },
       {
-        ...(retryAtMs !== undefined ? { $set: { retryAt: new Date(retryAtMs).toISOString() } } : {}),
+        ...(retryAtMs !== undefined
+          ? { $set: { retryAt: new Date(retryAtMs).toISOString() } }
+          : {}),
         $unset: { leaseOwner: true, leaseUntil: true },
       },
     );
@@ -177,7 +203,12 @@ export class OutboxRepository {
    * Marks a claimed message as being sent, right before the request goes out: from here on a
    * crash leaves it 'sending', which recovery turns into 'uncertain', never into a blind re-send.
    */
-  async markSending(id: string, owner: string, wallMs: number, leaseMs: number): Promise<OutboxMessage | null> {
+  async markSending(
+    id: string,
+    owner: string,
+    wallMs: number,
+    leaseMs: number,
+  ): Promise<OutboxMessage | null> {
     return this.col.findOneAndUpdate(
       { _id: id, status: 'pending', leaseOwner: owner },
       {
@@ -193,18 +224,35 @@ export class OutboxRepository {
   }
 
   /** Records Teams' acceptance; also wins over an 'uncertain' set by another instance meanwhile. */
-  async markSent(id: string, owner: string, now: Date, activityId?: string, conversationId?: string): Promise<void> {
+  async markSent(
+    id: string,
+    owner: string,
+    now: Date,
+    activityId?: string,
+    conversationId?: string,
+  ): Promise<void> {
     await this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['sending', 'uncertain'] }, leaseOwner: owner },
       {
-        $set: { status: 'sent', sentAt: now.toISOString(), sentActivityId: activityId, sentConversationId: conversationId },
+        $set: {
+          status: 'sent',
+          sentAt: now.toISOString(),
+          sentActivityId: activityId,
+          sentConversationId: conversationId,
+        },
         $unset: { leaseUntil: true, lastError: true },
       },
     );
   }
 
   /** Puts a message that was sent and refused back in the queue, not before `retryAtMs` (wall clock). */
-  async reschedule(id: string, owner: string, retryAtMs: number, error: string, throttled = false): Promise<void> {
+  async reschedule(
+    id: string,
+    owner: string,
+    retryAtMs: number,
+    error: string,
+    throttled = false,
+  ): Promise<void> {
     await this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['sending', 'uncertain'] }, leaseOwner: owner },
       {
@@ -215,7 +263,12 @@ export class OutboxRepository {
     );
   }
 
-  async markFinal(id: string, owner: string, status: 'failed' | 'dead' | 'uncertain', error: string): Promise<void> {
+  async markFinal(
+    id: string,
+    owner: string,
+    status: 'failed' | 'dead' | 'uncertain',
+    error: string,
+  ): Promise<void> {
     await this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['sending', 'uncertain', 'pending'] }, leaseOwner: owner },
       { $set: { status, lastError: error }, $unset: { leaseUntil: true } },
@@ -246,7 +299,12 @@ export class OutboxRepository {
       } else {
         const done = await this.col.findOneAndUpdate(
           { _id: msg._id, status: 'sending', leaseUntil: msg.leaseUntil },
-          { $set: { status: 'uncertain', lastError: 'send lease expired: the request may have reached Teams' } },
+          {
+            $set: {
+              status: 'uncertain',
+              lastError: 'send lease expired: the request may have reached Teams',
+            },
+          },
         );
         if (done) uncertain.push(msg._id);
       }
@@ -268,7 +326,13 @@ export class OutboxRepository {
     return this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['dead', 'failed', 'uncertain'] } },
       {
-        $set: { status: 'pending', attempts: 0, throttles: 0, notBefore: now.toISOString(), resolution: { by, action: 'retry', at: now.toISOString() } },
+        $set: {
+          status: 'pending',
+          attempts: 0,
+          throttles: 0,
+          notBefore: now.toISOString(),
+          resolution: { by, action: 'retry', at: now.toISOString() },
+        },
         $unset: { leaseOwner: true, leaseUntil: true, retryAt: true, sendingSince: true },
       },
     );
@@ -279,7 +343,11 @@ export class OutboxRepository {
     return this.col.findOneAndUpdate(
       { _id: id, status: 'uncertain' },
       {
-        $set: { status: 'sent', sentAt: now.toISOString(), resolution: { by, action: 'mark_delivered', at: now.toISOString() } },
+        $set: {
+          status: 'sent',
+          sentAt: now.toISOString(),
+          resolution: { by, action: 'mark_delivered', at: now.toISOString() },
+        },
         $unset: { leaseUntil: true },
       },
     );

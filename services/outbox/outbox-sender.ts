@@ -1,3 +1,28 @@
+/**
+ * The outbox sender: delivery guarantees, and why they are what they are.
+ *
+ * - Queueing is exactly-once: every message has a deterministic id (`enqueue` of the same effect
+ *   twice is a no-op), so retried turns and several scheduler instances queue nothing twice.
+ * - Delivery of a new post is at-most-once, with nothing lost silently. Teams gives a bot no
+ *   way to ask whether a post arrived (the Bot Connector's GET conversation activities is not
+ *   available in Teams) and no idempotency key (a client-supplied activity id or channelData is
+ *   not deduplicated), so exactly-once cannot be promised against real Teams. What the sender
+ *   does instead: a message is marked 'sending' right before its request leaves; if the process
+ *   dies, times out or loses the connection after that point, the message becomes 'uncertain'
+ *   and is never re-sent automatically. Admins see uncertain messages (`utkorg`) and either
+ *   confirm them or send them again. Only requests in flight at that moment can be uncertain
+ *   (at most `maxInFlight` per instance). Every outgoing activity carries the outbox id in
+ *   `channelData.projektkontoret.outboxId`, so a future reconciler with Microsoft Graph read
+ *   access to chats and channels (protected APIs) could settle them without a person.
+ * - An update of an earlier message (`payload.update`) is idempotent, so an uncertain update is
+ *   simply repeated.
+ * - The Bot Framework SDK's own retry policy is removed from the connector client
+ *   (bot/outbox-delivery.ts): it would repeat a request after a reset or a 5xx (duplicating a
+ *   post Teams may already have) and sleep through Retry-After on its own.
+ * - Rate limits hold across instances: see {@link SendWindows} (shared sliding logs in the store,
+ *   one request in flight per conversation) — chosen over partitioning conversations between
+ *   instances, which would need rebalancing and still share the app-wide limit.
+ */
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log';
 import type { Logger } from '../logging/logger';
@@ -185,7 +210,10 @@ export class OutboxSender {
     let total = 0;
     for (;;) {
       total += await this.runPass();
-      const left = await this.outbox.col.count({ status: 'pending', notBefore: { $lte: this.clock().toISOString() } });
+      const left = await this.outbox.col.count({
+        status: 'pending',
+        notBefore: { $lte: this.clock().toISOString() },
+      });
       if (left === 0 || this.stopping || this.wall() > until) return total;
       await this.sleep(Math.min(await this.nextWakeMs(), 100));
     }
@@ -213,8 +241,14 @@ export class OutboxSender {
       if (this.stopping) break;
       if (batch.length === 0 || this.fresh || this.wall() - fetchedAt > REFETCH_MS) {
         this.fresh = false;
+        await this.maybeRecover();
         const now = this.wall();
-        batch = await this.outbox.dueCandidates(this.clock(), now, [...this.skipKeys(now), ...this.busyKeys], batchSize);
+        batch = await this.outbox.dueCandidates(
+          this.clock(),
+          now,
+          [...this.skipKeys(now), ...this.busyKeys],
+          batchSize,
+        );
         fetchedAt = this.wall();
         if (batch.length === 0) {
           // What is left may be waiting for a request in flight to its conversation.
@@ -282,7 +316,9 @@ export class OutboxSender {
   private launch(msg: OutboxMessage, key: string): void {
     this.busyKeys.add(key);
     const p: Promise<void> = this.send(msg, key)
-      .catch((err: unknown) => this.log.error({ err, outboxId: msg._id }, 'outbox bookkeeping failed'))
+      .catch((err: unknown) =>
+        this.log.error({ err, outboxId: msg._id }, 'outbox bookkeeping failed'),
+      )
       .finally(() => {
         this.busyKeys.delete(key);
         this.inFlight.delete(p);
@@ -304,17 +340,30 @@ export class OutboxSender {
     } catch (err) {
       result = { kind: 'uncertain', error: err instanceof Error ? err.message : String(err) };
     }
-    const throttled = result.kind === 'retry' && (result.status === 429 || /^429\b/.test(result.error));
-    const dispatched = result.kind === 'sent' || result.kind === 'uncertain' || result.dispatched !== false;
+    const throttled =
+      result.kind === 'retry' && (result.status === 429 || /^429\b/.test(result.error));
+    const dispatched =
+      result.kind === 'sent' || result.kind === 'uncertain' || result.dispatched !== false;
     const outcome: SendOutcome = throttled ? 'throttled' : dispatched ? 'accepted' : 'not_sent';
     const retryAfterMs = result.kind === 'retry' ? result.afterMs : undefined;
-    await this.windows.finish(key, msg._id, outcome, throttled ? (retryAfterMs ?? 1000) : undefined);
+    await this.windows.finish(
+      key,
+      msg._id,
+      outcome,
+      throttled ? (retryAfterMs ?? 1000) : undefined,
+    );
     if (throttled) await this.noteThrottle(key, this.wall() + (retryAfterMs ?? 1000));
 
     const now = this.clock();
     switch (result.kind) {
       case 'sent':
-        await this.outbox.markSent(msg._id, this.owner, now, result.activityId, result.conversationId);
+        await this.outbox.markSent(
+          msg._id,
+          this.owner,
+          now,
+          result.activityId,
+          result.conversationId,
+        );
         this.log.debug({ outboxId: msg._id }, 'outbox message sent');
         return;
       case 'failed':
@@ -330,7 +379,10 @@ export class OutboxSender {
         }
         await this.outbox.markFinal(msg._id, this.owner, 'uncertain', result.error);
         await this.record(msg, 'outbox.uncertain', result.error);
-        this.log.error({ outboxId: msg._id, error: result.error }, 'outbox message may or may not have been delivered');
+        this.log.error(
+          { outboxId: msg._id, error: result.error },
+          'outbox message may or may not have been delivered',
+        );
         return;
       case 'retry':
         await this.retryLater(msg, result.error, retryAfterMs, throttled);
@@ -338,7 +390,12 @@ export class OutboxSender {
     }
   }
 
-  private async retryLater(msg: OutboxMessage, error: string, afterMs: number | undefined, throttled: boolean): Promise<void> {
+  private async retryLater(
+    msg: OutboxMessage,
+    error: string,
+    afterMs: number | undefined,
+    throttled: boolean,
+  ): Promise<void> {
     const attempts = msg.attempts - (msg.throttles ?? 0);
     const tooMany = throttled
       ? (msg.throttles ?? 0) + 1 >= (this.opts.maxThrottles ?? 50)
@@ -392,7 +449,10 @@ export class OutboxSender {
     this.lastRecover = now;
     const { uncertain, requeued } = await this.outbox.recoverExpired(now);
     for (const id of uncertain) {
-      this.log.error({ outboxId: id }, 'outbox message was being sent when its sender stopped: marked uncertain');
+      this.log.error(
+        { outboxId: id },
+        'outbox message was being sent when its sender stopped: marked uncertain',
+      );
       if (this.opts.audit) {
         await this.opts.audit.append({
           at: this.clock().toISOString(),
@@ -405,7 +465,11 @@ export class OutboxSender {
         });
       }
     }
-    if (requeued.length > 0) this.log.warn({ count: requeued.length }, 'outbox updates requeued after an interrupted send');
+    if (requeued.length > 0)
+      this.log.warn(
+        { count: requeued.length },
+        'outbox updates requeued after an interrupted send',
+      );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -26,7 +26,14 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = {
 type Env = Record<string, string | undefined>;
 
 /** Reads an integer variable within bounds; records a problem instead of throwing. */
-export function intFromEnv(env: Env, name: string, min: number, max: number, fallback: number, problems: string[]): number {
+export function intFromEnv(
+  env: Env,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  problems: string[],
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw.trim());
@@ -45,11 +52,25 @@ export function readOutboxSettings(env: Env): { value: OutboxSettings; problems:
   const problems: string[] = [];
   const d = DEFAULT_OUTBOX_SETTINGS;
   const value: OutboxSettings = {
-    appRatePerSecond: intFromEnv(env, 'OUTBOX_APP_RATE_PER_SECOND', 1, 1000, d.appRatePerSecond, problems),
+    appRatePerSecond: intFromEnv(
+      env,
+      'OUTBOX_APP_RATE_PER_SECOND',
+      1,
+      1000,
+      d.appRatePerSecond,
+      problems,
+    ),
     rateMarginMs: intFromEnv(env, 'OUTBOX_RATE_MARGIN_MS', 0, 1000, d.rateMarginMs, problems),
     maxAttempts: intFromEnv(env, 'OUTBOX_MAX_ATTEMPTS', 1, 100, d.maxAttempts, problems),
     leaseMs: intFromEnv(env, 'OUTBOX_LEASE_MS', 500, 600_000, d.leaseMs, problems),
-    requestTimeoutMs: intFromEnv(env, 'OUTBOX_REQUEST_TIMEOUT_MS', 500, 120_000, d.requestTimeoutMs, problems),
+    requestTimeoutMs: intFromEnv(
+      env,
+      'OUTBOX_REQUEST_TIMEOUT_MS',
+      500,
+      120_000,
+      d.requestTimeoutMs,
+      problems,
+    ),
     maxInFlight: intFromEnv(env, 'OUTBOX_MAX_IN_FLIGHT', 1, 64, d.maxInFlight, problems),
   };
   return { value, problems };

@@ -36,7 +36,10 @@ export const TEAMS_PER_CONVERSATION: readonly RateWindow[] = [
 export const TEAMS_APP_PER_SECOND = 50;
 
 /** The limits with a configurable app-wide rate (the benchmark scales it; production keeps 50). */
-export function teamsRateLimits(appPerSecond = TEAMS_APP_PER_SECOND, marginMs = 10): TeamsRateLimits {
+export function teamsRateLimits(
+  appPerSecond = TEAMS_APP_PER_SECOND,
+  marginMs = 10,
+): TeamsRateLimits {
   return {
     perConversation: TEAMS_PER_CONVERSATION.map((w) => ({ ...w })),
     appWide: [{ limit: appPerSecond, windowMs: 1_000 }],

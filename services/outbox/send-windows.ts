@@ -27,8 +27,7 @@ export interface SendWindowDoc {
 
 /** Whether a request may go now, or when to try again and which limit said no. */
 export type ReserveResult =
-  | { ok: true }
-  | { ok: false; retryAt: number; scope: 'app' | 'conversation' };
+  { ok: true } | { ok: false; retryAt: number; scope: 'app' | 'conversation' };
 
 /** How a reserved request ended, as far as the rate limits are concerned. */
 export type SendOutcome =
@@ -85,7 +84,10 @@ export class SendWindows {
    * instance last saw (no store access): used to pick messages; `reserve` decides.
    */
   localEarliest(key: string, t = this.wall()): number {
-    return Math.max(this.localScopeEarliest(APP_SCOPE, this.limits.appWide, t), this.localScopeEarliest(convScope(key), this.limits.perConversation, t));
+    return Math.max(
+      this.localScopeEarliest(APP_SCOPE, this.limits.appWide, t),
+      this.localScopeEarliest(convScope(key), this.limits.perConversation, t),
+    );
   }
 
   /** The earliest instant a request to conversation `key` could go as far as that conversation is concerned. */
@@ -102,7 +104,10 @@ export class SendWindows {
     const doc = this.cache.get(scope);
     if (!doc) return t;
     const view = this.materialize(doc, t, new Set());
-    return Math.max(view.blockedUntil, earliestSlot(timesOf(view), windows, t, this.limits.marginMs));
+    return Math.max(
+      view.blockedUntil,
+      earliestSlot(timesOf(view), windows, t, this.limits.marginMs),
+    );
   }
 
   /**
@@ -124,7 +129,9 @@ export class SendWindows {
    */
   async reserveConversation(key: string, id: string): Promise<ReserveResult> {
     const t = this.wall();
-    const conv = await this.cas(convScope(key), (doc) => this.tryAdd(doc, this.limits.perConversation, id, t, true));
+    const conv = await this.cas(convScope(key), (doc) =>
+      this.tryAdd(doc, this.limits.perConversation, id, t, true),
+    );
     return conv === true ? { ok: true } : { ok: false, retryAt: conv, scope: 'conversation' };
   }
 
@@ -145,7 +152,12 @@ export class SendWindows {
    * Records how a reserved request ended. A 429 blocks the conversation for Retry-After in the
    * store at once, so every instance honours it; other outcomes are published lazily.
    */
-  async finish(key: string, id: string, outcome: SendOutcome, retryAfterMs?: number): Promise<void> {
+  async finish(
+    key: string,
+    id: string,
+    outcome: SendOutcome,
+    retryAfterMs?: number,
+  ): Promise<void> {
     const at = this.wall();
     this.note(APP_SCOPE, id, { outcome, at });
     this.note(convScope(key), id, { outcome, at });
@@ -215,7 +227,13 @@ export class SendWindows {
    * `exclusive`, one request at a time per conversation (across instances): messages arrive in
    * order, and a request can never already be on its way when Teams answers another one 429.
    */
-  private tryAdd(doc: SendWindowDoc, windows: RateWindow[], id: string, t: number, exclusive = false): true | number {
+  private tryAdd(
+    doc: SendWindowDoc,
+    windows: RateWindow[],
+    id: string,
+    t: number,
+    exclusive = false,
+  ): true | number {
     if (doc.blockedUntil > t) return doc.blockedUntil;
     if (exclusive && doc.inflight.some((f) => f.id !== id)) return t + BUSY_RETRY_MS;
     const at = earliestSlot(timesOf(doc), windows, t, this.limits.marginMs);
@@ -243,7 +261,10 @@ export class SendWindows {
         inflight.push(f);
       }
     }
-    const keep = t - longestWindow(doc._id === APP_SCOPE ? this.limits.appWide : this.limits.perConversation) - this.limits.marginMs;
+    const keep =
+      t -
+      longestWindow(doc._id === APP_SCOPE ? this.limits.appWide : this.limits.perConversation) -
+      this.limits.marginMs;
     const pruned = done.filter((x) => x > keep).sort((a, b) => a - b);
     return { ...doc, done: pruned, inflight };
   }
@@ -252,7 +273,10 @@ export class SendWindows {
    * Reads (or uses the cached) log, lets `decide` change it, and writes it back only if nobody
    * changed it meanwhile; retries on a conflict. Returns true, or the retry time `decide` gave.
    */
-  private async cas(scope: string, decide: (doc: SendWindowDoc) => true | number): Promise<true | number> {
+  private async cas(
+    scope: string,
+    decide: (doc: SendWindowDoc) => true | number,
+  ): Promise<true | number> {
     let fromCache = true;
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
       const t = this.wall();
@@ -273,7 +297,11 @@ export class SendWindows {
         continue;
       }
       if (verdict !== true && applied.size === 0) return verdict;
-      const next: SendWindowDoc = { ...doc, rev: doc.rev + 1, updatedAt: new Date(t).toISOString() };
+      const next: SendWindowDoc = {
+        ...doc,
+        rev: doc.rev + 1,
+        updatedAt: new Date(t).toISOString(),
+      };
       let written: SendWindowDoc | null = null;
       if (!base) {
         try {
@@ -285,7 +313,15 @@ export class SendWindows {
       } else {
         written = await this.col.findOneAndUpdate(
           { _id: scope, rev: base.rev },
-          { $set: { rev: next.rev, done: next.done, inflight: next.inflight, blockedUntil: next.blockedUntil, updatedAt: next.updatedAt } },
+          {
+            $set: {
+              rev: next.rev,
+              done: next.done,
+              inflight: next.inflight,
+              blockedUntil: next.blockedUntil,
+              updatedAt: next.updatedAt,
+            },
+          },
         );
       }
       if (!written) {

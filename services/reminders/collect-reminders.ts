@@ -7,6 +7,7 @@ import { OFFICE_CHANNEL, OfficeChannelSetting } from '../settings/settings-repos
 import { addWorkingDays, isWorkingDay, nextOfficeTime, OfficeHours } from '../shared/working-days';
 import { ChannelReminder, PersonReminder } from './reminder';
 import { MANDATORY_KINDS, ReminderKind, ReminderSettings } from './reminder-settings';
+import { allocationReminderSource } from './allocation-source';
 import { reviewReminderSource } from './review-source';
 
 /** Everything the state says someone should be nudged about, due now or later. */
@@ -38,7 +39,16 @@ function person(
   params: PersonReminder['params'],
   action?: PersonReminder['action'],
 ): PersonReminder {
-  return { key, series, kind, recipientId: recipientId.toLowerCase(), dueAt: iso(dueAt), params, action, mandatory: MANDATORY_KINDS.has(kind) };
+  return {
+    key,
+    series,
+    kind,
+    recipientId: recipientId.toLowerCase(),
+    dueAt: iso(dueAt),
+    params,
+    action,
+    mandatory: MANDATORY_KINDS.has(kind),
+  };
 }
 
 /** Reads every source and computes the reminders; deterministic for a given state and time. */
@@ -59,17 +69,24 @@ export async function collectReminders(s: Services, now: Date): Promise<Collecte
         teamId: r.target.teamId,
         threadId: r.target.threadId,
         dueAt: iso(r.notBefore),
-        card: { template: r.payload.card.template, model: r.payload.card.model as Record<string, unknown> },
+        card: {
+          template: r.payload.card.template,
+          model: r.payload.card.model as Record<string, unknown>,
+        },
         summary: `${r.questionId} (${r.round})`,
         external: true,
       });
     }
   }
-  if (on('allocation') && s.reminders.sources.allocation) {
+  if (on('allocation')) {
+    const source = s.reminders.sources.allocation ?? allocationReminderSource(s);
     const portfolios = await s.portfolios.all();
-    for (const a of await s.reminders.sources.allocation.pendingAllocations(now)) {
+    for (const a of await source.pendingAllocations(now)) {
       const p = portfolios.find((x) => x._id === a.portfolioId);
-      const due = nextOfficeTime(addWorkingDays(a.since, settings.allocationDays), settings.officeHours);
+      const due = nextOfficeTime(
+        addWorkingDays(a.since, settings.allocationDays),
+        settings.officeHours,
+      );
       for (const dm of a.decisionMakerIds) {
         const key = `allocation:${a.key}:${a.state}:${dm.toLowerCase()}`;
         out.person.push(
@@ -88,7 +105,11 @@ export async function collectReminders(s: Services, now: Date): Promise<Collecte
   return out;
 }
 
-async function collectApplications(s: Services, settings: ReminderSettings, out: CollectedReminders): Promise<void> {
+async function collectApplications(
+  s: Services,
+  settings: ReminderSettings,
+  out: CollectedReminders,
+): Promise<void> {
   if (!settings.enabled.draftIdle && !settings.enabled.completion) return;
   const apps = await s.applications.find({ status: { $in: ['draft', 'completion_requested'] } });
   for (const app of apps) {
@@ -96,19 +117,50 @@ async function collectApplications(s: Services, settings: ReminderSettings, out:
     const title = (app.data?.title ?? app.inputs.title ?? '').trim();
     const action = { verb: VERBS.applicationContinue, data: { appId: app._id } };
     if (app.status === 'draft' && settings.enabled.draftIdle) {
-      const due = nextOfficeTime(addWorkingDays(updated, settings.draftIdleDays), settings.officeHours);
+      const due = nextOfficeTime(
+        addWorkingDays(updated, settings.draftIdleDays),
+        settings.officeHours,
+      );
       const key = `draftIdle:${app._id}:${app.updatedAt}`;
-      out.person.push(person('draftIdle', app.ownerId, key, key, due, { title, since: stockholmDate(updated) }, action));
+      out.person.push(
+        person(
+          'draftIdle',
+          app.ownerId,
+          key,
+          key,
+          due,
+          { title, since: stockholmDate(updated) },
+          action,
+        ),
+      );
     }
     if (app.status === 'completion_requested' && settings.enabled.completion) {
-      const due = nextOfficeTime(addWorkingDays(updated, settings.completionDays), settings.officeHours);
+      const due = nextOfficeTime(
+        addWorkingDays(updated, settings.completionDays),
+        settings.officeHours,
+      );
       const key = `completion:${app._id}:${app.updatedAt}`;
-      out.person.push(person('completion', app.ownerId, key, key, due, { title, regNo: app.regNo ?? '', since: stockholmDate(updated) }, action));
+      out.person.push(
+        person(
+          'completion',
+          app.ownerId,
+          key,
+          key,
+          due,
+          { title, regNo: app.regNo ?? '', since: stockholmDate(updated) },
+          action,
+        ),
+      );
     }
   }
 }
 
-async function collectVotes(s: Services, settings: ReminderSettings, now: Date, out: CollectedReminders): Promise<void> {
+async function collectVotes(
+  s: Services,
+  settings: ReminderSettings,
+  now: Date,
+  out: CollectedReminders,
+): Promise<void> {
   const source = s.reminders.sources.review ?? reviewReminderSource(s, settings.officeHours);
   const hours = settings.officeHours;
   for (const item of await source.openItems(now)) {
@@ -119,17 +171,33 @@ async function collectVotes(s: Services, settings: ReminderSettings, now: Date, 
       const onTheDay = officeStartOnOrBefore(deadlineDay, hours);
       const early =
         settings.voteLeadDays > 0
-          ? stockholmAt(stockholmDate(addWorkingDays(onTheDay, -settings.voteLeadDays)), hours.start)
+          ? stockholmAt(
+              stockholmDate(addWorkingDays(onTheDay, -settings.voteLeadDays)),
+              hours.start,
+            )
           : null;
       for (const member of item.memberIdsNotVoted) {
         const series = `vote:${item.appId}:${member.toLowerCase()}:${deadlineDay}`;
-        if (early && early < onTheDay) out.person.push(person('vote', member, `${series}:early`, series, early, { ...params, stage: 1 }));
-        out.person.push(person('vote', member, `${series}:day`, series, onTheDay < item.deadline ? onTheDay : item.deadline, { ...params, stage: 2 }));
+        if (early && early < onTheDay)
+          out.person.push(
+            person('vote', member, `${series}:early`, series, early, { ...params, stage: 1 }),
+          );
+        out.person.push(
+          person(
+            'vote',
+            member,
+            `${series}:day`,
+            series,
+            onTheDay < item.deadline ? onTheDay : item.deadline,
+            { ...params, stage: 2 },
+          ),
+        );
       }
     }
     if (settings.enabled.voteChair && item.memberIdsNotVoted.length > 0) {
       const names: string[] = [];
-      for (const id of item.memberIdsNotVoted.slice(0, 12)) names.push((await s.users.get(id))?.name ?? id);
+      for (const id of item.memberIdsNotVoted.slice(0, 12))
+        names.push((await s.users.get(id))?.name ?? id);
       const due = nextOfficeTime(item.deadline, hours);
       for (const chair of item.chairIds) {
         const key = `voteChair:${item.appId}:${chair.toLowerCase()}:${deadlineDay}`;
@@ -155,7 +223,11 @@ const REPORT_KIND: Record<ReportDue['kind'], ReminderKind> = {
 export const reportReminderKey = (projectId: string, period: string, stage: 1 | 2): string =>
   `report:${projectId}:${period}:r${stage}`;
 
-async function collectProjects(s: Services, settings: ReminderSettings, out: CollectedReminders): Promise<void> {
+async function collectProjects(
+  s: Services,
+  settings: ReminderSettings,
+  out: CollectedReminders,
+): Promise<void> {
   const projects = await s.followup.projects.all();
   if (projects.length === 0) return;
   const submitted = new Set((await s.followup.reports.all()).map((r) => r._id));
@@ -172,24 +244,60 @@ async function collectProjects(s: Services, settings: ReminderSettings, out: Col
       const r1 = officeStartOn(due.dueDate, hours);
       const r2 = nextOfficeTime(addWorkingDays(r1, settings.reportGapDays), hours);
       const series = `report:${project._id}:${due.period}`;
-      const params = { title: project.title, regNo: project.regNo, period: due.period, dueDate: due.dueDate };
-      const action = { verb: VERBS.followupReportOpen, data: { projectId: project._id, period: due.period } };
-      out.person.push(person(kind, project.ownerId, reportReminderKey(project._id, due.period, 1), series, r1, { ...params, stage: 1 }, action));
-      out.person.push(person(kind, project.ownerId, reportReminderKey(project._id, due.period, 2), series, r2, { ...params, stage: 2 }, action));
+      const params = {
+        title: project.title,
+        regNo: project.regNo,
+        period: due.period,
+        dueDate: due.dueDate,
+      };
+      const action = {
+        verb: VERBS.followupReportOpen,
+        data: { projectId: project._id, period: due.period },
+      };
+      out.person.push(
+        person(
+          kind,
+          project.ownerId,
+          reportReminderKey(project._id, due.period, 1),
+          series,
+          r1,
+          { ...params, stage: 1 },
+          action,
+        ),
+      );
+      out.person.push(
+        person(
+          kind,
+          project.ownerId,
+          reportReminderKey(project._id, due.period, 2),
+          series,
+          r2,
+          { ...params, stage: 2 },
+          action,
+        ),
+      );
       pending.push({ project, due, r2 });
     }
   }
   if (!settings.enabled.reportEscalation) return;
   // Escalate only after two reminders really went out: counted from when the second was delivered.
-  const ledger = await s.reminders.ledger.getMany(pending.map((p) => reportReminderKey(p.project._id, p.due.period, 2)));
+  const ledger = await s.reminders.ledger.getMany(
+    pending.map((p) => reportReminderKey(p.project._id, p.due.period, 2)),
+  );
   for (const { project, due } of pending) {
     const second = ledger.get(reportReminderKey(project._id, due.period, 2));
     if (!second?.digestId) continue;
     const portfolio = portfolios.find((p) => p._id === project.portfolioId);
     const channelId = project.reviewChannelId ?? portfolio?.reviewChannelId ?? office?.channelId;
     if (!channelId) continue;
-    const threadId = project.threadId && channelId === (project.reviewChannelId ?? portfolio?.reviewChannelId) ? project.threadId : undefined;
-    const at = nextOfficeTime(addWorkingDays(new Date(second.claimedAt), settings.reportGapDays), hours);
+    const threadId =
+      project.threadId && channelId === (project.reviewChannelId ?? portfolio?.reviewChannelId)
+        ? project.threadId
+        : undefined;
+    const at = nextOfficeTime(
+      addWorkingDays(new Date(second.claimedAt), settings.reportGapDays),
+      hours,
+    );
     out.channel.push({
       id: `report-escalation:${project._id}:${due.period}`,
       kind: 'reportEscalation',
@@ -215,12 +323,20 @@ async function collectProjects(s: Services, settings: ReminderSettings, out: Col
   }
 }
 
-async function collectSurveys(s: Services, settings: ReminderSettings, now: Date, out: CollectedReminders): Promise<void> {
+async function collectSurveys(
+  s: Services,
+  settings: ReminderSettings,
+  now: Date,
+  out: CollectedReminders,
+): Promise<void> {
   const year = Number(stockholmDate(now).slice(0, 4));
   const byChannel = new Map<string, { number: number; sv: string; en: string }[]>();
   for (const p of await s.portfolios.all()) {
     if (!p.reviewChannelId) continue;
-    byChannel.set(p.reviewChannelId, [...(byChannel.get(p.reviewChannelId) ?? []), { number: p.number, sv: p.name.sv, en: p.name.en }]);
+    byChannel.set(p.reviewChannelId, [
+      ...(byChannel.get(p.reviewChannelId) ?? []),
+      { number: p.number, sv: p.name.sv, en: p.name.en },
+    ]);
   }
   const due = officeStartOn(`${year}-${settings.surveyDate}`, settings.officeHours);
   for (const [channelId, portfolios] of byChannel) {

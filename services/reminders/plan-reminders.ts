@@ -4,7 +4,13 @@ import { LeaseRepository } from '../scheduler/leases';
 import type { Services } from '../services';
 import { nextOfficeTime } from '../shared/working-days';
 import { collectReminders } from './collect-reminders';
-import { ChannelReminder, DigestItem, digestIdFor, PersonReminder } from './reminder';
+import {
+  ChannelReminder,
+  DIGEST_MAX_ITEMS,
+  DigestItem,
+  digestIdFor,
+  PersonReminder,
+} from './reminder';
 
 /** One person's digest that would go (or goes) out now. */
 export interface DigestPlan {
@@ -72,7 +78,11 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
   const later = new Map<string, { until: string; items: PersonReminder[] }>();
   for (const r of due) {
     const e = ledger.get(r.key);
-    if (!e || e.digestId === digestIdFor(r.recipientId, day) || (e.digestId === null && (e.rearmAt ?? '') <= nowIso)) {
+    if (
+      !e ||
+      e.digestId === digestIdFor(r.recipientId, day) ||
+      (e.digestId === null && (e.rearmAt ?? '') <= nowIso)
+    ) {
       eligible.push(r);
     } else if (e.digestId === null && e.rearmAt) {
       // Given back by a snooze: due again when the snooze ends.
@@ -83,7 +93,8 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
   }
 
   const byPerson = new Map<string, PersonReminder[]>();
-  for (const r of eligible) byPerson.set(r.recipientId, [...(byPerson.get(r.recipientId) ?? []), r]);
+  for (const r of eligible)
+    byPerson.set(r.recipientId, [...(byPerson.get(r.recipientId) ?? []), r]);
   const prefs = await s.reminders.prefs.getMany([...byPerson.keys()]);
   const plan: ReminderPlan = {
     at: nowIso,
@@ -99,11 +110,14 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
     upcoming: [],
   };
   for (const [recipientId, w] of later) {
-    if (!byPerson.has(recipientId)) plan.waiting.push({ recipientId, reason: 'snoozed', until: w.until, items: w.items });
+    if (!byPerson.has(recipientId))
+      plan.waiting.push({ recipientId, reason: 'snoozed', until: w.until, items: w.items });
   }
   for (const [recipientId, all] of byPerson) {
     const p = prefs.get(recipientId);
-    let items = all.sort((a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt));
+    let items = all.sort(
+      (a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt),
+    );
     if (p?.optOut) {
       const dropped = items.filter((r) => !r.mandatory);
       if (dropped.length > 0) plan.optedOut.push({ recipientId, items: dropped });
@@ -115,9 +129,15 @@ export async function planReminders(s: Services, now: Date = s.clock()): Promise
       plan.waiting.push({ recipientId, reason: 'snoozed', until: p.snoozedUntil, items });
     } else if (await s.outbox.get(digestId)) {
       const fresh = items.filter((r) => ledger.get(r.key)?.digestId !== digestId);
-      if (fresh.length > 0) plan.waiting.push({ recipientId, reason: 'digest_sent_today', items: fresh });
+      if (fresh.length > 0)
+        plan.waiting.push({ recipientId, reason: 'digest_sent_today', items: fresh });
     } else if (!officeOpen) {
-      plan.waiting.push({ recipientId, reason: 'outside_office_hours', until: opens.toISOString(), items });
+      plan.waiting.push({
+        recipientId,
+        reason: 'outside_office_hours',
+        until: opens.toISOString(),
+        items,
+      });
     } else {
       plan.digests.push({ digestId, recipientId, items });
     }
@@ -158,7 +178,12 @@ const stored = (r: PersonReminder): DigestItem => ({
  * the ledger and the outbox is repaired by the next run (items claimed for today's digest are
  * picked up again). Every queued message is audited.
  */
-export async function applyReminderPlan(s: Services, plan: ReminderPlan, owner: string, now: Date = s.clock()): Promise<ReminderRunResult> {
+export async function applyReminderPlan(
+  s: Services,
+  plan: ReminderPlan,
+  owner: string,
+  now: Date = s.clock(),
+): Promise<ReminderRunResult> {
   const leases = new LeaseRepository(s.store);
   let digestsQueued = 0;
   let channelQueued = 0;
@@ -167,16 +192,27 @@ export async function applyReminderPlan(s: Services, plan: ReminderPlan, owner: 
     if (!(await leases.acquire(leaseKey, owner, Date.now(), 60_000))) continue;
     try {
       if (await s.outbox.get(d.digestId)) continue;
-      for (const item of d.items) await s.reminders.ledger.claim(d.recipientId, stored(item), d.digestId, now);
+      // At most DIGEST_MAX_ITEMS a day: the rest stay unclaimed and come in the next digest.
+      const already = await s.reminders.ledger.forDigest(d.digestId);
+      for (const item of d.items.slice(0, Math.max(0, DIGEST_MAX_ITEMS - already.length))) {
+        await s.reminders.ledger.claim(d.recipientId, stored(item), d.digestId, now);
+      }
       const entries = await s.reminders.ledger.forDigest(d.digestId);
       if (entries.length === 0) continue;
       const items = entries
         .map((e) => e.item)
-        .sort((a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt));
+        .sort(
+          (a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt),
+        );
       const queued = await s.outbox.enqueue(
         d.digestId,
         { kind: 'user', aadObjectId: d.recipientId },
-        { card: { template: 'reminder-digest', model: { digestId: d.digestId, day: plan.day, items } } },
+        {
+          card: {
+            template: 'reminder-digest',
+            model: { digestId: d.digestId, day: plan.day, items },
+          },
+        },
         now,
         now,
         { bulk: true },
@@ -222,7 +258,11 @@ export async function applyReminderPlan(s: Services, plan: ReminderPlan, owner: 
 }
 
 /** One scheduler run: plan from the state, and (unless dry-run) queue what is due. */
-export async function runReminders(s: Services, owner: string, now: Date = s.clock()): Promise<ReminderRunResult> {
+export async function runReminders(
+  s: Services,
+  owner: string,
+  now: Date = s.clock(),
+): Promise<ReminderRunResult> {
   const plan = await planReminders(s, now);
   if (plan.dryRun) {
     s.log.info(

@@ -25,8 +25,15 @@ export function snoozeEnd(now: Date, until: SnoozeUntil, hours: OfficeHours): Da
  * "Påminn mig på måndag": pauses the person's digests until then and gives the snoozed
  * digest's items back, so the first digest after the pause brings them again.
  */
-export async function snoozeReminders(s: Services, actor: Actor, digestId: string, until: SnoozeUntil, activityId?: string): Promise<Date> {
-  if (recipientOfDigest(digestId) !== actor.aadObjectId) throw new DomainError('forbidden', 'not your digest');
+export async function snoozeReminders(
+  s: Services,
+  actor: Actor,
+  digestId: string,
+  until: SnoozeUntil,
+  activityId?: string,
+): Promise<Date> {
+  if (recipientOfDigest(digestId) !== actor.aadObjectId)
+    throw new DomainError('forbidden', 'not your digest');
   const now = s.clock();
   const end = snoozeEnd(now, until, s.reminders.settings.officeHours);
   const before = await s.reminders.prefs.get(actor.aadObjectId);
@@ -47,7 +54,12 @@ export async function snoozeReminders(s: Services, actor: Actor, digestId: strin
 }
 
 /** Switches non-mandatory nudges off (or on again); reports on funded projects always come. */
-export async function setReminderOptOut(s: Services, actor: Actor, optOut: boolean, activityId?: string): Promise<ReminderPrefsDoc> {
+export async function setReminderOptOut(
+  s: Services,
+  actor: Actor,
+  optOut: boolean,
+  activityId?: string,
+): Promise<ReminderPrefsDoc> {
   const now = s.clock();
   const before = await s.reminders.prefs.get(actor.aadObjectId);
   const after = await s.reminders.prefs.set(actor.aadObjectId, { optOut }, now);

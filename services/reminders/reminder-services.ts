@@ -42,7 +42,8 @@ export class ReminderLedger {
   async getMany(keys: string[]): Promise<Map<string, LedgerEntry>> {
     const out = new Map<string, LedgerEntry>();
     for (let i = 0; i < keys.length; i += 500) {
-      for (const e of await this.col.find({ _id: { $in: keys.slice(i, i + 500) } })) out.set(e._id, e);
+      for (const e of await this.col.find({ _id: { $in: keys.slice(i, i + 500) } }))
+        out.set(e._id, e);
     }
     return out;
   }
@@ -56,7 +57,12 @@ export class ReminderLedger {
    * a snooze, or already claimed by this very digest before a crash), false when another
    * digest has it.
    */
-  async claim(recipientId: string, item: DigestItem, digestId: string, now: Date): Promise<boolean> {
+  async claim(
+    recipientId: string,
+    item: DigestItem,
+    digestId: string,
+    now: Date,
+  ): Promise<boolean> {
     const at = now.toISOString();
     try {
       await this.col.insertOne({ _id: item.key, recipientId, digestId, claimedAt: at, item });
@@ -78,7 +84,10 @@ export class ReminderLedger {
 
   /** Gives a digest's items back for a later digest, not before `until`. */
   async rearmDigest(digestId: string, until: Date): Promise<number> {
-    return this.col.updateMany({ digestId }, { $set: { digestId: null, rearmAt: until.toISOString() } });
+    return this.col.updateMany(
+      { digestId },
+      { $set: { digestId: null, rearmAt: until.toISOString() } },
+    );
   }
 }
 
@@ -97,12 +106,17 @@ export class ReminderPrefsRepository {
   async getMany(ids: string[]): Promise<Map<string, ReminderPrefsDoc>> {
     const out = new Map<string, ReminderPrefsDoc>();
     for (let i = 0; i < ids.length; i += 500) {
-      for (const p of await this.col.find({ _id: { $in: ids.slice(i, i + 500) } })) out.set(p._id, p);
+      for (const p of await this.col.find({ _id: { $in: ids.slice(i, i + 500) } }))
+        out.set(p._id, p);
     }
     return out;
   }
 
-  async set(aad: string, change: Partial<Omit<ReminderPrefsDoc, '_id' | 'updatedAt'>>, now: Date): Promise<ReminderPrefsDoc> {
+  async set(
+    aad: string,
+    change: Partial<Omit<ReminderPrefsDoc, '_id' | 'updatedAt'>>,
+    now: Date,
+  ): Promise<ReminderPrefsDoc> {
     const current = await this.get(aad);
     const doc = await this.col.findOneAndUpdate(
       { _id: aad.toLowerCase() },

@@ -19,7 +19,11 @@ export const REMINDER_KINDS = [
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 /** Reminders a person cannot opt out of: reporting on a funded project is an obligation. */
-export const MANDATORY_KINDS: ReadonlySet<ReminderKind> = new Set(['statusReport', 'finalReport', 'benefitFollowup']);
+export const MANDATORY_KINDS: ReadonlySet<ReminderKind> = new Set([
+  'statusReport',
+  'finalReport',
+  'benefitFollowup',
+]);
 
 /** Kinds that cannot be switched off at all (002 §7.4 Styrning 5: every project is followed up a year after). */
 export const ALWAYS_ON_KINDS: ReadonlySet<ReminderKind> = new Set(['benefitFollowup']);
@@ -49,7 +53,10 @@ export interface ReminderSettings {
 }
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
-  enabled: Object.fromEntries(REMINDER_KINDS.map((k) => [k, true])) as Record<ReminderKind, boolean>,
+  enabled: Object.fromEntries(REMINDER_KINDS.map((k) => [k, true])) as Record<
+    ReminderKind,
+    boolean
+  >,
   voteLeadDays: 2,
   draftIdleDays: 5,
   completionDays: 3,
@@ -79,14 +86,24 @@ function boolFromEnv(env: Env, name: string, fallback: boolean, problems: string
  * REMINDER_COMPLETION_DAYS (3), REMINDER_ALLOCATION_DAYS (2), REMINDER_REPORT_GAP_DAYS (5),
  * REMINDER_SURVEY_DATE (10-01). Office hours come from OFFICE_HOURS.
  */
-export function readReminderSettings(env: Env, officeHours: OfficeHours): { value: ReminderSettings; problems: string[] } {
+export function readReminderSettings(
+  env: Env,
+  officeHours: OfficeHours,
+): { value: ReminderSettings; problems: string[] } {
   const problems: string[] = [];
   const d = DEFAULT_REMINDER_SETTINGS;
   const enabled = { ...d.enabled };
-  for (const raw of (env.REMINDERS_OFF ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (env.REMINDERS_OFF ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const kind = REMINDER_KINDS.find((k) => k.toLowerCase() === raw.toLowerCase());
-    if (!kind) problems.push(`REMINDERS_OFF: "${raw}" is not a reminder kind (${REMINDER_KINDS.join(', ')})`);
-    else if (ALWAYS_ON_KINDS.has(kind)) problems.push(`REMINDERS_OFF: ${kind} is mandatory and cannot be switched off`);
+    if (!kind)
+      problems.push(
+        `REMINDERS_OFF: "${raw}" is not a reminder kind (${REMINDER_KINDS.join(', ')})`,
+      );
+    else if (ALWAYS_ON_KINDS.has(kind))
+      problems.push(`REMINDERS_OFF: ${kind} is mandatory and cannot be switched off`);
     else enabled[kind] = false;
   }
   const surveyDate = (env.REMINDER_SURVEY_DATE ?? d.surveyDate).trim();

@@ -18,7 +18,7 @@ export interface ReviewReminderItem {
   title?: string;
 }
 
-/** Implemented by the review area (issue 3). */
+/** The review area's open items (default: reminders/review-source.ts reads them). */
 export interface ReviewReminderSource {
   openItems(now: Date): Promise<ReviewReminderItem[]>;
 }
@@ -34,7 +34,7 @@ export interface AllocationReminderItem {
   decisionMakerIds: string[];
 }
 
-/** Implemented by the allocation area (issue 4). */
+/** The allocation area's rounds (default: reminders/allocation-source.ts reads them). */
 export interface AllocationReminderSource {
   pendingAllocations(now: Date): Promise<AllocationReminderItem[]>;
 }

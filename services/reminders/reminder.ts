@@ -41,8 +41,12 @@ export interface ChannelReminder {
   external?: boolean;
 }
 
+/** Items in one digest at most; the rest wait for the next day's digest (never dropped). */
+export const DIGEST_MAX_ITEMS = 40;
+
 /** The digest of one person for one Stockholm day: at most one a day. */
-export const digestIdFor = (recipientId: string, day: string): string => `digest:${recipientId.toLowerCase()}:${day}`;
+export const digestIdFor = (recipientId: string, day: string): string =>
+  `digest:${recipientId.toLowerCase()}:${day}`;
 
 /** The recipient a digest id belongs to. */
 export function recipientOfDigest(digestId: string): string | null {

@@ -20,15 +20,27 @@ export function reviewReminderSource(
       const dir = cachedDirectory(s);
       for (const item of items) {
         if (!item.deadline) continue;
-        const [eligible, votes] = await Promise.all([eligibleMembers(s, dir, item), s.review.votesFor(item._id)]);
+        const [eligible, votes] = await Promise.all([
+          eligibleMembers(s, dir, item),
+          s.review.votesFor(item._id),
+        ]);
         const done = new Set(
-          votes.filter((v) => v.vote !== undefined || v.conflict === 'declared' || v.conflict === 'ruled').map((v) => v.memberId.toLowerCase()),
+          votes
+            .filter(
+              (v) => v.vote !== undefined || v.conflict === 'declared' || v.conflict === 'ruled',
+            )
+            .map((v) => v.memberId.toLowerCase()),
         );
         const chairIds: string[] = [];
         const notVoted: string[] = [];
         for (const m of eligible.values()) {
           const user = await s.users.get(m.aadObjectId);
-          const chair = !!user && (user.roles?.includes('chair') || !!user.portfolioRoles?.some((r) => r.role === 'chair' && r.portfolioId === item.portfolioId));
+          const chair =
+            !!user &&
+            (user.roles?.includes('chair') ||
+              !!user.portfolioRoles?.some(
+                (r) => r.role === 'chair' && r.portfolioId === item.portfolioId,
+              ));
           if (chair) chairIds.push(m.aadObjectId);
           if (!done.has(m.aadObjectId)) notVoted.push(m.aadObjectId);
         }

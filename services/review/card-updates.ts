@@ -22,7 +22,10 @@ export async function withCardActivity(
   if (item.cardActivityId || !item.postedAt) return item;
   const sent = await s.outbox.get(reviewCardOutboxId(item.appId));
   if (!sent?.sentActivityId) return item;
-  const updated = await s.review.updateItem({ _id: item._id }, { $set: { cardActivityId: sent.sentActivityId } });
+  const updated = await s.review.updateItem(
+    { _id: item._id },
+    { $set: { cardActivityId: sent.sentActivityId } },
+  );
   return updated ?? { ...item, cardActivityId: sent.sentActivityId };
 }
 
@@ -41,7 +44,10 @@ export async function queueCardUpdate(
   const item = await withCardActivity(s, itemIn);
   if (!item.channelId || !item.cardActivityId) return;
   const target = { kind: 'channel' as const, channelId: item.channelId, teamId: item.teamId };
-  const update = { activityId: item.cardActivityId, conversationId: `${item.channelId};messageid=${item.cardActivityId}` };
+  const update = {
+    activityId: item.cardActivityId,
+    conversationId: `${item.channelId};messageid=${item.cardActivityId}`,
+  };
   const messageId = (n: number): string => `review-update:${item._id}:${n}`;
   let seq = item.updateSeq ?? 0;
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -66,7 +72,10 @@ export async function queueCardUpdate(
       new Date(now.getTime() + UPDATE_DEBOUNCE_MS),
     );
     if (created) {
-      await s.review.updateItem({ _id: item._id, updateSeq: { $lt: next } }, { $set: { updateSeq: next } });
+      await s.review.updateItem(
+        { _id: item._id, updateSeq: { $lt: next } },
+        { $set: { updateSeq: next } },
+      );
       return;
     }
     // Someone else took that number just now: look at their message next.

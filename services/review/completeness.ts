@@ -14,6 +14,7 @@ export const COMPLETENESS_TEMPLATE = 'completeness-check';
 /** Outbox template of the request for completion the applicant gets. */
 export const COMPLETION_REQUEST_TEMPLATE = 'completion-request';
 
+/** The longest note the office may send with a request for completion. */
 export const MAX_NOTE_CHARS = 2000;
 
 const checkId = (appId: string, submittedAt: string): string => `${appId}|${submittedAt}`;
@@ -48,7 +49,10 @@ export interface CompletenessModel {
 }
 
 /** Builds the completeness card's model from the store. */
-export async function completenessModel(s: Pick<Services, 'review' | 'portfolios'>, app: ApplicationDoc): Promise<CompletenessModel> {
+export async function completenessModel(
+  s: Pick<Services, 'review' | 'portfolios'>,
+  app: ApplicationDoc,
+): Promise<CompletenessModel> {
   const checks = await s.review.checksFor(app._id);
   const current = checks.find((c) => c.submittedAt === app.submittedAt);
   const earlier = checks.filter((c) => c.submittedAt !== app.submittedAt);
@@ -122,12 +126,17 @@ async function requireAdmin(s: Services, actor: Actor): Promise<void> {
   }
 }
 
-async function loadForCheck(s: Services, appId: unknown, submittedAt: unknown): Promise<ApplicationDoc> {
+async function loadForCheck(
+  s: Services,
+  appId: unknown,
+  submittedAt: unknown,
+): Promise<ApplicationDoc> {
   if (typeof appId !== 'string' || appId.length === 0 || appId.length > 100) {
     throw new DomainError('not_found', 'no application', { reason: 'app_not_found' });
   }
   const app = await s.applications.get(appId);
-  if (!app || !app.regNo) throw new DomainError('not_found', 'no application', { reason: 'app_not_found' });
+  if (!app || !app.regNo)
+    throw new DomainError('not_found', 'no application', { reason: 'app_not_found' });
   if (typeof submittedAt !== 'string' || submittedAt !== app.submittedAt) {
     // The card is for an earlier round (the applicant has resubmitted since).
     throw new DomainError('invalid_state', 'stale card', { reason: 'stale_check' });
@@ -135,6 +144,7 @@ async function loadForCheck(s: Services, appId: unknown, submittedAt: unknown): 
   return app;
 }
 
+/** What a completeness decision left behind (shown on the office card). */
 export interface CheckOutcome {
   app: ApplicationDoc;
   model: CompletenessModel;
@@ -144,7 +154,10 @@ export interface CheckOutcome {
 }
 
 /** Decided rounds are refused with who decided, unless the same decision is repeated. */
-async function decidedCheck(s: Services, app: ApplicationDoc): Promise<CompletenessCheckDoc | null> {
+async function decidedCheck(
+  s: Services,
+  app: ApplicationDoc,
+): Promise<CompletenessCheckDoc | null> {
   return s.review.checks.findOne({ _id: checkId(app._id, app.submittedAt!) });
 }
 
@@ -174,7 +187,14 @@ export async function confirmComplete(
       app = updated;
       await s.review.checks.findOneAndUpdate(
         { _id: checkId(app._id, app.submittedAt!) },
-        { $set: { status: 'complete', decidedBy: actor.aadObjectId, decidedByName: actor.name, decidedAt: now } },
+        {
+          $set: {
+            status: 'complete',
+            decidedBy: actor.aadObjectId,
+            decidedByName: actor.name,
+            decidedAt: now,
+          },
+        },
         { upsert: true },
       );
       await s.audit.append({
@@ -193,7 +213,8 @@ export async function confirmComplete(
     }
   }
   const check = await decidedCheck(s, app);
-  if (app.status === 'withdrawn') throw new DomainError('invalid_state', 'withdrawn', { reason: 'withdrawn' });
+  if (app.status === 'withdrawn')
+    throw new DomainError('invalid_state', 'withdrawn', { reason: 'withdrawn' });
   if (check?.status === 'completion_requested' || app.status === 'completion_requested') {
     throw new DomainError('invalid_state', 'decided otherwise', {
       reason: 'already_completion_requested',
@@ -211,15 +232,23 @@ export async function confirmComplete(
 /** Parses the checklist of missing steps (a multi-select ChoiceSet sends "need,costs"). */
 export function parseMissingSteps(raw: unknown): StepId[] | null {
   const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [];
-  const wanted = new Set(values.map((v) => (typeof v === 'string' ? v.trim() : '')).filter((v) => v.length > 0));
+  const wanted = new Set(
+    values.map((v) => (typeof v === 'string' ? v.trim() : '')).filter((v) => v.length > 0),
+  );
   const known = new Set<string>(STEPS.map((st) => st.id));
   for (const v of wanted) if (!known.has(v)) return null;
   return STEPS.filter((st) => wanted.has(st.id)).map((st) => st.id);
 }
 
+/** A request for completion: done, or the form back with what to fix. */
 export type CompletionRequestResult =
   | ({ ok: true } & CheckOutcome)
-  | { ok: false; error: 'missing_steps' | 'note_too_long'; app: ApplicationDoc; model: CompletenessModel };
+  | {
+      ok: false;
+      error: 'missing_steps' | 'note_too_long';
+      app: ApplicationDoc;
+      model: CompletenessModel;
+    };
 
 /**
  * "Begär komplettering": reopens exactly the named steps for the applicant (everything they wrote
@@ -237,16 +266,26 @@ export async function requestCompletion(
   await requireAdmin(s, actor);
   const app = await loadForCheck(s, appId, submittedAt);
   const steps = parseMissingSteps(rawSteps);
-  if (steps === null) throw new DomainError('invalid_input', 'unknown step', { reason: 'bad_input' });
+  if (steps === null)
+    throw new DomainError('invalid_input', 'unknown step', { reason: 'bad_input' });
   const note = checkText(rawNote, { required: false, max: MAX_NOTE_CHARS });
   if (app.status === 'submitted') {
-    if (steps.length === 0) return { ok: false, error: 'missing_steps', app, model: await completenessModel(s, app) };
-    if (!note.ok) return { ok: false, error: 'note_too_long', app, model: await completenessModel(s, app) };
+    if (steps.length === 0)
+      return { ok: false, error: 'missing_steps', app, model: await completenessModel(s, app) };
+    if (!note.ok)
+      return { ok: false, error: 'note_too_long', app, model: await completenessModel(s, app) };
     const now = s.clock().toISOString();
     const firstStep = STEPS.findIndex((st) => st.id === steps[0]);
     const updated = await s.applications.update(
       { _id: app._id, status: 'submitted', submittedAt: app.submittedAt },
-      { $set: { status: 'completion_requested', reopenedSteps: steps, step: firstStep, updatedAt: now } },
+      {
+        $set: {
+          status: 'completion_requested',
+          reopenedSteps: steps,
+          step: firstStep,
+          updatedAt: now,
+        },
+      },
     );
     if (updated) {
       await s.review.checks.findOneAndUpdate(
@@ -281,7 +320,14 @@ export async function requestCompletion(
         {
           card: {
             template: COMPLETION_REQUEST_TEMPLATE,
-            model: { appId: app._id, regNo: app.regNo, title: app.data?.title ?? '', missingSteps: steps, note: note.value, byName: actor.name },
+            model: {
+              appId: app._id,
+              regNo: app.regNo,
+              title: app.data?.title ?? '',
+              missingSteps: steps,
+              note: note.value,
+              byName: actor.name,
+            },
           },
         },
         s.clock(),
@@ -291,9 +337,13 @@ export async function requestCompletion(
   }
   const current = (await s.applications.get(app._id)) ?? app;
   const check = await decidedCheck(s, current);
-  if (current.status === 'withdrawn') throw new DomainError('invalid_state', 'withdrawn', { reason: 'withdrawn' });
+  if (current.status === 'withdrawn')
+    throw new DomainError('invalid_state', 'withdrawn', { reason: 'withdrawn' });
   if (check?.status === 'completion_requested') {
     return { ok: true, app: current, model: await completenessModel(s, current), already: true };
   }
-  throw new DomainError('invalid_state', 'decided otherwise', { reason: 'already_complete', by: check?.decidedByName ?? '' });
+  throw new DomainError('invalid_state', 'decided otherwise', {
+    reason: 'already_complete',
+    by: check?.decidedByName ?? '',
+  });
 }

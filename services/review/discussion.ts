@@ -5,6 +5,7 @@ import { MemberDirectory } from './eligibility';
 import { buildSnapshot } from './review-view';
 import { CommentDoc, ReviewItemDoc } from './review-types';
 
+/** Thread replies are kept up to this length (Teams messages can be longer). */
 export const MAX_DISCUSSION_CHARS = 4000;
 
 /** Teams sends channel messages as light HTML: keep the words. */
@@ -32,7 +33,11 @@ export async function itemForThread(
   const [known] = await s.review.findItems({ channelId, cardActivityId: rootId });
   if (known) return known;
   // Cards whose activity id has not been learned from the outbox yet.
-  for (const item of await s.review.findItems({ channelId, cardActivityId: { $exists: false }, postedAt: { $exists: true } })) {
+  for (const item of await s.review.findItems({
+    channelId,
+    cardActivityId: { $exists: false },
+    postedAt: { $exists: true },
+  })) {
     const resolved = await withCardActivity(s, item);
     if (resolved.cardActivityId === rootId) return resolved;
   }
@@ -70,7 +75,10 @@ export async function addThreadReply(
   } catch {
     return true; // the same Teams message again
   }
-  const updated = await s.review.updateItem({ _id: item._id }, { $inc: { discussionCount: 1, rev: 1 } });
+  const updated = await s.review.updateItem(
+    { _id: item._id },
+    { $inc: { discussionCount: 1, rev: 1 } },
+  );
   await s.audit.append({
     at: now,
     actorId: actor.aadObjectId,

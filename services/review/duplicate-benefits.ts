@@ -24,16 +24,102 @@ const STEM = 6;
 const STOP_STEMS = new Set(
   [
     // Swedish function words (4+ letters)
-    'alla', 'andra', 'annat', 'bara', 'blir', 'både', 'dessa', 'detta', 'denna', 'efter', 'eller', 'finns', 'från',
-    'genom', 'hela', 'inom', 'inte', 'kommer', 'kunna', 'mellan', 'mer', 'mycket', 'också', 'samt', 'sina', 'sitt',
-    'ska', 'skall', 'till', 'under', 'utan', 'vara', 'varje', 'vilka', 'vilket', 'över', 'därför', 'några', 'när',
-    'idag', 'dag', 'även', 'redan', 'våra', 'vårt', 'deras', 'dess', 'sedan', 'ingen', 'inga', 'minst', 'cirka',
+    'alla',
+    'andra',
+    'annat',
+    'bara',
+    'blir',
+    'både',
+    'dessa',
+    'detta',
+    'denna',
+    'efter',
+    'eller',
+    'finns',
+    'från',
+    'genom',
+    'hela',
+    'inom',
+    'inte',
+    'kommer',
+    'kunna',
+    'mellan',
+    'mer',
+    'mycket',
+    'också',
+    'samt',
+    'sina',
+    'sitt',
+    'ska',
+    'skall',
+    'till',
+    'under',
+    'utan',
+    'vara',
+    'varje',
+    'vilka',
+    'vilket',
+    'över',
+    'därför',
+    'några',
+    'när',
+    'idag',
+    'dag',
+    'även',
+    'redan',
+    'våra',
+    'vårt',
+    'deras',
+    'dess',
+    'sedan',
+    'ingen',
+    'inga',
+    'minst',
+    'cirka',
     // English function words
-    'with', 'from', 'that', 'this', 'have', 'will', 'into', 'than', 'they', 'their', 'also', 'which', 'would',
-    'should', 'about', 'there', 'these', 'those', 'other', 'more', 'most', 'such', 'each', 'been', 'were',
+    'with',
+    'from',
+    'that',
+    'this',
+    'have',
+    'will',
+    'into',
+    'than',
+    'they',
+    'their',
+    'also',
+    'which',
+    'would',
+    'should',
+    'about',
+    'there',
+    'these',
+    'those',
+    'other',
+    'more',
+    'most',
+    'such',
+    'each',
+    'been',
+    'were',
     // Words every application uses
-    'projekt', 'project', 'verksamhet', 'staden', 'stadens', 'kommun', 'kommunen', 'nytta', 'nyttan', 'benefit',
-    'förvaltning', 'förvaltningen', 'genomföra', 'arbete', 'arbetet', 'kronor', 'timmar',
+    'projekt',
+    'project',
+    'verksamhet',
+    'staden',
+    'stadens',
+    'kommun',
+    'kommunen',
+    'nytta',
+    'nyttan',
+    'benefit',
+    'förvaltning',
+    'förvaltningen',
+    'genomföra',
+    'arbete',
+    'arbetet',
+    'kronor',
+    'timmar',
   ].map((w) => stem(normalizeCommand(w))),
 );
 
@@ -63,7 +149,9 @@ export function textSimilarity(a: Set<string>, b: Set<string>): number {
 function benefitText(app: ApplicationDoc): string {
   const d = app.data;
   if (!d) return '';
-  return [d.title, d.need, d.citizenBenefit, d.internalBenefit, d.realisationPlan].filter(Boolean).join('\n');
+  return [d.title, d.need, d.citizenBenefit, d.internalBenefit, d.realisationPlan]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function claimsSavings(app: ApplicationDoc): boolean {
@@ -111,7 +199,9 @@ export async function findPossibleDuplicates(
   app: ApplicationDoc,
   limit = 5,
 ): Promise<DuplicateHit[]> {
-  const others = (await s.applications.find({ status: { $in: COMPARABLE } })).filter((o) => o._id !== app._id && o.data);
+  const others = (await s.applications.find({ status: { $in: COMPARABLE } })).filter(
+    (o) => o._id !== app._id && o.data,
+  );
   const cache = new Map<string, Set<string>>();
   const tokens = (x: ApplicationDoc): Set<string> => {
     let t = cache.get(x._id);
@@ -138,5 +228,7 @@ export async function findPossibleDuplicates(
       cardActivityId: item?.cardActivityId,
     });
   }
-  return hits.sort((x, y) => y.reasons.length - x.reasons.length || y.similarity - x.similarity).slice(0, limit);
+  return hits
+    .sort((x, y) => y.reasons.length - x.reasons.length || y.similarity - x.similarity)
+    .slice(0, limit);
 }

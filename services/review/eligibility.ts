@@ -36,9 +36,9 @@ async function grantedUsers(s: Pick<Services, 'store' | 'users'>): Promise<UserD
   const hit = grantCache.get(s.users);
   const now = Date.now();
   if (hit && now - hit.at < GRANT_TTL_MS) return hit.users;
-  const users = await s.store
-    .collection<UserDoc>('users')
-    .find({ $or: [{ roles: 'reviewer' }, { roles: 'chair' }, { portfolioRoles: { $exists: true } }] });
+  const users = await s.store.collection<UserDoc>('users').find({
+    $or: [{ roles: 'reviewer' }, { roles: 'chair' }, { portfolioRoles: { $exists: true } }],
+  });
   grantCache.set(s.users, { at: now, users });
   return users;
 }
@@ -48,13 +48,20 @@ export function forgetGrants(s: Pick<Services, 'users'>): void {
   grantCache.delete(s.users);
 }
 
-function hasScopedRole(user: UserDoc, role: 'reviewer' | 'chair' | 'it', portfolioId: string): boolean {
+function hasScopedRole(
+  user: UserDoc,
+  role: 'reviewer' | 'chair' | 'it',
+  portfolioId: string,
+): boolean {
   if (user.roles?.includes(role)) return true;
   return !!user.portfolioRoles?.some((r) => r.role === role && r.portfolioId === portfolioId);
 }
 
 /** The last map built per roster list and grant list (both cached objects): votes reuse it. */
-const eligibleCache = new WeakMap<object, { grants: UserDoc[]; portfolioId: string; map: Map<string, EligibleMember> }>();
+const eligibleCache = new WeakMap<
+  object,
+  Map<string, { grants: UserDoc[]; map: Map<string, EligibleMember> }>
+>();
 const NO_ROSTER: RosterMember[] = [];
 
 /** Everybody who may vote on an item: the channel's members plus explicit reviewer and chair grants. */
@@ -63,19 +70,30 @@ export async function eligibleMembers(
   dir: MemberDirectory,
   item: Pick<ReviewItemDoc, 'channelId' | 'teamId' | 'portfolioId'>,
 ): Promise<Map<string, EligibleMember>> {
-  const roster = (item.channelId ? await dir.membersOf(item.channelId, item.teamId) : null) ?? NO_ROSTER;
+  const roster =
+    (item.channelId ? await dir.membersOf(item.channelId, item.teamId) : null) ?? NO_ROSTER;
   const grants = await grantedUsers(s);
-  const hit = roster !== NO_ROSTER ? eligibleCache.get(roster) : undefined;
-  if (hit && hit.grants === grants && hit.portfolioId === item.portfolioId) return hit.map;
+  // One channel may serve several portfolios (seed 004): one entry per portfolio.
+  const perPortfolio = roster !== NO_ROSTER ? eligibleCache.get(roster) : undefined;
+  const hit = perPortfolio?.get(item.portfolioId);
+  if (hit && hit.grants === grants) return hit.map;
   const out = new Map<string, EligibleMember>();
   for (const m of roster) {
     const id = m.aadObjectId.toLowerCase();
     out.set(id, { aadObjectId: id, name: m.name, teamsId: m.id, email: m.email });
   }
-  if (roster !== NO_ROSTER) eligibleCache.set(roster, { grants, portfolioId: item.portfolioId, map: out });
+  if (roster !== NO_ROSTER) {
+    const entries =
+      perPortfolio ?? new Map<string, { grants: UserDoc[]; map: Map<string, EligibleMember> }>();
+    entries.set(item.portfolioId, { grants, map: out });
+    if (!perPortfolio) eligibleCache.set(roster, entries);
+  }
   for (const u of grants) {
     if (out.has(u._id)) continue;
-    if (hasScopedRole(u, 'reviewer', item.portfolioId) || hasScopedRole(u, 'chair', item.portfolioId)) {
+    if (
+      hasScopedRole(u, 'reviewer', item.portfolioId) ||
+      hasScopedRole(u, 'chair', item.portfolioId)
+    ) {
       out.set(u._id, { aadObjectId: u._id, name: u.name ?? u._id, email: u.email });
     }
   }

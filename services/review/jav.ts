@@ -21,7 +21,7 @@ export function sameName(a: string | undefined, b: string | undefined): boolean 
 function organisationsOf(app: ApplicationDoc): string[] {
   const d = app.data;
   const main = d?.organisation ?? app.inputs.organisation ?? '';
-  const partners = (d?.crossOrganisational ? d.partnerOrganisations ?? '' : '')
+  const partners = (d?.crossOrganisational ? (d.partnerOrganisations ?? '') : '')
     .split(/[,;\n]/)
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
@@ -37,10 +37,15 @@ export function javFlags(app: ApplicationDoc, member: MemberFacts): JavFlag[] {
   const flags: JavFlag[] = [];
   const id = member.aadObjectId.toLowerCase();
   if (app.ownerId === id) flags.push({ kind: 'applicant' });
-  const contactEmail = (app.data?.contactEmail ?? app.inputs.contactEmail ?? '').trim().toLowerCase();
+  const contactEmail = (app.data?.contactEmail ?? app.inputs.contactEmail ?? '')
+    .trim()
+    .toLowerCase();
   const contactName = app.data?.contactName ?? app.inputs.contactName;
   const email = member.email?.trim().toLowerCase();
-  if (app.ownerId !== id && ((email && email === contactEmail) || sameName(member.name, contactName))) {
+  if (
+    app.ownerId !== id &&
+    ((email && email === contactEmail) || sameName(member.name, contactName))
+  ) {
     flags.push({ kind: 'contact' });
   }
   for (const org of organisationsOf(app)) {

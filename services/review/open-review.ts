@@ -4,7 +4,12 @@ import { notifyOffice } from '../notifications/notify-office';
 import { Services } from '../services';
 import { STOCKHOLM_ZONE } from '../shared/dates';
 import { addWorkingDays } from '../shared/working-days';
-import { queueCardUpdate, REVIEW_CARD_TEMPLATE, reviewCardOutboxId, withCardActivity } from './card-updates';
+import {
+  queueCardUpdate,
+  REVIEW_CARD_TEMPLATE,
+  reviewCardOutboxId,
+  withCardActivity,
+} from './card-updates';
 import { findPossibleDuplicates } from './duplicate-benefits';
 import { MemberDirectory } from './eligibility';
 import { reviewRules } from './review-rules';
@@ -15,13 +20,18 @@ const clip = (text: string | undefined, max: number): string =>
   !text ? '' : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 /** The card's facts, copied once so the hot path (votes) never needs the application. */
-function factsOf(app: ApplicationDoc, portfolio: { number: number; name: { sv: string; en: string } } | null): ItemFacts {
+function factsOf(
+  app: ApplicationDoc,
+  portfolio: { number: number; name: { sv: string; en: string } } | null,
+): ItemFacts {
   const d = app.data!;
   return {
     title: d.title,
     organisation: d.organisation,
     applicantName: app.ownerName,
-    portfolio: portfolio ? { number: portfolio.number, name: portfolio.name } : { number: 0, name: { sv: d.portfolioId, en: d.portfolioId } },
+    portfolio: portfolio
+      ? { number: portfolio.number, name: portfolio.name }
+      : { number: 0, name: { sv: d.portfolioId, en: d.portfolioId } },
     part: d.part,
     devCost: d.devCost,
     yearlyRunningCost: d.yearlyRunningCost,
@@ -53,7 +63,9 @@ export async function openReview(
   const portfolio = await s.portfolios.get(app.data.portfolioId);
   const rules = await reviewRules(s, app.data.portfolioId);
   const now = s.clock();
-  const deadline = DateTime.fromJSDate(addWorkingDays(now, rules.reviewDays), { zone: STOCKHOLM_ZONE }).toISODate()!;
+  const deadline = DateTime.fromJSDate(addWorkingDays(now, rules.reviewDays), {
+    zone: STOCKHOLM_ZONE,
+  }).toISODate()!;
   const duplicates = await findPossibleDuplicates(s, app);
   const channelId = portfolio?.reviewChannelId;
   const channel = channelId ? await s.channels.get(channelId) : null;
@@ -87,7 +99,12 @@ export async function openReview(
     action: 'review.opened',
     entityType: 'application',
     entityId: app._id,
-    after: { portfolioId: item.portfolioId, channelId: item.channelId, deadline, duplicates: duplicates.map((d) => d.regNo) },
+    after: {
+      portfolioId: item.portfolioId,
+      channelId: item.channelId,
+      deadline,
+      duplicates: duplicates.map((d) => d.regNo),
+    },
     activityId,
   });
   await requestStatements(s, item);
@@ -96,7 +113,11 @@ export async function openReview(
 }
 
 /** Posts the item's card in its channel once (deterministic outbox id), or tells the office none is bound. */
-export async function ensurePosted(s: Services, dir: MemberDirectory, item: ReviewItemDoc): Promise<ReviewItemDoc> {
+export async function ensurePosted(
+  s: Services,
+  dir: MemberDirectory,
+  item: ReviewItemDoc,
+): Promise<ReviewItemDoc> {
   if (item.status !== 'open') return item;
   if (!item.channelId) {
     await notifyOffice(s, `review-unbound:${item.appId}`, {
@@ -117,14 +138,21 @@ export async function ensurePosted(s: Services, dir: MemberDirectory, item: Revi
     now,
   );
   return (
-    (await s.review.updateItem({ _id: item._id, postedAt: { $exists: false } }, { $set: { postedAt: now.toISOString() } })) ??
+    (await s.review.updateItem(
+      { _id: item._id, postedAt: { $exists: false } },
+      { $set: { postedAt: now.toISOString() } },
+    )) ??
     (await s.review.item(item._id)) ??
     item
   );
 }
 
 /** After `koppla`: posts the open items of these portfolios that had no channel yet. */
-export async function postWaitingItems(s: Services, dir: MemberDirectory, portfolioIds: string[]): Promise<number> {
+export async function postWaitingItems(
+  s: Services,
+  dir: MemberDirectory,
+  portfolioIds: string[],
+): Promise<number> {
   const waiting = await s.review.findItems({
     status: 'open',
     portfolioId: { $in: portfolioIds },
@@ -137,7 +165,10 @@ export async function postWaitingItems(s: Services, dir: MemberDirectory, portfo
     const channel = await s.channels.get(portfolio.reviewChannelId);
     const set: Record<string, unknown> = { channelId: portfolio.reviewChannelId };
     if (channel?.teamId) set.teamId = channel.teamId;
-    const updated = await s.review.updateItem({ _id: item._id, channelId: { $exists: false } }, { $set: set });
+    const updated = await s.review.updateItem(
+      { _id: item._id, channelId: { $exists: false } },
+      { $set: set },
+    );
     if (!updated) continue;
     await ensurePosted(s, dir, updated);
     posted++;
@@ -150,7 +181,10 @@ export async function statementRequestModel(
   s: Pick<Services, 'applications' | 'portfolios' | 'settings'>,
   item: ReviewItemDoc,
 ): Promise<Record<string, unknown>> {
-  const [app, rules] = await Promise.all([s.applications.get(item.appId), reviewRules(s, item.portfolioId)]);
+  const [app, rules] = await Promise.all([
+    s.applications.get(item.appId),
+    reviewRules(s, item.portfolioId),
+  ]);
   return {
     itemId: item._id,
     regNo: item.regNo,
@@ -180,10 +214,16 @@ async function requestStatements(s: Services, item: ReviewItemDoc): Promise<void
 }
 
 /** Lists the new item on the cards of the open items it overlaps with, so both groups see it. */
-async function linkBackDuplicates(s: Services, dir: MemberDirectory, item: ReviewItemDoc, app: ApplicationDoc): Promise<void> {
+async function linkBackDuplicates(
+  s: Services,
+  dir: MemberDirectory,
+  item: ReviewItemDoc,
+  app: ApplicationDoc,
+): Promise<void> {
   for (const hit of item.duplicates) {
     const other = await s.review.item(hit.appId);
-    if (!other || other.status !== 'open' || other.duplicates.some((d) => d.appId === item.appId)) continue;
+    if (!other || other.status !== 'open' || other.duplicates.some((d) => d.appId === item.appId))
+      continue;
     const back: DuplicateHit = {
       appId: item.appId,
       regNo: item.regNo,

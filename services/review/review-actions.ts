@@ -7,7 +7,15 @@ import { queueCardUpdate, withCardActivity } from './card-updates';
 import { MemberDirectory, Membership, membershipOf } from './eligibility';
 import { hasHardFlag, javFlags, MemberFacts } from './jav';
 import { reviewRules } from './review-rules';
-import { buildSnapshot, buildViewer, isWithdrawn, ReviewFormError, ReviewNotice, ReviewSnapshot, ReviewView } from './review-view';
+import {
+  buildSnapshot,
+  buildViewer,
+  isWithdrawn,
+  ReviewFormError,
+  ReviewNotice,
+  ReviewSnapshot,
+  ReviewView,
+} from './review-view';
 import {
   CRITERIA,
   Criterion,
@@ -23,8 +31,17 @@ import {
   VoteDoc,
   Where,
 } from './review-types';
-import { bySwedishName, computeTally, isConflicted, majorityOf, recusedOf, scoreStatistics, voteCounts } from './tally';
+import {
+  bySwedishName,
+  computeTally,
+  isConflicted,
+  majorityOf,
+  recusedOf,
+  scoreStatistics,
+  voteCounts,
+} from './tally';
 
+/** Limits on what members type on the card (refused, never cut). */
 export const MAX_COMMENT_CHARS = 2000;
 export const MAX_REASON_CHARS = 1000;
 export const MAX_STATEMENT_CHARS = 3000;
@@ -42,7 +59,8 @@ function refuse(
 
 /** Loads an item by the id a card sent; anything malformed is "not found", never a crash. */
 export async function loadItem(s: Pick<Deps, 'review'>, itemId: unknown): Promise<ReviewItemDoc> {
-  if (typeof itemId !== 'string' || itemId.length === 0 || itemId.length > 100) refuse('not_found', 'item_not_found');
+  if (typeof itemId !== 'string' || itemId.length === 0 || itemId.length > 100)
+    refuse('not_found', 'item_not_found');
   const item = await s.review.item(itemId);
   if (!item) refuse('not_found', 'item_not_found');
   return item;
@@ -93,10 +111,20 @@ function lazyApp(s: Deps, appId: string): () => Promise<ApplicationDoc | null> {
   return () => (pending ??= s.applications.get(appId));
 }
 
-async function load(s: Deps, dir: MemberDirectory, actor: Actor, itemId: unknown, where: Where | undefined, channelOnly: boolean): Promise<Loaded> {
+async function load(
+  s: Deps,
+  dir: MemberDirectory,
+  actor: Actor,
+  itemId: unknown,
+  where: Where | undefined,
+  channelOnly: boolean,
+): Promise<Loaded> {
   const item = await withCardActivity(s, await loadItem(s, itemId));
   checkWhere(item, where, channelOnly);
-  const [membership, withdrawn] = await Promise.all([membershipOf(s, dir, item, actor.aadObjectId), isWithdrawn(s, item.appId)]);
+  const [membership, withdrawn] = await Promise.all([
+    membershipOf(s, dir, item, actor.aadObjectId),
+    isWithdrawn(s, item.appId),
+  ]);
   return { item, membership, withdrawn, app: lazyApp(s, item.appId) };
 }
 
@@ -118,21 +146,47 @@ interface ViewExtra {
 }
 
 /** Builds the actor's view after a change (or for a refresh). */
-async function viewFor(s: Deps, dir: MemberDirectory, actor: Actor, loaded: Loaded, extra: ViewExtra = {}): Promise<ReviewView> {
+async function viewFor(
+  s: Deps,
+  dir: MemberDirectory,
+  actor: Actor,
+  loaded: Loaded,
+  extra: ViewExtra = {},
+): Promise<ReviewView> {
   const item = loaded.item;
   const built =
     extra.snapshot && extra.votes
       ? { snapshot: extra.snapshot, votes: extra.votes }
-      : await buildSnapshot(s, dir, item, { votes: extra.votes, eligible: loaded.membership.eligible, withdrawn: loaded.withdrawn });
+      : await buildSnapshot(s, dir, item, {
+          votes: extra.votes,
+          eligible: loaded.membership.eligible,
+          withdrawn: loaded.withdrawn,
+        });
   const { snapshot, votes } = built;
   const visible = loaded.membership.member || loaded.membership.chair || loaded.membership.it;
   if (!visible) return { snapshot };
   // Flags are only needed before the member has declared (afterwards the declaration keeps them).
   const mine = votes.find((v) => v.memberId === actor.aadObjectId);
-  const flags = loaded.membership.member && !mine?.flags && item.status === 'open' ? await flagsOf(s, loaded, actor) : [];
-  const withForm = extra.objectionForm || extra.error === 'objection_member' || extra.error === 'objection_reason';
-  const viewer = await buildViewer(s, item, snapshot, loaded.membership, actor, votes, flags, withForm);
-  return { snapshot, viewer: { ...viewer, notice: extra.notice, error: extra.error, draft: extra.draft } };
+  const flags =
+    loaded.membership.member && !mine?.flags && item.status === 'open'
+      ? await flagsOf(s, loaded, actor)
+      : [];
+  const withForm =
+    extra.objectionForm || extra.error === 'objection_member' || extra.error === 'objection_reason';
+  const viewer = await buildViewer(
+    s,
+    item,
+    snapshot,
+    loaded.membership,
+    actor,
+    votes,
+    flags,
+    withForm,
+  );
+  return {
+    snapshot,
+    viewer: { ...viewer, notice: extra.notice, error: extra.error, draft: extra.draft },
+  };
 }
 
 /** Bumps the item's revision after a change; null when the item is no longer open. */
@@ -147,7 +201,10 @@ async function afterChange(
   loaded: Loaded,
   item: ReviewItemDoc,
 ): Promise<{ votes: VoteDoc[]; snapshot: ReviewSnapshot }> {
-  const { snapshot, votes } = await buildSnapshot(s, dir, item, { eligible: loaded.membership.eligible, withdrawn: loaded.withdrawn });
+  const { snapshot, votes } = await buildSnapshot(s, dir, item, {
+    eligible: loaded.membership.eligible,
+    withdrawn: loaded.withdrawn,
+  });
   await queueCardUpdate(s, item, snapshot);
   return { votes, snapshot };
 }
@@ -211,10 +268,16 @@ export async function declareNoConflict(
   if (hasHardFlag(flags)) refuse('invalid_state', 'hard_conflict');
   const previous = await s.review.vote(loaded.item._id, actor.aadObjectId);
   if (previous?.conflict === 'ruled') refuse('invalid_state', 'ruled_conflict');
-  const motivation = checkText(rawMotivation, { required: flags.length > 0, max: MAX_REASON_CHARS });
+  const motivation = checkText(rawMotivation, {
+    required: flags.length > 0,
+    max: MAX_REASON_CHARS,
+  });
   if (!motivation.ok) {
     const draft = { nojav_motivation: typeof rawMotivation === 'string' ? rawMotivation : '' };
-    return viewFor(s, dir, actor, loaded, { error: motivation.error === 'too_long' ? 'reason_too_long' : 'motivation_required', draft });
+    return viewFor(s, dir, actor, loaded, {
+      error: motivation.error === 'too_long' ? 'reason_too_long' : 'motivation_required',
+      draft,
+    });
   }
   if (previous?.conflict === 'none' && (previous.noConflictMotivation ?? '') === motivation.value) {
     return viewFor(s, dir, actor, loaded, { notice: 'no_conflict_saved' });
@@ -266,7 +329,10 @@ export async function declareConflict(
   requireMember(loaded);
   const reason = checkText(rawReason, { required: false, max: MAX_REASON_CHARS });
   if (!reason.ok) {
-    return viewFor(s, dir, actor, loaded, { error: 'reason_too_long', draft: { jav_reason: String(rawReason ?? '') } });
+    return viewFor(s, dir, actor, loaded, {
+      error: 'reason_too_long',
+      draft: { jav_reason: String(rawReason ?? '') },
+    });
   }
   const previous = await s.review.vote(loaded.item._id, actor.aadObjectId);
   if (isConflicted(previous)) return viewFor(s, dir, actor, loaded, { notice: 'conflict_saved' });
@@ -274,8 +340,21 @@ export async function declareConflict(
   const now = s.clock().toISOString();
   const item = await guardedWrite(s, loaded.item, actor.aadObjectId, previous, () =>
     s.review.upsertVote(loaded.item._id, actor.aadObjectId, {
-      $set: { memberName: actor.name, conflict: 'declared', flags, declaredAt: now, updatedAt: now, ...(reason.value ? { conflictReason: reason.value } : {}) },
-      $unset: { vote: true, scores: true, comment: true, votedAt: true, noConflictMotivation: true },
+      $set: {
+        memberName: actor.name,
+        conflict: 'declared',
+        flags,
+        declaredAt: now,
+        updatedAt: now,
+        ...(reason.value ? { conflictReason: reason.value } : {}),
+      },
+      $unset: {
+        vote: true,
+        scores: true,
+        comment: true,
+        votedAt: true,
+        noConflictMotivation: true,
+      },
     }),
   );
   await s.audit.append({
@@ -302,7 +381,12 @@ export interface VoteInput {
 
 function parseScore(raw: unknown): number | undefined | 'bad' {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d\s*$/.test(raw) ? Number(raw) : NaN;
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^\s*\d\s*$/.test(raw)
+        ? Number(raw)
+        : NaN;
   return Number.isInteger(n) && n >= 1 && n <= 5 ? n : 'bad';
 }
 
@@ -320,8 +404,10 @@ export async function castVote(
   activityId?: string,
 ): Promise<ReviewView> {
   // Tampered values are refused before anything is read or written.
-  const choice = input.vote === undefined || input.vote === null || input.vote === '' ? undefined : input.vote;
-  if (choice !== undefined && !VOTE_CHOICES.includes(choice as VoteChoice)) refuse('invalid_input', 'bad_input');
+  const choice =
+    input.vote === undefined || input.vote === null || input.vote === '' ? undefined : input.vote;
+  if (choice !== undefined && !VOTE_CHOICES.includes(choice as VoteChoice))
+    refuse('invalid_input', 'bad_input');
   const scores: Partial<Record<Criterion, number>> = {};
   for (const c of CRITERIA) {
     const v = parseScore(input.scores[c]);
@@ -336,7 +422,10 @@ export async function castVote(
   if (isConflicted(previous)) refuse('invalid_state', 'conflicted');
   if (previous?.conflict !== 'none') refuse('invalid_state', 'declare_first');
 
-  const draft: Record<string, string> = { vote: typeof choice === 'string' ? choice : '', comment: typeof input.comment === 'string' ? input.comment : '' };
+  const draft: Record<string, string> = {
+    vote: typeof choice === 'string' ? choice : '',
+    comment: typeof input.comment === 'string' ? input.comment : '',
+  };
   for (const c of CRITERIA) draft[`s_${c}`] = scores[c] !== undefined ? String(scores[c]) : '';
   if (!choice) return viewFor(s, dir, actor, loaded, { error: 'missing_vote', draft });
   const vote = choice as VoteChoice;
@@ -355,7 +444,14 @@ export async function castVote(
   const now = s.clock().toISOString();
   const item = await guardedWrite(s, loaded.item, actor.aadObjectId, previous, () =>
     s.review.upsertVote(loaded.item._id, actor.aadObjectId, {
-      $set: { memberName: actor.name, vote, scores, comment: comment.value, votedAt: now, updatedAt: now },
+      $set: {
+        memberName: actor.name,
+        vote,
+        scores,
+        comment: comment.value,
+        votedAt: now,
+        updatedAt: now,
+      },
     }),
   );
   await s.audit.append({
@@ -365,7 +461,9 @@ export async function castVote(
     action: previous.vote ? 'review.vote_changed' : 'review.voted',
     entityType: 'application',
     entityId: item.appId,
-    before: previous.vote ? { vote: previous.vote, scores: previous.scores, comment: previous.comment } : null,
+    before: previous.vote
+      ? { vote: previous.vote, scores: previous.scores, comment: previous.comment }
+      : null,
     after: { vote, scores, comment: comment.value },
     activityId,
   });
@@ -388,16 +486,24 @@ export async function raiseObjection(
   requireOpen(loaded.item);
   if (!loaded.membership.member && !loaded.membership.chair) refuse('forbidden', 'not_member');
   const memberId = typeof rawMemberId === 'string' ? rawMemberId.trim().toLowerCase() : '';
-  const draft = { obj_member: memberId, obj_reason: typeof rawReason === 'string' ? rawReason : '' };
+  const draft = {
+    obj_member: memberId,
+    obj_reason: typeof rawReason === 'string' ? rawReason : '',
+  };
   if (!memberId) return viewFor(s, dir, actor, loaded, { error: 'objection_member', draft });
   const target = loaded.membership.eligible.get(memberId);
   if (!target || memberId === actor.aadObjectId) refuse('invalid_input', 'bad_input');
   const reason = checkText(rawReason, { required: true, max: MAX_REASON_CHARS });
-  if (!reason.ok) return viewFor(s, dir, actor, loaded, { error: reason.error === 'too_long' ? 'reason_too_long' : 'objection_reason', draft });
+  if (!reason.ok)
+    return viewFor(s, dir, actor, loaded, {
+      error: reason.error === 'too_long' ? 'reason_too_long' : 'objection_reason',
+      draft,
+    });
   const now = s.clock().toISOString();
   const id = `${loaded.item._id}|${memberId}|${actor.aadObjectId}`;
   const existing = await s.review.objections.findOne({ _id: id });
-  if (existing?.status === 'open') return viewFor(s, dir, actor, loaded, { notice: 'objection_saved' });
+  if (existing?.status === 'open')
+    return viewFor(s, dir, actor, loaded, { notice: 'objection_saved' });
   const doc = {
     _id: id,
     itemId: loaded.item._id,
@@ -410,7 +516,10 @@ export async function raiseObjection(
     status: 'open' as const,
   };
   if (existing) {
-    await s.review.objections.findOneAndUpdate({ _id: id }, { $set: doc, $unset: { ruledBy: true, ruledByName: true, ruledAt: true, rulingNote: true } });
+    await s.review.objections.findOneAndUpdate(
+      { _id: id },
+      { $set: doc, $unset: { ruledBy: true, ruledByName: true, ruledAt: true, rulingNote: true } },
+    );
   } else {
     try {
       await s.review.objections.insertOne(doc);
@@ -455,7 +564,15 @@ export async function ruleObjection(
   const now = s.clock().toISOString();
   const ruled = await s.review.objections.findOneAndUpdate(
     { _id: objection._id, status: 'open' },
-    { $set: { status: rawRuling, ruledBy: actor.aadObjectId, ruledByName: actor.name, ruledAt: now, rulingNote: note.value } },
+    {
+      $set: {
+        status: rawRuling,
+        ruledBy: actor.aadObjectId,
+        ruledByName: actor.name,
+        ruledAt: now,
+        rulingNote: note.value,
+      },
+    },
   );
   if (!ruled) return viewFor(s, dir, actor, loaded, { notice: 'ruling_saved' });
   let item = loaded.item;
@@ -470,7 +587,13 @@ export async function ruleObjection(
           declaredAt: now,
           updatedAt: now,
         },
-        $unset: { vote: true, scores: true, comment: true, votedAt: true, noConflictMotivation: true },
+        $unset: {
+          vote: true,
+          scores: true,
+          comment: true,
+          votedAt: true,
+          noConflictMotivation: true,
+        },
       }),
     );
   }
@@ -486,7 +609,13 @@ export async function ruleObjection(
     activityId,
   });
   const after = rawRuling === 'upheld' ? await afterChange(s, dir, loaded, item) : undefined;
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'ruling_saved', votes: after?.votes, snapshot: after?.snapshot });
+  return viewFor(
+    s,
+    dir,
+    actor,
+    { ...loaded, item },
+    { notice: 'ruling_saved', votes: after?.votes, snapshot: after?.snapshot },
+  );
 }
 
 /** The IT function's statement (recommendation and text) on reuse of common platforms and guidelines. */
@@ -503,20 +632,38 @@ export async function giveStatement(
   const loaded = await load(s, dir, actor, itemId, where, false);
   requireOpen(loaded.item);
   if (!loaded.membership.it) refuse('forbidden', 'it_only');
-  const draft = { st_recommendation: typeof rawRecommendation === 'string' ? rawRecommendation : '', st_text: typeof rawText === 'string' ? rawText : '' };
+  const draft = {
+    st_recommendation: typeof rawRecommendation === 'string' ? rawRecommendation : '',
+    st_text: typeof rawText === 'string' ? rawText : '',
+  };
   if (rawRecommendation === undefined || rawRecommendation === null || rawRecommendation === '') {
     return viewFor(s, dir, actor, loaded, { error: 'statement_recommendation', draft });
   }
-  if (!STATEMENT_RECOMMENDATIONS.includes(rawRecommendation as StatementRecommendation)) refuse('invalid_input', 'bad_input');
+  if (!STATEMENT_RECOMMENDATIONS.includes(rawRecommendation as StatementRecommendation))
+    refuse('invalid_input', 'bad_input');
   const text = checkText(rawText, { required: true, max: MAX_STATEMENT_CHARS });
   if (!text.ok) return viewFor(s, dir, actor, loaded, { error: 'statement_text', draft });
   const before = loaded.item.statement;
-  if (before && before.byId === actor.aadObjectId && before.recommendation === rawRecommendation && before.text === text.value) {
+  if (
+    before &&
+    before.byId === actor.aadObjectId &&
+    before.recommendation === rawRecommendation &&
+    before.text === text.value
+  ) {
     return viewFor(s, dir, actor, loaded, { notice: 'statement_saved' });
   }
   const now = s.clock().toISOString();
-  const statement = { byId: actor.aadObjectId, byName: actor.name, at: now, recommendation: rawRecommendation as StatementRecommendation, text: text.value };
-  const item = await s.review.updateItem({ _id: loaded.item._id, status: 'open' }, { $set: { statement }, $inc: { rev: 1 } });
+  const statement = {
+    byId: actor.aadObjectId,
+    byName: actor.name,
+    at: now,
+    recommendation: rawRecommendation as StatementRecommendation,
+    text: text.value,
+  };
+  const item = await s.review.updateItem(
+    { _id: loaded.item._id, status: 'open' },
+    { $set: { statement }, $inc: { rev: 1 } },
+  );
   if (!item) refuse('invalid_state', 'closed');
   await s.audit.append({
     at: now,
@@ -530,7 +677,13 @@ export async function giveStatement(
     activityId,
   });
   const { votes, snapshot } = await afterChange(s, dir, loaded, item);
-  return viewFor(s, dir, actor, { ...loaded, item }, { notice: 'statement_saved', votes, snapshot });
+  return viewFor(
+    s,
+    dir,
+    actor,
+    { ...loaded, item },
+    { notice: 'statement_saved', votes, snapshot },
+  );
 }
 
 /** The contract with allocation (issue 4): written on the application when the chair closes. */
@@ -548,7 +701,12 @@ export function outcomeOf(result: ReviewResult): ReviewOutcome {
 }
 
 /** Writes the outcome on the application (idempotent: only from in_review). */
-async function applyOutcome(s: Deps, item: ReviewItemDoc, actor: Actor, activityId?: string): Promise<void> {
+async function applyOutcome(
+  s: Deps,
+  item: ReviewItemDoc,
+  actor: Actor,
+  activityId?: string,
+): Promise<void> {
   if (!item.result) return;
   const outcome = outcomeOf(item.result);
   const updated = await s.applications.update(
@@ -592,15 +750,22 @@ export async function closeReview(
   }
   requireOpen(loaded.item);
   if (loaded.withdrawn) {
-    const cancelled = await s.review.updateItem({ _id: loaded.item._id, status: 'open' }, { $set: { status: 'cancelled' }, $inc: { rev: 1 } });
+    const cancelled = await s.review.updateItem(
+      { _id: loaded.item._id, status: 'open' },
+      { $set: { status: 'cancelled' }, $inc: { rev: 1 } },
+    );
     if (cancelled) await afterChange(s, dir, loaded, cancelled);
     refuse('invalid_state', 'withdrawn');
   }
-  const draft = { close_recommendation: typeof rawRecommendation === 'string' ? rawRecommendation : '', close_motivation: typeof rawMotivation === 'string' ? rawMotivation : '' };
+  const draft = {
+    close_recommendation: typeof rawRecommendation === 'string' ? rawRecommendation : '',
+    close_motivation: typeof rawMotivation === 'string' ? rawMotivation : '',
+  };
   if (rawRecommendation === undefined || rawRecommendation === null || rawRecommendation === '') {
     return viewFor(s, dir, actor, loaded, { error: 'close_recommendation', draft });
   }
-  if (!RECOMMENDATIONS.includes(rawRecommendation as Recommendation)) refuse('invalid_input', 'bad_input');
+  if (!RECOMMENDATIONS.includes(rawRecommendation as Recommendation))
+    refuse('invalid_input', 'bad_input');
   const recommendation = rawRecommendation as Recommendation;
   const motivation = checkText(rawMotivation, { required: false, max: MAX_COMMENT_CHARS });
   if (!motivation.ok) return viewFor(s, dir, actor, loaded, { error: 'close_motivation', draft });
@@ -611,7 +776,8 @@ export async function closeReview(
     const votes = await s.review.votesFor(item._id);
     const eligible = loaded.membership.eligible;
     const tally = computeTally(eligible.keys(), votes, rules.quorum);
-    if (!tally.quorumReached) refuse('invalid_state', 'quorum_not_reached', { voted: tally.voted, quorum: tally.quorum });
+    if (!tally.quorumReached)
+      refuse('invalid_state', 'quorum_not_reached', { voted: tally.voted, quorum: tally.quorum });
     if (rules.statementRequired && !item.statement) refuse('invalid_state', 'statement_missing');
     const counts = voteCounts(votes);
     const majority = majorityOf(counts);
@@ -628,7 +794,11 @@ export async function closeReview(
       if (v.vote && !isConflicted(v)) voterNames.push(v.memberName);
     }
     const absentNames = [...eligible.values()]
-      .filter((m) => !recusedIds.has(m.aadObjectId) && !votes.some((v) => v.memberId === m.aadObjectId && v.vote))
+      .filter(
+        (m) =>
+          !recusedIds.has(m.aadObjectId) &&
+          !votes.some((v) => v.memberId === m.aadObjectId && v.vote),
+      )
       .map((m) => m.name);
     const now = s.clock().toISOString();
     const result: ReviewResult = {
@@ -651,7 +821,16 @@ export async function closeReview(
     };
     const closed = await s.review.updateItem(
       { _id: item._id, status: 'open', rev: item.rev },
-      { $set: { status: 'closed', result, closedAt: now, closedBy: actor.aadObjectId, closedByName: actor.name }, $inc: { rev: 1 } },
+      {
+        $set: {
+          status: 'closed',
+          result,
+          closedAt: now,
+          closedBy: actor.aadObjectId,
+          closedByName: actor.name,
+        },
+        $inc: { rev: 1 },
+      },
     );
     if (closed) {
       await s.audit.append({
@@ -668,7 +847,11 @@ export async function closeReview(
       await applyOutcome(s, closed, actor, activityId);
       loaded = { ...loaded, item: closed };
       const after = await afterChange(s, dir, loaded, closed);
-      return viewFor(s, dir, actor, loaded, { notice: 'closed', votes: after.votes, snapshot: after.snapshot });
+      return viewFor(s, dir, actor, loaded, {
+        notice: 'closed',
+        votes: after.votes,
+        snapshot: after.snapshot,
+      });
     }
     // A vote (or another close) changed the item meanwhile: start again from the new revision.
     const fresh = await s.review.item(item._id);

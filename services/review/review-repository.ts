@@ -73,7 +73,11 @@ export class ReviewRepository {
    */
   async upsertVote(itemId: string, memberId: string, update: Update): Promise<VoteDoc> {
     const _id = voteKey(itemId, memberId);
-    const full: Update = { ...update, $set: { ...(update.$set ?? {}), itemId, memberId }, $inc: { ...(update.$inc ?? {}), rev: 1 } };
+    const full: Update = {
+      ...update,
+      $set: { ...(update.$set ?? {}), itemId, memberId },
+      $inc: { ...(update.$inc ?? {}), rev: 1 },
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const doc = await this.votes.findOneAndUpdate({ _id }, full, { upsert: true });
@@ -86,7 +90,12 @@ export class ReviewRepository {
   }
 
   /** Writes a vote document only while it still has revision `rev` (undoing a refused write). */
-  async restoreVote(itemId: string, memberId: string, rev: number, previous: VoteDoc | null): Promise<void> {
+  async restoreVote(
+    itemId: string,
+    memberId: string,
+    rev: number,
+    previous: VoteDoc | null,
+  ): Promise<void> {
     const _id = voteKey(itemId, memberId);
     if (!previous) {
       await this.votes.deleteMany({ _id, rev });
@@ -94,10 +103,23 @@ export class ReviewRepository {
     }
     const { _id: _ignored, rev: _r, ...fields } = previous;
     const unset: Record<string, true> = {};
-    for (const k of ['conflict', 'conflictReason', 'noConflictMotivation', 'flags', 'declaredAt', 'vote', 'scores', 'comment', 'votedAt'] as const) {
+    for (const k of [
+      'conflict',
+      'conflictReason',
+      'noConflictMotivation',
+      'flags',
+      'declaredAt',
+      'vote',
+      'scores',
+      'comment',
+      'votedAt',
+    ] as const) {
       if (previous[k] === undefined) unset[k] = true;
     }
-    await this.votes.findOneAndUpdate({ _id, rev }, { $set: fields, $unset: unset, $inc: { rev: 1 } });
+    await this.votes.findOneAndUpdate(
+      { _id, rev },
+      { $set: fields, $unset: unset, $inc: { rev: 1 } },
+    );
   }
 
   async objectionsFor(itemId: string): Promise<ObjectionDoc[]> {

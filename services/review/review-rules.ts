@@ -4,8 +4,10 @@ import { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 
 /** Settings key per portfolio: whether the IT function's statement is required before closing. */
-export const statementRequiredKey = (portfolioId: string): string => `review.statementRequired.${portfolioId}`;
+export const statementRequiredKey = (portfolioId: string): string =>
+  `review.statementRequired.${portfolioId}`;
 
+/** How a portfolio reviews: quorum, days to assess, and whether the IT statement is required. */
 export interface ReviewRules {
   quorum: number;
   reviewDays: number;
@@ -16,7 +18,10 @@ export interface ReviewRules {
 const STATEMENT_TTL_MS = 5000;
 const statementCache = new WeakMap<object, Map<string, { at: number; required: boolean }>>();
 
-async function statementRequired(s: Pick<Services, 'settings'>, portfolioId: string): Promise<boolean> {
+async function statementRequired(
+  s: Pick<Services, 'settings'>,
+  portfolioId: string,
+): Promise<boolean> {
   let cache = statementCache.get(s.settings);
   if (!cache) {
     cache = new Map();
@@ -31,8 +36,14 @@ async function statementRequired(s: Pick<Services, 'settings'>, portfolioId: str
 }
 
 /** The rules for a portfolio's review: quorum and days from the portfolio, the statement rule from settings. */
-export async function reviewRules(s: Pick<Services, 'portfolios' | 'settings'>, portfolioId: string): Promise<ReviewRules> {
-  const [portfolio, required] = await Promise.all([s.portfolios.get(portfolioId), statementRequired(s, portfolioId)]);
+export async function reviewRules(
+  s: Pick<Services, 'portfolios' | 'settings'>,
+  portfolioId: string,
+): Promise<ReviewRules> {
+  const [portfolio, required] = await Promise.all([
+    s.portfolios.get(portfolioId),
+    statementRequired(s, portfolioId),
+  ]);
   return {
     quorum: portfolio?.quorum ?? 3,
     reviewDays: portfolio?.reviewDays ?? 10,
@@ -40,12 +51,14 @@ export async function reviewRules(s: Pick<Services, 'portfolios' | 'settings'>, 
   };
 }
 
+/** What an admin changes with `beredningsregler`. */
 export interface RulesChange {
   quorum?: number;
   reviewDays?: number;
   statementRequired?: boolean;
 }
 
+/** Upper bounds that catch typing mistakes in `beredningsregler`. */
 export const MAX_QUORUM = 50;
 export const MAX_REVIEW_DAYS = 120;
 
@@ -57,15 +70,24 @@ export async function setReviewRules(
   change: RulesChange,
   activityId?: string,
 ): Promise<PortfolioDoc[]> {
-  if (!(await s.users.hasRole(actor.aadObjectId, 'admin'))) throw new DomainError('forbidden', 'admins only', { reason: 'admin_only' });
-  if (change.quorum !== undefined && (!Number.isInteger(change.quorum) || change.quorum < 1 || change.quorum > MAX_QUORUM)) {
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    throw new DomainError('forbidden', 'admins only', { reason: 'admin_only' });
+  if (
+    change.quorum !== undefined &&
+    (!Number.isInteger(change.quorum) || change.quorum < 1 || change.quorum > MAX_QUORUM)
+  ) {
     throw new DomainError('invalid_input', 'bad quorum', { reason: 'bad_quorum', max: MAX_QUORUM });
   }
   if (
     change.reviewDays !== undefined &&
-    (!Number.isInteger(change.reviewDays) || change.reviewDays < 1 || change.reviewDays > MAX_REVIEW_DAYS)
+    (!Number.isInteger(change.reviewDays) ||
+      change.reviewDays < 1 ||
+      change.reviewDays > MAX_REVIEW_DAYS)
   ) {
-    throw new DomainError('invalid_input', 'bad days', { reason: 'bad_days', max: MAX_REVIEW_DAYS });
+    throw new DomainError('invalid_input', 'bad days', {
+      reason: 'bad_days',
+      max: MAX_REVIEW_DAYS,
+    });
   }
   const now = s.clock().toISOString();
   const out: PortfolioDoc[] = [];
@@ -79,7 +101,12 @@ export async function setReviewRules(
     if (change.reviewDays !== undefined) set.reviewDays = change.reviewDays;
     const updated = Object.keys(set).length > 0 ? await s.portfolios.update(id, set) : before;
     if (change.statementRequired !== undefined) {
-      await s.settings.set(statementRequiredKey(id), change.statementRequired, s.clock(), actor.aadObjectId);
+      await s.settings.set(
+        statementRequiredKey(id),
+        change.statementRequired,
+        s.clock(),
+        actor.aadObjectId,
+      );
       statementCache.get(s.settings)?.delete(id);
     }
     await s.audit.append({

@@ -9,14 +9,22 @@ export const CRITERIA = [
   'feasibility',
   'reuse',
 ] as const;
+/** One of the six assessment criteria. */
 export type Criterion = (typeof CRITERIA)[number];
 
+/** A member's position on an item. */
 export const VOTE_CHOICES = ['approve', 'reject', 'abstain'] as const;
 export type VoteChoice = (typeof VOTE_CHOICES)[number];
 
-export const STATEMENT_RECOMMENDATIONS = ['recommend', 'recommend_with_conditions', 'advise_against'] as const;
+/** What the IT function may recommend in its statement. */
+export const STATEMENT_RECOMMENDATIONS = [
+  'recommend',
+  'recommend_with_conditions',
+  'advise_against',
+] as const;
 export type StatementRecommendation = (typeof STATEMENT_RECOMMENDATIONS)[number];
 
+/** The group's recommendation when the chair closes an item (the application status follows it). */
 export const RECOMMENDATIONS = ['recommended', 'not_recommended'] as const;
 export type Recommendation = (typeof RECOMMENDATIONS)[number];
 
@@ -47,6 +55,7 @@ export interface ItemFacts {
   reuse: string;
 }
 
+/** The IT function's statement on an item (003: "utlåtande och rekommendation"). */
 export interface Statement {
   byId: string;
   byName: string;
@@ -55,7 +64,9 @@ export interface Statement {
   text: string;
 }
 
-export type DuplicateReason = 'same_organisation' | 'same_process' | 'similar_text' | 'overlapping_savings';
+/** Why two applications may count the same benefit. */
+export type DuplicateReason =
+  'same_organisation' | 'same_process' | 'similar_text' | 'overlapping_savings';
 
 /** Another application or funded project whose benefit claims overlap (possible double counting). */
 export interface DuplicateHit {
@@ -72,12 +83,14 @@ export interface DuplicateHit {
   cardActivityId?: string;
 }
 
+/** How far apart the members' scores on one criterion are. */
 export interface CriterionSpread {
   min: number;
   max: number;
   sd: number;
 }
 
+/** A member who took no part because of jäv, and whether they declared it or the chair ruled. */
 export interface RecusedMember {
   id: string;
   name: string;
@@ -108,6 +121,7 @@ export interface ReviewResult {
   closedByName: string;
 }
 
+/** open: members assess; closed: the chair closed it; cancelled: the application was withdrawn. */
 export type ItemStatus = 'open' | 'closed' | 'cancelled';
 
 /** One application under review by its portfolio's group; `_id` is the application id. */

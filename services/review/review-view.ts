@@ -18,7 +18,14 @@ import {
   VoteChoice,
   VoteDoc,
 } from './review-types';
-import { bySwedishName, computeTally, isConflicted, majorityOf, scoreStatistics, voteCounts } from './tally';
+import {
+  bySwedishName,
+  computeTally,
+  isConflicted,
+  majorityOf,
+  scoreStatistics,
+  voteCounts,
+} from './tally';
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
@@ -53,6 +60,7 @@ export interface ReviewSnapshot {
   refreshUserIds: string[];
 }
 
+/** Confirmations shown to the person who acted. */
 export type ReviewNotice =
   | 'vote_saved'
   | 'vote_unchanged'
@@ -64,6 +72,7 @@ export type ReviewNotice =
   | 'closed'
   | 'already_closed';
 
+/** What the person must fix on their form (nothing was saved). */
 export type ReviewFormError =
   | 'missing_vote'
   | 'missing_scores'
@@ -93,13 +102,23 @@ export interface ViewerState {
   comment?: string;
   votedAt?: string;
   /** Interim means, only for a member who has voted (never for the conflicted, never before voting). */
-  interim?: { meanScore: number; meanByCriterion: Partial<Record<Criterion, number>>; scoredBy: number };
+  interim?: {
+    meanScore: number;
+    meanByCriterion: Partial<Record<Criterion, number>>;
+    scoredBy: number;
+  };
   /** Other members who can be reported for a possible conflict (only when the form was asked for). */
   members: { id: string; name: string }[];
   /** The form for reporting another member's possible conflict is open. */
   objectionForm: boolean;
   /** Open reports of possible conflicts, for the chair to rule on. */
-  openObjections: { id: string; memberName: string; raisedByName: string; reason: string; at: string }[];
+  openObjections: {
+    id: string;
+    memberName: string;
+    raisedByName: string;
+    reason: string;
+    at: string;
+  }[];
   /** For the chair: what the votes say, and what still blocks closing. */
   majority?: Recommendation | 'tie';
   closeBlockers: ('quorum' | 'statement')[];
@@ -109,6 +128,7 @@ export interface ViewerState {
   draft?: Record<string, string>;
 }
 
+/** The shared card plus, for a member, chair or IT, their own part. */
 export interface ReviewView {
   snapshot: ReviewSnapshot;
   viewer?: ViewerState;
@@ -118,7 +138,12 @@ const clipText = (text: string | undefined, max: number): string =>
   !text ? '' : text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 /** A Teams deep link to a channel message (the review thread of another item). */
-export function messageLink(channelId: string, messageId: string, tenantId?: string, groupId?: string): string {
+export function messageLink(
+  channelId: string,
+  messageId: string,
+  tenantId?: string,
+  groupId?: string,
+): string {
   const q = new URLSearchParams({ parentMessageId: messageId });
   if (tenantId) q.set('tenantId', tenantId);
   if (groupId) q.set('groupId', groupId);
@@ -127,14 +152,21 @@ export function messageLink(channelId: string, messageId: string, tenantId?: str
 
 /** Whether the applicant withdrew the application (a count: no document is copied on the hot path). */
 export async function isWithdrawn(s: Pick<Services, 'store'>, appId: string): Promise<boolean> {
-  return (await s.store.collection<ApplicationDoc>('applications').count({ _id: appId, status: 'withdrawn' })) > 0;
+  return (
+    (await s.store
+      .collection<ApplicationDoc>('applications')
+      .count({ _id: appId, status: 'withdrawn' })) > 0
+  );
 }
 
 /** Deep links already built, per repository: a card's activity id never changes once known. */
 const linkCache = new WeakMap<object, Map<string, string>>();
 
 /** The item's possible duplicates with deep links to their own review threads, when there are any. */
-async function duplicateViews(s: Pick<Services, 'review' | 'channels'>, item: ReviewItemDoc): Promise<DuplicateView[]> {
+async function duplicateViews(
+  s: Pick<Services, 'review' | 'channels'>,
+  item: ReviewItemDoc,
+): Promise<DuplicateView[]> {
   let links = linkCache.get(s.review);
   if (!links) {
     links = new Map();
@@ -165,7 +197,10 @@ async function duplicateViews(s: Pick<Services, 'review' | 'channels'>, item: Re
 
 /** Builds the shared card's content from the store: the tally is computed from the stored votes. */
 export async function buildSnapshot(
-  s: Pick<Services, 'store' | 'users' | 'review' | 'applications' | 'portfolios' | 'settings' | 'channels' | 'clock'>,
+  s: Pick<
+    Services,
+    'store' | 'users' | 'review' | 'applications' | 'portfolios' | 'settings' | 'channels' | 'clock'
+  >,
   dir: MemberDirectory,
   item: ReviewItemDoc,
   known: { votes?: VoteDoc[]; eligible?: Map<string, EligibleMember>; withdrawn?: boolean } = {},
@@ -178,7 +213,9 @@ export async function buildSnapshot(
   ]);
   const tally = computeTally(eligible.keys(), votes, rules.quorum);
   const duplicates = await duplicateViews(s, item);
-  const refreshUserIds = [...eligible.values()].map((m) => m.teamsId).filter((x): x is string => !!x);
+  const refreshUserIds = [...eligible.values()]
+    .map((m) => m.teamsId)
+    .filter((x): x is string => !!x);
   const now = s.clock();
   const result = item.result ? (({ counted: _c, ...rest }) => rest)(item.result) : undefined;
   const snapshot: ReviewSnapshot = {
@@ -192,7 +229,9 @@ export async function buildSnapshot(
     openedAt: item.openedAt,
     deadline: item.deadline,
     deadlinePassed: item.status === 'open' && now.toISOString().slice(0, 10) > item.deadline,
-    statement: item.statement ? { ...item.statement, text: clipText(item.statement.text, 1500) } : undefined,
+    statement: item.statement
+      ? { ...item.statement, text: clipText(item.statement.text, 1500) }
+      : undefined,
     statementRequired: rules.statementRequired,
     duplicates,
     tally,
@@ -219,22 +258,32 @@ export async function buildViewer(
   let interim: ViewerState['interim'];
   if (item.status === 'open' && membership.member && me?.vote && !conflicted) {
     const stats = scoreStatistics(votes);
-    interim = { meanScore: stats.meanScore, meanByCriterion: stats.meanByCriterion, scoredBy: stats.scoredBy };
+    interim = {
+      meanScore: stats.meanScore,
+      meanByCriterion: stats.meanByCriterion,
+      scoredBy: stats.scoredBy,
+    };
   }
   const conflictedIds = new Set(votes.filter(isConflicted).map((v) => v.memberId));
   const members = !withObjectionForm
     ? []
     : [...membership.eligible.values()]
-    .filter((m) => m.aadObjectId !== actor.aadObjectId && !conflictedIds.has(m.aadObjectId))
-    .map((m) => ({ id: m.aadObjectId, name: m.name }))
-    .sort((a, b) => bySwedishName(a.name, b.name))
-    .slice(0, 60);
+        .filter((m) => m.aadObjectId !== actor.aadObjectId && !conflictedIds.has(m.aadObjectId))
+        .map((m) => ({ id: m.aadObjectId, name: m.name }))
+        .sort((a, b) => bySwedishName(a.name, b.name))
+        .slice(0, 60);
   const openObjections =
     membership.chair && item.status === 'open'
       ? (await s.review.objectionsFor(item._id))
           .filter((o) => o.status === 'open')
           .slice(0, 10)
-          .map((o) => ({ id: o._id, memberName: o.memberName, raisedByName: o.raisedByName, reason: o.reason, at: o.at }))
+          .map((o) => ({
+            id: o._id,
+            memberName: o.memberName,
+            raisedByName: o.raisedByName,
+            reason: o.reason,
+            at: o.at,
+          }))
       : [];
   const closeBlockers: ViewerState['closeBlockers'] = [];
   if (!snapshot.tally.quorumReached) closeBlockers.push('quorum');

@@ -28,7 +28,9 @@ export function roleOf(word: string): Role | null {
   return ROLE_WORDS[normalizeCommand(word)] ?? null;
 }
 
-export type RoleChanges = { kind: 'ok'; add: Role[]; remove: Role[] } | { kind: 'bad'; words: string[] };
+/** Roles to add and remove, or the words that are not roles. */
+export type RoleChanges =
+  { kind: 'ok'; add: Role[]; remove: Role[] } | { kind: 'bad'; words: string[] };
 
 /** Reads "+ordförande -ledamot it" (a bare word adds). */
 export function parseRoleChanges(text: string): RoleChanges {
@@ -63,14 +65,17 @@ export async function changeRoles(
     throw new DomainError('forbidden', 'admins only', { reason: 'admin_only' });
   }
   const id = target.aadObjectId.toLowerCase();
-  if (!/^[0-9a-f-]{8,64}$/.test(id)) throw new DomainError('invalid_input', 'bad person', { reason: 'unknown_person' });
+  if (!/^[0-9a-f-]{8,64}$/.test(id))
+    throw new DomainError('invalid_input', 'bad person', { reason: 'unknown_person' });
   if (id === actor.aadObjectId && remove.includes('admin')) {
     throw new DomainError('invalid_state', 'own admin', { reason: 'own_admin' });
   }
   const now = s.clock();
-  const before = (await s.users.get(id)) ?? (await s.users.upsertProfile(id, { name: target.name }, now));
+  const before =
+    (await s.users.get(id)) ?? (await s.users.upsertProfile(id, { name: target.name }, now));
   const roles = [...new Set([...(before.roles ?? []).filter((r) => !remove.includes(r)), ...add])];
-  const same = roles.length === (before.roles ?? []).length && roles.every((r) => before.roles?.includes(r));
+  const same =
+    roles.length === (before.roles ?? []).length && roles.every((r) => before.roles?.includes(r));
   if (same) return before;
   const after = (await s.users.setRoles(id, roles, now)) ?? before;
   forgetGrants(s);
@@ -90,8 +95,8 @@ export async function changeRoles(
 
 /** Everybody with at least one role, for `roller` without arguments. */
 export async function usersWithRoles(s: Pick<Services, 'store'>): Promise<UserDoc[]> {
-  const users = (await s.store.collection<UserDoc>('users').find({ roles: { $exists: true } })).filter(
-    (u) => Array.isArray(u.roles) && u.roles.length > 0,
-  );
+  const users = (
+    await s.store.collection<UserDoc>('users').find({ roles: { $exists: true } })
+  ).filter((u) => Array.isArray(u.roles) && u.roles.length > 0);
   return users.sort((a, b) => bySwedishName(a.name ?? a._id, b.name ?? b._id));
 }

@@ -25,7 +25,11 @@ export function countsAsVote(v: VoteDoc): boolean {
  * The shared tally, always computed from the stored votes (never kept as a counter, so concurrent
  * votes cannot be lost): conflicted members are not counted for quorum.
  */
-export function computeTally(eligibleIds: Iterable<string>, votes: VoteDoc[], quorum: number): Tally {
+export function computeTally(
+  eligibleIds: Iterable<string>,
+  votes: VoteDoc[],
+  quorum: number,
+): Tally {
   const everyone = new Set(eligibleIds);
   const conflicted = new Set<string>();
   const voted = new Set<string>();
@@ -75,7 +79,13 @@ export function scoreStatistics(votes: VoteDoc[]): {
     all.push(...xs);
   }
   const meanScore = all.length > 0 ? round2(all.reduce((a, b) => a + b, 0) / all.length) : 0;
-  return { meanScore, meanByCriterion, spreadByCriterion, divergentCriteria, scoredBy: scored.length };
+  return {
+    meanScore,
+    meanByCriterion,
+    spreadByCriterion,
+    divergentCriteria,
+    scoredBy: scored.length,
+  };
 }
 
 /** Scores diverge widely when members are three or more steps apart, or the spread is large. */
@@ -101,6 +111,10 @@ export function voteCounts(votes: VoteDoc[]): { approve: number; reject: number;
 export function recusedOf(votes: VoteDoc[]): RecusedMember[] {
   return votes
     .filter(isConflicted)
-    .map((v) => ({ id: v.memberId, name: v.memberName, how: v.conflict === 'ruled' ? ('ruled' as const) : ('declared' as const) }))
+    .map((v) => ({
+      id: v.memberId,
+      name: v.memberName,
+      how: v.conflict === 'ruled' ? ('ruled' as const) : ('declared' as const),
+    }))
     .sort((a, b) => bySwedishName(a.name, b.name));
 }

@@ -62,7 +62,10 @@ export class ReminderScheduler {
     try {
       const result = await run;
       if (result.digestsQueued + result.channelQueued > 0) {
-        this.s.log.info({ digests: result.digestsQueued, channel: result.channelQueued }, 'reminders queued');
+        this.s.log.info(
+          { digests: result.digestsQueued, channel: result.channelQueued },
+          'reminders queued',
+        );
       }
       return result;
     } finally {

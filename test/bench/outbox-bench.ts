@@ -19,7 +19,11 @@ import { createOutboxDelivery } from '../../bot/outbox-delivery';
 import { loadConfig } from '../../services/config/config';
 import { createLogger } from '../../services/logging/logger';
 import { OutboxSender } from '../../services/outbox/outbox-sender';
-import { minimumSpanMs, TEAMS_PER_CONVERSATION, teamsRateLimits } from '../../services/outbox/rate-limits';
+import {
+  minimumSpanMs,
+  TEAMS_PER_CONVERSATION,
+  teamsRateLimits,
+} from '../../services/outbox/rate-limits';
 import { createServices } from '../../services/services';
 import { openStore } from '../../services/store/open-store';
 import { startFakeConnector } from '../support/fake-connector';
@@ -61,7 +65,9 @@ const num = (name: string, fallback: number): number => {
 };
 
 /** Runs the benchmark once and returns its figures. */
-export async function runOutboxBench(partial: Partial<OutboxBenchOptions> = {}): Promise<OutboxBenchResult> {
+export async function runOutboxBench(
+  partial: Partial<OutboxBenchOptions> = {},
+): Promise<OutboxBenchResult> {
   const o: OutboxBenchOptions = {
     messages: num('BENCH_MESSAGES', 10_000),
     users: num('BENCH_USERS', 2_000),
@@ -74,16 +80,26 @@ export async function runOutboxBench(partial: Partial<OutboxBenchOptions> = {}):
   };
   const started = Date.now();
   const appWide = [{ limit: o.appRatePerSecond, windowMs: 1_000 }];
-  const connector = await startFakeConnector({ enforceTeamsLimits: { appWide }, latencyMs: o.latencyMs });
+  const connector = await startFakeConnector({
+    enforceTeamsLimits: { appWide },
+    latencyMs: o.latencyMs,
+  });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pk-outbox-bench-'));
   const env = { LOCAL_MODE: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
   const config = loadConfig(env);
   const store = await openStore({ mongoDb: config.mongoDb, dataDir, mongoUri: undefined });
-  const s = await createServices(store, { clock: () => new Date(), log: createLogger('silent'), admins: [] });
+  const s = await createServices(store, {
+    clock: () => new Date(),
+    log: createLogger('silent'),
+    admins: [],
+  });
   try {
     const users: string[] = [];
     for (let i = 0; i < o.users; i++) users.push(await seedUser(s, connector.url, i));
-    const channels = Array.from({ length: o.channels }, (_, i) => `19:bench-busy-${i}@thread.tacv2`);
+    const channels = Array.from(
+      { length: o.channels },
+      (_, i) => `19:bench-busy-${i}@thread.tacv2`,
+    );
     for (const c of channels) await seedChannel(s, connector.url, c);
 
     // Interleave: the channels' messages spread through the people's, people round-robin.
@@ -100,16 +116,38 @@ export async function runOutboxBench(partial: Partial<OutboxBenchOptions> = {}):
       const model = {
         digestId: id,
         day: '2027-03-08',
-        items: [{ key: `k${i}`, kind: 'draftIdle', dueAt: new Date().toISOString(), params: { title: `Ansökan ${i}`, since: '2027-03-01' }, mandatory: false }],
+        items: [
+          {
+            key: `k${i}`,
+            kind: 'draftIdle',
+            dueAt: new Date().toISOString(),
+            params: { title: `Ansökan ${i}`, since: '2027-03-01' },
+            mandatory: false,
+          },
+        ],
       };
       if (toChannel) {
         const channelId = channels[c++ % channels.length];
         perConversation.set(channelId, (perConversation.get(channelId) ?? 0) + 1);
-        await s.outbox.enqueue(id, { kind: 'channel', channelId }, { card: { template: 'reminder-digest', model } }, new Date(), new Date(), { bulk: true });
+        await s.outbox.enqueue(
+          id,
+          { kind: 'channel', channelId },
+          { card: { template: 'reminder-digest', model } },
+          new Date(),
+          new Date(),
+          { bulk: true },
+        );
       } else {
         const aad = users[u++ % users.length];
         perConversation.set(aad, (perConversation.get(aad) ?? 0) + 1);
-        await s.outbox.enqueue(id, { kind: 'user', aadObjectId: aad }, { card: { template: 'reminder-digest', model } }, new Date(), new Date(), { bulk: true });
+        await s.outbox.enqueue(
+          id,
+          { kind: 'user', aadObjectId: aad },
+          { card: { template: 'reminder-digest', model } },
+          new Date(),
+          new Date(),
+          { bulk: true },
+        );
       }
     }
     const enqueueMs = Date.now() - t0;
@@ -133,7 +171,10 @@ export async function runOutboxBench(partial: Partial<OutboxBenchOptions> = {}):
     }
     const times = accepted.map((x) => x.at);
     const spanMs = times.length > 1 ? Math.max(...times) - Math.min(...times) : 0;
-    const minimum = minimumSpanMs([...perConversation.values()], { perConversation: [...TEAMS_PER_CONVERSATION], appWide });
+    const minimum = minimumSpanMs([...perConversation.values()], {
+      perConversation: [...TEAMS_PER_CONVERSATION],
+      appWide,
+    });
     const excess = limitExcess(connector.calls, appWide);
     return {
       ...o,
@@ -172,11 +213,18 @@ if (require.main === module) {
   runOutboxBench()
     .then((r) => {
       process.stdout.write(`${formatOutboxBench(r)}\n${JSON.stringify(r)}\n`);
-      const ok = r.lost === 0 && r.duplicated === 0 && r.violations === 0 && r.throttled === 0 && r.efficiency >= 0.95;
+      const ok =
+        r.lost === 0 &&
+        r.duplicated === 0 &&
+        r.violations === 0 &&
+        r.throttled === 0 &&
+        r.efficiency >= 0.95;
       process.exit(ok ? 0 : 1);
     })
     .catch((err: unknown) => {
-      process.stderr.write(`outbox bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.stderr.write(
+        `outbox bench failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+      );
       process.exit(2);
     });
 }

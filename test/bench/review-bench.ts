@@ -24,21 +24,44 @@ const TENANT = '00000000-0000-0000-0000-0000000000aa';
 const TEAM = '19:demo-team-general@thread.tacv2';
 const GENERAL = TEAM;
 const REVIEW = '19:demo-beredning@thread.tacv2';
-const BJORN: TeamsUser = { id: '29:bjorn', aadObjectId: '00000000-0000-0000-0000-000000000002', name: 'Björn Berg' };
-const DAVID: TeamsUser = { id: '29:david', aadObjectId: '00000000-0000-0000-0000-000000000004', name: 'David Dahl' };
+const BJORN: TeamsUser = {
+  id: '29:bjorn',
+  aadObjectId: '00000000-0000-0000-0000-000000000002',
+  name: 'Björn Berg',
+};
+const DAVID: TeamsUser = {
+  id: '29:david',
+  aadObjectId: '00000000-0000-0000-0000-000000000004',
+  name: 'David Dahl',
+};
 
 const ITEMS = 20;
 const MEMBERS = 200;
 const VOTES_PER_MEMBER = 5;
 const CONCURRENCY = 50;
-const CRITERIA = ['citizenBenefit', 'organisationBenefit', 'goalFit', 'costEffectiveness', 'feasibility', 'reuse'];
+const CRITERIA = [
+  'citizenBenefit',
+  'organisationBenefit',
+  'goalFit',
+  'costEffectiveness',
+  'feasibility',
+  'reuse',
+];
 
 interface Item {
   appId: string;
   rootId: string;
 }
 
-function channelInvoke(url: string, from: TeamsUser, verb: string, data: Record<string, unknown>, channelId: string, rootId: string, id?: string) {
+function channelInvoke(
+  url: string,
+  from: TeamsUser,
+  verb: string,
+  data: Record<string, unknown>,
+  channelId: string,
+  rootId: string,
+  id?: string,
+) {
   return actionExecute({
     serviceUrl: url,
     tenantId: TENANT,
@@ -52,10 +75,18 @@ function channelInvoke(url: string, from: TeamsUser, verb: string, data: Record<
 }
 
 function personalInvoke(url: string, from: TeamsUser, verb: string, data: Record<string, unknown>) {
-  return actionExecute({ serviceUrl: url, tenantId: TENANT, from, verb, data, conversationId: `a:${from.aadObjectId}` });
+  return actionExecute({
+    serviceUrl: url,
+    tenantId: TENANT,
+    from,
+    verb,
+    data,
+    conversationId: `a:${from.aadObjectId}`,
+  });
 }
 
-const cardJson = (call: { activity?: { attachments?: { content?: unknown }[] } }): string => JSON.stringify(call.activity?.attachments?.[0]?.content ?? {});
+const cardJson = (call: { activity?: { attachments?: { content?: unknown }[] } }): string =>
+  JSON.stringify(call.activity?.attachments?.[0]?.content ?? {});
 
 /** 20 applications written, submitted and marked complete through the bot itself. */
 async function openItems(botUrl: string, connector: FakeConnector): Promise<Item[]> {
@@ -63,25 +94,52 @@ async function openItems(botUrl: string, connector: FakeConnector): Promise<Item
   const target = new URL(botUrl);
   const post = async (body: unknown): Promise<string> => {
     const res = await postJson(agent, target, body);
-    if (res.status !== 200) throw new Error(`setup request failed: ${res.status} ${res.body.slice(0, 300)}`);
+    if (res.status !== 200)
+      throw new Error(`setup request failed: ${res.status} ${res.body.slice(0, 300)}`);
     return res.body;
   };
   const items: Item[] = [];
   for (let i = 0; i < ITEMS; i++) {
-    const applicant: TeamsUser = { id: `29:applicant-${i}`, aadObjectId: randomUUID(), name: `Sökande ${i}` };
+    const applicant: TeamsUser = {
+      id: `29:applicant-${i}`,
+      aadObjectId: randomUUID(),
+      name: `Sökande ${i}`,
+    };
     const started = await post(personalInvoke(connector.url, applicant, 'application.new', {}));
     const appId = /"appId":"([0-9a-f-]{36})"/.exec(started)![1];
     for (let step = 0; step < VALID_STEPS.length; step++) {
       const verb = step === VALID_STEPS.length - 1 ? 'application.review' : 'application.next';
-      const values = step === 0 ? { ...VALID_STEPS[0], title: `Benchprojekt ${i}: ${['e-tjänst', 'analys', 'utbildning', 'samverkan'][i % 4]}` } : VALID_STEPS[step];
+      const values =
+        step === 0
+          ? {
+              ...VALID_STEPS[0],
+              title: `Benchprojekt ${i}: ${['e-tjänst', 'analys', 'utbildning', 'samverkan'][i % 4]}`,
+            }
+          : VALID_STEPS[step];
       await post(personalInvoke(connector.url, applicant, verb, { appId, step, ...values }));
     }
     await post(personalInvoke(connector.url, applicant, 'application.submit', { appId }));
-    const check = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === GENERAL && cardJson(c).includes(appId), 20_000);
+    const check = await connector.waitFor(
+      (c) => c.kind === 'send' && c.conversationId === GENERAL && cardJson(c).includes(appId),
+      20_000,
+    );
     const submittedAt = /"submittedAt":"([^"]+)"/.exec(cardJson(check))![1];
-    const done = await post(channelInvoke(connector.url, BJORN, 'completeness.complete', { appId, submittedAt }, GENERAL, check.assignedId!));
-    if (!done.includes('Markerad som komplett')) throw new Error(`not marked complete: ${done.slice(0, 300)}`);
-    const card = await connector.waitFor((c) => c.kind === 'send' && c.conversationId === REVIEW && cardJson(c).includes(appId), 20_000);
+    const done = await post(
+      channelInvoke(
+        connector.url,
+        BJORN,
+        'completeness.complete',
+        { appId, submittedAt },
+        GENERAL,
+        check.assignedId!,
+      ),
+    );
+    if (!done.includes('Markerad som komplett'))
+      throw new Error(`not marked complete: ${done.slice(0, 300)}`);
+    const card = await connector.waitFor(
+      (c) => c.kind === 'send' && c.conversationId === REVIEW && cardJson(c).includes(appId),
+      20_000,
+    );
     items.push({ appId, rootId: card.assignedId! });
   }
   agent.destroy();
@@ -89,7 +147,10 @@ async function openItems(botUrl: string, connector: FakeConnector): Promise<Item
 }
 
 /** Vote i: the items in turn, each item's 50 votes together (so 50 members vote on one item at once). */
-function votePlan(members: TeamsUser[], items: Item[]): { member: TeamsUser; item: Item; index: number }[] {
+function votePlan(
+  members: TeamsUser[],
+  items: Item[],
+): { member: TeamsUser; item: Item; index: number }[] {
   const byItem: { member: TeamsUser; item: Item; index: number }[][] = items.map(() => []);
   let index = 0;
   for (let m = 0; m < members.length; m++) {
@@ -105,6 +166,7 @@ function scoresFor(index: number): Record<string, string> {
   return Object.fromEntries(CRITERIA.map((c, j) => [`s_${c}`, String(((index + j) % 5) + 1)]));
 }
 
+/** The benchmark's figures and its checks of the store. */
 export interface ReviewBenchResult {
   /** The echo bot, run right before each round of votes (the machine is shared: load drifts). */
   echo: LoadResult[];
@@ -129,9 +191,17 @@ const ROUNDS = 3;
 
 /** Runs the review benchmark and checks the store afterwards. */
 export async function runReviewBench(): Promise<ReviewBenchResult> {
-  const members: TeamsUser[] = Array.from({ length: MEMBERS }, (_, i) => ({ id: `29:member-${i}`, aadObjectId: randomUUID(), name: `Ledamot ${i}` }));
+  const members: TeamsUser[] = Array.from({ length: MEMBERS }, (_, i) => ({
+    id: `29:member-${i}`,
+    aadObjectId: randomUUID(),
+    name: `Ledamot ${i}`,
+  }));
   const connector = await startFakeConnector();
-  const roster: RosterMember[] = [...members, DAVID].map((m) => ({ id: m.id, aadObjectId: m.aadObjectId, name: m.name }));
+  const roster: RosterMember[] = [...members, DAVID].map((m) => ({
+    id: m.id,
+    aadObjectId: m.aadObjectId,
+    name: m.name,
+  }));
   connector.setRoster(REVIEW, roster);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pk-review-bench-'));
   // Both servers run in their own process; only one is under load at a time.
@@ -145,21 +215,43 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
   let itemsWithExactTally = 0;
   let itemsClosedWithAllVotes = 0;
   const plan: { member: TeamsUser; item: Item; index: number }[] = [];
-  const choiceOf = (i: number, round: number): string => ((i + round) % 4 === 0 ? 'reject' : round === 2 && i % 7 === 0 ? 'abstain' : 'approve');
+  const choiceOf = (i: number, round: number): string =>
+    (i + round) % 4 === 0 ? 'reject' : round === 2 && i % 7 === 0 ? 'abstain' : 'approve';
   try {
     const items = await openItems(app.url, connector);
     plan.push(...votePlan(members, items));
     const ok = (text: string) => (_s: number, body: string) => body.includes(text);
     const echoBody = (i: number): LoadRequest => ({
-      body: channelInvoke('http://127.0.0.1:9/', plan[i].member, 'review.vote', { itemId: plan[i].item.appId, vote: 'approve', ...scoresFor(i) }, REVIEW, plan[i].item.rootId),
+      body: channelInvoke(
+        'http://127.0.0.1:9/',
+        plan[i].member,
+        'review.vote',
+        { itemId: plan[i].item.appId, vote: 'approve', ...scoresFor(i) },
+        REVIEW,
+        plan[i].item.rootId,
+      ),
     });
     await runLoad(echoServer.url, 500, CONCURRENCY, echoBody);
     floor = await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
-      body: channelInvoke(connector.url, plan[i].member, 'help.show', {}, REVIEW, plan[i].item.rootId),
+      body: channelInvoke(
+        connector.url,
+        plan[i].member,
+        'help.show',
+        {},
+        REVIEW,
+        plan[i].item.rootId,
+      ),
     }));
     // Every member first declares "inget jäv" on their items.
     declarations = await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
-      body: channelInvoke(connector.url, plan[i].member, 'review.noConflict', { itemId: plan[i].item.appId }, REVIEW, plan[i].item.rootId),
+      body: channelInvoke(
+        connector.url,
+        plan[i].member,
+        'review.noConflict',
+        { itemId: plan[i].item.appId },
+        REVIEW,
+        plan[i].item.rootId,
+      ),
       check: ok('Nu kan du rösta'),
     }));
     const voteBody = (i: number, round: number) =>
@@ -167,17 +259,30 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
         connector.url,
         plan[i].member,
         'review.vote',
-        { itemId: plan[i].item.appId, vote: choiceOf(i, round), ...scoresFor(i + round), comment: `Röst ${i}, omgång ${round + 1}` },
+        {
+          itemId: plan[i].item.appId,
+          vote: choiceOf(i, round),
+          ...scoresFor(i + round),
+          comment: `Röst ${i}, omgång ${round + 1}`,
+        },
         REVIEW,
         plan[i].item.rootId,
         `bench-vote-${round}-${i}`,
       );
     for (let round = 0; round < ROUNDS; round++) {
       echo.push(await runLoad(echoServer.url, plan.length, CONCURRENCY, echoBody));
-      votes.push(await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({ body: voteBody(i, round), check: ok('Din röst är sparad') })));
+      votes.push(
+        await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
+          body: voteBody(i, round),
+          check: ok('Din röst är sparad'),
+        })),
+      );
     }
     // Teams redelivers 100 of the last round's votes (same activity ids): the stored answers, no second effect.
-    redelivered = await runLoad(app.url, 100, CONCURRENCY, (i) => ({ body: voteBody(i * 10, ROUNDS - 1), check: ok('Din röst är sparad') }));
+    redelivered = await runLoad(app.url, 100, CONCURRENCY, (i) => ({
+      body: voteBody(i * 10, ROUNDS - 1),
+      check: ok('Din röst är sparad'),
+    }));
 
     // The shared card of every item is updated in place to the exact tally.
     const perItem = (MEMBERS * VOTES_PER_MEMBER) / ITEMS;
@@ -197,7 +302,18 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
     // The chair closes every item: the result counts exactly the item's votes.
     const agent = new http.Agent({ keepAlive: true });
     for (const item of items) {
-      const res = await postJson(agent, new URL(app.url), channelInvoke(connector.url, DAVID, 'review.close', { itemId: item.appId, close_recommendation: 'recommended', close_motivation: 'Bänk.' }, REVIEW, item.rootId));
+      const res = await postJson(
+        agent,
+        new URL(app.url),
+        channelInvoke(
+          connector.url,
+          DAVID,
+          'review.close',
+          { itemId: item.appId, close_recommendation: 'recommended', close_motivation: 'Bänk.' },
+          REVIEW,
+          item.rootId,
+        ),
+      );
       const m = /Röster: (\d+) tillstyrker, (\d+) avstyrker, (\d+) avstår/.exec(res.body);
       if (m && Number(m[1]) + Number(m[2]) + Number(m[3]) === perItem) itemsClosedWithAllVotes++;
     }
@@ -210,9 +326,15 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
 
   // Count in the store what was written: every member's last vote on every item, once.
   const store = await EmbeddedStore.open(dataDir);
-  const s = await createServices(store, { clock: () => new Date(), log: createLogger('silent'), admins: [] });
+  const s = await createServices(store, {
+    clock: () => new Date(),
+    log: createLogger('silent'),
+    admins: [],
+  });
   const stored = (await s.review.votes.find({})).filter((v) => v.vote);
-  const expected = new Map(plan.map((p, i) => [`${p.item.appId}|${p.member.aadObjectId}`, choiceOf(i, ROUNDS - 1)]));
+  const expected = new Map(
+    plan.map((p, i) => [`${p.item.appId}|${p.member.aadObjectId}`, choiceOf(i, ROUNDS - 1)]),
+  );
   const seen = new Map<string, number>();
   let stale = 0;
   for (const v of stored) {
@@ -221,7 +343,9 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
     if (expected.get(key) !== v.vote || !v.comment?.endsWith(`omgång ${ROUNDS}`)) stale++;
   }
   const lost = [...expected.keys()].filter((k) => !seen.has(k)).length;
-  const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0) + [...seen.keys()].filter((k) => !expected.has(k)).length;
+  const duplicated =
+    [...seen.values()].reduce((n, c) => n + (c - 1), 0) +
+    [...seen.keys()].filter((k) => !expected.has(k)).length;
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
   return {
@@ -243,19 +367,34 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
 if (require.main === module) {
   runReviewBench()
     .then((r) => {
-      console.log(`Review votes: ${MEMBERS * VOTES_PER_MEMBER} votes, ${MEMBERS} members, ${ITEMS} items, ${CONCURRENCY} concurrent (same run, same machine)`);
+      console.log(
+        `Review votes: ${MEMBERS * VOTES_PER_MEMBER} votes, ${MEMBERS} members, ${ITEMS} items, ${CONCURRENCY} concurrent (same run, same machine)`,
+      );
       console.log(formatResult('app floor (help card)', r.floor));
       console.log(formatResult('declarations (inget jäv)', r.declarations));
       r.votes.forEach((v, i) => {
         console.log(formatResult(`echo bot, before round ${i + 1}`, r.echo[i]));
-        console.log(formatResult(i === 0 ? 'votes, round 1 (first)' : `votes, round ${i + 1} (changed)`, v));
+        console.log(
+          formatResult(i === 0 ? 'votes, round 1 (first)' : `votes, round ${i + 1} (changed)`, v),
+        );
       });
       console.log(formatResult('redelivered votes', r.redelivered));
       const sorted = [...r.ratios].sort((a, b) => a - b);
-      console.log(`vote throughput vs echo per round: ${r.ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(', ')}; median ${(sorted[Math.floor(sorted.length / 2)] * 100).toFixed(0)} % (target ≥ 50 %)`);
-      console.log(`stored votes ${r.storedVotes}, lost ${r.lost}, duplicated ${r.duplicated}, not the member's last vote ${r.stale}`);
-      console.log(`items whose shared card shows the exact tally: ${r.itemsWithExactTally}/${ITEMS}; closed with all votes counted: ${r.itemsClosedWithAllVotes}/${ITEMS}`);
-      const failed = r.lost > 0 || r.duplicated > 0 || r.stale > 0 || r.votes.some((v) => v.failures > 0) || r.redelivered.failures > 0;
+      console.log(
+        `vote throughput vs echo per round: ${r.ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(', ')}; median ${(sorted[Math.floor(sorted.length / 2)] * 100).toFixed(0)} % (target ≥ 50 %)`,
+      );
+      console.log(
+        `stored votes ${r.storedVotes}, lost ${r.lost}, duplicated ${r.duplicated}, not the member's last vote ${r.stale}`,
+      );
+      console.log(
+        `items whose shared card shows the exact tally: ${r.itemsWithExactTally}/${ITEMS}; closed with all votes counted: ${r.itemsClosedWithAllVotes}/${ITEMS}`,
+      );
+      const failed =
+        r.lost > 0 ||
+        r.duplicated > 0 ||
+        r.stale > 0 ||
+        r.votes.some((v) => v.failures > 0) ||
+        r.redelivered.failures > 0;
       process.exit(failed ? 1 : 0);
     })
     .catch((err: unknown) => {

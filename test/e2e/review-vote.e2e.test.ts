@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from '../../bot/app';
-import { startPlayground, type PlaygroundConfig, type RunningPlayground } from '../../scripts/playground';
+import {
+  startPlayground,
+  type PlaygroundConfig,
+  type RunningPlayground,
+} from '../../scripts/playground';
 import { saveStep } from '../../services/applications/save-step';
 import { startApplication } from '../../services/applications/start-application';
 import { submitApplication } from '../../services/applications/submit-application';
@@ -36,8 +40,17 @@ const BOT_NAME = 'Projektkontoret';
 const TEAM_ID = '19:demo-team-general@thread.tacv2';
 const REVIEW_CHANNEL = '19:demo-beredning@thread.tacv2';
 
-function user(u: { id: string; aadObjectId: string; name: string }): PlaygroundConfig['users'][number] {
-  return { id: u.id, name: u.name, aadObjectId: u.aadObjectId, userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example` };
+function user(u: {
+  id: string;
+  aadObjectId: string;
+  name: string;
+}): PlaygroundConfig['users'][number] {
+  return {
+    id: u.id,
+    name: u.name,
+    aadObjectId: u.aadObjectId,
+    userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example`,
+  };
 }
 
 const config: PlaygroundConfig = {
@@ -49,7 +62,11 @@ const config: PlaygroundConfig = {
     user(DEMO_USERS.bjorn),
     user(DEMO_USERS.cecilia),
     user(DEMO_USERS.eva),
-    user({ id: '29:fredrik', aadObjectId: '00000000-0000-0000-0000-000000000006', name: 'Fredrik Falk' }),
+    user({
+      id: '29:fredrik',
+      aadObjectId: '00000000-0000-0000-0000-000000000006',
+      name: 'Fredrik Falk',
+    }),
   ],
   personalChatId: 'personal-david',
   groupChat: { id: 'group-demo', name: 'Projektgruppen' },
@@ -70,7 +87,12 @@ describe('voting on a review card in the Agents Playground', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(os.tmpdir(), 'review-e2e-'));
     app = await startTestApp({ dataDir: freshDataDir() });
-    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, port: 0, config, workDir });
+    playground = await startPlayground({
+      botEndpoint: `${app.url}/api/messages`,
+      port: 0,
+      config,
+      workDir,
+    });
     browser = await launchBrowser();
   }, 60_000);
 
@@ -88,7 +110,11 @@ describe('voting on a review card in the Agents Playground', () => {
     await openConversation(page, 'Digital utveckling - Beredningsgrupp');
 
     // Anna's application, submitted through the real use cases.
-    const anna: Actor = { aadObjectId: DEMO_USERS.anna.aadObjectId, name: DEMO_USERS.anna.name, locale: 'sv' };
+    const anna: Actor = {
+      aadObjectId: DEMO_USERS.anna.aadObjectId,
+      name: DEMO_USERS.anna.name,
+      locale: 'sv',
+    };
     const draft = await startApplication(app.services, anna, {});
     for (let step = 0; step < VALID_STEPS.length; step++) {
       await saveStep(app.services, anna, draft._id, step, VALID_STEPS[step], 'next');
@@ -141,22 +167,34 @@ describe('voting on a review card in the Agents Playground', () => {
       // Runs in the browser (no DOM types in this project's compiler settings).
       const g = globalThis as unknown as PageGlobals;
       g.seenTexts = [];
-      new g.MutationObserver(() => g.seenTexts.push(g.document.body.innerText)).observe(g.document.body, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-      });
+      new g.MutationObserver(() => g.seenTexts.push(g.document.body.innerText)).observe(
+        g.document.body,
+        {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        },
+      );
     });
     await clickCardAction(page, 'Save vote');
     // The shared card, updated in place, shows the new tally to everyone.
     await waitForBotText(page, /1\s*av \d+ har röstat/);
     await screenshot(page, path.join(os.tmpdir(), 'review-e2e-3-voted.png'));
-    const seen = await page.evaluate(() => (globalThis as unknown as PageGlobals).seenTexts.join('\n'));
+    const seen = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).seenTexts.join('\n'),
+    );
     expect(seen).toContain('Your vote is saved.');
     expect(seen).toContain('Your vote: Approve');
 
     const vote = await app.services.review.vote(draft._id, DEMO_USERS.david.aadObjectId);
     expect(vote?.vote).toBe('approve');
-    expect(vote?.scores).toEqual({ citizenBenefit: 4, organisationBenefit: 4, goalFit: 4, costEffectiveness: 4, feasibility: 4, reuse: 4 });
+    expect(vote?.scores).toEqual({
+      citizenBenefit: 4,
+      organisationBenefit: 4,
+      goalFit: 4,
+      costEffectiveness: 4,
+      feasibility: 4,
+      reuse: 4,
+    });
   }, 120_000);
 });

@@ -96,7 +96,10 @@ function startChild(dir: string, dataDir: string, serviceUrl: string): Child {
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const next = (prefix: string) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child: no ${prefix} line; stderr: ${err}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`child: no ${prefix} line; stderr: ${err}`)),
+        60_000,
+      );
       const wait = (line: string) => {
         if (line.startsWith(prefix)) {
           clearTimeout(timer);
@@ -117,7 +120,10 @@ function startChild(dir: string, dataDir: string, serviceUrl: string): Child {
   };
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((resolve) => (p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    p.exitCode !== null || p.signalCode !== null ? resolve() : p.once('exit', () => resolve()),
+  );
 
 describe('the outbox across a crash (kill -9 during a burst)', () => {
   let connector: FakeConnector;
@@ -139,7 +145,10 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
 
     const first = startChild(dir, dataDir, connector.url);
     expect(await first.ready).toBe(USERS); // one digest per person with an idle draft
-    await connector.waitUntil((calls) => calls.filter((c) => c.kind === 'send').length >= 40, 30_000);
+    await connector.waitUntil(
+      (calls) => calls.filter((c) => c.kind === 'send').length >= 40,
+      30_000,
+    );
     first.proc.kill('SIGKILL');
     await exited(first.proc);
     const atKill = connector.calls.filter((c) => c.kind === 'send').length;
@@ -154,7 +163,10 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
     for (;;) {
       statuses = await second.status();
       if (statuses.every(([, st]) => st !== 'pending' && st !== 'sending')) break;
-      if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(statuses.filter(([, st]) => st === 'pending' || st === 'sending'))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `not settled: ${JSON.stringify(statuses.filter(([, st]) => st === 'pending' || st === 'sending'))}`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
     second.proc.kill('SIGTERM');
@@ -180,18 +192,30 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
     expect(uncertain.length).toBeGreaterThanOrEqual(1);
     expect(uncertain.length).toBeLessThanOrEqual(4);
     expect(connector.violations).toBe(0);
-    expect(limitExcess(connector.calls, [{ limit: 50, windowMs: 1000 }]).appWide).toBeLessThanOrEqual(0);
+    expect(
+      limitExcess(connector.calls, [{ limit: 50, windowMs: 1000 }]).appWide,
+    ).toBeLessThanOrEqual(0);
 
     // An admin reconciles the uncertain ones with what Teams shows: arrived → confirmed; missing → sent again.
     const env = { LOCAL_MODE: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     const store = await EmbeddedStore.open(dataDir);
-    const s = await createServices(store, { clock: () => new Date(NOW), log: createLogger('silent'), admins: [] });
+    const s = await createServices(store, {
+      clock: () => new Date(NOW),
+      log: createLogger('silent'),
+      admins: [],
+    });
     for (const id of uncertain) {
       if (delivered.has(id)) await s.outbox.confirmDelivered(id, 'admin', new Date(NOW));
       else await s.outbox.requeue(id, 'admin', new Date(NOW));
     }
     const config = loadConfig(env);
-    const sender = new OutboxSender(s.outbox, createOutboxDelivery(new BotAdapter(createAuthentication(config, {})), s, config), s.clock, s.log, { pollMs: 50 });
+    const sender = new OutboxSender(
+      s.outbox,
+      createOutboxDelivery(new BotAdapter(createAuthentication(config, {})), s, config),
+      s.clock,
+      s.log,
+      { pollMs: 50 },
+    );
     await sender.drain(30_000);
     await sender.stop();
     const final = await s.outbox.col.find({});

@@ -26,7 +26,11 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
   });
 
   async function start(env: Record<string, string> = {}, startSender = false): Promise<App> {
-    app = await startTestApp({ dataDir: freshDataDir(), env: { SCHEDULER_ENABLED: 'false', ...env }, startSender });
+    app = await startTestApp({
+      dataDir: freshDataDir(),
+      env: { SCHEDULER_ENABLED: 'false', ...env },
+      startSender,
+    });
     return app;
   }
 
@@ -40,7 +44,8 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     return m;
   }
 
-  const enforcerThrottles = () => connector.throttleEvents.filter((e) => e.window !== undefined).length;
+  const enforcerThrottles = () =>
+    connector.throttleEvents.filter((e) => e.window !== undefined).length;
 
   it('when Teams answers 429 with Retry-After for a while, then everything is delivered afterwards, none twice, within the limits', async () => {
     await start();
@@ -52,12 +57,22 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     for (let i = 0; i < 36; i++) {
       const id = `burst:${i}`;
       ids.push(id);
-      await s.outbox.enqueue(id, { kind: 'user', aadObjectId: users[i % users.length] }, { text: `påminnelse ${i}` }, s.clock());
+      await s.outbox.enqueue(
+        id,
+        { kind: 'user', aadObjectId: users[i % users.length] },
+        { text: `påminnelse ${i}` },
+        s.clock(),
+      );
     }
     for (let i = 0; i < 12; i++) {
       const id = `chan:${i}`;
       ids.push(id);
-      await s.outbox.enqueue(id, { kind: 'channel', channelId: CHANNEL }, { text: `kanal ${i}` }, s.clock());
+      await s.outbox.enqueue(
+        id,
+        { kind: 'channel', channelId: CHANNEL },
+        { text: `kanal ${i}` },
+        s.clock(),
+      );
     }
     connector.failNext('send', { status: 429, retryAfterSeconds: 1, times: 20 });
     await app.sender.drain(60_000);
@@ -80,7 +95,13 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     await start();
     const s = app.services;
     const user = await seedUser(s, connector.url, 1);
-    for (let i = 0; i < 20; i++) await s.outbox.enqueue(`pace:${i}`, { kind: 'user', aadObjectId: user }, { text: `${i}` }, s.clock());
+    for (let i = 0; i < 20; i++)
+      await s.outbox.enqueue(
+        `pace:${i}`,
+        { kind: 'user', aadObjectId: user },
+        { text: `${i}` },
+        s.clock(),
+      );
     const t0 = Date.now();
     await app.sender.drain(60_000);
     const elapsed = Date.now() - t0;
@@ -96,16 +117,36 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     await start();
     const s = app.services;
     const users = [await seedUser(s, connector.url, 1), await seedUser(s, connector.url, 2)];
-    await s.outbox.enqueue('flaky:1', { kind: 'user', aadObjectId: users[0] }, { text: 'a' }, s.clock());
-    await s.outbox.enqueue('flaky:2', { kind: 'user', aadObjectId: users[1] }, { text: 'b' }, s.clock());
+    await s.outbox.enqueue(
+      'flaky:1',
+      { kind: 'user', aadObjectId: users[0] },
+      { text: 'a' },
+      s.clock(),
+    );
+    await s.outbox.enqueue(
+      'flaky:2',
+      { kind: 'user', aadObjectId: users[1] },
+      { text: 'b' },
+      s.clock(),
+    );
     connector.failNext({ kind: 'send', conversationId: 'a:kit-1' }, { status: 503, times: 1 });
     connector.failNext({ kind: 'send', conversationId: 'a:kit-1' }, { status: 502, times: 1 });
     connector.failNext({ kind: 'send', conversationId: 'a:kit-2' }, { status: 504, times: 1 });
     connector.failNext({ kind: 'send', conversationId: 'a:kit-2' }, { status: 412, times: 1 });
     await app.sender.drain(60_000);
-    expect(connector.calls.filter((c) => c.conversationId === 'a:kit-1').map((c) => c.status)).toEqual([503, 502, 200]);
-    expect(connector.calls.filter((c) => c.conversationId === 'a:kit-2').map((c) => c.status)).toEqual([504, 412, 200]);
-    expect(deliveries()).toEqual(new Map([['flaky:1', 1], ['flaky:2', 1]]));
+    // One request per attempt: the SDK's own retries are off; the outbox retries with back-off.
+    expect(
+      connector.calls.filter((c) => c.conversationId === 'a:kit-1').map((c) => c.status),
+    ).toEqual([503, 502, 200]);
+    expect(
+      connector.calls.filter((c) => c.conversationId === 'a:kit-2').map((c) => c.status),
+    ).toEqual([504, 412, 200]);
+    expect(deliveries()).toEqual(
+      new Map([
+        ['flaky:1', 1],
+        ['flaky:2', 1],
+      ]),
+    );
     expect(await s.outbox.get('flaky:1')).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
@@ -129,8 +170,18 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     const user = await seedUser(s, connector.url, 1);
     connector.failNext('send', { networkError: true });
     connector.failNext('update', { networkError: true });
-    await s.outbox.enqueue('reset:post', { kind: 'user', aadObjectId: user }, { text: 'x' }, s.clock());
-    await s.outbox.enqueue('reset:update', { kind: 'user', aadObjectId: user }, { text: 'y', update: { activityId: '42', conversationId: 'a:kit-1' } }, s.clock());
+    await s.outbox.enqueue(
+      'reset:post',
+      { kind: 'user', aadObjectId: user },
+      { text: 'x' },
+      s.clock(),
+    );
+    await s.outbox.enqueue(
+      'reset:update',
+      { kind: 'user', aadObjectId: user },
+      { text: 'y', update: { activityId: '42', conversationId: 'a:kit-1' } },
+      s.clock(),
+    );
     await app.sender.drain(20_000);
     expect(await s.outbox.get('reset:post')).toMatchObject({ status: 'uncertain' });
     expect(await s.outbox.get('reset:update')).toMatchObject({ status: 'sent' });
@@ -166,7 +217,9 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     await s.outbox.enqueue('dead:1', { kind: 'user', aadObjectId: user }, { text: 'x' }, s.clock());
     await app.sender.drain(20_000);
     expect(await s.outbox.get('dead:1')).toMatchObject({ status: 'dead', attempts: 2 });
-    expect((await s.audit.forEntity('dead:1')).map((a) => a.action)).toEqual(['outbox.dead_lettered']);
+    expect((await s.audit.forEntity('dead:1')).map((a) => a.action)).toEqual([
+      'outbox.dead_lettered',
+    ]);
     await s.outbox.requeue('dead:1', 'admin', s.clock());
     await app.sender.drain(20_000);
     expect(await s.outbox.get('dead:1')).toMatchObject({ status: 'sent' });
@@ -183,7 +236,10 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     for (let i = 0; i < 80; i++) {
       const id = `two:${i}`;
       ids.push(id);
-      const target = i % 5 === 0 ? { kind: 'channel' as const, channelId: CHANNEL } : { kind: 'user' as const, aadObjectId: users[i % users.length] };
+      const target =
+        i % 5 === 0
+          ? { kind: 'channel' as const, channelId: CHANNEL }
+          : { kind: 'user' as const, aadObjectId: users[i % users.length] };
       await s.outbox.enqueue(id, target, { text: `${i}` }, s.clock());
     }
     // Two instances in one process on one store: two processes must not share one nedb DATA_DIR.
@@ -207,7 +263,10 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     const excess = limitExcess(connector.calls, APP_WIDE);
     expect(excess.perConversation).toBeLessThanOrEqual(0);
     expect(excess.appWide).toBeLessThanOrEqual(0);
-    const byOwner = (await s.outbox.byStatus('sent')).reduce<Record<string, number>>((m, x) => ({ ...m, [x.leaseOwner ?? '?']: (m[x.leaseOwner ?? '?'] ?? 0) + 1 }), {});
+    const byOwner = (await s.outbox.byStatus('sent')).reduce<Record<string, number>>(
+      (m, x) => ({ ...m, [x.leaseOwner ?? '?']: (m[x.leaseOwner ?? '?'] ?? 0) + 1 }),
+      {},
+    );
     expect(Object.keys(byOwner).sort()).toEqual(['instance-a', 'instance-b']);
   });
 });

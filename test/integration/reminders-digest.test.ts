@@ -5,12 +5,23 @@ import { OutboxSender } from '../../services/outbox/outbox-sender';
 import { ReminderScheduler } from '../../services/scheduler/reminder-scheduler';
 import { actionExecute, postActivity } from '../support/activities';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
-import { cardOfCall, cardText, DEMO_TENANT, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import {
+  cardOfCall,
+  cardText,
+  DEMO_TENANT,
+  DEMO_USERS,
+  freshDataDir,
+  PersonalChat,
+  startTestApp,
+} from '../support/test-app';
 import { markerOf } from '../unit/outbox/outbox-test-kit';
 import { addDraft, TestClock } from '../unit/scheduler/scheduler-kit';
 
 const ANNA = DEMO_USERS.anna.aadObjectId;
-const REVIEW = { teamId: '19:demo-team-general@thread.tacv2', channelId: '19:demo-beredning@thread.tacv2' };
+const REVIEW = {
+  teamId: '19:demo-team-general@thread.tacv2',
+  channelId: '19:demo-beredning@thread.tacv2',
+};
 
 describe('reminders delivered as daily digests over real HTTP', () => {
   let connector: FakeConnector;
@@ -26,7 +37,11 @@ describe('reminders delivered as daily digests over real HTTP', () => {
   beforeEach(async () => {
     connector.reset();
     clock = new TestClock('2027-03-01 10:00');
-    app = await startTestApp({ dataDir: freshDataDir(), clock: clock.fn, env: { SCHEDULER_ENABLED: 'false' } });
+    app = await startTestApp({
+      dataDir: freshDataDir(),
+      clock: clock.fn,
+      env: { SCHEDULER_ENABLED: 'false' },
+    });
   });
   afterEach(async () => {
     await app.close();
@@ -41,7 +56,8 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     connector.reset();
   }
 
-  const digestCalls = () => connector.sent().filter((c) => (markerOf(c.activity) ?? '').startsWith('digest:'));
+  const digestCalls = () =>
+    connector.sent().filter((c) => (markerOf(c.activity) ?? '').startsWith('digest:'));
 
   it('when reminders are due, then each person gets one digest card, and running again sends nothing more', async () => {
     await greet(DEMO_USERS.anna, DEMO_USERS.eva);
@@ -52,8 +68,12 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     await app.scheduler.runOnce();
     await app.sender.drain(10_000);
     const calls = digestCalls();
-    expect(calls.map((c) => c.conversationId).sort()).toEqual([`a:personal-${ANNA}`, `a:personal-${DEMO_USERS.eva.aadObjectId}`].sort());
-    const annas = cardText(cardOfCall(calls.find((c) => c.conversationId === `a:personal-${ANNA}`)!));
+    expect(calls.map((c) => c.conversationId).sort()).toEqual(
+      [`a:personal-${ANNA}`, `a:personal-${DEMO_USERS.eva.aadObjectId}`].sort(),
+    );
+    const annas = cardText(
+      cardOfCall(calls.find((c) => c.conversationId === `a:personal-${ANNA}`)!),
+    );
     expect(annas).toContain('Påminnelser');
     expect(annas).toContain('Ansökan d-anna');
     expect(annas).toContain('Ansökan d-anna-2');
@@ -89,7 +109,10 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     expect(digestCalls()).toHaveLength(2);
     expect(cardText(cardOfCall(digestCalls()[1]))).toContain('Ansökan d-anna');
     // Someone else cannot snooze Anna's digest.
-    const eva = await new PersonalChat(app.url, connector.url, DEMO_USERS.eva).click('reminders.snooze', { digestId, until: 'monday' });
+    const eva = await new PersonalChat(app.url, connector.url, DEMO_USERS.eva).click(
+      'reminders.snooze',
+      { digestId, until: 'monday' },
+    );
     expect(cardText(eva.card)).toContain('inte din');
   });
 
@@ -100,7 +123,9 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     const off = await chat.click('reminders.optOut', {});
     expect(cardText(off.card)).toContain('avstängda');
     await chat.say('påminnelser');
-    const prefs = await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Dina påminnelser'));
+    const prefs = await connector.waitFor((c) =>
+      cardText(cardOfCall(c)).includes('Dina påminnelser'),
+    );
     expect(cardText(cardOfCall(prefs))).toContain('Påminnelser: **av**');
     clock.set('2027-03-08 10:00');
     await app.scheduler.runOnce();
@@ -111,7 +136,11 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     await app.sender.drain(10_000);
     expect(digestCalls()).toHaveLength(1);
     expect((await app.services.audit.forEntity(ANNA)).map((a) => a.action)).toEqual(
-      expect.arrayContaining(['reminders.opted_out', 'reminders.opted_in', 'reminders.digest_queued']),
+      expect.arrayContaining([
+        'reminders.opted_out',
+        'reminders.opted_in',
+        'reminders.digest_queued',
+      ]),
     );
   });
 
@@ -120,7 +149,11 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     clock.set('2027-03-08 10:00');
     const bjorn = new PersonalChat(app.url, connector.url, DEMO_USERS.bjorn);
     await bjorn.say('påminnelser');
-    const dry = cardText(cardOfCall(await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Påminnelser just nu'))));
+    const dry = cardText(
+      cardOfCall(
+        await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Påminnelser just nu')),
+      ),
+    );
     expect(dry).toContain('Sammanfattningar till personer (1)');
     expect(dry).toContain('Anna Andersson');
     expect(dry).toContain('vilande utkast');
@@ -128,11 +161,17 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     connector.reset();
     const bjornEn = new PersonalChat(app.url, connector.url, DEMO_USERS.bjorn, 'en-US');
     await bjornEn.say('reminders');
-    const en = cardText(cardOfCall(await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Reminders right now'))));
+    const en = cardText(
+      cardOfCall(
+        await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Reminders right now')),
+      ),
+    );
     expect(en).toContain('idle draft');
     connector.reset();
     await new PersonalChat(app.url, connector.url, DEMO_USERS.anna).say('påminnelser');
-    const own = cardText(cardOfCall(await connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply')));
+    const own = cardText(
+      cardOfCall(await connector.waitFor((c) => c.kind === 'send' || c.kind === 'reply')),
+    );
     expect(own).toContain('Dina påminnelser');
     expect(own).not.toContain('Sammanfattningar');
   });
@@ -140,27 +179,48 @@ describe('reminders delivered as daily digests over real HTTP', () => {
   it('when an admin opens the outbox, then uncertain and dead messages are listed and can be resolved', async () => {
     const s = app.services;
     await s.outbox.enqueue('x:dead', { kind: 'user', aadObjectId: ANNA }, { text: 'a' }, s.clock());
-    await s.outbox.enqueue('x:uncertain', { kind: 'user', aadObjectId: ANNA }, { text: 'b' }, s.clock());
-    await s.outbox.col.updateMany({ _id: 'x:dead' }, { $set: { status: 'dead', attempts: 8, lastError: '503: Service Unavailable' } });
-    await s.outbox.col.updateMany({ _id: 'x:uncertain' }, { $set: { status: 'uncertain', attempts: 1, lastError: 'AbortError: timeout' } });
+    await s.outbox.enqueue(
+      'x:uncertain',
+      { kind: 'user', aadObjectId: ANNA },
+      { text: 'b' },
+      s.clock(),
+    );
+    await s.outbox.col.updateMany(
+      { _id: 'x:dead' },
+      { $set: { status: 'dead', attempts: 8, lastError: '503: Service Unavailable' } },
+    );
+    await s.outbox.col.updateMany(
+      { _id: 'x:uncertain' },
+      { $set: { status: 'uncertain', attempts: 1, lastError: 'AbortError: timeout' } },
+    );
     const bjorn = new PersonalChat(app.url, connector.url, DEMO_USERS.bjorn);
     await bjorn.say('utkorg');
-    const view = cardText(cardOfCall(await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Utkorgen'))));
+    const view = cardText(
+      cardOfCall(await connector.waitFor((c) => cardText(cardOfCall(c)).includes('Utkorgen'))),
+    );
     expect(view).toContain('Osäkert om det kom fram (1)');
     expect(view).toContain('Gav upp efter flera försök (1)');
     expect(view).toContain('Anna Andersson');
     expect(view).toContain('Kom fram');
     const marked = await bjorn.click('outbox.markDelivered', { id: 'x:uncertain' });
     expect(cardText(marked.card)).toContain('x:uncertain är markerat som levererat');
-    expect(await s.outbox.get('x:uncertain')).toMatchObject({ status: 'sent', resolution: { action: 'mark_delivered', by: DEMO_USERS.bjorn.aadObjectId } });
+    expect(await s.outbox.get('x:uncertain')).toMatchObject({
+      status: 'sent',
+      resolution: { action: 'mark_delivered', by: DEMO_USERS.bjorn.aadObjectId },
+    });
     const retried = await bjorn.click('outbox.retry', { id: 'x:dead' });
     expect(cardText(retried.card)).toContain('x:dead skickas igen');
     expect((await s.outbox.get('x:dead'))?.status).not.toBe('dead');
     const again = await bjorn.click('outbox.markDelivered', { id: 'x:uncertain' });
     expect(cardText(again.card)).toContain('finns inte längre i det läget');
     expect((await s.audit.forEntity('x:dead')).map((a) => a.action)).toEqual(['outbox.retried']);
-    expect((await s.audit.forEntity('x:uncertain')).map((a) => a.action)).toEqual(['outbox.marked_delivered']);
-    const anna = await new PersonalChat(app.url, connector.url, DEMO_USERS.anna).click('outbox.retry', { id: 'x:dead' });
+    expect((await s.audit.forEntity('x:uncertain')).map((a) => a.action)).toEqual([
+      'outbox.marked_delivered',
+    ]);
+    const anna = await new PersonalChat(app.url, connector.url, DEMO_USERS.anna).click(
+      'outbox.retry',
+      { id: 'x:dead' },
+    );
     expect(cardText(anna.card)).toContain('Det här kan bara projektkontoret göra');
   });
 
@@ -170,25 +230,73 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     await app.scheduler.runOnce();
     await app.sender.drain(10_000);
     const posted = connector.sent().find((c) => c.conversationId === REVIEW.channelId);
-    expect(cardText(cardOfCall(posted!))).toContain('Årlig enkät om e-förvaltningsutvecklingen 2027');
+    expect(cardText(cardOfCall(posted!))).toContain(
+      'Årlig enkät om e-förvaltningsutvecklingen 2027',
+    );
     const surveyId = `2027:${REVIEW.channelId}`;
-    const click = async (user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS], data: Record<string, unknown>) => {
+    const click = async (
+      user: (typeof DEMO_USERS)[keyof typeof DEMO_USERS],
+      data: Record<string, unknown>,
+    ) => {
       const res = await postActivity(
         `${app.url}/api/messages`,
-        actionExecute({ serviceUrl: connector.url, tenantId: DEMO_TENANT, from: user, verb: 'followup.survey.answer', data: { surveyId, ...data }, channel: { ...REVIEW, threadRootId: posted!.assignedId } }),
+        actionExecute({
+          serviceUrl: connector.url,
+          tenantId: DEMO_TENANT,
+          from: user,
+          verb: 'followup.survey.answer',
+          data: { surveyId, ...data },
+          channel: { ...REVIEW, threadRootId: posted!.assignedId },
+        }),
       );
       return cardText((res.body as { value?: unknown }).value);
     };
-    expect(await click(DEMO_USERS.david, { anchoring: '4', users: '3' })).toContain('Svara på alla frågor (3 saknas)');
-    expect(await click(DEMO_USERS.david, { anchoring: '4', users: '3', reuse: '5', benefits: '2', process: '4', comment: 'Nyttan följs upp för sällan.' })).toContain('1 i gruppen har svarat');
-    expect(await click(DEMO_USERS.eva, { anchoring: '3', users: '3', reuse: '4', benefits: '2', process: '5' })).toContain('2 i gruppen har svarat');
-    expect(await click(DEMO_USERS.anna, { anchoring: '1', users: '1', reuse: '1', benefits: '1', process: '1' })).toContain('beredningsgruppens ledamöter');
+    expect(await click(DEMO_USERS.david, { anchoring: '4', users: '3' })).toContain(
+      'Svara på alla frågor (3 saknas)',
+    );
+    expect(
+      await click(DEMO_USERS.david, {
+        anchoring: '4',
+        users: '3',
+        reuse: '5',
+        benefits: '2',
+        process: '4',
+        comment: 'Nyttan följs upp för sällan.',
+      }),
+    ).toContain('1 i gruppen har svarat');
+    expect(
+      await click(DEMO_USERS.eva, {
+        anchoring: '3',
+        users: '3',
+        reuse: '4',
+        benefits: '2',
+        process: '5',
+      }),
+    ).toContain('2 i gruppen har svarat');
+    expect(
+      await click(DEMO_USERS.anna, {
+        anchoring: '1',
+        users: '1',
+        reuse: '1',
+        benefits: '1',
+        process: '1',
+      }),
+    ).toContain('beredningsgruppens ledamöter');
     const answers = await app.services.followup.surveys.forSurvey(surveyId);
-    expect(answers.map((a) => [a.respondentName, a.answers.benefits])).toEqual([['David Dahl', 2], ['Eva Ek', 2]]);
+    expect(answers.map((a) => [a.respondentName, a.answers.benefits])).toEqual([
+      ['David Dahl', 2],
+      ['Eva Ek', 2],
+    ]);
   });
 
   it('when two bot instances (schedulers and senders) share one store, then no reminder is sent twice', async () => {
-    await greet(DEMO_USERS.anna, DEMO_USERS.bjorn, DEMO_USERS.cecilia, DEMO_USERS.david, DEMO_USERS.eva);
+    await greet(
+      DEMO_USERS.anna,
+      DEMO_USERS.bjorn,
+      DEMO_USERS.cecilia,
+      DEMO_USERS.david,
+      DEMO_USERS.eva,
+    );
     const people = Object.values(DEMO_USERS);
     for (const [i, u] of people.entries()) {
       await addDraft(app.services, `d${i}`, u.aadObjectId, '2027-03-01 10:00');
@@ -200,9 +308,19 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     const s = app.services;
     const other = {
       scheduler: new ReminderScheduler(s, { owner: 'instance-b' }),
-      sender: new OutboxSender(s.outbox, createOutboxDelivery(new BotAdapter(createAuthentication(app.config, {})), s, app.config), s.clock, s.log, { pollMs: 50, owner: 'instance-b' }),
+      sender: new OutboxSender(
+        s.outbox,
+        createOutboxDelivery(new BotAdapter(createAuthentication(app.config, {})), s, app.config),
+        s.clock,
+        s.log,
+        { pollMs: 50, owner: 'instance-b' },
+      ),
     };
-    await Promise.all([app.scheduler.runOnce(), other.scheduler.runOnce(), app.scheduler.runOnce()]);
+    await Promise.all([
+      app.scheduler.runOnce(),
+      other.scheduler.runOnce(),
+      app.scheduler.runOnce(),
+    ]);
     await Promise.all([app.sender.drain(10_000), other.sender.drain(10_000)]);
     await other.sender.stop();
     const calls = digestCalls();

@@ -1,6 +1,13 @@
 import { App } from '../../bot/app';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
-import { cardOfCall, cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import {
+  cardOfCall,
+  cardText,
+  DEMO_USERS,
+  freshDataDir,
+  PersonalChat,
+  startTestApp,
+} from '../support/test-app';
 import { makeUser } from '../support/activities';
 import {
   Channel,
@@ -44,18 +51,33 @@ describe('completeness check and review channel binding over real HTTP', () => {
     expect(cardText(first.card)).toContain('Begär komplettering');
 
     // Asking without ticking anything is refused with a message, and nothing changes.
-    const empty = await general.click(DEMO_USERS.bjorn, 'completeness.request', { appId, submittedAt: first.submittedAt, missing: '', note: 'x' }, first.activityId);
+    const empty = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.request',
+      { appId, submittedAt: first.submittedAt, missing: '', note: 'x' },
+      first.activityId,
+    );
     expect(empty.text).toContain('Kryssa i vad som saknas');
     expect((await app.services.applications.get(appId))!.status).toBe('submitted');
 
     // A non-admin cannot decide.
-    const eva = await general.click(DEMO_USERS.eva, 'completeness.complete', { appId, submittedAt: first.submittedAt }, first.activityId);
+    const eva = await general.click(
+      DEMO_USERS.eva,
+      'completeness.complete',
+      { appId, submittedAt: first.submittedAt },
+      first.activityId,
+    );
     expect(eva.text).toContain('administratörer');
 
     const requested = await general.click(
       DEMO_USERS.bjorn,
       'completeness.request',
-      { appId, submittedAt: first.submittedAt, missing: 'benefit,costs', note: 'Beskriv besparingen per år tydligare.' },
+      {
+        appId,
+        submittedAt: first.submittedAt,
+        missing: 'benefit,costs',
+        note: 'Beskriv besparingen per år tydligare.',
+      },
       first.activityId,
     );
     expect(requested.status).toBe(200);
@@ -78,7 +100,9 @@ describe('completeness check and review channel binding over real HTTP', () => {
     // A step that was not reopened cannot be changed.
     const locked = await chat.click('application.next', { appId, step: 0, title: 'Nytt namn' });
     expect(cardText(locked.card)).not.toContain('Nytt namn');
-    expect((await app.services.applications.get(appId))!.inputs.title).toBe('Digital ansökan om förskoleplats');
+    expect((await app.services.applications.get(appId))!.inputs.title).toBe(
+      'Digital ansökan om förskoleplats',
+    );
 
     const step3 = await chat.click('application.review', {
       appId,
@@ -91,7 +115,16 @@ describe('completeness check and review channel binding over real HTTP', () => {
       realisationOwner: 'Avdelningschef förskola',
     });
     expect(cardText(step3.card)).toContain('Steg 4 av 6');
-    const summary = await chat.click('application.review', { appId, step: 3, devCost: '1 200 000', yearlyRunningCost: '150 tkr', shareOrg1: 'Utbildningsförvaltningen', sharePercent1: '100', shareOrg2: '', sharePercent2: '' });
+    const summary = await chat.click('application.review', {
+      appId,
+      step: 3,
+      devCost: '1 200 000',
+      yearlyRunningCost: '150 tkr',
+      shareOrg1: 'Utbildningsförvaltningen',
+      sharePercent1: '100',
+      shareOrg2: '',
+      sharePercent2: '',
+    });
     expect(cardText(summary.card)).toContain('Granska din ansökan');
     const resubmitted = await chat.click('application.submit', { appId });
     expect(cardText(resubmitted.card)).toContain(regNo);
@@ -99,7 +132,9 @@ describe('completeness check and review channel binding over real HTTP', () => {
     // Nothing the applicant wrote before is lost.
     const after = (await app.services.applications.get(appId))!;
     expect(after.status).toBe('submitted');
-    expect(after.inputs.need).toBe('Föräldrar ansöker i dag på papper och handläggningen tar tre veckor.');
+    expect(after.inputs.need).toBe(
+      'Föräldrar ansöker i dag på papper och handläggningen tar tre veckor.',
+    );
     expect(after.inputs.yearlyEffectSek).toBe('1,4 mkr');
     expect(after.regNo).toBe(regNo);
 
@@ -111,15 +146,30 @@ describe('completeness check and review channel binding over real HTTP', () => {
     expect(secondText).toContain('Beräknad effekt per år i kronor');
 
     // The first round's card is stale now.
-    const stale = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: first.submittedAt }, first.activityId);
+    const stale = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.complete',
+      { appId, submittedAt: first.submittedAt },
+      first.activityId,
+    );
     expect(stale.text).toContain('tidigare version');
 
-    const complete = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: second.submittedAt }, second.activityId);
+    const complete = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.complete',
+      { appId, submittedAt: second.submittedAt },
+      second.activityId,
+    );
     expect(complete.text).toContain('Markerad som komplett av Björn Berg');
     expect((await app.services.applications.get(appId))!.status).toBe('in_review');
 
     // A second click (or a second admin) changes nothing.
-    const again = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: second.submittedAt }, second.activityId);
+    const again = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.complete',
+      { appId, submittedAt: second.submittedAt },
+      second.activityId,
+    );
     expect(again.text).toContain('Markerad som komplett');
 
     const posted = await reviewCardOf(connector, regNo);
@@ -134,7 +184,12 @@ describe('completeness check and review channel binding over real HTTP', () => {
 
     const actions = (await app.services.audit.forEntity(appId)).map((a) => a.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['application.completion_requested', 'application.resubmitted', 'application.completeness_confirmed', 'review.opened']),
+      expect.arrayContaining([
+        'application.completion_requested',
+        'application.resubmitted',
+        'application.completeness_confirmed',
+        'review.opened',
+      ]),
     );
   });
 
@@ -163,7 +218,9 @@ describe('completeness check and review channel binding over real HTTP', () => {
     await waitForCard(connector, other, '3. Utbildning');
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'koppla portfölj sju');
-    expect(cardText(cardOfCall(await waitForCard(connector, other, 'känner inte igen')))).toContain('sju');
+    expect(cardText(cardOfCall(await waitForCard(connector, other, 'känner inte igen')))).toContain(
+      'sju',
+    );
 
     // One channel for everything (a small municipality, seed 004).
     connector.reset();
@@ -173,7 +230,9 @@ describe('completeness check and review channel binding over real HTTP', () => {
 
     const audit = await app.services.audit.forEntity('p5');
     expect(audit.filter((a) => a.action === 'channel.review_rebound')).toHaveLength(1);
-    expect(audit.find((a) => a.action === 'channel.review_rebound')!.before).toEqual({ reviewChannelId: REVIEW_CHANNEL });
+    expect(audit.find((a) => a.action === 'channel.review_rebound')!.before).toEqual({
+      reviewChannelId: REVIEW_CHANNEL,
+    });
 
     await app.close();
     app = await startTestApp({ dataDir });
@@ -186,7 +245,12 @@ describe('completeness check and review channel binding over real HTTP', () => {
     const appId = await submitApplication(app, connector, DEMO_USERS.anna);
     const regNo = (await app.services.applications.get(appId))!.regNo!;
     const check = await officeCard(connector, regNo);
-    const res = await general.click(DEMO_USERS.bjorn, 'completeness.complete', { appId, submittedAt: check.submittedAt }, check.activityId);
+    const res = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.complete',
+      { appId, submittedAt: check.submittedAt },
+      check.activityId,
+    );
     expect(res.text).toContain('koppla 1');
     await waitForCard(connector, GENERAL, 'Ingen beredningskanal för portfölj 1');
 
@@ -208,30 +272,47 @@ describe('completeness check and review channel binding over real HTTP', () => {
     await waitForCard(connector, REVIEW_CHANNEL, 'administratörer');
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'roller +ordförande it', { alsoMention: frida });
-    const granted = cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'har nu rollerna')));
+    const granted = cardText(
+      cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'har nu rollerna')),
+    );
     expect(granted).toContain('Frida Fors har nu rollerna: ordförande, IT-funktion');
     expect(await app.services.users.hasRole(frida.aadObjectId, 'chair')).toBe(true);
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'roller eva.ek@stad.example -it +kung');
-    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Okänd roll')))).toContain('+kung');
+    expect(
+      cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Okänd roll'))),
+    ).toContain('+kung');
     connector.reset();
-    await channel.say(DEMO_USERS.bjorn, 'roles 00000000-0000-0000-0000-000000000005 -it', { locale: 'en-US' });
-    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'now has the roles')))).toContain('Eva Ek now has the roles: reviewer');
+    await channel.say(DEMO_USERS.bjorn, 'roles 00000000-0000-0000-0000-000000000005 -it', {
+      locale: 'en-US',
+    });
+    expect(
+      cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'now has the roles'))),
+    ).toContain('Eva Ek now has the roles: reviewer');
     expect(await app.services.users.hasRole(DEMO_USERS.eva.aadObjectId, 'it')).toBe(false);
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'roller');
-    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Frida Fors: ordförande')))).toContain('Björn Berg: administratör');
+    expect(
+      cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Frida Fors: ordförande'))),
+    ).toContain('Björn Berg: administratör');
 
     // The review rules: anyone may read them, only admins change them; bad values are refused.
     connector.reset();
     await channel.say(DEMO_USERS.eva, 'beredningsregler 1 kvorum 2');
-    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Regler för beredningen')))).toContain('administratörer');
+    await waitForCard(connector, REVIEW_CHANNEL, 'Bara projektkontorets administratörer');
+    expect((await app.services.portfolios.get('p1'))!.quorum).toBe(3);
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 99');
-    expect(cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutsförheten ska vara')))).toContain('mellan 1 och 50');
+    expect(
+      cardText(
+        cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutsförheten ska vara')),
+      ),
+    ).toContain('mellan 1 och 50');
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 2 dagar 5');
-    const rules = cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Reglerna är ändrade')));
+    const rules = cardText(
+      cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Reglerna är ändrade')),
+    );
     expect(rules).toContain('beslutsförhet 2, 5 arbetsdagar');
     expect((await app.services.portfolios.get('p1'))!.quorum).toBe(2);
 
@@ -243,11 +324,21 @@ describe('completeness check and review channel binding over real HTTP', () => {
       await channel.click(u, 'review.noConflict', { itemId }, rootId);
       await channel.click(u, 'review.vote', { itemId, vote: 'reject', ...scores(2) }, rootId);
     }
-    const closed = await channel.click(frida, 'review.close', { itemId, close_recommendation: 'not_recommended' }, rootId);
+    const closed = await channel.click(
+      frida,
+      'review.close',
+      { itemId, close_recommendation: 'not_recommended' },
+      rootId,
+    );
     expect(closed.text).toContain('Avstyrks');
     expect((await app.services.applications.get(appId))!.status).toBe('not_recommended');
 
-    const audit = [...(await app.services.audit.forEntity(frida.aadObjectId)), ...(await app.services.audit.forEntity('p1'))].map((a) => a.action);
-    expect(audit).toEqual(expect.arrayContaining(['user.roles_changed', 'portfolio.review_rules_changed']));
+    const audit = [
+      ...(await app.services.audit.forEntity(frida.aadObjectId)),
+      ...(await app.services.audit.forEntity('p1')),
+    ].map((a) => a.action);
+    expect(audit).toEqual(
+      expect.arrayContaining(['user.roles_changed', 'portfolio.review_rules_changed']),
+    );
   });
 });

@@ -27,7 +27,13 @@ export class Channel {
   async say(
     user: TeamsUser,
     text: string,
-    opts: { mention?: boolean; replyToThreadId?: string; id?: string; locale?: string; alsoMention?: TeamsUser } = {},
+    opts: {
+      mention?: boolean;
+      replyToThreadId?: string;
+      id?: string;
+      locale?: string;
+      alsoMention?: TeamsUser;
+    } = {},
   ): Promise<number> {
     const activity = channelMessage({
       serviceUrl: this.connector.url,
@@ -45,7 +51,14 @@ export class Channel {
       // "@Projektkontoret roller @Eva Ek +it": Teams sends the person as a second mention entity.
       const person = opts.alsoMention;
       activity.text = `${activity.text} <at>${person.name}</at>`;
-      activity.entities = [...(activity.entities ?? []), { type: 'mention', text: `<at>${person.name}</at>`, mentioned: { id: person.id, name: person.name } }];
+      activity.entities = [
+        ...(activity.entities ?? []),
+        {
+          type: 'mention',
+          text: `<at>${person.name}</at>`,
+          mentioned: { id: person.id, name: person.name },
+        },
+      ];
     }
     const res = await postActivity(`${this.app.url}/api/messages`, activity);
     return res.status;
@@ -87,12 +100,23 @@ export async function submitApplication(
   const chat = new PersonalChat(app.url, connector.url, user);
   const before = connector.calls.length;
   expect(await chat.say('ny ansökan')).toBe(200);
-  await connector.waitUntil((cs) => cs.slice(before).some((c) => c.answered && c.kind === 'reply' && c.conversationId === chat.conversationId));
-  const call = connector.calls.slice(before).find((c) => c.kind === 'reply' && c.conversationId === chat.conversationId)!;
+  await connector.waitUntil((cs) =>
+    cs
+      .slice(before)
+      .some((c) => c.answered && c.kind === 'reply' && c.conversationId === chat.conversationId),
+  );
+  const call = connector.calls
+    .slice(before)
+    .find((c) => c.kind === 'reply' && c.conversationId === chat.conversationId)!;
   const appId = appIdOf(cardOfCall(call));
   for (let step = 0; step < VALID_STEPS.length; step++) {
     const verb = step === VALID_STEPS.length - 1 ? 'application.review' : 'application.next';
-    const { status } = await chat.click(verb, { appId, step, ...VALID_STEPS[step], ...(overrides[step] ?? {}) });
+    const { status } = await chat.click(verb, {
+      appId,
+      step,
+      ...VALID_STEPS[step],
+      ...(overrides[step] ?? {}),
+    });
     expect(status).toBe(200);
   }
   const { card } = await chat.click('application.submit', { appId });
@@ -107,19 +131,40 @@ export async function waitForCard(
   text: string | RegExp,
   timeoutMs = 8000,
 ): Promise<RecordedCall> {
-  return connector.waitFor(
-    (c) =>
-      (c.kind === 'send' || c.kind === 'reply') &&
-      c.status === 200 &&
-      (c.conversationId === conversationId || c.conversationId?.split(';')[0] === conversationId) &&
-      (typeof text === 'string' ? cardText(cardOfCall(c)).includes(text) : text.test(cardText(cardOfCall(c)))),
-    timeoutMs,
-  );
+  const inConversation = (c: RecordedCall): boolean =>
+    (c.kind === 'send' || c.kind === 'reply') &&
+    c.status === 200 &&
+    (c.conversationId === conversationId || c.conversationId?.split(';')[0] === conversationId);
+  try {
+    return await connector.waitFor(
+      (c) =>
+        inConversation(c) &&
+        (typeof text === 'string'
+          ? cardText(cardOfCall(c)).includes(text)
+          : text.test(cardText(cardOfCall(c)))),
+      timeoutMs,
+    );
+  } catch {
+    const seen = connector.calls
+      .filter(inConversation)
+      .map((c) => cardText(cardOfCall(c)).replace(/\n/g, ' | '));
+    throw new Error(
+      `no card with "${String(text)}" in ${conversationId}; cards there:\n${seen.join('\n')}`,
+    );
+  }
 }
 
 /** The completeness card the project office got for an application (in the General channel). */
-export async function officeCard(connector: FakeConnector, regNo: string, round = 1): Promise<{ card: Card; submittedAt: string; activityId: string }> {
-  const call = await waitForCard(connector, GENERAL, round > 1 ? `${regNo} (omgång ${round})` : `Ny ansökan ${regNo}`);
+export async function officeCard(
+  connector: FakeConnector,
+  regNo: string,
+  round = 1,
+): Promise<{ card: Card; submittedAt: string; activityId: string }> {
+  const call = await waitForCard(
+    connector,
+    GENERAL,
+    round > 1 ? `${regNo} (omgång ${round})` : `Ny ansökan ${regNo}`,
+  );
   const card = cardOfCall(call);
   const m = /"submittedAt":"([^"]+)"/.exec(JSON.stringify(card));
   if (!m) throw new Error('no submittedAt on the completeness card');
@@ -127,7 +172,11 @@ export async function officeCard(connector: FakeConnector, regNo: string, round 
 }
 
 /** The review card posted in the review channel: its activity id (the thread root) and content. */
-export async function reviewCardOf(connector: FakeConnector, regNo: string, channelId = REVIEW_CHANNEL): Promise<{ card: Card; rootId: string; itemId: string }> {
+export async function reviewCardOf(
+  connector: FakeConnector,
+  regNo: string,
+  channelId = REVIEW_CHANNEL,
+): Promise<{ card: Card; rootId: string; itemId: string }> {
   const call = await waitForCard(connector, channelId, regNo);
   const card = cardOfCall(call);
   const m = /"itemId":"([0-9a-f-]{36})"/.exec(JSON.stringify(card));
@@ -143,7 +192,14 @@ export function latestUpdate(connector: FakeConnector, activityId: string): Card
 
 /** Scores 1–5 on every criterion as card inputs. */
 export function scores(value: number | Record<string, number>): Record<string, string> {
-  const criteria = ['citizenBenefit', 'organisationBenefit', 'goalFit', 'costEffectiveness', 'feasibility', 'reuse'];
+  const criteria = [
+    'citizenBenefit',
+    'organisationBenefit',
+    'goalFit',
+    'costEffectiveness',
+    'feasibility',
+    'reuse',
+  ];
   return Object.fromEntries(
     criteria.map((c) => [`s_${c}`, String(typeof value === 'number' ? value : value[c])]),
   );
@@ -162,17 +218,31 @@ export async function openReviewItem(
   const regNo = (await app.services.applications.get(appId))!.regNo!;
   const check = await officeCard(connector, regNo);
   const general = new Channel(app, connector, GENERAL);
-  const admin = { id: '29:bjorn', aadObjectId: '00000000-0000-0000-0000-000000000002', name: 'Björn Berg' };
-  const res = await general.click(admin, 'completeness.complete', { appId, submittedAt: check.submittedAt }, check.activityId);
+  const admin = {
+    id: '29:bjorn',
+    aadObjectId: '00000000-0000-0000-0000-000000000002',
+    name: 'Björn Berg',
+  };
+  const res = await general.click(
+    admin,
+    'completeness.complete',
+    { appId, submittedAt: check.submittedAt },
+    check.activityId,
+  );
   expect(res.text).toContain('Markerad som komplett');
   const posted = await reviewCardOf(connector, regNo);
   // The outbox records the card's activity id once Teams has accepted it.
-  await waitUntilTrue(async () => !!(await app.services.outbox.get(`review-card:${appId}`))?.sentActivityId);
+  await waitUntilTrue(
+    async () => !!(await app.services.outbox.get(`review-card:${appId}`))?.sentActivityId,
+  );
   return { appId, regNo, ...posted };
 }
 
 /** Polls an async condition (the outbox marks a message sent right after Teams answered). */
-export async function waitUntilTrue(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+export async function waitUntilTrue(
+  check: () => Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (await check()) return;
@@ -184,6 +254,7 @@ export async function waitUntilTrue(check: () => Promise<boolean>, timeoutMs = 5
 /** How many people may vote on an item in a channel with this roster: the roster plus reviewer and chair grants. */
 export async function expectedEligible(app: App, roster: TeamsUser[]): Promise<number> {
   const ids = new Set(roster.map((u) => u.aadObjectId.toLowerCase()));
-  for (const role of ['reviewer', 'chair'] as const) for (const u of await app.services.users.withRole(role)) ids.add(u._id);
+  for (const role of ['reviewer', 'chair'] as const)
+    for (const u of await app.services.users.withRole(role)) ids.add(u._id);
   return ids.size;
 }

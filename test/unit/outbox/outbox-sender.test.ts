@@ -1,7 +1,15 @@
 import { AuditLog } from '../../../services/audit/audit-log';
 import { createLogger } from '../../../services/logging/logger';
-import { conversationKeyOf, OutboxMessage, OutboxRepository } from '../../../services/outbox/outbox-repository';
-import { DeliveryResult, OutboxSender, OutboxSenderOptions } from '../../../services/outbox/outbox-sender';
+import {
+  conversationKeyOf,
+  OutboxMessage,
+  OutboxRepository,
+} from '../../../services/outbox/outbox-repository';
+import {
+  DeliveryResult,
+  OutboxSender,
+  OutboxSenderOptions,
+} from '../../../services/outbox/outbox-sender';
 import { RateWindow, TeamsRateLimits } from '../../../services/outbox/rate-limits';
 import { EmbeddedStore } from '../../../services/store/embedded-store';
 
@@ -43,7 +51,10 @@ function byKey(arrivals: Arrival[]): Map<string, number[]> {
   return m;
 }
 
-async function setup(opts: Partial<OutboxSenderOptions> = {}, script?: (msg: OutboxMessage, n: number) => DeliveryResult | Promise<DeliveryResult>) {
+async function setup(
+  opts: Partial<OutboxSenderOptions> = {},
+  script?: (msg: OutboxMessage, n: number) => DeliveryResult | Promise<DeliveryResult>,
+) {
   const store = await EmbeddedStore.open(null);
   const outbox = new OutboxRepository(store);
   await outbox.init();
@@ -53,24 +64,44 @@ async function setup(opts: Partial<OutboxSenderOptions> = {}, script?: (msg: Out
   const deliver = async (msg: OutboxMessage): Promise<DeliveryResult> => {
     const n = (tries.get(msg._id) ?? 0) + 1;
     tries.set(msg._id, n);
-    const r = script ? await script(msg, n) : ({ kind: 'sent', activityId: `a-${msg._id}` } as DeliveryResult);
-    if (r.kind === 'sent') arrivals.push({ id: msg._id, key: conversationKeyOf(msg.target, msg.payload), at: Date.now() });
+    const r = script
+      ? await script(msg, n)
+      : ({ kind: 'sent', activityId: `a-${msg._id}` } as DeliveryResult);
+    if (r.kind === 'sent')
+      arrivals.push({
+        id: msg._id,
+        key: conversationKeyOf(msg.target, msg.payload),
+        at: Date.now(),
+      });
     return r;
   };
   const make = (extra: Partial<OutboxSenderOptions> = {}) =>
-    new OutboxSender(outbox, deliver, clock, log, { pollMs: 20, limits: SMALL, baseBackoffMs: 20, audit, ...opts, ...extra });
+    new OutboxSender(outbox, deliver, clock, log, {
+      pollMs: 20,
+      limits: SMALL,
+      baseBackoffMs: 20,
+      audit,
+      ...opts,
+      ...extra,
+    });
   return { store, outbox, audit, arrivals, tries, make };
 }
 
-const user = (n: number) => ({ kind: 'user' as const, aadObjectId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}` });
+const user = (n: number) => ({
+  kind: 'user' as const,
+  aadObjectId: `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
+});
 
 describe('the outbox sender', () => {
   it('when messages are due, then each is delivered once and marked sent', async () => {
     const { outbox, arrivals, make } = await setup();
-    for (let i = 0; i < 12; i++) await outbox.enqueue(`m${i}`, user(i % 4), { text: `hej ${i}` }, NOW);
+    for (let i = 0; i < 12; i++)
+      await outbox.enqueue(`m${i}`, user(i % 4), { text: `hej ${i}` }, NOW);
     const sender = make();
     expect(await sender.drain(10_000)).toBe(12);
-    expect(arrivals.map((a) => a.id).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`).sort());
+    expect(arrivals.map((a) => a.id).sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `m${i}`).sort(),
+    );
     expect((await outbox.byStatus('sent')).length).toBe(12);
     expect((await outbox.get('m3'))?.sentActivityId).toBe('a-m3');
     await sender.stop();
@@ -79,15 +110,23 @@ describe('the outbox sender', () => {
   it('when one conversation has a burst, then its sends follow every window and other conversations are not held up', async () => {
     const { outbox, arrivals, make } = await setup();
     for (let i = 0; i < 10; i++) await outbox.enqueue(`busy${i}`, user(1), { text: 'x' }, NOW);
-    for (let i = 0; i < 5; i++) await outbox.enqueue(`quiet${i}`, user(100 + i), { text: 'y' }, NOW);
+    for (let i = 0; i < 5; i++)
+      await outbox.enqueue(`quiet${i}`, user(100 + i), { text: 'y' }, NOW);
     const sender = make();
     await sender.drain(10_000);
     const busy = byKey(arrivals).get(conversationKeyOf(user(1)))!;
     expect(busy).toHaveLength(10);
     expect(worstExcess(busy, SMALL.perConversation)).toBeLessThanOrEqual(0);
-    expect(worstExcess(arrivals.map((a) => a.at), SMALL.appWide)).toBeLessThanOrEqual(0);
+    expect(
+      worstExcess(
+        arrivals.map((a) => a.at),
+        SMALL.appWide,
+      ),
+    ).toBeLessThanOrEqual(0);
     // The quiet users did not wait behind the busy one.
-    const lastQuiet = Math.max(...arrivals.filter((a) => a.id.startsWith('quiet')).map((a) => a.at));
+    const lastQuiet = Math.max(
+      ...arrivals.filter((a) => a.id.startsWith('quiet')).map((a) => a.at),
+    );
     expect(lastQuiet).toBeLessThan(Math.max(...busy));
     await sender.stop();
   });
@@ -117,26 +156,45 @@ describe('the outbox sender', () => {
   });
 
   it('when a retryable error keeps coming, then the message is dead-lettered after maxAttempts and audited', async () => {
-    const { outbox, audit, tries, make } = await setup({ maxAttempts: 3 }, () => ({ kind: 'retry', status: 502, error: '502: Bad gateway' }));
+    const { outbox, audit, tries, make } = await setup({ maxAttempts: 3 }, () => ({
+      kind: 'retry',
+      status: 502,
+      error: '502: Bad gateway',
+    }));
     await outbox.enqueue('d1', user(1), { text: 'x' }, NOW);
     const sender = make();
     await sender.drain(10_000);
     expect(tries.get('d1')).toBe(3);
-    expect(await outbox.get('d1')).toMatchObject({ status: 'dead', attempts: 3, lastError: '502: Bad gateway' });
+    expect(await outbox.get('d1')).toMatchObject({
+      status: 'dead',
+      attempts: 3,
+      lastError: '502: Bad gateway',
+    });
     expect((await audit.forEntity('d1')).map((e) => e.action)).toEqual(['outbox.dead_lettered']);
     // An admin's retry gives it fresh attempts.
     await outbox.requeue('d1', 'admin', NOW);
-    expect(await outbox.get('d1')).toMatchObject({ status: 'pending', attempts: 0, resolution: { action: 'retry', by: 'admin' } });
+    expect(await outbox.get('d1')).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      resolution: { action: 'retry', by: 'admin' },
+    });
     await sender.stop();
   });
 
   it('when a failure is permanent (403/404), then it is recorded once and never retried', async () => {
-    const { outbox, tries, make } = await setup({}, () => ({ kind: 'failed', status: 403, error: '403: bot removed' }));
+    const { outbox, tries, make } = await setup({}, () => ({
+      kind: 'failed',
+      status: 403,
+      error: '403: bot removed',
+    }));
     await outbox.enqueue('f1', user(1), { text: 'x' }, NOW);
     const sender = make();
     await sender.drain(5_000);
     expect(tries.get('f1')).toBe(1);
-    expect(await outbox.get('f1')).toMatchObject({ status: 'failed', lastError: '403: bot removed' });
+    expect(await outbox.get('f1')).toMatchObject({
+      status: 'failed',
+      lastError: '403: bot removed',
+    });
     await sender.stop();
   });
 
@@ -145,7 +203,12 @@ describe('the outbox sender', () => {
       n === 1 ? { kind: 'uncertain', error: 'ECONNRESET: socket hang up' } : { kind: 'sent' },
     );
     await outbox.enqueue('post', user(1), { text: 'x' }, NOW);
-    await outbox.enqueue('upd', user(2), { text: 'y', update: { activityId: '1', conversationId: 'a:2' } }, NOW);
+    await outbox.enqueue(
+      'upd',
+      user(2),
+      { text: 'y', update: { activityId: '1', conversationId: 'a:2' } },
+      NOW,
+    );
     const sender = make();
     await sender.drain(5_000);
     expect(tries.get('post')).toBe(1);
@@ -154,7 +217,10 @@ describe('the outbox sender', () => {
     expect(await outbox.get('upd')).toMatchObject({ status: 'sent' });
     // An admin who knows it arrived closes it; it is never sent again.
     await outbox.confirmDelivered('post', 'admin', NOW);
-    expect(await outbox.get('post')).toMatchObject({ status: 'sent', resolution: { action: 'mark_delivered' } });
+    expect(await outbox.get('post')).toMatchObject({
+      status: 'sent',
+      resolution: { action: 'mark_delivered' },
+    });
     await sender.stop();
   });
 
@@ -162,7 +228,12 @@ describe('the outbox sender', () => {
     const { outbox, tries, make } = await setup();
     await outbox.enqueue('inflight', user(1), { text: 'x' }, NOW);
     await outbox.enqueue('claimed', user(2), { text: 'y' }, NOW);
-    await outbox.enqueue('update', user(3), { text: 'z', update: { activityId: '9', conversationId: 'a:3' } }, NOW);
+    await outbox.enqueue(
+      'update',
+      user(3),
+      { text: 'z', update: { activityId: '9', conversationId: 'a:3' } },
+      NOW,
+    );
     const dead = 'crashed-instance';
     const t = Date.now();
     expect(await outbox.claim('inflight', dead, t, 100)).not.toBeNull();
@@ -190,16 +261,28 @@ describe('the outbox sender', () => {
     const ids = arrivals.map((x) => x.id);
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
-    for (const times of byKey(arrivals).values()) expect(worstExcess(times, SMALL.perConversation)).toBeLessThanOrEqual(0);
-    expect(worstExcess(arrivals.map((x) => x.at), SMALL.appWide)).toBeLessThanOrEqual(0);
+    for (const times of byKey(arrivals).values())
+      expect(worstExcess(times, SMALL.perConversation)).toBeLessThanOrEqual(0);
+    expect(
+      worstExcess(
+        arrivals.map((x) => x.at),
+        SMALL.appWide,
+      ),
+    ).toBeLessThanOrEqual(0);
     await a.stop();
     await b.stop();
   });
 
   it('when bulk reminders are queued, then an interactive message queued later still goes first', async () => {
     const { outbox, arrivals, make } = await setup({ maxInFlight: 1 });
-    for (let i = 0; i < 20; i++) await outbox.enqueue(`bulk${i}`, user(i), { text: 'r' }, NOW, NOW, { bulk: true });
-    await outbox.enqueue('card-update', user(99), { text: 'u', update: { activityId: '1', conversationId: 'a:99' } }, NOW);
+    for (let i = 0; i < 20; i++)
+      await outbox.enqueue(`bulk${i}`, user(i), { text: 'r' }, NOW, NOW, { bulk: true });
+    await outbox.enqueue(
+      'card-update',
+      user(99),
+      { text: 'u', update: { activityId: '1', conversationId: 'a:99' } },
+      NOW,
+    );
     const sender = make();
     await sender.drain(10_000);
     expect(arrivals[0].id).toBe('card-update');

@@ -11,10 +11,16 @@ import type { Services } from '../../../services/services';
 export const KIT_TENANT = '00000000-0000-0000-0000-0000000000aa';
 
 /** A deterministic AAD object id for test user n. */
-export const kitUserId = (n: number): string => `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const kitUserId = (n: number): string =>
+  `10000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 /** Stores the personal conversation reference the bot would have learnt from user n's first message. */
-export async function seedUser(s: Services, serviceUrl: string, n: number, locale = 'sv-SE'): Promise<string> {
+export async function seedUser(
+  s: Services,
+  serviceUrl: string,
+  n: number,
+  locale = 'sv-SE',
+): Promise<string> {
   const aad = kitUserId(n);
   const now = s.clock();
   await s.conversations.save(
@@ -39,7 +45,12 @@ export async function seedUser(s: Services, serviceUrl: string, n: number, local
 }
 
 /** Stores a channel's reference (the bot was installed in its team). */
-export async function seedChannel(s: Services, serviceUrl: string, channelId: string, teamId = channelId): Promise<void> {
+export async function seedChannel(
+  s: Services,
+  serviceUrl: string,
+  channelId: string,
+  teamId = channelId,
+): Promise<void> {
   await s.conversations.save(
     {
       _id: channelKey(channelId),
@@ -50,7 +61,12 @@ export async function seedChannel(s: Services, serviceUrl: string, channelId: st
       reference: {
         serviceUrl,
         channelId: 'msteams',
-        conversation: { id: channelId, conversationType: 'channel', tenantId: KIT_TENANT, isGroup: true },
+        conversation: {
+          id: channelId,
+          conversationType: 'channel',
+          tenantId: KIT_TENANT,
+          isGroup: true,
+        },
         bot: { id: '28:bot-app-id', name: 'Projektkontoret' },
       },
     },
@@ -85,10 +101,23 @@ export function limitExcess(
   appWide: readonly RateWindow[],
   perConversation: readonly RateWindow[] = TEAMS_PER_CONVERSATION,
 ): { perConversation: number; appWide: number } {
-  const accepted = calls.filter((c) => c.status >= 200 && c.status < 300 && ['send', 'reply', 'update', 'delete', 'createConversation'].includes(c.kind));
+  const accepted = calls.filter(
+    (c) =>
+      c.status >= 200 &&
+      c.status < 300 &&
+      ['send', 'reply', 'update', 'delete', 'createConversation'].includes(c.kind),
+  );
   const byConv = new Map<string, number[]>();
-  for (const c of accepted) byConv.set(c.conversationId ?? '?', [...(byConv.get(c.conversationId ?? '?') ?? []), c.at]);
+  for (const c of accepted)
+    byConv.set(c.conversationId ?? '?', [...(byConv.get(c.conversationId ?? '?') ?? []), c.at]);
   let worstConv = Number.NEGATIVE_INFINITY;
-  for (const times of byConv.values()) worstConv = Math.max(worstConv, worstExcess(times, perConversation));
-  return { perConversation: byConv.size === 0 ? 0 : worstConv, appWide: worstExcess(accepted.map((c) => c.at), appWide) };
+  for (const times of byConv.values())
+    worstConv = Math.max(worstConv, worstExcess(times, perConversation));
+  return {
+    perConversation: byConv.size === 0 ? 0 : worstConv,
+    appWide: worstExcess(
+      accepted.map((c) => c.at),
+      appWide,
+    ),
+  };
 }

@@ -11,7 +11,9 @@ import {
 /** Independent check: does any window ending at a request hold more than its limit? */
 function violates(times: number[], windows: RateWindow[]): boolean {
   const sorted = [...times].sort((a, b) => a - b);
-  return sorted.some((t, i) => windows.some((w) => sorted.slice(0, i + 1).filter((x) => x > t - w.windowMs).length > w.limit));
+  return sorted.some((t, i) =>
+    windows.some((w) => sorted.slice(0, i + 1).filter((x) => x > t - w.windowMs).length > w.limit),
+  );
 }
 
 describe('Teams rate windows', () => {
@@ -36,15 +38,18 @@ describe('Teams rate windows', () => {
 
   it('when sends are placed greedily at the earliest slot, then no window is ever exceeded', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 120 }), (gaps) => {
-        const times: number[] = [];
-        let t = 0;
-        for (const gap of gaps) {
-          t = earliestSlot(times, [...TEAMS_PER_CONVERSATION], t + gap);
-          times.push(t);
-        }
-        return !violates(times, [...TEAMS_PER_CONVERSATION]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 120 }),
+        (gaps) => {
+          const times: number[] = [];
+          let t = 0;
+          for (const gap of gaps) {
+            t = earliestSlot(times, [...TEAMS_PER_CONVERSATION], t + gap);
+            times.push(t);
+          }
+          return !violates(times, [...TEAMS_PER_CONVERSATION]);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -59,6 +64,11 @@ describe('Teams rate windows', () => {
     expect(greedySpan(61, [...TEAMS_PER_CONVERSATION])).toBe(30_000);
     const limits = teamsRateLimits(50);
     expect(minimumSpanMs([5, 5, 61], limits)).toBe(30_000);
-    expect(minimumSpanMs(Array.from({ length: 2000 }, () => 5), limits)).toBe(199_000);
+    expect(
+      minimumSpanMs(
+        Array.from({ length: 2000 }, () => 5),
+        limits,
+      ),
+    ).toBe(199_000);
   });
 });

@@ -47,7 +47,9 @@ describe('shared send windows', () => {
     expect(ok).toBe(3);
     // App-wide too: 5 per window across both, whatever the conversations.
     now += 1000;
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).reserve(`k${i}`, `n${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? a : b).reserve(`k${i}`, `n${i}`)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 
@@ -55,14 +57,25 @@ describe('shared send windows', () => {
     const store = await EmbeddedStore.open(null);
     const a = new SendWindows(store, LIMITS, wall, 10_000);
     const b = new SendWindows(store, LIMITS, wall, 10_000);
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).reserve('c1', `m${i}`)));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).reserve('c1', `m${i}`)),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.scope === 'conversation' && r.retryAt === now + 100)).toBe(true);
+    expect(
+      results
+        .filter((r) => !r.ok)
+        .every((r) => !r.ok && r.scope === 'conversation' && r.retryAt === now + 100),
+    ).toBe(true);
   });
 
   it('when a request is still in flight, then it counts until its completion is known', async () => {
     const store = await EmbeddedStore.open(null);
-    const a = new SendWindows(store, { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] }, wall, 10_000);
+    const a = new SendWindows(
+      store,
+      { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] },
+      wall,
+      10_000,
+    );
     expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
     now += 500;
     // Not finished: it may arrive any time before its timeout.
@@ -74,13 +87,26 @@ describe('shared send windows', () => {
 
   it('when an instance crashes with a reservation in flight, then it counts until its timeout and no longer', async () => {
     const store = await EmbeddedStore.open(null);
-    const crashed = new SendWindows(store, { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] }, wall, 2_000);
-    const other = new SendWindows(store, { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] }, wall, 2_000);
+    const crashed = new SendWindows(
+      store,
+      { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] },
+      wall,
+      2_000,
+    );
+    const other = new SendWindows(
+      store,
+      { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] },
+      wall,
+      2_000,
+    );
     expect(await crashed.reserve('c1', 'm1')).toEqual({ ok: true });
     now += 1_000;
     expect(await other.reserve('c1', 'm2')).toMatchObject({ ok: false, scope: 'conversation' });
     now += 1_000;
-    expect(await other.reserve('c1', 'm2')).toMatchObject({ ok: false, retryAt: 1_000_000 + 2_000 + 100 });
+    expect(await other.reserve('c1', 'm2')).toMatchObject({
+      ok: false,
+      retryAt: 1_000_000 + 2_000 + 100,
+    });
     now += 101;
     expect(await other.reserve('c1', 'm2')).toEqual({ ok: true });
   });
@@ -91,7 +117,11 @@ describe('shared send windows', () => {
     const b = new SendWindows(store, LIMITS, wall, 10_000);
     expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
     await a.finish('c1', 'm1', 'throttled', 3000);
-    expect(await b.reserve('c1', 'm2')).toEqual({ ok: false, retryAt: now + 3000, scope: 'conversation' });
+    expect(await b.reserve('c1', 'm2')).toEqual({
+      ok: false,
+      retryAt: now + 3000,
+      scope: 'conversation',
+    });
     expect(b.localEarliest('c1')).toBe(now + 3000);
     now += 3000;
     expect(await b.reserve('c1', 'm2')).toEqual({ ok: true });
@@ -102,7 +132,12 @@ describe('shared send windows', () => {
 
   it('when a request never left the process, then its slot is given back', async () => {
     const store = await EmbeddedStore.open(null);
-    const a = new SendWindows(store, { ...LIMITS, perConversation: [{ limit: 1, windowMs: 1000 }] }, wall, 10_000);
+    const a = new SendWindows(
+      store,
+      { ...LIMITS, perConversation: [{ limit: 1, windowMs: 1000 }] },
+      wall,
+      10_000,
+    );
     expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
     await a.finish('c1', 'm1', 'not_sent');
     expect(await a.reserve('c1', 'm2')).toEqual({ ok: true });

@@ -34,7 +34,13 @@ function snapshot(over: Partial<ReviewSnapshot> = {}): ReviewSnapshot {
     openedAt: '2026-11-20T10:00:00Z',
     deadline: '2026-12-04',
     deadlinePassed: false,
-    statement: { byId: 'it', byName: 'Eva Ek', at: '2026-11-21T10:00:00Z', recommendation: 'advise_against', text: long(1500) },
+    statement: {
+      byId: 'it',
+      byName: 'Eva Ek',
+      at: '2026-11-21T10:00:00Z',
+      recommendation: 'advise_against',
+      text: long(1500),
+    },
     statementRequired: true,
     duplicates: Array.from({ length: 5 }, (_, i) => ({
       appId: `other-${i}`,
@@ -48,7 +54,14 @@ function snapshot(over: Partial<ReviewSnapshot> = {}): ReviewSnapshot {
       cardActivityId: '123',
       link: 'https://teams.microsoft.com/l/message/19%3Ax%40thread.tacv2/123?parentMessageId=123',
     })),
-    tally: { eligible: 60, conflicted: 2, voted: 30, remaining: 28, quorum: 3, quorumReached: true },
+    tally: {
+      eligible: 60,
+      conflicted: 2,
+      voted: 30,
+      remaining: 28,
+      quorum: 3,
+      quorumReached: true,
+    },
     discussionCount: 12,
     refreshUserIds: Array.from({ length: 60 }, (_, i) => `29:1${'x'.repeat(40)}${i}`),
     ...over,
@@ -66,13 +79,29 @@ function viewer(over: Partial<ViewerState> = {}): ViewerState {
     flags: [],
     hardFlag: false,
     vote: 'approve',
-    scores: { citizenBenefit: 4, organisationBenefit: 4, goalFit: 4, costEffectiveness: 4, feasibility: 4, reuse: 4 },
+    scores: {
+      citizenBenefit: 4,
+      organisationBenefit: 4,
+      goalFit: 4,
+      costEffectiveness: 4,
+      feasibility: 4,
+      reuse: 4,
+    },
     comment: long(2000),
     votedAt: '2026-11-22T10:00:00Z',
     interim: { meanScore: 3.5, meanByCriterion: { citizenBenefit: 3.5 }, scoredBy: 10 },
     objectionForm: true,
-    members: Array.from({ length: 60 }, (_, i) => ({ id: `member-${i}`, name: `Ledamot med ett långt namn ${i}` })),
-    openObjections: Array.from({ length: 10 }, (_, i) => ({ id: `o-${i}`, memberName: 'Nils', raisedByName: 'Maja', reason: long(1000), at: '2026-11-22' })),
+    members: Array.from({ length: 60 }, (_, i) => ({
+      id: `member-${i}`,
+      name: `Ledamot med ett långt namn ${i}`,
+    })),
+    openObjections: Array.from({ length: 10 }, (_, i) => ({
+      id: `o-${i}`,
+      memberName: 'Nils',
+      raisedByName: 'Maja',
+      reason: long(1000),
+      at: '2026-11-22',
+    })),
     majority: 'recommended',
     closeBlockers: [],
     ...over,
@@ -80,18 +109,23 @@ function viewer(over: Partial<ViewerState> = {}): ViewerState {
 }
 
 describe('review cards', () => {
-  it('when everything on the review card is at its maximum, then the card stays under Teams\' size limit', () => {
+  it("when everything on the review card is at its maximum, then the card stays under Teams' size limit", () => {
     const base = reviewCard(snapshot(), 'sv');
     const mine = reviewCard(snapshot(), 'sv', { viewer: viewer() });
     expect(cardBytes(base)).toBeLessThan(MAX_CARD_BYTES);
     expect(cardBytes(mine)).toBeLessThan(MAX_CARD_BYTES);
     expect(base.refresh).toEqual({
-      action: { type: 'Action.Execute', title: 'Uppdatera', verb: 'review.refresh', data: { itemId: 'item-1' } },
+      action: {
+        type: 'Action.Execute',
+        title: 'Uppdatera',
+        verb: 'review.refresh',
+        data: { itemId: 'item-1' },
+      },
       userIds: snapshot().refreshUserIds,
     });
   });
 
-  it('when the card has no listed users, then refresh has no userIds; the base card never shows anyone\'s scores', () => {
+  it("when the card has no listed users, then refresh has no userIds; the base card never shows anyone's scores", () => {
     const card = reviewCard(snapshot({ refreshUserIds: [] }), 'sv');
     expect(card.refresh).toEqual({ action: expect.objectContaining({ verb: 'review.refresh' }) });
     const text = cardText(card);
@@ -101,8 +135,25 @@ describe('review cards', () => {
     expect(text).toContain('Avstyrker');
   });
 
+  it('when the deadline has passed or the application was withdrawn, then the card says so on top', () => {
+    expect(cardText(reviewCard(snapshot({ deadlinePassed: true }), 'sv'))).toContain(
+      'Sista dag för bedömning har passerat (2026-12-04)',
+    );
+    expect(cardText(reviewCard(snapshot({ withdrawn: true }), 'sv'))).toContain(
+      'Ansökan har dragits tillbaka',
+    );
+  });
+
   it('when the card is shown in English, then its text is English', () => {
-    const text = cardText(reviewCard(snapshot(), 'en', { viewer: viewer({ conflict: undefined, vote: undefined, flags: [{ kind: 'organisation', detail: 'Utbildningsförvaltningen' }] }) }));
+    const text = cardText(
+      reviewCard(snapshot(), 'en', {
+        viewer: viewer({
+          conflict: undefined,
+          vote: undefined,
+          flags: [{ kind: 'organisation', detail: 'Utbildningsförvaltningen' }],
+        }),
+      }),
+    );
     expect(text).toContain('Possible double counting of benefit');
     expect(text).toContain('you belong to Utbildningsförvaltningen');
     expect(text).toContain('Yearly operation and maintenance');
@@ -110,7 +161,9 @@ describe('review cards', () => {
   });
 
   it('when a member declared jäv, then their view has no vote form and no interim scores', () => {
-    const card = reviewCard(snapshot(), 'sv', { viewer: viewer({ conflict: 'declared', chair: false, it: false, interim: undefined }) });
+    const card = reviewCard(snapshot(), 'sv', {
+      viewer: viewer({ conflict: 'declared', chair: false, it: false, interim: undefined }),
+    });
     const json = JSON.stringify(card);
     expect(json).not.toContain('"verb":"review.vote"');
     expect(cardText(card)).toContain('Du har anmält jäv och deltar inte i beredningen av ärendet.');
@@ -132,8 +185,22 @@ describe('review cards', () => {
       createdAt: '',
       updatedAt: '',
     } as ApplicationDoc;
-    const comments = Array.from({ length: 40 }, (_, i) => ({ _id: `c${i}`, itemId: 'a', authorId: 'x', authorName: 'Maja', text: long(4000), at: '2026-11-22' }));
-    const card = reviewApplicationCard({ app, locale: 'sv', portfolios: [], itemId: 'a', comments, checks: [] });
+    const comments = Array.from({ length: 40 }, (_, i) => ({
+      _id: `c${i}`,
+      itemId: 'a',
+      authorId: 'x',
+      authorName: 'Maja',
+      text: long(4000),
+      at: '2026-11-22',
+    }));
+    const card = reviewApplicationCard({
+      app,
+      locale: 'sv',
+      portfolios: [],
+      itemId: 'a',
+      comments,
+      checks: [],
+    });
     expect(cardBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
     expect(cardText(card)).toContain('Långa texter är förkortade');
   });
@@ -147,15 +214,37 @@ describe('review cards', () => {
       applicant: 'Anna',
       submittedAt: '2026-11-22T10:00:00Z',
       round: 2,
-      history: [{ round: 1, submittedAt: '2026-11-20T10:00:00Z', status: 'completion_requested' as const, byName: 'Björn', at: '2026-11-21T10:00:00Z', missingSteps: ['benefit' as const], note: 'Mer om nyttan.' }],
+      history: [
+        {
+          round: 1,
+          submittedAt: '2026-11-20T10:00:00Z',
+          status: 'completion_requested' as const,
+          byName: 'Björn',
+          at: '2026-11-21T10:00:00Z',
+          missingSteps: ['benefit' as const],
+          note: 'Mer om nyttan.',
+        },
+      ],
       changedFields: ['yearlyEffectSek'],
     };
     const text = cardText(completenessCard(model, 'sv'));
     expect(text).toContain('Kompletterad ansökan PK 2026/0001 (omgång 2)');
     expect(text).toContain('Omgång 1: Björn begärde komplettering 2026-11-21 av: Nyttokalkyl.');
     expect(text).toContain('Beräknad effekt per år i kronor');
-    const applicant = completionRequestCard({ appId: 'a', regNo: 'PK 2026/0001', title: 'Projekt', missingSteps: ['benefit', 'costs'], note: 'Mer.', byName: 'Björn' }, 'en');
+    const applicant = completionRequestCard(
+      {
+        appId: 'a',
+        regNo: 'PK 2026/0001',
+        title: 'Projekt',
+        missingSteps: ['benefit', 'costs'],
+        note: 'Mer.',
+        byName: 'Björn',
+      },
+      'en',
+    );
     expect(cardText(applicant)).toContain('Completion requested for PK 2026/0001');
-    expect(JSON.stringify(applicant)).toContain('"verb":"application.continue","style":"positive","data":{"appId":"a"}');
+    expect(JSON.stringify(applicant)).toContain(
+      '"verb":"application.continue","style":"positive","data":{"appId":"a"}',
+    );
   });
 });

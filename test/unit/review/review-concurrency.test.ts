@@ -11,11 +11,24 @@ import { DomainError } from '../../../services/shared/domain-error';
 import { EmbeddedStore } from '../../../services/store/embedded-store';
 
 const CHANNEL = '19:review@thread.tacv2';
-const scores = { citizenBenefit: 4, organisationBenefit: 3, goalFit: 4, costEffectiveness: 3, feasibility: 4, reuse: 5 };
+const scores = {
+  citizenBenefit: 4,
+  organisationBenefit: 3,
+  goalFit: 4,
+  costEffectiveness: 3,
+  feasibility: 4,
+  reuse: 5,
+};
 
-async function setup(memberCount: number): Promise<{ s: Services; dir: MemberDirectory; members: Actor[]; itemId: string; chair: Actor }> {
+async function setup(
+  memberCount: number,
+): Promise<{ s: Services; dir: MemberDirectory; members: Actor[]; itemId: string; chair: Actor }> {
   const store = await EmbeddedStore.open(null);
-  const s = await createServices(store, { clock: () => new Date(), log: createLogger('silent'), admins: [] });
+  const s = await createServices(store, {
+    clock: () => new Date(),
+    log: createLogger('silent'),
+    admins: [],
+  });
   const chair: Actor = { aadObjectId: randomUUID(), name: 'Ordförande', locale: 'sv' };
   await s.users.setRoles(chair.aadObjectId, ['chair'], new Date());
   await s.portfolios.upsert({
@@ -29,8 +42,16 @@ async function setup(memberCount: number): Promise<{ s: Services; dir: MemberDir
     reviewDays: 10,
     reviewChannelId: CHANNEL,
   });
-  const members: Actor[] = Array.from({ length: memberCount }, (_, i) => ({ aadObjectId: randomUUID(), name: `Ledamot ${i}`, locale: 'sv' }));
-  const roster: RosterMember[] = members.map((m, i) => ({ id: `29:m${i}`, aadObjectId: m.aadObjectId, name: m.name }));
+  const members: Actor[] = Array.from({ length: memberCount }, (_, i) => ({
+    aadObjectId: randomUUID(),
+    name: `Ledamot ${i}`,
+    locale: 'sv',
+  }));
+  const roster: RosterMember[] = members.map((m, i) => ({
+    id: `29:m${i}`,
+    aadObjectId: m.aadObjectId,
+    name: m.name,
+  }));
   const dir: MemberDirectory = { membersOf: async () => roster };
   const app: ApplicationDoc = {
     _id: randomUUID(),
@@ -78,43 +99,75 @@ async function setup(memberCount: number): Promise<{ s: Services; dir: MemberDir
   await s.applications.insert(app);
   const item = await openReview(s, dir, app, chair);
   // As if the outbox had posted the card: its activity id becomes the thread root.
-  await s.outbox.col.findOneAndUpdate({ _id: `review-card:${app._id}` }, { $set: { status: 'sent', sentActivityId: '1001' } });
-  for (const m of members) await declareNoConflict(s, dir, m, item._id, { channelId: CHANNEL }, undefined);
+  await s.outbox.col.findOneAndUpdate(
+    { _id: `review-card:${app._id}` },
+    { $set: { status: 'sent', sentActivityId: '1001' } },
+  );
+  for (const m of members)
+    await declareNoConflict(s, dir, m, item._id, { channelId: CHANNEL }, undefined);
   return { s, dir, members, itemId: item._id, chair };
 }
 
 describe('review concurrency on the store', () => {
   it('when 200 members vote at the same moment, then there are exactly 200 vote documents and the tally counts 200', async () => {
     const { s, dir, members, itemId } = await setup(200);
-    await Promise.all(members.map((m) => castVote(s, dir, m, itemId, { channelId: CHANNEL }, { vote: 'approve', scores })));
+    await Promise.all(
+      members.map((m) =>
+        castVote(s, dir, m, itemId, { channelId: CHANNEL }, { vote: 'approve', scores }),
+      ),
+    );
     const votes = await s.review.votesFor(itemId);
     expect(votes.filter((v) => v.vote === 'approve')).toHaveLength(200);
     expect(new Set(votes.map((v) => v._id)).size).toBe(200);
-    const view = await castVote(s, dir, members[0], itemId, { channelId: CHANNEL }, { vote: 'approve', scores });
+    const view = await castVote(
+      s,
+      dir,
+      members[0],
+      itemId,
+      { channelId: CHANNEL },
+      { vote: 'approve', scores },
+    );
     // The chair (an explicit grant) may vote too but has not.
     expect(view.snapshot.tally).toMatchObject({ voted: 200, remaining: 1, eligible: 201 });
     // The last queued card update carries the exact tally.
-    const updates = await s.outbox.col.find({ _id: { $in: Array.from({ length: 50 }, (_, i) => `review-update:${itemId}:${i + 1}`) } });
-    const newest = updates.sort((a, b) => Number(b._id.split(':').pop()) - Number(a._id.split(':').pop()))[0];
+    const updates = await s.outbox.col.find({
+      _id: { $in: Array.from({ length: 50 }, (_, i) => `review-update:${itemId}:${i + 1}`) },
+    });
+    const newest = updates.sort(
+      (a, b) => Number(b._id.split(':').pop()) - Number(a._id.split(':').pop()),
+    )[0];
     // Coalesced: far fewer updates than votes.
     expect(updates.length).toBeLessThan(20);
-    expect(newest.payload.update).toEqual({ activityId: '1001', conversationId: `${CHANNEL};messageid=1001` });
+    expect(newest.payload.update).toEqual({
+      activityId: '1001',
+      conversationId: `${CHANNEL};messageid=1001`,
+    });
     expect((newest.payload.card!.model as { tally: { voted: number } }).tally.voted).toBe(200);
   });
 
   it('when votes race the chair closing the item, then every vote is either in the result or refused and undone', async () => {
     const { s, dir, members, itemId, chair } = await setup(40);
-    for (const m of members.slice(0, 3)) await castVote(s, dir, m, itemId, { channelId: CHANNEL }, { vote: 'approve', scores });
+    for (const m of members.slice(0, 3))
+      await castVote(s, dir, m, itemId, { channelId: CHANNEL }, { vote: 'approve', scores });
     const racing = members.slice(3).map((m) =>
       castVote(s, dir, m, itemId, { channelId: CHANNEL }, { vote: 'reject', scores }).then(
         () => 'accepted' as const,
         (err: unknown) => {
-          if (err instanceof DomainError && err.params.reason === 'closed') return 'refused' as const;
+          if (err instanceof DomainError && err.params.reason === 'closed')
+            return 'refused' as const;
           throw err;
         },
       ),
     );
-    const close = closeReview(s, dir, chair, itemId, { channelId: CHANNEL }, 'recommended', 'Ordföranden avgör.');
+    const close = closeReview(
+      s,
+      dir,
+      chair,
+      itemId,
+      { channelId: CHANNEL },
+      'recommended',
+      'Ordföranden avgör.',
+    );
     const outcomes = await Promise.all(racing);
     await close;
     const item = (await s.review.item(itemId))!;
@@ -124,7 +177,10 @@ describe('review concurrency on the store', () => {
     // Exactly the stored votes are in the result, at the revision that was counted.
     expect(item.result!.votes.approve + item.result!.votes.reject).toBe(cast.length);
     for (const v of cast) expect(item.result!.counted[v.memberId]).toBe(v.rev);
-    const refusedIds = members.slice(3).filter((_, i) => outcomes[i] === 'refused').map((m) => m.aadObjectId);
+    const refusedIds = members
+      .slice(3)
+      .filter((_, i) => outcomes[i] === 'refused')
+      .map((m) => m.aadObjectId);
     for (const id of refusedIds) expect(votes.find((v) => v.memberId === id)?.vote).toBeUndefined();
     expect(cast.length).toBe(3 + outcomes.filter((o) => o === 'accepted').length);
     expect((await s.applications.get(item.appId))!.review!.votes).toEqual(item.result!.votes);

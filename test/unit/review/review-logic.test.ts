@@ -2,12 +2,23 @@ import { parseRulesArgs } from '../../../bot/commands/review-rules-command';
 import { ApplicationDoc, SubmittedData } from '../../../services/applications/application';
 import { parsePortfolioArgs } from '../../../services/channels/bind-review-channel';
 import { parseMissingSteps } from '../../../services/review/completeness';
-import { benefitTokens, compareBenefits, textSimilarity } from '../../../services/review/duplicate-benefits';
+import {
+  benefitTokens,
+  compareBenefits,
+  textSimilarity,
+} from '../../../services/review/duplicate-benefits';
 import { hasHardFlag, javFlags } from '../../../services/review/jav';
 import { parseRoleChanges, roleOf } from '../../../services/review/role-grants';
 import { messageLink } from '../../../services/review/review-view';
 import { VoteDoc } from '../../../services/review/review-types';
-import { computeTally, isDivergent, majorityOf, recusedOf, scoreStatistics, voteCounts } from '../../../services/review/tally';
+import {
+  computeTally,
+  isDivergent,
+  majorityOf,
+  recusedOf,
+  scoreStatistics,
+  voteCounts,
+} from '../../../services/review/tally';
 import { PortfolioDoc } from '../../../services/portfolios/portfolio-repository';
 
 const data = (over: Partial<SubmittedData> = {}): SubmittedData => ({
@@ -42,7 +53,11 @@ const data = (over: Partial<SubmittedData> = {}): SubmittedData => ({
   ...over,
 });
 
-const app = (id: string, over: Partial<SubmittedData> = {}, ownerId = 'owner-1'): ApplicationDoc => ({
+const app = (
+  id: string,
+  over: Partial<SubmittedData> = {},
+  ownerId = 'owner-1',
+): ApplicationDoc => ({
   _id: id,
   ownerId,
   ownerName: 'Anna Andersson',
@@ -68,13 +83,32 @@ const vote = (memberId: string, over: Partial<VoteDoc> = {}): VoteDoc => ({
   ...over,
 });
 
-const all4 = { citizenBenefit: 4, organisationBenefit: 4, goalFit: 4, costEffectiveness: 4, feasibility: 4, reuse: 4 };
+const all4 = {
+  citizenBenefit: 4,
+  organisationBenefit: 4,
+  goalFit: 4,
+  costEffectiveness: 4,
+  feasibility: 4,
+  reuse: 4,
+};
 
 describe('tally and result', () => {
   it('when members declare jäv, then they are not counted for quorum nor as remaining', () => {
-    const votes = [vote('a', { vote: 'approve', scores: all4 }), vote('b', { conflict: 'declared' }), vote('c', { conflict: 'ruled' }), vote('d')];
+    const votes = [
+      vote('a', { vote: 'approve', scores: all4 }),
+      vote('b', { conflict: 'declared' }),
+      vote('c', { conflict: 'ruled' }),
+      vote('d'),
+    ];
     const tally = computeTally(['a', 'b', 'c', 'd', 'e'], votes, 2);
-    expect(tally).toEqual({ eligible: 3, conflicted: 2, voted: 1, remaining: 2, quorum: 2, quorumReached: false });
+    expect(tally).toEqual({
+      eligible: 3,
+      conflicted: 2,
+      voted: 1,
+      remaining: 2,
+      quorum: 2,
+      quorumReached: false,
+    });
   });
 
   it('when a member who voted has left the channel, then the vote still counts', () => {
@@ -111,7 +145,10 @@ describe('tally and result', () => {
 });
 
 describe('jäv flags', () => {
-  const a = app('1', { crossOrganisational: true, partnerOrganisations: 'Stadsbyggnadskontoret; Socialförvaltningen' });
+  const a = app('1', {
+    crossOrganisational: true,
+    partnerOrganisations: 'Stadsbyggnadskontoret; Socialförvaltningen',
+  });
 
   it('when the member is the applicant, then the flag cannot be waived', () => {
     const flags = javFlags(a, { aadObjectId: 'OWNER-1' });
@@ -120,23 +157,42 @@ describe('jäv flags', () => {
   });
 
   it('when the member is the contact person by e-mail or by name, then they are flagged', () => {
-    expect(javFlags(a, { aadObjectId: 'x', email: 'Anna.Andersson@stad.example' })).toEqual([{ kind: 'contact' }]);
-    expect(javFlags(a, { aadObjectId: 'x', name: 'anna andersson' })).toEqual([{ kind: 'contact' }]);
+    expect(javFlags(a, { aadObjectId: 'x', email: 'Anna.Andersson@stad.example' })).toEqual([
+      { kind: 'contact' },
+    ]);
+    expect(javFlags(a, { aadObjectId: 'x', name: 'anna andersson' })).toEqual([
+      { kind: 'contact' },
+    ]);
   });
 
   it('when the member belongs to the applying or a partner organisation, then they are flagged softly (accents and case ignored)', () => {
     const flags = javFlags(a, { aadObjectId: 'x', organisation: 'UTBILDNINGSFORVALTNINGEN' });
     expect(flags).toEqual([{ kind: 'organisation', detail: 'Utbildningsförvaltningen' }]);
     expect(hasHardFlag(flags)).toBe(false);
-    expect(javFlags(a, { aadObjectId: 'x', department: 'Socialförvaltningen' })).toEqual([{ kind: 'organisation', detail: 'Socialförvaltningen' }]);
-    expect(javFlags(a, { aadObjectId: 'x', organisation: 'Kulturförvaltningen', name: 'Bo Berg' })).toEqual([]);
+    expect(javFlags(a, { aadObjectId: 'x', department: 'Socialförvaltningen' })).toEqual([
+      { kind: 'organisation', detail: 'Socialförvaltningen' },
+    ]);
+    expect(
+      javFlags(a, { aadObjectId: 'x', organisation: 'Kulturförvaltningen', name: 'Bo Berg' }),
+    ).toEqual([]);
   });
 });
 
 describe('possible double counting of benefit', () => {
   it('when two applications from the same organisation describe the same saving, then they are flagged with reasons', () => {
-    const match = compareBenefits(app('1'), app('2', { title: 'E-ansökan förskola', citizenBenefit: 'Föräldrar får besked inom två dagar.' }));
-    expect(match?.reasons).toEqual(['same_organisation', 'same_process', 'similar_text', 'overlapping_savings']);
+    const match = compareBenefits(
+      app('1'),
+      app('2', {
+        title: 'E-ansökan förskola',
+        citizenBenefit: 'Föräldrar får besked inom två dagar.',
+      }),
+    );
+    expect(match?.reasons).toEqual([
+      'same_organisation',
+      'same_process',
+      'similar_text',
+      'overlapping_savings',
+    ]);
     expect(match!.similarity).toBeGreaterThan(0.5);
   });
 
@@ -164,15 +220,26 @@ describe('possible double counting of benefit', () => {
 
 describe('command arguments', () => {
   const portfolios = [1, 2, 3, 4, 5].map(
-    (n) => ({ _id: `p${n}`, number: n, key: ['tillganglighet', 'information', 'utbildning', 'samverkan', 'innovation'][n - 1] }) as PortfolioDoc,
+    (n) =>
+      ({
+        _id: `p${n}`,
+        number: n,
+        key: ['tillganglighet', 'information', 'utbildning', 'samverkan', 'innovation'][n - 1],
+      }) as PortfolioDoc,
   );
 
   it('when "koppla" names portfolios by number, key, "alla" or a list, then they are found; unknown words are reported', () => {
     expect(parsePortfolioArgs('1', portfolios)).toEqual({ kind: 'ok', ids: ['p1'] });
     expect(parsePortfolioArgs('Innovation', portfolios)).toEqual({ kind: 'ok', ids: ['p5'] });
     expect(parsePortfolioArgs('Tillgänglighet', portfolios)).toEqual({ kind: 'ok', ids: ['p1'] });
-    expect(parsePortfolioArgs('alla', portfolios)).toEqual({ kind: 'ok', ids: ['p1', 'p2', 'p3', 'p4', 'p5'] });
-    expect(parsePortfolioArgs('5, 1 och 3', portfolios)).toEqual({ kind: 'ok', ids: ['p1', 'p3', 'p5'] });
+    expect(parsePortfolioArgs('alla', portfolios)).toEqual({
+      kind: 'ok',
+      ids: ['p1', 'p2', 'p3', 'p4', 'p5'],
+    });
+    expect(parsePortfolioArgs('5, 1 och 3', portfolios)).toEqual({
+      kind: 'ok',
+      ids: ['p1', 'p3', 'p5'],
+    });
     expect(parsePortfolioArgs('portfölj 2.', portfolios)).toEqual({ kind: 'ok', ids: ['p2'] });
     expect(parsePortfolioArgs('sju 1', portfolios)).toEqual({ kind: 'unknown', words: ['sju'] });
     expect(parsePortfolioArgs('  ', portfolios)).toEqual({ kind: 'empty' });
@@ -184,13 +251,25 @@ describe('command arguments', () => {
       change: { quorum: 4, reviewDays: 15, statementRequired: true },
       bad: [],
     });
-    expect(parseRulesArgs('all statement no')).toEqual({ portfolioWords: ['all'], change: { statementRequired: false }, bad: [] });
+    expect(parseRulesArgs('all statement no')).toEqual({
+      portfolioWords: ['all'],
+      change: { statementRequired: false },
+      bad: [],
+    });
     expect(parseRulesArgs('2 kvorum fyra').bad).toEqual(['kvorum']);
   });
 
   it('when roles are written with + and -, then they are read in Swedish and English', () => {
-    expect(parseRoleChanges('+ordförande -ledamot it')).toEqual({ kind: 'ok', add: ['chair', 'it'], remove: ['reviewer'] });
-    expect(parseRoleChanges('+chair +decisionmaker')).toEqual({ kind: 'ok', add: ['chair', 'decisionMaker'], remove: [] });
+    expect(parseRoleChanges('+ordförande -ledamot it')).toEqual({
+      kind: 'ok',
+      add: ['chair', 'it'],
+      remove: ['reviewer'],
+    });
+    expect(parseRoleChanges('+chair +decisionmaker')).toEqual({
+      kind: 'ok',
+      add: ['chair', 'decisionMaker'],
+      remove: [],
+    });
     expect(parseRoleChanges('+kung')).toEqual({ kind: 'bad', words: ['+kung'] });
     expect(roleOf('Beslutsfattare')).toBe('decisionMaker');
   });

@@ -4,7 +4,10 @@
  */
 import { DateTime } from 'luxon';
 import { ApplicationDoc, SubmittedData } from '../../../services/applications/application';
-import { createProjectFromDecision, CreateProjectInput } from '../../../services/followup/create-project';
+import {
+  createProjectFromDecision,
+  CreateProjectInput,
+} from '../../../services/followup/create-project';
 import { ProjectDoc } from '../../../services/followup/project';
 import { createLogger } from '../../../services/logging/logger';
 import { ReminderSettings } from '../../../services/reminders/reminder-settings';
@@ -35,21 +38,32 @@ export function at(local: string): Date {
   return new Date(local);
 }
 
-export const PERSON = (n: number): string => `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const PERSON = (n: number): string =>
+  `20000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-export async function kitServices(clock: TestClock, reminders: Partial<ReminderSettings> = {}): Promise<Services> {
+export async function kitServices(
+  clock: TestClock,
+  reminders: Partial<ReminderSettings> = {},
+): Promise<Services> {
   const s = await createServices(await EmbeddedStore.open(null), {
     clock: clock.fn,
     log: createLogger('silent'),
     admins: [],
     reminders,
   });
-  for (let n = 1; n <= 9; n++) await s.users.upsertProfile(PERSON(n), { name: `Person ${n}` }, clock.fn());
+  for (let n = 1; n <= 9; n++)
+    await s.users.upsertProfile(PERSON(n), { name: `Person ${n}` }, clock.fn());
   return s;
 }
 
 /** A draft last touched at `updated` (Stockholm wall time). */
-export async function addDraft(s: Services, id: string, owner: string, updated: string, status: ApplicationDoc['status'] = 'draft'): Promise<void> {
+export async function addDraft(
+  s: Services,
+  id: string,
+  owner: string,
+  updated: string,
+  status: ApplicationDoc['status'] = 'draft',
+): Promise<void> {
   const iso = at(updated).toISOString();
   await s.applications.insert({
     _id: id,
@@ -79,7 +93,13 @@ const DATA: Partial<SubmittedData> = {
 };
 
 /** A decided application turned into a funded project through the use case the allocation area calls. */
-export async function addProject(s: Services, appId: string, owner: string, input: Partial<CreateProjectInput> = {}, data: Partial<SubmittedData> = {}): Promise<ProjectDoc> {
+export async function addProject(
+  s: Services,
+  appId: string,
+  owner: string,
+  input: Partial<CreateProjectInput> = {},
+  data: Partial<SubmittedData> = {},
+): Promise<ProjectDoc> {
   const iso = s.clock().toISOString();
   await s.applications.insert({
     _id: appId,
@@ -95,5 +115,10 @@ export async function addProject(s: Services, appId: string, owner: string, inpu
     regNo: `PK 2027/${appId}`,
     data: { ...DATA, ...data } as SubmittedData,
   });
-  return createProjectFromDecision(s, { applicationId: appId, grantedSek: 1_000_000, decisionDate: '2027-01-20', ...input });
+  return createProjectFromDecision(s, {
+    applicationId: appId,
+    grantedSek: 1_000_000,
+    decisionDate: '2027-01-20',
+    ...input,
+  });
 }
