@@ -117,7 +117,11 @@ interface PipelineLike {
  * blindly) and marks when the request is handed to the HTTP client, so a failure before that
  * point is known to be safe to retry. The outbox sender does all retrying itself.
  */
-function prepareClient(client: ConnectorClient, onDispatch: () => void): boolean {
+function prepareClient(
+  client: ConnectorClient,
+  onDispatch: () => void,
+  onAnswer: () => void,
+): boolean {
   const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
   if (!pipeline || typeof pipeline.removePolicy !== 'function') return false;
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
@@ -127,9 +131,13 @@ function prepareClient(client: ConnectorClient, onDispatch: () => void): boolean
   pipeline.addPolicy(
     {
       name: 'projektkontoretDispatchMarker',
-      sendRequest: (req, next) => {
+      sendRequest: async (req, next) => {
         onDispatch();
-        return next(req);
+        try {
+          return await next(req);
+        } finally {
+          onAnswer();
+        }
       },
     },
     { phase: 'Sign' },
@@ -229,6 +237,7 @@ export function createOutboxDelivery(
     const timeout = options.requestTimeoutMs ?? 15_000;
     let sentId: string | undefined;
     let dispatched = false;
+    let answeredAt: number | undefined;
     try {
       await adapter.continueConversationAsync(
         config.appId ?? '',
@@ -236,7 +245,12 @@ export function createOutboxDelivery(
         async (ctx) => {
           // sendToConversation, not a reply: in a channel this starts a new thread (Teams' own pattern).
           const client = ctx.turnState.get<ConnectorClient>(ctx.adapter.ConnectorClientKey);
-          if (!prepareClient(client, () => (dispatched = true))) {
+          const ready = prepareClient(
+            client,
+            () => (dispatched = true),
+            () => (answeredAt = Date.now()),
+          );
+          if (!ready) {
             // Unknown client shape: we cannot tell before from after, so every failure is uncertain.
             dispatched = true;
             if (!warnedPipeline)
@@ -269,7 +283,10 @@ export function createOutboxDelivery(
         },
       );
     } catch (err) {
-      const result = classifySendError(err, dispatched, !!update);
+      const result: DeliveryResult = {
+        ...classifySendError(err, dispatched, !!update),
+        answeredAt,
+      };
       // A new post refused with 403/404: the bot was removed or the user is gone. (A 404 on an
       // update only means that one message is gone.)
       if (!update && result.kind === 'failed' && (result.status === 403 || result.status === 404)) {
@@ -281,6 +298,7 @@ export function createOutboxDelivery(
       kind: 'sent',
       activityId: sentId,
       conversationId: update?.conversationId ?? reference.conversation.id,
+      answeredAt,
     };
   };
 }

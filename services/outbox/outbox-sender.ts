@@ -32,7 +32,7 @@ import { teamsRateLimits, TeamsRateLimits } from './rate-limits';
 import { SendOutcome, SendWindows } from './send-windows';
 
 /** What the Teams edge reports after trying to deliver one message. */
-export type DeliveryResult =
+export type DeliveryResult = (
   | { kind: 'sent'; activityId?: string; conversationId?: string }
   /**
    * Teams asked us to slow down (429, with `afterMs` from Retry-After) or was briefly
@@ -42,7 +42,14 @@ export type DeliveryResult =
   /** It will never work (bot removed, user gone, no conversation): record, do not retry. */
   | { kind: 'failed'; error: string; status?: number; dispatched?: boolean }
   /** The request may have reached Teams: never re-send blindly. */
-  | { kind: 'uncertain'; error: string };
+  | { kind: 'uncertain'; error: string }
+) & {
+  /**
+   * Wall-clock ms when Teams' answer arrived: the tightest safe bound on when Teams counted the
+   * request in its windows (the sender otherwise uses the time the delivery returned).
+   */
+  answeredAt?: number;
+};
 
 export type Deliver = (msg: OutboxMessage) => Promise<DeliveryResult>;
 
@@ -344,13 +351,20 @@ export class OutboxSender {
       result.kind === 'retry' && (result.status === 429 || /^429\b/.test(result.error));
     const dispatched =
       result.kind === 'sent' || result.kind === 'uncertain' || result.dispatched !== false;
-    const outcome: SendOutcome = throttled ? 'throttled' : dispatched ? 'accepted' : 'not_sent';
+    const outcome: SendOutcome = throttled
+      ? 'throttled'
+      : !dispatched
+        ? 'not_sent'
+        : result.kind === 'uncertain' || (result.kind === 'retry' && result.status === undefined)
+          ? 'unknown'
+          : 'accepted';
     const retryAfterMs = result.kind === 'retry' ? result.afterMs : undefined;
     await this.windows.finish(
       key,
       msg._id,
       outcome,
       throttled ? (retryAfterMs ?? 1000) : undefined,
+      result.answeredAt,
     );
     if (throttled) await this.noteThrottle(key, this.wall() + (retryAfterMs ?? 1000));
 

@@ -36,7 +36,12 @@ export type SendOutcome =
   /** It never left this process (it does not count). */
   | 'not_sent'
   /** Teams answered 429: it was not accepted and does not count. */
-  | 'throttled';
+  | 'throttled'
+  /**
+   * No answer (timeout, reset): it may still arrive at Teams later, so it counts as arriving
+   * as late as its reservation allows.
+   */
+  | 'unknown';
 
 const APP_SCOPE = 'app';
 const convScope = (key: string): string => `c:${key}`;
@@ -157,8 +162,10 @@ export class SendWindows {
     id: string,
     outcome: SendOutcome,
     retryAfterMs?: number,
+    /** When Teams' answer arrived, if known (never later than now). */
+    answeredAt?: number,
   ): Promise<void> {
-    const at = this.wall();
+    const at = Math.min(answeredAt ?? Number.POSITIVE_INFINITY, this.wall());
     this.note(APP_SCOPE, id, { outcome, at });
     this.note(convScope(key), id, { outcome, at });
     if (outcome === 'throttled') {
@@ -255,6 +262,7 @@ export class SendWindows {
       if (c) {
         applied.add(f.id);
         if (c.outcome === 'accepted') done.push(Math.min(c.at, f.u));
+        else if (c.outcome === 'unknown') done.push(f.u);
       } else if (f.u <= t) {
         done.push(f.u);
       } else {

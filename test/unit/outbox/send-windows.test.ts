@@ -111,6 +111,25 @@ describe('shared send windows', () => {
     expect(await other.reserve('c1', 'm2')).toEqual({ ok: true });
   });
 
+  it('when a request got no answer (timeout), then it counts as arriving as late as it could', async () => {
+    const store = await EmbeddedStore.open(null);
+    const limits = { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] };
+    const a = new SendWindows(store, limits, wall, 2_000);
+    expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
+    now += 500;
+    await a.finish('c1', 'm1', 'unknown');
+    now += 1_000;
+    expect(await a.reserve('c1', 'm2')).toMatchObject({
+      ok: false,
+      retryAt: 1_000_000 + 2_000 + 100,
+    });
+    // An answered request counts from its answer, even when the delivery returned later.
+    const b = new SendWindows(await EmbeddedStore.open(null), limits, wall, 2_000);
+    expect(await b.reserve('c1', 'x1')).toEqual({ ok: true });
+    await b.finish('c1', 'x1', 'accepted', undefined, now - 60);
+    expect(b.localConversationEarliest('c1')).toBe(now + 40);
+  });
+
   it('when Teams answers 429, then the request does not count and the conversation is blocked for every instance', async () => {
     const store = await EmbeddedStore.open(null);
     const a = new SendWindows(store, LIMITS, wall, 10_000);
