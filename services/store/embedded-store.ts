@@ -32,8 +32,8 @@ function wrapDuplicate(name: string, err: unknown): never {
 }
 
 /** Strips nedb-only fields before a document leaves the store. */
-function clean<T>(doc: T): T {
-  if (!doc || typeof doc !== 'object') return doc;
+function clean<T>(doc: T, compound = true): T {
+  if (!compound || !doc || typeof doc !== 'object') return doc;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
     if (!k.startsWith('__idx_')) out[k] = v;
@@ -84,7 +84,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async findOne(filter: Filter): Promise<T | null> {
     await this.ready;
     const doc = await this.db.findOneAsync(filter as never);
-    return doc ? clean(doc as unknown as T) : null;
+    return doc ? clean(doc as unknown as T, this.compound.length > 0) : null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
@@ -94,7 +94,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
     const docs = await cursor;
-    return docs.map((d) => clean(d as unknown as T));
+    return docs.map((d) => clean(d as unknown as T, this.compound.length > 0));
   }
 
   async count(filter: Filter): Promise<number> {
@@ -149,7 +149,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
       if (!doc) return null;
       const full = await this.refreshCompound(doc);
       await this.persist(full);
-      return clean(full as unknown as T);
+      return clean(full as unknown as T, this.compound.length > 0);
     } catch (err) {
       return wrapDuplicate(this.name, err);
     }

@@ -4,7 +4,8 @@ import path from 'node:path';
 /** Starts `serve.js <kind>` in a child process and waits for its URL. */
 export async function startChildServer(kind: 'app' | 'echo', env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const script = path.join(__dirname, 'serve.js');
-  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  // Both servers run with the production flags (package.json `serve`, the Dockerfile).
+  const extra = ['--max-semi-space-size=64', '--no-deprecation', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
   const child: ChildProcess = spawn(process.execPath, [...extra, script, kind], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
