@@ -1,3 +1,4 @@
+import { ensureOwnerRequest } from '../allocation/owner-requests';
 import { ApplicationDoc, ReviewOutcome } from '../applications/application';
 import { Services } from '../services';
 import { Actor } from '../shared/actor';
@@ -725,6 +726,9 @@ async function applyOutcome(
     after: { status: outcome.recommendation, review: outcome },
     activityId,
   });
+  // A recommended application's owner is asked at once to accept ownership and running cost,
+  // so the gate is usually settled before the chair allocates.
+  if (outcome.recommendation === 'recommended') await ensureOwnerRequest(s, updated, actor.aadObjectId);
 }
 
 /**
