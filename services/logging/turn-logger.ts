@@ -34,6 +34,8 @@ export function createTurnLogger(
   log: Logger,
   fields: TurnLogFields,
 ): { log: Logger; turnId: string } {
+  // With logging off (LOG_LEVEL=silent) the child, its id and the hashes would only cost time.
+  if (!log.isLevelEnabled('fatal')) return { turnId: '', log };
   const turnId = randomUUID();
   return {
     turnId,
