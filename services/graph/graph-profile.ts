@@ -1,4 +1,4 @@
-import { ClientSecretCredential } from '@azure/identity';
+import { ClientSecretCredential, TokenCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
@@ -21,13 +21,17 @@ export function createGraphProfileLookup(opts: {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** Another Graph endpoint (national clouds; a local fake in tests). */
   baseUrl?: string;
+  /** Another credential (tests); default: the app registration's client secret. */
+  credential?: TokenCredential;
 }): GraphProfileLookup {
-  const credential = new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
+  const credential = opts.credential ?? new ClientSecretCredential(opts.tenantId, opts.clientId, opts.clientSecret);
   const authProvider = new TokenCredentialAuthenticationProvider(credential, {
     scopes: ['https://graph.microsoft.com/.default'],
   });
-  const client = Client.initWithMiddleware({ authProvider, baseUrl: opts.baseUrl });
+  const customHosts = opts.baseUrl ? new Set([new URL(opts.baseUrl).hostname]) : undefined;
+  const client = Client.initWithMiddleware({ authProvider, baseUrl: opts.baseUrl, customHosts });
   return async (aadObjectId) => {
     if (!/^[0-9a-f-]{36}$/i.test(aadObjectId)) return null;
     const user = (await client
