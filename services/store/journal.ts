@@ -1,4 +1,14 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -121,26 +131,39 @@ export class Journal {
   append(rec: JournalRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ line: `${JSON.stringify(rec)}\n`, resolve, reject });
-      if (!this.flushing) this.flushing = this.flush();
+      if (!this.flushing) {
+        this.flushing = new Promise((done) => {
+          // Everything appended in this turn of the event loop goes out in one write.
+          setImmediate(() => {
+            this.flush();
+            this.flushing = null;
+            done();
+          });
+        });
+      }
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const data = batch.map((b) => b.line).join('');
-      try {
-        if (!this.handle) throw new Error('journal is closed');
-        await this.handle.write(data);
-        if (this.opts.fsync) await this.handle.datasync();
-        this.bytes += data.length;
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
+  /**
+   * Writes the queued lines with one synchronous append: to the page cache this costs a few
+   * microseconds, less than a round trip through libuv's thread pool, and keeps the order.
+   */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const data = batch.map((b) => b.line).join('');
+    try {
+      if (!this.handle) throw new Error('journal is closed');
+      const buf = Buffer.from(data, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.handle.fd, buf, off, buf.length - off);
+      if (this.opts.fsync) fdatasyncSync(this.handle.fd);
+      this.bytes += buf.length;
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
     }
-    this.flushing = null;
   }
 
   async drain(): Promise<void> {
