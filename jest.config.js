@@ -6,5 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/jest-after-env.ts'],
   maxWorkers: 2,
 };

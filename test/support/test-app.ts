@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { App, createApp } from '../../bot/app';
 import { loadConfig } from '../../services/config/config';
 import { createLogger } from '../../services/logging/logger';
@@ -20,9 +17,9 @@ export const DEMO_USERS = {
   eva: { id: '29:eva', aadObjectId: '00000000-0000-0000-0000-000000000005', name: 'Eva Ek' },
 } satisfies Record<string, TeamsUser>;
 
-export function freshDataDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'pk-data-'));
-}
+import { freshDataDir } from './temp-dirs';
+
+export { freshDataDir };
 
 /** Starts the real app in-process on a free port (local mode, demo seed, quiet logs). */
 export async function startTestApp(
