@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlaygroundConfig, PlaygroundUser } from './playground';
 
@@ -11,28 +11,16 @@ interface DemoSeed {
   users: { aadObjectId: string; name: string; email?: string; roles: string[] }[];
 }
 
-/** The demo seed, wherever this runs from (compiled in dist/ or as source). */
-export function readDemoSeed(): DemoSeed {
-  for (const file of [DEMO_SEED_FILE, SOURCE_SEED_FILE]) {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as DemoSeed;
-    } catch {
-      /* try the next location */
-    }
-  }
-  throw new Error('deployment/seed/demo-seed.json not found');
+/** The demo seed file, wherever this runs from (compiled in dist/ or as source). */
+export function seedFilePath(): string {
+  const found = [DEMO_SEED_FILE, SOURCE_SEED_FILE].find((file) => existsSync(file));
+  if (!found) throw new Error('deployment/seed/demo-seed.json not found');
+  return found;
 }
 
-export function seedFilePath(): string {
-  for (const file of [DEMO_SEED_FILE, SOURCE_SEED_FILE]) {
-    try {
-      readFileSync(file);
-      return file;
-    } catch {
-      /* next */
-    }
-  }
-  throw new Error('deployment/seed/demo-seed.json not found');
+/** The demo seed's content. */
+export function readDemoSeed(): DemoSeed {
+  return JSON.parse(readFileSync(seedFilePath(), 'utf8')) as DemoSeed;
 }
 
 function toPlaygroundUser(u: DemoSeed['users'][number], index: number): PlaygroundUser {

@@ -32,6 +32,40 @@ export async function outboxOverview(s: Services, actor: Actor): Promise<OutboxO
 }
 
 /**
+ * One admin action on one message: check the role, apply the store change, refuse when the
+ * message was not in a state for it, and audit before and after.
+ */
+async function adminAction(
+  s: Services,
+  actor: Actor,
+  id: string,
+  activityId: string | undefined,
+  action: string,
+  refusal: string,
+  apply: (now: Date) => Promise<OutboxMessage | null>,
+  describe: (before: OutboxMessage) => Record<string, unknown>,
+): Promise<OutboxMessage> {
+  await requireAdmin(s, actor);
+  const before = await s.outbox.get(id);
+  const now = s.clock();
+  const after = await apply(now);
+  if (!before || !after)
+    throw new DomainError('invalid_state', refusal, { status: before?.status ?? 'missing' });
+  await s.audit.append({
+    at: now.toISOString(),
+    actorId: actor.aadObjectId,
+    actorName: actor.name,
+    action,
+    entityType: 'outbox',
+    entityId: id,
+    before: describe(before),
+    after: { status: after.status },
+    activityId,
+  });
+  return after;
+}
+
+/**
  * Sends a dead, failed or uncertain message again. For an uncertain one the admin has checked
  * that it did not arrive: the bot itself never re-sends it, because Teams cannot be asked.
  */
@@ -41,26 +75,16 @@ export async function retryOutboxMessage(
   id: string,
   activityId?: string,
 ): Promise<OutboxMessage> {
-  await requireAdmin(s, actor);
-  const before = await s.outbox.get(id);
-  const now = s.clock();
-  const after = await s.outbox.requeue(id, actor.aadObjectId, now);
-  if (!before || !after)
-    throw new DomainError('invalid_state', 'message not retryable', {
-      status: before?.status ?? 'missing',
-    });
-  await s.audit.append({
-    at: now.toISOString(),
-    actorId: actor.aadObjectId,
-    actorName: actor.name,
-    action: 'outbox.retried',
-    entityType: 'outbox',
-    entityId: id,
-    before: { status: before.status, attempts: before.attempts, lastError: before.lastError },
-    after: { status: after.status },
+  return adminAction(
+    s,
+    actor,
+    id,
     activityId,
-  });
-  return after;
+    'outbox.retried',
+    'message not retryable',
+    (now) => s.outbox.requeue(id, actor.aadObjectId, now),
+    (b) => ({ status: b.status, attempts: b.attempts, lastError: b.lastError }),
+  );
 }
 
 /** Records that an uncertain message did arrive (the admin checked): it is never sent again. */
@@ -70,24 +94,14 @@ export async function confirmOutboxDelivered(
   id: string,
   activityId?: string,
 ): Promise<OutboxMessage> {
-  await requireAdmin(s, actor);
-  const before = await s.outbox.get(id);
-  const now = s.clock();
-  const after = await s.outbox.confirmDelivered(id, actor.aadObjectId, now);
-  if (!before || !after)
-    throw new DomainError('invalid_state', 'message not uncertain', {
-      status: before?.status ?? 'missing',
-    });
-  await s.audit.append({
-    at: now.toISOString(),
-    actorId: actor.aadObjectId,
-    actorName: actor.name,
-    action: 'outbox.marked_delivered',
-    entityType: 'outbox',
-    entityId: id,
-    before: { status: before.status, lastError: before.lastError },
-    after: { status: after.status },
+  return adminAction(
+    s,
+    actor,
+    id,
     activityId,
-  });
-  return after;
+    'outbox.marked_delivered',
+    'message not uncertain',
+    (now) => s.outbox.confirmDelivered(id, actor.aadObjectId, now),
+    (b) => ({ status: b.status, lastError: b.lastError }),
+  );
 }
