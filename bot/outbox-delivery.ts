@@ -13,8 +13,10 @@ import {
   personalKey,
   StoredReference,
 } from '../services/conversations/conversation-repository';
+import { markOutboxRequest, pipelineRequestId } from '../services/metrics/connector-throttles';
 import { OutboxMessage } from '../services/outbox/outbox-repository';
 import { Deliver, DeliveryResult } from '../services/outbox/outbox-sender';
+import { REVIEW_CARD_SOURCE, reviewCardModel } from '../services/review/card-updates';
 import { Services } from '../services/services';
 import { localeOf } from '../services/shared/actor';
 import { BotAdapter } from './adapter';
@@ -133,9 +135,11 @@ function prepareClient(
       name: 'projektkontoretDispatchMarker',
       sendRequest: async (req, next) => {
         onDispatch();
+        const unmark = markOutboxRequest(pipelineRequestId(req));
         try {
           return await next(req);
         } finally {
+          unmark();
           onAnswer();
         }
       },
@@ -148,6 +152,25 @@ function prepareClient(
 export interface OutboxDeliveryOptions {
   /** Per-request timeout; a timeout after the request went out makes the message uncertain. */
   requestTimeoutMs?: number;
+}
+
+/** Builders of live outbox models by source name (see `OutboxPayload.card.live`). */
+const LIVE_MODELS: Record<
+  string,
+  (s: Services, model: Record<string, unknown>) => Promise<object | null>
+> = {
+  [REVIEW_CARD_SOURCE]: reviewCardModel,
+};
+
+/** The model to render: the stored one, or a live one built from the store now. */
+async function modelOf(
+  services: Services,
+  card: NonNullable<OutboxMessage['payload']['card']>,
+): Promise<Record<string, unknown> | null> {
+  const stored = (card.model ?? {}) as Record<string, unknown>;
+  if (!card.live) return stored;
+  const build = LIVE_MODELS[card.live];
+  return build ? ((await build(services, stored)) as Record<string, unknown> | null) : null;
 }
 
 /** Delivers outbox messages through the Bot Connector to the stored conversations. */
@@ -212,11 +235,14 @@ export function createOutboxDelivery(
     }
     let activity: Partial<Activity>;
     if (msg.payload.card) {
-      const card = renderOutboxCard(
-        msg.payload.card.template,
-        msg.payload.card.model as Record<string, unknown>,
-        locale,
-      );
+      const model = await modelOf(services, msg.payload.card);
+      if (!model)
+        return {
+          kind: 'failed',
+          error: `nothing to show: live model ${msg.payload.card.live} of ${JSON.stringify(msg.payload.card.model)} is gone`,
+          dispatched: false,
+        };
+      const card = renderOutboxCard(msg.payload.card.template, model, locale);
       if (!card)
         return {
           kind: 'failed',

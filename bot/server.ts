@@ -7,7 +7,7 @@ import { strings } from '../cards/strings';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
 import type { Logger } from '../services/logging/logger';
 import { createTurnLogger, TURN_FAILED_KEY, TURN_LOG_KEY } from '../services/logging/turn-logger';
-import { observeConnectorThrottles, throttleSource } from '../services/metrics/connector-throttles';
+import { observeConnectorThrottles } from '../services/metrics/connector-throttles';
 import {
   Metrics,
   metrics as defaultMetrics,
@@ -294,8 +294,10 @@ export function createServer(deps: ServerDeps): restify.Server {
       }
 
       let failed = false;
-      const invoke = await throttleSource.run('turn', () =>
-        adapter.runAuthenticated(authResult, activity, async (context: TurnContext) => {
+      const invoke = await adapter.runAuthenticated(
+        authResult,
+        activity,
+        async (context: TurnContext) => {
           context.turnState.set(TURN_LOG_KEY, tlog);
           try {
             await bot.run(context);
@@ -306,7 +308,7 @@ export function createServer(deps: ServerDeps): restify.Server {
           } finally {
             if (context.turnState.get(TURN_FAILED_KEY)) failed = true;
           }
-        }),
+        },
       );
       let status = invoke?.status ?? 200;
       let responseBody = invoke?.body;

@@ -1,5 +1,6 @@
 import { ApplicationDoc } from '../services/applications/application';
 import { FieldDef, STEPS } from '../services/applications/wizard-steps';
+import { byStrength, MAX_DUPLICATES } from '../services/review/duplicate-benefits';
 import { ReviewSnapshot, ViewerState } from '../services/review/review-view';
 import {
   CommentDoc,
@@ -148,7 +149,11 @@ export function reviewCard(
         ),
       ];
 
-  const duplicates = snap.duplicates.map((d) => {
+  // The strongest overlaps first; the card lists a few and says how many weaker ones there are.
+  const ranked = [...snap.duplicates].sort(byStrength);
+  const moreDuplicates =
+    (snap.moreDuplicates ?? 0) + Math.max(0, ranked.length - MAX_DUPLICATES);
+  const duplicates = ranked.slice(0, MAX_DUPLICATES).map((d) => {
     const name = `${md(d.regNo)} ${md(clip(d.title, 80))}`;
     const reasons = d.reasons
       .map((x) => fmt(r.review.reasons[x], { pct: Math.round(d.similarity * 100) }))
@@ -254,6 +259,8 @@ export function reviewCard(
     duplicatesTitle: r.review.duplicatesTitle,
     duplicatesIntro: r.review.duplicatesIntro,
     duplicates,
+    duplicatesMore:
+      moreDuplicates > 0 ? fmt(r.review.duplicatesMore, { count: moreDuplicates }) : '',
     tallyTitle: r.review.tallyTitle,
     tallyLines,
     resultTitle: result ? r.review.resultTitle : '',

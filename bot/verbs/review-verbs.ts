@@ -270,7 +270,6 @@ export const reviewThreadReply: MessageFallback = async (context: TurnContext, r
   const text = withoutMentions(typeof a.text === 'string' ? a.text : '');
   return addThreadReply(
     s,
-    teamsDirectory(context, s),
     req.actor,
     where.channelId,
     where.threadRootId,

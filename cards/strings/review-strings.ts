@@ -37,6 +37,7 @@ const sv = {
     duplicatesIntro:
       'Samma verksamhetsförändring får inte räknas hem som besparing i flera projekt. Jämför med:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
+    duplicatesMore: '… och {count} till med svagare överlapp.',
     reasons: {
       same_organisation: 'samma organisation',
       same_process: 'samma process eller mottagare',
@@ -351,6 +352,7 @@ const en: ReviewStrings = {
     duplicatesIntro:
       'The same change must not be counted as a saving in several projects. Compare with:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
+    duplicatesMore: '… and {count} more with weaker overlap.',
     reasons: {
       same_organisation: 'same organisation',
       same_process: 'same process or receiver',

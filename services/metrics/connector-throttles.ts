@@ -1,13 +1,37 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { metrics as defaultMetrics, Metrics, ThrottleSource } from './metrics';
 
+/** The header the Azure SDK pipeline gives every Bot Connector request (a fresh id each). */
+const REQUEST_ID_HEADER = 'x-ms-client-request-id';
+
 /**
- * Which part of the bot is talking to Teams right now. The server runs each turn in
- * `throttleSource.run('turn', …)` and the outbox each delivery in `run('outbox', …)`.
+ * Which requests the outbox is making right now, by their request id; every other Bot Connector
+ * request is made by a turn. (An AsyncLocalStorage would say the same, but it turns on promise
+ * hooks for the whole process, which cost every turn a few per cent.)
  */
-export const throttleSource = new AsyncLocalStorage<ThrottleSource>();
+const outboxRequestIds = new Set<string>();
+
+/** Marks a request of the outbox (from its client pipeline); returns the function that unmarks it. */
+export function markOutboxRequest(requestId: string | undefined): () => void {
+  if (!requestId) return () => undefined;
+  outboxRequestIds.add(requestId);
+  return () => {
+    outboxRequestIds.delete(requestId);
+  };
+}
+
+function sourceOf(request: ClientRequest): ThrottleSource {
+  const id = request.getHeader(REQUEST_ID_HEADER);
+  if (typeof id !== 'string') return 'other';
+  return outboxRequestIds.has(id) ? 'outbox' : 'turn';
+}
+
+/** The request id a pipeline request carries, for {@link markOutboxRequest}. */
+export function pipelineRequestId(req: unknown): string | undefined {
+  const r = req as { headers?: { get?: (n: string) => string | undefined }; requestId?: string };
+  return r.headers?.get?.(REQUEST_ID_HEADER) ?? r.requestId;
+}
 
 const sources = new WeakMap<ClientRequest, ThrottleSource>();
 const observed = new WeakSet<Metrics>();
@@ -27,8 +51,7 @@ export function observeConnectorThrottles(m: Metrics = defaultMetrics): void {
   observed.add(m);
   diagnosticsChannel.subscribe('http.client.request.start', (message) => {
     const { request } = message as { request: ClientRequest };
-    const source = throttleSource.getStore();
-    if (source) sources.set(request, source);
+    sources.set(request, sourceOf(request));
   });
   diagnosticsChannel.subscribe('http.client.response.finish', (message) => {
     const { request, response } = message as { request: ClientRequest; response: IncomingMessage };

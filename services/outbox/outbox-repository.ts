@@ -13,7 +13,15 @@ export type OutboxTarget =
 /** What to send: a text, or a card rendered from cards/ by name and view model at send time. */
 export interface OutboxPayload {
   text?: string;
-  card?: { template: string; model: unknown };
+  card?: {
+    template: string;
+    model: unknown;
+    /**
+     * A live model: `model` only names what to show, and the source of this name builds the
+     * view model from the store when the message is sent (the newest state, not the queued one).
+     */
+    live?: string;
+  };
   /** Replace an earlier message in place (e.g. a review card's live tally) instead of posting. */
   update?: { activityId: string; conversationId: string };
 }

@@ -1,5 +1,6 @@
 import { Services } from '../services';
-import { ReviewSnapshot } from './review-view';
+import { cachedDirectory } from './eligibility';
+import { buildSnapshot, ReviewSnapshot } from './review-view';
 import { ReviewItemDoc } from './review-types';
 
 /** The outbox id of an item's card in its review channel (one post per application). */
@@ -7,6 +8,12 @@ export const reviewCardOutboxId = (appId: string): string => `review-card:${appI
 
 /** Outbox template name of the shared review card. */
 export const REVIEW_CARD_TEMPLATE = 'review-card';
+
+/**
+ * The outbox's live-model source for the shared card: an update message stores only the item id,
+ * and its model is built from the store when the message is sent (see {@link reviewCardModel}).
+ */
+export const REVIEW_CARD_SOURCE = 'review-item';
 
 /** Card updates wait this long so that a burst of votes becomes one update of the message (Teams also limits a conversation to a few messages a second). */
 const UPDATE_DEBOUNCE_MS = 1000;
@@ -30,16 +37,16 @@ export async function withCardActivity(
 }
 
 /**
- * Queues an in-place update of the shared card with the newest snapshot. Updates are coalesced:
- * while an update is still waiting in the outbox its model is replaced by a newer one (never by
- * an older: the snapshot's `rev` orders them), so 50 simultaneous votes cost one or two updates,
- * and the last one always carries the exact tally. Update messages are numbered per item; a
- * number is taken by inserting its message (a unique id), so two writers never both create one.
+ * Queues an in-place update of the shared card. The message holds no snapshot: its model is built
+ * from the store when it is sent, so it always shows the newest tally. Updates are coalesced: while
+ * an update is still waiting in the outbox nothing more is queued (it will read this change when it
+ * is sent: the sender marks a message 'sending' before it builds the model), so 50 simultaneous
+ * votes cost one or two updates. Update messages are numbered per item; a number is taken by
+ * inserting its message (a unique id), so two writers never both create one.
  */
 export async function queueCardUpdate(
   s: Pick<Services, 'outbox' | 'review' | 'clock'>,
   itemIn: ReviewItemDoc,
-  snapshot: ReviewSnapshot,
 ): Promise<void> {
   const item = await withCardActivity(s, itemIn);
   if (!item.channelId || !item.cardActivityId) return;
@@ -51,23 +58,17 @@ export async function queueCardUpdate(
   const messageId = (n: number): string => `review-update:${item._id}:${n}`;
   let seq = item.updateSeq ?? 0;
   for (let attempt = 0; attempt < 50; attempt++) {
-    if (seq > 0) {
-      const id = messageId(seq);
-      // A count of replaced documents: the payload is not copied back.
-      const replaced = await s.outbox.col.updateMany(
-        { _id: id, status: 'pending', 'payload.card.model.rev': { $lt: snapshot.rev } },
-        { $set: { 'payload.card.model': snapshot } },
-      );
-      if (replaced > 0) return;
-      // Still waiting with a model at least as new as ours: nothing to do.
-      if ((await s.outbox.col.count({ _id: id, status: 'pending' })) > 0) return;
-    }
+    // Still waiting: it will show this change too.
+    if (seq > 0 && (await s.outbox.col.count({ _id: messageId(seq), status: 'pending' })) > 0) return;
     const next = seq + 1;
     const now = s.clock();
     const created = await s.outbox.enqueue(
       messageId(next),
       target,
-      { card: { template: REVIEW_CARD_TEMPLATE, model: snapshot }, update },
+      {
+        card: { template: REVIEW_CARD_TEMPLATE, model: { itemId: item._id }, live: REVIEW_CARD_SOURCE },
+        update,
+      },
       now,
       new Date(now.getTime() + UPDATE_DEBOUNCE_MS),
     );
@@ -81,4 +82,20 @@ export async function queueCardUpdate(
     // Someone else took that number just now: look at their message next.
     seq = next;
   }
+}
+
+/**
+ * The shared card's model as it is now, for an outbox message sent with
+ * {@link REVIEW_CARD_SOURCE}: the members come from the cached roster (a turn refreshed it when
+ * the change was made). Null when the item no longer exists.
+ */
+export async function reviewCardModel(
+  s: Services,
+  model: Record<string, unknown>,
+): Promise<ReviewSnapshot | null> {
+  const itemId = model.itemId;
+  if (typeof itemId !== 'string') return null;
+  const item = await s.review.item(itemId);
+  if (!item) return null;
+  return (await buildSnapshot(s, cachedDirectory(s), item)).snapshot;
 }

@@ -1,8 +1,6 @@
 import { Services } from '../services';
 import { Actor } from '../shared/actor';
 import { queueCardUpdate, withCardActivity } from './card-updates';
-import { MemberDirectory } from './eligibility';
-import { buildSnapshot } from './review-view';
 import { CommentDoc, ReviewItemDoc } from './review-types';
 
 /** Thread replies are kept up to this length (Teams messages can be longer). */
@@ -50,7 +48,6 @@ export async function itemForThread(
  */
 export async function addThreadReply(
   s: Services,
-  dir: MemberDirectory,
   actor: Actor,
   channelId: string,
   rootId: string,
@@ -89,9 +86,6 @@ export async function addThreadReply(
     after: { text },
     activityId,
   });
-  if (updated) {
-    const { snapshot } = await buildSnapshot(s, dir, updated);
-    await queueCardUpdate(s, updated, snapshot);
-  }
+  if (updated) await queueCardUpdate(s, updated);
   return true;
 }

@@ -193,12 +193,23 @@ export function compareBenefits(
   return reasons.length > 0 ? { reasons, similarity: Math.round(similarity * 100) / 100 } : null;
 }
 
-/** Other applications and funded projects whose benefit claims overlap this one's, best first. */
+/** Possible double countings kept on an item and listed on its card; weaker ones are only counted. */
+export const MAX_DUPLICATES = 5;
+
+/** Strongest first: more kinds of overlap, then more similar benefit text. */
+export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
+  return y.reasons.length - x.reasons.length || y.similarity - x.similarity;
+}
+
+/**
+ * Other applications and funded projects whose benefit claims overlap this one's: the strongest
+ * `limit`, best first, and how many weaker ones there are besides.
+ */
 export async function findPossibleDuplicates(
   s: Pick<Services, 'applications' | 'review'>,
   app: ApplicationDoc,
-  limit = 5,
-): Promise<DuplicateHit[]> {
+  limit = MAX_DUPLICATES,
+): Promise<{ hits: DuplicateHit[]; more: number }> {
   const others = (await s.applications.find({ status: { $in: COMPARABLE } })).filter(
     (o) => o._id !== app._id && o.data,
   );
@@ -228,7 +239,6 @@ export async function findPossibleDuplicates(
       cardActivityId: item?.cardActivityId,
     });
   }
-  return hits
-    .sort((x, y) => y.reasons.length - x.reasons.length || y.similarity - x.similarity)
-    .slice(0, limit);
+  hits.sort(byStrength);
+  return { hits: hits.slice(0, limit), more: Math.max(0, hits.length - limit) };
 }

@@ -10,7 +10,7 @@ import {
   reviewCardOutboxId,
   withCardActivity,
 } from './card-updates';
-import { findPossibleDuplicates } from './duplicate-benefits';
+import { byStrength, findPossibleDuplicates, MAX_DUPLICATES } from './duplicate-benefits';
 import { MemberDirectory } from './eligibility';
 import { reviewRules } from './review-rules';
 import { buildSnapshot } from './review-view';
@@ -66,7 +66,7 @@ export async function openReview(
   const deadline = DateTime.fromJSDate(addWorkingDays(now, rules.reviewDays), {
     zone: STOCKHOLM_ZONE,
   }).toISODate()!;
-  const duplicates = await findPossibleDuplicates(s, app);
+  const { hits: duplicates, more: moreDuplicates } = await findPossibleDuplicates(s, app);
   const channelId = portfolio?.reviewChannelId;
   const channel = channelId ? await s.channels.get(channelId) : null;
   const item: ReviewItemDoc = {
@@ -80,6 +80,7 @@ export async function openReview(
     openedBy: actor.aadObjectId,
     deadline,
     duplicates,
+    ...(moreDuplicates > 0 ? { moreDuplicates } : {}),
     rev: 0,
     updateSeq: 0,
     discussionCount: 0,
@@ -108,7 +109,7 @@ export async function openReview(
     activityId,
   });
   await requestStatements(s, item);
-  await linkBackDuplicates(s, dir, item, app);
+  await linkBackDuplicates(s, item, app);
   return ensurePosted(s, dir, item);
 }
 
@@ -213,17 +214,16 @@ async function requestStatements(s: Services, item: ReviewItemDoc): Promise<void
   }
 }
 
-/** Lists the new item on the cards of the open items it overlaps with, so both groups see it. */
+/**
+ * Lists the new item on the cards of the open items it overlaps with, so both groups see it. An
+ * item keeps its strongest possible double countings; a weaker one is counted instead.
+ */
 async function linkBackDuplicates(
   s: Services,
-  dir: MemberDirectory,
   item: ReviewItemDoc,
   app: ApplicationDoc,
 ): Promise<void> {
   for (const hit of item.duplicates) {
-    const other = await s.review.item(hit.appId);
-    if (!other || other.status !== 'open' || other.duplicates.some((d) => d.appId === item.appId))
-      continue;
     const back: DuplicateHit = {
       appId: item.appId,
       regNo: item.regNo,
@@ -234,13 +234,32 @@ async function linkBackDuplicates(
       similarity: hit.similarity,
       channelId: item.channelId,
     };
-    const updated = await s.review.updateItem(
-      { _id: other._id, status: 'open' },
-      { $push: { duplicates: back }, $inc: { rev: 1 } },
-    );
-    if (updated) {
-      const { snapshot } = await buildSnapshot(s, dir, updated);
-      await queueCardUpdate(s, updated, snapshot);
+    // Read, rank and write back only if nobody changed the other item's list meanwhile (votes
+    // may change the item all the time: the list has its own counter).
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const other = await s.review.item(hit.appId);
+      if (!other || other.status !== 'open' || other.duplicates.some((d) => d.appId === item.appId))
+        break;
+      const ranked = [...other.duplicates, back].sort(byStrength);
+      const kept = ranked.slice(0, MAX_DUPLICATES);
+      const updated = await s.review.updateItem(
+        {
+          _id: other._id,
+          status: 'open',
+          duplicatesRev: other.duplicatesRev ?? { $exists: false },
+        },
+        {
+          $set: {
+            duplicates: kept,
+            moreDuplicates: (other.moreDuplicates ?? 0) + ranked.length - kept.length,
+          },
+          $inc: { rev: 1, duplicatesRev: 1 },
+        },
+      );
+      if (updated) {
+        await queueCardUpdate(s, updated);
+        break;
+      }
     }
   }
 }

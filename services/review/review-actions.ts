@@ -206,7 +206,7 @@ async function afterChange(
     eligible: loaded.membership.eligible,
     withdrawn: loaded.withdrawn,
   });
-  await queueCardUpdate(s, item, snapshot);
+  await queueCardUpdate(s, item);
   return { votes, snapshot };
 }
 

@@ -142,7 +142,12 @@ export interface ReviewItemDoc {
   /** Activity id of the card in the channel (the thread root); learned from the outbox. */
   cardActivityId?: string;
   statement?: Statement;
+  /** The strongest possible double countings (at most `MAX_DUPLICATES`), best first. */
   duplicates: DuplicateHit[];
+  /** How many weaker possible double countings there are besides (counted, not listed). */
+  moreDuplicates?: number;
+  /** Counts changes of the list (its optimistic lock: votes change `rev` all the time). */
+  duplicatesRev?: number;
   /** Bumped after every change that alters the tally or the card; orders card updates. */
   rev: number;
   /** Sequence of in-place card updates queued in the outbox. */

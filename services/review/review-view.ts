@@ -2,6 +2,7 @@ import { ApplicationDoc } from '../applications/application';
 import { Services } from '../services';
 import { EligibleMember, MemberDirectory, Membership, eligibleMembers } from './eligibility';
 import { hasHardFlag } from './jav';
+import { byStrength, MAX_DUPLICATES } from './duplicate-benefits';
 import { reviewRules } from './review-rules';
 import {
   ConflictState,
@@ -52,7 +53,10 @@ export interface ReviewSnapshot {
   deadlinePassed: boolean;
   statement?: Statement;
   statementRequired: boolean;
+  /** The strongest possible double countings, best first. */
   duplicates: DuplicateView[];
+  /** How many weaker ones there are besides (only counted). */
+  moreDuplicates: number;
   tally: Tally;
   discussionCount: number;
   result?: Omit<ReviewResult, 'counted'>;
@@ -173,7 +177,7 @@ async function duplicateViews(
     linkCache.set(s.review, links);
   }
   const out: DuplicateView[] = [];
-  for (const hit of item.duplicates) {
+  for (const hit of [...item.duplicates].sort(byStrength).slice(0, MAX_DUPLICATES)) {
     const d: DuplicateView = { ...hit };
     const cached = links.get(d.appId);
     if (cached) {
@@ -234,6 +238,9 @@ export async function buildSnapshot(
       : undefined,
     statementRequired: rules.statementRequired,
     duplicates,
+    // An item opened before lists were capped may hold more than are shown.
+    moreDuplicates:
+      (item.moreDuplicates ?? 0) + Math.max(0, item.duplicates.length - MAX_DUPLICATES),
     tally,
     discussionCount: item.discussionCount,
     result,

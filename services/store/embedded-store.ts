@@ -31,6 +31,45 @@ function wrapDuplicate(name: string, err: unknown): never {
   throw err;
 }
 
+/**
+ * nedb's own cursor (version pinned). Its `find` uses it with a general deep copy; reads here pass
+ * a copy made for what the store holds (JSON documents: they go through the journal), about twice
+ * as fast, which a vote's tally (every vote of the item) feels.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NedbCursor = require('@seald-io/nedb/lib/cursor') as new <R>(
+  db: Datastore<Record<string, unknown>>,
+  query: unknown,
+  mapFn: (docs: Record<string, unknown>[]) => R,
+) => Promise<R> & {
+  sort(spec: Record<string, 1 | -1>): unknown;
+  skip(n: number): unknown;
+  limit(n: number): unknown;
+};
+
+function copyValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i]);
+    return out;
+  }
+  if (v instanceof Date) return new Date(v.getTime());
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copyValue((v as Record<string, unknown>)[k]);
+  return out;
+}
+
+/** A caller's own copy of a stored document, without the nedb-only compound-index fields. */
+function copyOut(doc: Record<string, unknown>, compound: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(doc)) {
+    if (compound && k.startsWith('__idx_')) continue;
+    out[k] = copyValue(doc[k]);
+  }
+  return out;
+}
+
 /** Strips nedb-only fields before a document leaves the store. */
 function clean<T>(doc: T, compound = true): T {
   if (!compound || !doc || typeof doc !== 'object') return doc;
@@ -83,18 +122,24 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async findOne(filter: Filter): Promise<T | null> {
     await this.ready;
-    const doc = await this.db.findOneAsync(filter as never);
-    return doc ? clean(doc as unknown as T, this.compound.length > 0) : null;
+    const compound = this.compound.length > 0;
+    const cursor = new NedbCursor(this.db, filter, (docs) =>
+      docs.length === 1 ? (copyOut(docs[0], compound) as unknown as T) : null,
+    );
+    cursor.limit(1);
+    return cursor;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     await this.ready;
-    let cursor = this.db.findAsync(filter as never);
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    const docs = await cursor;
-    return docs.map((d) => clean(d as unknown as T, this.compound.length > 0));
+    const compound = this.compound.length > 0;
+    const cursor = new NedbCursor(this.db, filter, (docs) =>
+      docs.map((d) => copyOut(d, compound) as unknown as T),
+    );
+    if (options.sort) cursor.sort(options.sort);
+    if (options.skip) cursor.skip(options.skip);
+    if (options.limit) cursor.limit(options.limit);
+    return cursor;
   }
 
   async count(filter: Filter): Promise<number> {

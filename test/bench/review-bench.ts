@@ -178,6 +178,11 @@ export interface ReviewBenchResult {
   redelivered: LoadResult;
   /** Vote throughput over the echo run next to it, per round. */
   ratios: number[];
+  /** CPU time the serving process used per request (ms): the echo bot's and the app's per vote, per round. */
+  echoCpuMs: number[];
+  voteCpuMs: number[];
+  /** The same for the trivial verb (help): what a turn of the app costs before any review work. */
+  floorCpuMs: number;
   storedVotes: number;
   lost: number;
   duplicated: number;
@@ -187,7 +192,7 @@ export interface ReviewBenchResult {
   itemsClosedWithAllVotes: number;
 }
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** Runs the review benchmark and checks the store afterwards. */
 export async function runReviewBench(): Promise<ReviewBenchResult> {
@@ -209,6 +214,20 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
   const app = await startChildServer('app', { BENCH_DATA_DIR: dataDir });
   const echo: LoadResult[] = [];
   const votes: LoadResult[] = [];
+  const echoCpuMs: number[] = [];
+  const voteCpuMs: number[] = [];
+  const floorCpuMs: number[] = [];
+  /** Runs a load and records the serving process's CPU time per request. */
+  const measured = async (
+    server: { cpuMs(): number },
+    into: number[],
+    run: () => Promise<LoadResult>,
+  ): Promise<LoadResult> => {
+    const before = server.cpuMs();
+    const result = await run();
+    into.push((server.cpuMs() - before) / result.requests);
+    return result;
+  };
   let floor: LoadResult;
   let declarations: LoadResult;
   let redelivered: LoadResult;
@@ -232,16 +251,18 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
       ),
     });
     await runLoad(echoServer.url, 500, CONCURRENCY, echoBody);
-    floor = await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
-      body: channelInvoke(
-        connector.url,
-        plan[i].member,
-        'help.show',
-        {},
-        REVIEW,
-        plan[i].item.rootId,
-      ),
-    }));
+    floor = await measured(app, floorCpuMs, () =>
+      runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
+        body: channelInvoke(
+          connector.url,
+          plan[i].member,
+          'help.show',
+          {},
+          REVIEW,
+          plan[i].item.rootId,
+        ),
+      })),
+    );
     // Every member first declares "inget jäv" on their items.
     declarations = await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
       body: channelInvoke(
@@ -270,12 +291,18 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
         `bench-vote-${round}-${i}`,
       );
     for (let round = 0; round < ROUNDS; round++) {
-      echo.push(await runLoad(echoServer.url, plan.length, CONCURRENCY, echoBody));
+      echo.push(
+        await measured(echoServer, echoCpuMs, () =>
+          runLoad(echoServer.url, plan.length, CONCURRENCY, echoBody),
+        ),
+      );
       votes.push(
-        await runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
-          body: voteBody(i, round),
-          check: ok('Din röst är sparad'),
-        })),
+        await measured(app, voteCpuMs, () =>
+          runLoad(app.url, plan.length, CONCURRENCY, (i) => ({
+            body: voteBody(i, round),
+            check: ok('Din röst är sparad'),
+          })),
+        ),
       );
     }
     // Teams redelivers 100 of the last round's votes (same activity ids): the stored answers, no second effect.
@@ -355,6 +382,9 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
     votes,
     redelivered,
     ratios: votes.map((v, i) => v.throughput / echo[i].throughput),
+    echoCpuMs,
+    voteCpuMs,
+    floorCpuMs: floorCpuMs[0],
     storedVotes: stored.length,
     lost,
     duplicated,
@@ -382,6 +412,10 @@ if (require.main === module) {
       const sorted = [...r.ratios].sort((a, b) => a - b);
       console.log(
         `vote throughput vs echo per round: ${r.ratios.map((x) => `${(x * 100).toFixed(0)} %`).join(', ')}; median ${(sorted[Math.floor(sorted.length / 2)] * 100).toFixed(0)} % (target ≥ 50 %)`,
+      );
+      const cpu = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+      console.log(
+        `CPU of the serving process per request (ms): echo ${cpu(r.echoCpuMs)}; votes ${cpu(r.voteCpuMs)}; app floor ${r.floorCpuMs.toFixed(2)}`,
       );
       console.log(
         `stored votes ${r.storedVotes}, lost ${r.lost}, duplicated ${r.duplicated}, not the member's last vote ${r.stale}`,

@@ -1,8 +1,24 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (NaN where there is none). */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name: state is the 3rd field, utime the 14th, stime the 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Starts `serve.js <kind>` in a child process and waits for its URL. */
-export async function startChildServer(kind: 'app' | 'echo', env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startChildServer(
+  kind: 'app' | 'echo',
+  env: Record<string, string> = {},
+): Promise<{ url: string; cpuMs(): number; stop(): Promise<void> }> {
   const script = path.join(__dirname, 'serve.js');
   // Both servers run with the production flags (package.json `serve`, the Dockerfile).
   const extra = ['--max-semi-space-size=64', '--no-deprecation', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
@@ -25,6 +41,7 @@ export async function startChildServer(kind: 'app' | 'echo', env: Record<string,
   });
   return {
     url,
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -54,6 +54,7 @@ function snapshot(over: Partial<ReviewSnapshot> = {}): ReviewSnapshot {
       cardActivityId: '123',
       link: 'https://teams.microsoft.com/l/message/19%3Ax%40thread.tacv2/123?parentMessageId=123',
     })),
+    moreDuplicates: 0,
     tally: {
       eligible: 60,
       conflicted: 2,
@@ -123,6 +124,35 @@ describe('review cards', () => {
       },
       userIds: snapshot().refreshUserIds,
     });
+  });
+
+  it('when an item has collected more possible double countings than a card lists, then the strongest five are shown and the rest are counted', () => {
+    const hit = (i: number, reasons: number, similarity: number) => ({
+      ...snapshot().duplicates[0],
+      appId: `other-${i}`,
+      regNo: `PK 2026/01${String(i).padStart(2, '0')}`,
+      title: `Liknande projekt ${i}`,
+      reasons: (
+        ['same_organisation', 'same_process', 'similar_text', 'overlapping_savings'] as const
+      ).slice(0, reasons),
+      similarity,
+    });
+    // Back-links arrive in submission order; the strongest are 3, 7, 12, 0 and 18.
+    const duplicates = Array.from({ length: 19 }, (_, i) =>
+      [3, 7, 12].includes(i) ? hit(i, 4, 0.5 + i / 100) : hit(i, i === 0 || i === 18 ? 3 : 1, 0.3),
+    );
+    const text = cardText(reviewCard(snapshot({ duplicates }), 'sv'));
+    const shown = [...text.matchAll(/PK 2026\/01(\d\d)/g)].map((m) => Number(m[1]));
+    expect(shown).toEqual([12, 7, 3, 0, 18]);
+    expect(text).toContain('… och 14 till med svagare överlapp.');
+    const en = cardText(reviewCard(snapshot({ duplicates }), 'en'));
+    expect(en).toContain('… and 14 more with weaker overlap.');
+    // Weaker ones already left off the item's list are counted too.
+    expect(cardText(reviewCard(snapshot({ duplicates, moreDuplicates: 2 }), 'sv'))).toContain(
+      '… och 16 till med svagare överlapp.',
+    );
+    // Five or fewer: no such line.
+    expect(cardText(reviewCard(snapshot(), 'sv'))).not.toContain('till med svagare');
   });
 
   it("when the card has no listed users, then refresh has no userIds; the base card never shows anyone's scores", () => {

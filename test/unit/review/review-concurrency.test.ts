@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationDoc } from '../../../services/applications/application';
 import { RosterMember } from '../../../services/channels/channel-repository';
 import { createLogger } from '../../../services/logging/logger';
+import { REVIEW_CARD_SOURCE, reviewCardModel } from '../../../services/review/card-updates';
 import { openReview } from '../../../services/review/open-review';
+import { reviewCard } from '../../../cards/review-cards';
+import { cardText } from '../../support/test-app';
 import { castVote, closeReview, declareNoConflict } from '../../../services/review/review-actions';
 import { MemberDirectory } from '../../../services/review/eligibility';
 import { createServices, Services } from '../../../services/services';
@@ -20,40 +23,9 @@ const scores = {
   reuse: 5,
 };
 
-async function setup(
-  memberCount: number,
-): Promise<{ s: Services; dir: MemberDirectory; members: Actor[]; itemId: string; chair: Actor }> {
-  const store = await EmbeddedStore.open(null);
-  const s = await createServices(store, {
-    clock: () => new Date(),
-    log: createLogger('silent'),
-    admins: [],
-  });
-  const chair: Actor = { aadObjectId: randomUUID(), name: 'Ordförande', locale: 'sv' };
-  await s.users.setRoles(chair.aadObjectId, ['chair'], new Date());
-  await s.portfolios.upsert({
-    _id: 'p1',
-    number: 1,
-    key: 'tillganglighet',
-    name: { sv: 'Tillgänglighet', en: 'Accessibility' },
-    relaxedBenefit: false,
-    frames: [],
-    quorum: 3,
-    reviewDays: 10,
-    reviewChannelId: CHANNEL,
-  });
-  const members: Actor[] = Array.from({ length: memberCount }, (_, i) => ({
-    aadObjectId: randomUUID(),
-    name: `Ledamot ${i}`,
-    locale: 'sv',
-  }));
-  const roster: RosterMember[] = members.map((m, i) => ({
-    id: `29:m${i}`,
-    aadObjectId: m.aadObjectId,
-    name: m.name,
-  }));
-  const dir: MemberDirectory = { membersOf: async () => roster };
-  const app: ApplicationDoc = {
+/** A submitted application in review (the same benefit text every time). */
+function application(regNo: string): ApplicationDoc {
+  return {
     _id: randomUUID(),
     ownerId: randomUUID(),
     ownerName: 'Sökande',
@@ -61,7 +33,7 @@ async function setup(
     inputs: { title: 'Projekt' },
     step: 6,
     reached: 6,
-    regNo: 'PK 2026/0001',
+    regNo,
     version: 1,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
@@ -96,6 +68,44 @@ async function setup(
       accessibilityPlan: 'WCAG.',
     },
   };
+}
+
+async function setup(
+  memberCount: number,
+): Promise<{ s: Services; dir: MemberDirectory; members: Actor[]; itemId: string; chair: Actor }> {
+  const store = await EmbeddedStore.open(null);
+  const s = await createServices(store, {
+    clock: () => new Date(),
+    log: createLogger('silent'),
+    admins: [],
+  });
+  const chair: Actor = { aadObjectId: randomUUID(), name: 'Ordförande', locale: 'sv' };
+  await s.users.setRoles(chair.aadObjectId, ['chair'], new Date());
+  await s.portfolios.upsert({
+    _id: 'p1',
+    number: 1,
+    key: 'tillganglighet',
+    name: { sv: 'Tillgänglighet', en: 'Accessibility' },
+    relaxedBenefit: false,
+    frames: [],
+    quorum: 3,
+    reviewDays: 10,
+    reviewChannelId: CHANNEL,
+  });
+  const members: Actor[] = Array.from({ length: memberCount }, (_, i) => ({
+    aadObjectId: randomUUID(),
+    name: `Ledamot ${i}`,
+    locale: 'sv',
+  }));
+  const roster: RosterMember[] = members.map((m, i) => ({
+    id: `29:m${i}`,
+    aadObjectId: m.aadObjectId,
+    name: m.name,
+  }));
+  const dir: MemberDirectory = { membersOf: async () => roster };
+  // The Teams edge caches every roster it fetches; the outbox reads that cache when it sends.
+  await s.channels.saveRoster(CHANNEL, roster, new Date());
+  const app = application('PK 2026/0001');
   await s.applications.insert(app);
   const item = await openReview(s, dir, app, chair);
   // As if the outbox had posted the card: its activity id becomes the thread root.
@@ -129,7 +139,7 @@ describe('review concurrency on the store', () => {
     );
     // The chair (an explicit grant) may vote too but has not.
     expect(view.snapshot.tally).toMatchObject({ voted: 200, remaining: 1, eligible: 201 });
-    // The last queued card update carries the exact tally.
+    // The card is updated in place by queued messages.
     const updates = await s.outbox.col.find({
       _id: { $in: Array.from({ length: 50 }, (_, i) => `review-update:${itemId}:${i + 1}`) },
     });
@@ -142,7 +152,10 @@ describe('review concurrency on the store', () => {
       activityId: '1001',
       conversationId: `${CHANNEL};messageid=1001`,
     });
-    expect((newest.payload.card!.model as { tally: { voted: number } }).tally.voted).toBe(200);
+    // It names the item; sent now, it shows the exact tally.
+    expect(newest.payload.card).toMatchObject({ live: REVIEW_CARD_SOURCE, model: { itemId } });
+    const sent = await reviewCardModel(s, newest.payload.card!.model as Record<string, unknown>);
+    expect(sent!.tally).toMatchObject({ voted: 200, remaining: 1, eligible: 201 });
   });
 
   it('when votes race the chair closing the item, then every vote is either in the result or refused and undone', async () => {
@@ -185,4 +198,27 @@ describe('review concurrency on the store', () => {
     expect(cast.length).toBe(3 + outcomes.filter((o) => o === 'accepted').length);
     expect((await s.applications.get(item.appId))!.review!.votes).toEqual(item.result!.votes);
   });
+
+  it('when many applications claim the same benefit, then an item keeps its five strongest possible double countings and counts the rest', async () => {
+    const { s, dir, chair } = await setup(3);
+    // setup opened PK 2026/0001; six more with the same benefit text follow.
+    const first = (await s.review.findItems({}))[0];
+    for (let i = 2; i <= 7; i++) await openReview(s, dir, await inserted(s, i), chair);
+    const item = (await s.review.item(first._id))!;
+    expect(item.duplicates).toHaveLength(5);
+    expect(item.moreDuplicates).toBe(1);
+    const sent = await reviewCardModel(s, { itemId: item._id });
+    expect(sent!.duplicates).toHaveLength(5);
+    expect(cardText(reviewCard(sent!, 'sv'))).toContain('… och 1 till med svagare överlapp.');
+    // The newest item found all six earlier ones and lists five of them.
+    const last = (await s.review.findItems({ regNo: 'PK 2026/0007' }))[0];
+    expect(last.duplicates).toHaveLength(5);
+    expect(last.moreDuplicates).toBe(1);
+  });
 });
+
+async function inserted(s: Services, n: number): Promise<ApplicationDoc> {
+  const app = { ...application(`PK 2026/000${n}`), _id: randomUUID() };
+  await s.applications.insert(app);
+  return app;
+}
