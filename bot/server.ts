@@ -3,6 +3,7 @@ import { Activity, TurnContext } from 'botbuilder';
 import { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
 import { refusalCard } from '../cards/common-cards';
+import type { TurnAnswer } from '../services/activities/processed-activities';
 import { strings } from '../cards/strings';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
 import type { Logger } from '../services/logging/logger';
@@ -89,6 +90,16 @@ function fieldsAre(
  * conversation, channelId, replyToId): a wrong type there would make every reply fail to
  * serialise, so the user would get no answer at all.
  */
+/** Sends a turn's answer: its JSON text as is (not formatted again), or only the status. */
+function sendAnswer(res: restify.Response, answer: TurnAnswer): void {
+  if (answer.json === undefined) {
+    res.send(answer.status);
+    return;
+  }
+  res.setHeader('Content-Type', 'application/json');
+  res.sendRaw(answer.status, answer.json);
+}
+
 function isActivityShaped(body: unknown): body is Activity {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const a = body as Record<string, unknown>;
@@ -282,12 +293,8 @@ export function createServer(deps: ServerDeps): restify.Server {
           const outcome = claim.kind === 'duplicate' ? 'duplicate' : 'in_progress';
           count(outcome);
           tlog.info({ kind: claim.kind }, 'duplicate activity ignored');
-          const stored =
-            claim.kind === 'duplicate'
-              ? (claim.response as { status: number; body: unknown } | null)
-              : null;
-          if (stored) res.send(stored.status, stored.body);
-          else res.send(200);
+          const stored = claim.kind === 'duplicate' ? claim.response : undefined;
+          sendAnswer(res, stored ?? { status: 200 });
           return;
         }
         claimed = true;
@@ -317,8 +324,12 @@ export function createServer(deps: ServerDeps): restify.Server {
         status = 200;
         responseBody = errorCardResponse(activity);
       }
-      if (key)
-        await services.processed.complete(key, invoke ? { status, body: responseBody } : null);
+      // Serialized once: the same text is sent and kept for a redelivery.
+      const answer: TurnAnswer = {
+        status,
+        json: responseBody !== undefined ? JSON.stringify(responseBody) : undefined,
+      };
+      if (key) await services.processed.complete(key, invoke ? answer : null);
       const outcome = failed ? 'error' : 'ok';
       count(outcome);
       observeInvoke(outcome);
@@ -326,8 +337,7 @@ export function createServer(deps: ServerDeps): restify.Server {
         { outcome, status, ms: Number(process.hrtime.bigint() - started) / 1e6 },
         'turn finished',
       );
-      if (responseBody !== undefined) res.send(status, responseBody);
-      else res.send(status);
+      sendAnswer(res, answer);
     } catch (err) {
       count('error');
       observeInvoke('error');

@@ -7,10 +7,21 @@ interface ProcessedActivity {
   leaseUntil: string;
 }
 
+/** The answer a turn gave: its HTTP status and, for an invoke, the JSON body as sent. */
+export interface TurnAnswer {
+  status: number;
+  json?: string;
+}
+
 export type ClaimResult =
-  | { kind: 'claimed' }
-  | { kind: 'duplicate'; response?: unknown }
-  | { kind: 'in-progress' };
+  { kind: 'claimed' } | { kind: 'duplicate'; response?: TurnAnswer } | { kind: 'in-progress' };
+
+/**
+ * Answers are kept for redeliveries up to this many bytes of JSON in all (the oldest go first).
+ * They are kept as text: a card as an object graph would be hundreds of live objects each, and
+ * thousands of them make every garbage collection slower.
+ */
+const RECENT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Remembers which Teams activities were handled, so a redelivered one has no second effect. */
 export class ProcessedActivities {
@@ -24,7 +35,8 @@ export class ProcessedActivities {
   }
 
   /** Answers given recently, for redelivered invokes; a redelivery after a restart gets a short notice instead. */
-  private readonly recent = new Map<string, unknown>();
+  private readonly recent = new Map<string, TurnAnswer>();
+  private recentBytes = 0;
 
   async init(): Promise<void> {
     // No secondary index: the purge scans, and every index costs each of the two writes per turn.
@@ -34,7 +46,12 @@ export class ProcessedActivities {
   async claim(key: string, now: Date): Promise<ClaimResult> {
     const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
     try {
-      await this.col.insertOne({ _id: key, status: 'processing', startedAt: now.toISOString(), leaseUntil });
+      await this.col.insertOne({
+        _id: key,
+        status: 'processing',
+        startedAt: now.toISOString(),
+        leaseUntil,
+      });
       return { kind: 'claimed' };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -48,11 +65,19 @@ export class ProcessedActivities {
     return taken ? { kind: 'claimed' } : { kind: 'in-progress' };
   }
 
-  async complete(key: string, response?: unknown): Promise<void> {
+  async complete(key: string, answer?: TurnAnswer | null): Promise<void> {
     await this.col.findOneAndUpdate({ _id: key }, { $set: { status: 'done' } });
-    if (response !== undefined && response !== null) {
-      this.recent.set(key, response);
-      if (this.recent.size > 5000) this.recent.delete(this.recent.keys().next().value as string);
+    if (!answer) return;
+    const size = answer.json?.length ?? 0;
+    const old = this.recent.get(key);
+    if (old) this.recentBytes -= old.json?.length ?? 0;
+    this.recent.delete(key);
+    this.recent.set(key, answer);
+    this.recentBytes += size;
+    for (const [k, v] of this.recent) {
+      if (this.recentBytes <= RECENT_MAX_BYTES || k === key) break;
+      this.recent.delete(k);
+      this.recentBytes -= v.json?.length ?? 0;
     }
   }
 

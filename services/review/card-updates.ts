@@ -1,3 +1,4 @@
+import { conversationKeyOf } from '../outbox/outbox-repository';
 import { Services } from '../services';
 import { cachedDirectory } from './eligibility';
 import { buildSnapshot, ReviewSnapshot } from './review-view';
@@ -58,15 +59,24 @@ export async function queueCardUpdate(
   const messageId = (n: number): string => `review-update:${item._id}:${n}`;
   let seq = item.updateSeq ?? 0;
   for (let attempt = 0; attempt < 50; attempt++) {
-    // Still waiting: it will show this change too.
-    if (seq > 0 && (await s.outbox.col.count({ _id: messageId(seq), status: 'pending' })) > 0) return;
+    // An update still waiting (any number: the item read at the start of this turn may not know
+    // the newest) will show this change too. The card's updates share one conversation key.
+    const waiting = await s.outbox.col.count({
+      conversationKey: conversationKeyOf(target, { update }),
+      status: 'pending',
+    });
+    if (waiting > 0) return;
     const next = seq + 1;
     const now = s.clock();
     const created = await s.outbox.enqueue(
       messageId(next),
       target,
       {
-        card: { template: REVIEW_CARD_TEMPLATE, model: { itemId: item._id }, live: REVIEW_CARD_SOURCE },
+        card: {
+          template: REVIEW_CARD_TEMPLATE,
+          model: { itemId: item._id },
+          live: REVIEW_CARD_SOURCE,
+        },
         update,
       },
       now,

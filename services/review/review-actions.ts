@@ -779,7 +779,7 @@ export async function closeReview(
     const item = loaded.item;
     const votes = await s.review.votesFor(item._id);
     const eligible = loaded.membership.eligible;
-    const tally = computeTally(eligible.keys(), votes, rules.quorum);
+    const tally = computeTally(eligible, votes, rules.quorum);
     if (!tally.quorumReached)
       refuse('invalid_state', 'quorum_not_reached', { voted: tally.voted, quorum: tally.quorum });
     if (rules.statementRequired && !item.statement) refuse('invalid_state', 'statement_missing');

@@ -215,7 +215,7 @@ export async function buildSnapshot(
     reviewRules(s, item.portfolioId),
     known.withdrawn ?? isWithdrawn(s, item.appId),
   ]);
-  const tally = computeTally(eligible.keys(), votes, rules.quorum);
+  const tally = computeTally(eligible, votes, rules.quorum);
   const duplicates = await duplicateViews(s, item);
   const refreshUserIds = [...eligible.values()]
     .map((m) => m.teamsId)

@@ -26,28 +26,33 @@ export function countsAsVote(v: VoteDoc): boolean {
  * votes cannot be lost): conflicted members are not counted for quorum.
  */
 export function computeTally(
-  eligibleIds: Iterable<string>,
+  eligible: { has(id: string): boolean; readonly size: number },
   votes: VoteDoc[],
   quorum: number,
 ): Tally {
-  const everyone = new Set(eligibleIds);
-  const conflicted = new Set<string>();
-  const voted = new Set<string>();
+  // One vote document per member and item, so each member is counted once.
+  let conflicted = 0;
+  let conflictedEligible = 0;
+  let voted = 0;
+  let votedOutside = 0;
   for (const v of votes) {
-    if (isConflicted(v)) conflicted.add(v.memberId);
-    else if (v.vote) voted.add(v.memberId);
+    if (isConflicted(v)) {
+      conflicted++;
+      if (eligible.has(v.memberId)) conflictedEligible++;
+    } else if (v.vote) {
+      voted++;
+      // Somebody who voted while a member still counts after leaving the channel.
+      if (!eligible.has(v.memberId)) votedOutside++;
+    }
   }
-  // Somebody who voted while a member still counts after leaving the channel.
-  for (const id of voted) everyone.add(id);
-  let remaining = 0;
-  for (const id of everyone) if (!conflicted.has(id) && !voted.has(id)) remaining++;
+  const counted = eligible.size + votedOutside - conflictedEligible;
   return {
-    eligible: [...everyone].filter((id) => !conflicted.has(id)).length,
-    conflicted: conflicted.size,
-    voted: voted.size,
-    remaining,
+    eligible: counted,
+    conflicted,
+    voted,
+    remaining: counted - voted,
     quorum,
-    quorumReached: voted.size >= quorum,
+    quorumReached: voted >= quorum,
   };
 }
 
@@ -65,20 +70,37 @@ export function scoreStatistics(votes: VoteDoc[]): {
   const meanByCriterion: Partial<Record<Criterion, number>> = {};
   const spreadByCriterion: Partial<Record<Criterion, CriterionSpread>> = {};
   const divergentCriteria: Criterion[] = [];
-  const all: number[] = [];
+  let total = 0;
+  let totalCount = 0;
   for (const c of CRITERIA) {
-    const xs = scored.map((v) => v.scores?.[c]).filter((x): x is number => typeof x === 'number');
-    if (xs.length === 0) continue;
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
-    const min = Math.min(...xs);
-    const max = Math.max(...xs);
+    // Two passes over the scores (a vote is read for every member's view: no arrays made).
+    let n = 0;
+    let sum = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of scored) {
+      const x = v.scores?.[c];
+      if (typeof x !== 'number') continue;
+      n++;
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+    if (n === 0) continue;
+    const mean = sum / n;
+    let squares = 0;
+    for (const v of scored) {
+      const x = v.scores?.[c];
+      if (typeof x === 'number') squares += (x - mean) ** 2;
+    }
+    const sd = Math.sqrt(squares / n);
     meanByCriterion[c] = round2(mean);
     spreadByCriterion[c] = { min, max, sd: round2(sd) };
     if (isDivergent(min, max, sd)) divergentCriteria.push(c);
-    all.push(...xs);
+    total += sum;
+    totalCount += n;
   }
-  const meanScore = all.length > 0 ? round2(all.reduce((a, b) => a + b, 0) / all.length) : 0;
+  const meanScore = totalCount > 0 ? round2(total / totalCount) : 0;
   return {
     meanScore,
     meanByCriterion,

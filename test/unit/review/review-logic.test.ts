@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseRulesArgs } from '../../../bot/commands/review-rules-command';
 import { ApplicationDoc, SubmittedData } from '../../../services/applications/application';
 import { parsePortfolioArgs } from '../../../services/channels/bind-review-channel';
@@ -100,7 +101,7 @@ describe('tally and result', () => {
       vote('c', { conflict: 'ruled' }),
       vote('d'),
     ];
-    const tally = computeTally(['a', 'b', 'c', 'd', 'e'], votes, 2);
+    const tally = computeTally(new Set(['a', 'b', 'c', 'd', 'e']), votes, 2);
     expect(tally).toEqual({
       eligible: 3,
       conflicted: 2,
@@ -112,10 +113,60 @@ describe('tally and result', () => {
   });
 
   it('when a member who voted has left the channel, then the vote still counts', () => {
-    const tally = computeTally(['b'], [vote('a', { vote: 'reject', scores: all4 })], 1);
+    const tally = computeTally(new Set(['b']), [vote('a', { vote: 'reject', scores: all4 })], 1);
     expect(tally.voted).toBe(1);
     expect(tally.eligible).toBe(2);
     expect(tally.quorumReached).toBe(true);
+  });
+
+  it('for any roster and votes, then the tally counts as the rules say: the conflicted never, a vote from someone who left always', () => {
+    // The rules written out the slow, obvious way.
+    const reference = (eligible: string[], votes: VoteDoc[]) => {
+      const conflicted = new Set(
+        votes
+          .filter((v) => v.conflict === 'declared' || v.conflict === 'ruled')
+          .map((v) => v.memberId),
+      );
+      const voted = new Set(
+        votes.filter((v) => v.vote && !conflicted.has(v.memberId)).map((v) => v.memberId),
+      );
+      const everyone = new Set([...eligible, ...voted]);
+      const counted = [...everyone].filter((id) => !conflicted.has(id));
+      return {
+        eligible: counted.length,
+        conflicted: conflicted.size,
+        voted: voted.size,
+        remaining: counted.filter((id) => !voted.has(id)).length,
+      };
+    };
+    const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(ids),
+        fc.uniqueArray(
+          fc.record({
+            id: ids,
+            conflict: fc.constantFrom(undefined, 'none', 'declared', 'ruled'),
+            vote: fc.constantFrom(undefined, 'approve', 'reject', 'abstain'),
+          }),
+          { selector: (v) => v.id },
+        ),
+        (eligible, drawn) => {
+          const votes = drawn.map((d) =>
+            vote(d.id, {
+              conflict: d.conflict as VoteDoc['conflict'],
+              vote: d.vote as VoteDoc['vote'],
+            }),
+          );
+          const tally = computeTally(new Set(eligible), votes, 3);
+          expect(tally).toEqual({
+            ...reference(eligible, votes),
+            quorum: 3,
+            quorumReached: tally.voted >= 3,
+          });
+        },
+      ),
+    );
   });
 
   it('when scores diverge widely on a criterion, then it is flagged; abstentions and the conflicted do not count', () => {
