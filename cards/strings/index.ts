@@ -9,10 +9,31 @@ export function strings(locale: Locale): Strings {
   return locale === 'en' ? en : sv;
 }
 
+/** Templates split once into text and placeholder names (odd positions), by template. */
+const parsed = new Map<string, string[]>();
+
+function partsOf(template: string): string[] {
+  let parts = parsed.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    // String tables are finite; user text is never a template. The bound is only a safeguard.
+    if (parsed.size > 5000) parsed.clear();
+    parsed.set(template, parts);
+  }
+  return parts;
+}
+
 /** Fills {name} placeholders; unknown placeholders stay visible rather than vanish. */
-export function fmt(template: string, params: Record<string, string | number | undefined> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => {
-    const v = params[k];
-    return v === undefined ? m : String(v);
-  });
+export function fmt(
+  template: string,
+  params: Record<string, string | number | undefined> = {},
+): string {
+  const parts = partsOf(template);
+  if (parts.length === 1) return template;
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = params[parts[i]];
+    out += (v === undefined ? `{${parts[i]}}` : String(v)) + parts[i + 1];
+  }
+  return out;
 }
