@@ -139,7 +139,7 @@ interface ViewExtra {
   notice?: ReviewNotice;
   error?: ReviewFormError;
   draft?: Record<string, string>;
-  votes?: VoteDoc[];
+  votes?: readonly Readonly<VoteDoc>[];
   /** The shared card just computed after a change (not computed twice). */
   snapshot?: ReviewSnapshot;
   /** Show the form for reporting another member's possible conflict. */
@@ -201,7 +201,7 @@ async function afterChange(
   dir: MemberDirectory,
   loaded: Loaded,
   item: ReviewItemDoc,
-): Promise<{ votes: VoteDoc[]; snapshot: ReviewSnapshot }> {
+): Promise<{ votes: readonly Readonly<VoteDoc>[]; snapshot: ReviewSnapshot }> {
   const { snapshot, votes } = await buildSnapshot(s, dir, item, {
     eligible: loaded.membership.eligible,
     withdrawn: loaded.withdrawn,

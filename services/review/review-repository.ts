@@ -63,8 +63,9 @@ export class ReviewRepository {
     return this.votes.findOne({ _id: voteKey(itemId, memberId) });
   }
 
-  async votesFor(itemId: string): Promise<VoteDoc[]> {
-    return this.votes.find({ itemId });
+  /** Every vote document of an item, to read only (a tally reads them on every vote). */
+  async votesFor(itemId: string): Promise<readonly Readonly<VoteDoc>[]> {
+    return this.votes.findReadonly({ itemId });
   }
 
   /**

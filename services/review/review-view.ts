@@ -207,8 +207,8 @@ export async function buildSnapshot(
   >,
   dir: MemberDirectory,
   item: ReviewItemDoc,
-  known: { votes?: VoteDoc[]; eligible?: Map<string, EligibleMember>; withdrawn?: boolean } = {},
-): Promise<{ snapshot: ReviewSnapshot; votes: VoteDoc[]; eligible: Map<string, EligibleMember> }> {
+  known: { votes?: readonly Readonly<VoteDoc>[]; eligible?: Map<string, EligibleMember>; withdrawn?: boolean } = {},
+): Promise<{ snapshot: ReviewSnapshot; votes: readonly Readonly<VoteDoc>[]; eligible: Map<string, EligibleMember> }> {
   const [votes, eligible, rules, withdrawn] = await Promise.all([
     known.votes ?? s.review.votesFor(item._id),
     known.eligible ?? eligibleMembers(s, dir, item),
@@ -256,7 +256,7 @@ export async function buildViewer(
   snapshot: ReviewSnapshot,
   membership: Membership,
   actor: { aadObjectId: string; name: string },
-  votes: VoteDoc[],
+  votes: readonly Readonly<VoteDoc>[],
   flags: JavFlag[],
   withObjectionForm = false,
 ): Promise<ViewerState> {

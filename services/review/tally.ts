@@ -27,7 +27,7 @@ export function countsAsVote(v: VoteDoc): boolean {
  */
 export function computeTally(
   eligible: { has(id: string): boolean; readonly size: number },
-  votes: VoteDoc[],
+  votes: readonly Readonly<VoteDoc>[],
   quorum: number,
 ): Tally {
   // One vote document per member and item, so each member is counted once.
@@ -59,7 +59,7 @@ export function computeTally(
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Per-criterion means, spreads and divergence over the counted votes' scores. */
-export function scoreStatistics(votes: VoteDoc[]): {
+export function scoreStatistics(votes: readonly Readonly<VoteDoc>[]): {
   meanScore: number;
   meanByCriterion: Partial<Record<Criterion, number>>;
   spreadByCriterion: Partial<Record<Criterion, CriterionSpread>>;
@@ -123,14 +123,14 @@ export function majorityOf(votes: { approve: number; reject: number }): Recommen
 }
 
 /** Vote counts by kind over the counted votes. */
-export function voteCounts(votes: VoteDoc[]): { approve: number; reject: number; abstain: number } {
+export function voteCounts(votes: readonly Readonly<VoteDoc>[]): { approve: number; reject: number; abstain: number } {
   const out = { approve: 0, reject: 0, abstain: 0 };
   for (const v of votes) if (countsAsVote(v)) out[v.vote!]++;
   return out;
 }
 
 /** Who took no part because of jäv, for the record. */
-export function recusedOf(votes: VoteDoc[]): RecusedMember[] {
+export function recusedOf(votes: readonly Readonly<VoteDoc>[]): RecusedMember[] {
   return votes
     .filter(isConflicted)
     .map((v) => ({

@@ -60,6 +60,15 @@ function copyValue(v: unknown): unknown {
   return out;
 }
 
+/** Freezes a stored document and everything in it, once (a frozen one is left as it is). */
+function deepFreeze(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  Object.freeze(v);
+  if (Array.isArray(v)) for (const x of v) deepFreeze(x);
+  else for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  return v;
+}
+
 /** A caller's own copy of a stored document, without the nedb-only compound-index fields. */
 function copyOut(doc: Record<string, unknown>, compound: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -135,6 +144,23 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const compound = this.compound.length > 0;
     const cursor = new NedbCursor(this.db, filter, (docs) =>
       docs.map((d) => copyOut(d, compound) as unknown as T),
+    );
+    if (options.sort) cursor.sort(options.sort);
+    if (options.skip) cursor.skip(options.skip);
+    if (options.limit) cursor.limit(options.limit);
+    return cursor;
+  }
+
+  /**
+   * The stored documents themselves, frozen (nedb never changes a stored document: an update
+   * stores a new one), so reading many costs no copies. Collections with compound indexes carry
+   * hidden fields and are copied as usual.
+   */
+  async findReadonly(filter: Filter, options: FindOptions = {}): Promise<readonly Readonly<T>[]> {
+    if (this.compound.length > 0) return this.find(filter, options);
+    await this.ready;
+    const cursor = new NedbCursor(this.db, filter, (docs) =>
+      docs.map((d) => deepFreeze(d) as unknown as T),
     );
     if (options.sort) cursor.sort(options.sort);
     if (options.skip) cursor.skip(options.skip);

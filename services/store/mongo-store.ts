@@ -43,6 +43,11 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     return (await cursor.toArray()) as T[];
   }
 
+  /** MongoDB's documents are the caller's own already. */
+  findReadonly(filter: Filter, options: FindOptions = {}): Promise<readonly Readonly<T>[]> {
+    return this.find(filter, options);
+  }
+
   async count(filter: Filter): Promise<number> {
     return this.col.countDocuments(filter as never);
   }

@@ -47,6 +47,11 @@ export interface Collection<T extends Doc> {
   insertOne(doc: T): Promise<void>;
   findOne(filter: Filter): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  /**
+   * Like `find`, for hot read paths that only look: the documents may be the store's own (the
+   * embedded store hands out frozen ones instead of copies), so they must never be changed.
+   */
+  findReadonly(filter: Filter, options?: FindOptions): Promise<readonly Readonly<T>[]>;
   count(filter: Filter): Promise<number>;
   /** Atomic single-document update; returns the document after the update, or null when none matched. */
   findOneAndUpdate(

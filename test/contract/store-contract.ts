@@ -15,7 +15,10 @@ interface Item {
  * One behaviour for every store: the embedded store always runs it, MongoDB whenever
  * MONGODB_URI points at a server. Repositories may rely on exactly what is tested here.
  */
-export function storeContract(name: string, open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>): void {
+export function storeContract(
+  name: string,
+  open: () => Promise<{ store: Store; reopen?: () => Promise<Store> }>,
+): void {
   describe(`store contract: ${name}`, () => {
     let store: Store;
     let reopen: (() => Promise<Store>) | undefined;
@@ -37,6 +40,30 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await expect(c.insertOne({ _id: 'a', owner: 'y' })).rejects.toBeInstanceOf(DuplicateKeyError);
     });
 
+    it('when documents are read to look at only, then they are the stored values, sorted and limited like find, and later writes do not change what was read', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner'] });
+      await c.insertOne({ _id: '1', owner: 'x', n: 1, nested: { a: 1 }, tags: ['t'] });
+      await c.insertOne({ _id: '2', owner: 'x', n: 2 });
+      await c.insertOne({ _id: '3', owner: 'y', n: 3 });
+      const read = await c.findReadonly({ owner: 'x' }, { sort: { n: -1 } });
+      expect(read).toEqual(await c.find({ owner: 'x' }, { sort: { n: -1 } }));
+      expect(
+        (await c.findReadonly({}, { sort: { n: 1 }, skip: 1, limit: 1 })).map((d) => d._id),
+      ).toEqual(['2']);
+      await c.findOneAndUpdate({ _id: '1' }, { $set: { 'nested.a': 9, n: 10 } });
+      // What was read stays as it was; a new read sees the update.
+      expect(read[1]).toEqual({ _id: '1', owner: 'x', n: 1, nested: { a: 1 }, tags: ['t'] });
+      expect((await c.findReadonly({ _id: '1' }))[0]).toMatchObject({ n: 10, nested: { a: 9 } });
+      // Changing what was read is a mistake the embedded store refuses (its documents are frozen).
+      if (store.kind === 'embedded') {
+        expect(() => {
+          (read[1] as { nested: { a: number } }).nested.a = 5;
+        }).toThrow(TypeError);
+        expect((await c.findOne({ _id: '1' }))!.nested).toEqual({ a: 9 });
+      }
+    });
+
     it('when a unique index exists, then a duplicate value is refused but missing values are allowed when sparse', async () => {
       const c = col();
       await c.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
@@ -52,16 +79,35 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await c.ensureIndex({ fields: ['owner', 'status'], unique: true });
       await c.insertOne({ _id: '1', owner: 'x', status: 'a' });
       await c.insertOne({ _id: '2', owner: 'x', status: 'b' });
-      await expect(c.insertOne({ _id: '3', owner: 'x', status: 'a' })).rejects.toBeInstanceOf(DuplicateKeyError);
-      await expect(c.findOneAndUpdate({ _id: '2' }, { $set: { status: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(c.insertOne({ _id: '3', owner: 'x', status: 'a' })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      await expect(
+        c.findOneAndUpdate({ _id: '2' }, { $set: { status: 'a' } }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
     });
 
     it('when querying, then equality, dotted paths, $in, $nin, $ne, ranges, $exists, $or and $and work', async () => {
       const c = col();
-      await c.insertOne({ _id: '1', owner: 'a', n: 1, nested: { a: 1 }, tags: ['x'], at: '2026-01-01' });
-      await c.insertOne({ _id: '2', owner: 'b', n: 2, nested: { a: 2 }, tags: ['y'], at: '2026-02-01' });
+      await c.insertOne({
+        _id: '1',
+        owner: 'a',
+        n: 1,
+        nested: { a: 1 },
+        tags: ['x'],
+        at: '2026-01-01',
+      });
+      await c.insertOne({
+        _id: '2',
+        owner: 'b',
+        n: 2,
+        nested: { a: 2 },
+        tags: ['y'],
+        at: '2026-02-01',
+      });
       await c.insertOne({ _id: '3', owner: 'c', n: 3, at: '2026-03-01' });
-      const ids = async (f: Record<string, unknown>) => (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
       expect(await ids({ owner: 'a' })).toEqual(['1']);
       expect(await ids({ 'nested.a': 2 })).toEqual(['2']);
       expect(await ids({ owner: { $in: ['a', 'c'] } })).toEqual(['1', '3']);
@@ -88,7 +134,12 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await c.insertOne({ _id: '1', n: 1, tags: [], status: 's', gone: true });
       const after = await c.findOneAndUpdate(
         { _id: '1', status: 's' },
-        { $set: { 'nested.b': 'x', status: 't' }, $inc: { n: 2 }, $push: { tags: 'z' }, $unset: { gone: true } },
+        {
+          $set: { 'nested.b': 'x', status: 't' },
+          $inc: { n: 2 },
+          $push: { tags: 'z' },
+          $unset: { gone: true },
+        },
       );
       expect(after).toEqual({ _id: '1', n: 3, tags: ['z'], status: 't', nested: { b: 'x' } });
       expect(await c.findOneAndUpdate({ _id: '1', status: 's' }, { $set: { n: 0 } })).toBeNull();
@@ -97,7 +148,9 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     it('when upserting with $inc, then a missing document is created and counters never repeat under concurrency', async () => {
       const c = col();
       const values = await Promise.all(
-        Array.from({ length: 100 }, () => c.findOneAndUpdate({ _id: 'counter' }, { $inc: { n: 1 } }, { upsert: true })),
+        Array.from({ length: 100 }, () =>
+          c.findOneAndUpdate({ _id: 'counter' }, { $inc: { n: 1 } }, { upsert: true }),
+        ),
       );
       expect(new Set(values.map((v) => v!.n)).size).toBe(100);
       expect((await c.findOne({ _id: 'counter' }))!.n).toBe(100);
@@ -108,7 +161,11 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       for (let i = 0; i < 30; i++) await c.insertOne({ _id: `m${i}`, status: 'pending', n: i });
       const claims = await Promise.all(
         Array.from({ length: 40 }, (_, w) =>
-          c.findOneAndUpdate({ status: 'pending' }, { $set: { status: `taken-${w}` } }, { sort: { n: 1 } }),
+          c.findOneAndUpdate(
+            { status: 'pending' },
+            { $set: { status: `taken-${w}` } },
+            { sort: { n: 1 } },
+          ),
         ),
       );
       const claimed = claims.filter((x) => x !== null).map((x) => x!._id);
