@@ -191,7 +191,7 @@ export class SendWindows {
     if (this.flushing) return this.flushing;
     this.flushing = (async () => {
       for (const scope of [...this.completions.keys()]) {
-        if ((this.completions.get(scope)?.size ?? 0) > 0) await this.cas(scope, () => true);
+        if ((this.completions.get(scope)?.size ?? 0) > 0) await this.cas(scope, () => true, false);
       }
     })().finally(() => {
       this.flushing = null;
@@ -284,6 +284,8 @@ export class SendWindows {
   private async cas(
     scope: string,
     decide: (doc: SendWindowDoc) => true | number,
+    /** False when there is nothing to record unless the log exists (publishing completions). */
+    create = true,
   ): Promise<true | number> {
     let fromCache = true;
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
@@ -293,6 +295,11 @@ export class SendWindows {
         base = (await this.col.findOne({ _id: scope })) ?? undefined;
         fromCache = false;
         if (base) this.remember(scope, base);
+      }
+      if (!base && !create) {
+        // The log is gone (a person's erasure removed it): its reservations went with it.
+        this.completions.delete(scope);
+        return true;
       }
       const applied = new Set<string>();
       const doc = base

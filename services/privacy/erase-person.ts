@@ -16,6 +16,10 @@ import { collectPersonalData, isUnsubmittedDraft, PersonalDataSection } from './
 import { ErasureCounts } from './privacy-requests';
 import { resolveSubject, Subject } from './subject';
 
+/** How long an erasure waits for a message to the person that is on its way (20 × 100 ms). */
+const RATE_WINDOW_ATTEMPTS = 20;
+const RATE_WINDOW_WAIT_MS = 100;
+
 /** Profile fields an erasure removes from the user document (roles stay: an admin's decision). */
 export const PROFILE_FIELDS = [
   'name',
@@ -187,7 +191,8 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
     outboxRedactIds,
     coachRosterIds: docs<CoachRosterDoc>('coachRosters').map((r) => r._id),
     channelRosterIds: docs<Doc>('channelRosters').map((r) => r._id),
-    rateWindow: !!window && (window.inflight ?? []).length === 0,
+    // Deleted once no message to the person is on its way (the erasure waits a moment for one).
+    rateWindow: !!window,
     auditRedactIds,
     kept,
   };
@@ -335,11 +340,18 @@ export async function erasePerson(
       );
   }
   if (plan.rateWindow) {
-    // Only while nothing is in flight, and only the version read (the sender changes it by compare-and-set).
+    // Only while nothing is in flight, and only the version read (the sender changes it by
+    // compare-and-set). A send that just finished is published within a moment: wait for it.
     const windows = col<Doc & { rev?: number; inflight?: unknown[] }>(s, 'outbox_windows');
-    const window = await windows.findOne({ _id: `c:user:${id}` });
-    if (window && (window.inflight ?? []).length === 0)
-      await windows.deleteMany({ _id: window._id, rev: window.rev });
+    for (let attempt = 0; attempt < RATE_WINDOW_ATTEMPTS; attempt++) {
+      const window = await windows.findOne({ _id: `c:user:${id}` });
+      if (!window) break;
+      if ((window.inflight ?? []).length === 0) {
+        if ((await windows.deleteMany({ _id: window._id, rev: window.rev })) > 0) break;
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, RATE_WINDOW_WAIT_MS));
+    }
   }
   if (plan.auditRedactIds.length > 0) {
     const audit = col<AuditEntry>(s, 'audit');

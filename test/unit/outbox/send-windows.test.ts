@@ -68,6 +68,22 @@ describe('shared send windows', () => {
     ).toBe(true);
   });
 
+  it("when a conversation's log is removed while its last send finishes (an erasure), then publishing that send does not bring the log back", async () => {
+    const store = await EmbeddedStore.open(null);
+    const w = new SendWindows(store, LIMITS, wall, 10_000);
+    expect(await w.reserve('user:anna', 'm1')).toEqual({ ok: true });
+    await w.finish('user:anna', 'm1', 'accepted');
+    // Published a moment later; meanwhile the person's data is erased.
+    await store.collection('outbox_windows').deleteMany({ _id: 'c:user:anna' });
+    await w.flush();
+    expect(await w.read('user:anna')).toBeNull();
+    // The app-wide log still records the send, and the next message starts a new log.
+    expect((await w.read(null))!.done).toHaveLength(1);
+    now += 10;
+    expect(await w.reserve('user:anna', 'm2')).toEqual({ ok: true });
+    expect(await w.read('user:anna')).not.toBeNull();
+  });
+
   it('when a request is still in flight, then it counts until its completion is known', async () => {
     const store = await EmbeddedStore.open(null);
     const a = new SendWindows(
