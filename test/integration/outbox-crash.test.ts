@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BotAdapter, createAuthentication } from '../../bot/adapter';
 import { createOutboxDelivery } from '../../bot/outbox-delivery';
@@ -138,7 +137,7 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
   });
 
   it('when the bot is killed while sending a burst of reminders, then after restart none is sent twice and none is silently lost', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pk-crash-'));
+    const dir = freshDataDir('pk-crash-');
     writeFileSync(path.join(dir, 'hook.js'), HOOK);
     writeFileSync(path.join(dir, 'child.js'), CHILD);
     const dataDir = freshDataDir();

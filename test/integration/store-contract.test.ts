@@ -1,14 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EmbeddedStore } from '../../services/store/embedded-store';
 import { MongoStore } from '../../services/store/mongo-store';
 import { storeContract } from '../contract/store-contract';
+import { freshDataDir } from '../support/temp-dirs';
 
 storeContract('embedded, in memory', async () => ({ store: await EmbeddedStore.open(null) }));
 
 storeContract('embedded, persisted to DATA_DIR', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pk-contract-'));
+  const dir = freshDataDir('pk-contract-');
   return { store: await EmbeddedStore.open(dir), reopen: () => EmbeddedStore.open(dir) };
 });
 
@@ -22,7 +21,7 @@ if (mongoUri) {
 
 describe('embedded store journal', () => {
   it('when the journal grows past its limit while writes go on, then it is compacted and nothing is lost', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pk-compact-'));
+    const dir = freshDataDir('pk-compact-');
     const store = await EmbeddedStore.open(dir, { compactAtBytes: 4096 });
     const col = store.collection<{ _id: string; n: number; text: string }>('items');
     await Promise.all(
@@ -38,7 +37,7 @@ describe('embedded store journal', () => {
   });
 
   it('when a second store opens a DATA_DIR that a live process holds, then it is refused with a clear message', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pk-lock-'));
+    const dir = freshDataDir('pk-lock-');
     const { writeFileSync } = await import('node:fs');
     // Another live process (our parent) holds the lock.
     writeFileSync(path.join(dir, 'store.lock'), String(process.ppid));

@@ -4,9 +4,9 @@
  * is exercised without a registry.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { freshDataDir } from '../../support/temp-dirs';
 
 const SCRIPT = path.join(__dirname, '..', '..', '..', '.ci', 'dependency-check.sh');
 
@@ -36,7 +36,7 @@ process.exit(2);
 `;
 
 function project(version = '1.3.0'): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pk-depcheck-'));
+  const dir = freshDataDir('pk-depcheck-');
   writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({ name: 'p', version: '1.0.0', dependencies: { 'left-pad': '^1.3.0' } }),
