@@ -60,10 +60,12 @@ export async function queueCardUpdate(
   let seq = item.updateSeq ?? 0;
   for (let attempt = 0; attempt < 50; attempt++) {
     // An update still waiting (any number: the item read at the start of this turn may not know
-    // the newest) will show this change too. The card's updates share one conversation key.
+    // the newest) will show this change too. Replies in the card's thread share its conversation
+    // key, so only updates of this card count.
     const waiting = await s.outbox.col.count({
       conversationKey: conversationKeyOf(target, { update }),
       status: 'pending',
+      'payload.update.activityId': item.cardActivityId,
     });
     if (waiting > 0) return;
     const next = seq + 1;

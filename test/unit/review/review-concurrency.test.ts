@@ -158,6 +158,25 @@ describe('review concurrency on the store', () => {
     expect(sent!.tally).toMatchObject({ voted: 200, remaining: 1, eligible: 201 });
   });
 
+  it("when a reply in the card's thread is waiting in the outbox (a reminder for later), then a vote still queues an update of the card", async () => {
+    const { s, dir, members, itemId } = await setup(3);
+    const later = new Date(Date.now() + 3_600_000);
+    await s.outbox.enqueue(
+      `reminder-in-thread:${itemId}`,
+      { kind: 'channel', channelId: CHANNEL, threadId: '1001' },
+      { text: 'Påminnelse' },
+      new Date(),
+      later,
+    );
+    await castVote(s, dir, members[0], itemId, { channelId: CHANNEL }, { vote: 'approve', scores });
+    const updates = await s.outbox.col.find({
+      status: 'pending',
+      'payload.update.activityId': '1001',
+    });
+    expect(updates).toHaveLength(1);
+    expect(updates[0].payload.card).toMatchObject({ live: REVIEW_CARD_SOURCE, model: { itemId } });
+  });
+
   it('when votes race the chair closing the item, then every vote is either in the result or refused and undone', async () => {
     const { s, dir, members, itemId, chair } = await setup(40);
     for (const m of members.slice(0, 3))
