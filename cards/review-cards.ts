@@ -151,8 +151,7 @@ export function reviewCard(
 
   // The strongest overlaps first; the card lists a few and says how many weaker ones there are.
   const ranked = [...snap.duplicates].sort(byStrength);
-  const moreDuplicates =
-    (snap.moreDuplicates ?? 0) + Math.max(0, ranked.length - MAX_DUPLICATES);
+  const moreDuplicates = snap.moreDuplicates + Math.max(0, ranked.length - MAX_DUPLICATES);
   const duplicates = ranked.slice(0, MAX_DUPLICATES).map((d) => {
     const name = `${md(d.regNo)} ${md(clip(d.title, 80))}`;
     const reasons = d.reasons

@@ -2,7 +2,6 @@ import { ApplicationDoc } from '../applications/application';
 import { Services } from '../services';
 import { EligibleMember, MemberDirectory, Membership, eligibleMembers } from './eligibility';
 import { hasHardFlag } from './jav';
-import { byStrength, MAX_DUPLICATES } from './duplicate-benefits';
 import { reviewRules } from './review-rules';
 import {
   ConflictState,
@@ -53,9 +52,9 @@ export interface ReviewSnapshot {
   deadlinePassed: boolean;
   statement?: Statement;
   statementRequired: boolean;
-  /** The strongest possible double countings, best first. */
+  /** The item's possible double countings (the card lists the strongest). */
   duplicates: DuplicateView[];
-  /** How many weaker ones there are besides (only counted). */
+  /** How many weaker ones the item only counted. */
   moreDuplicates: number;
   tally: Tally;
   discussionCount: number;
@@ -177,7 +176,7 @@ async function duplicateViews(
     linkCache.set(s.review, links);
   }
   const out: DuplicateView[] = [];
-  for (const hit of [...item.duplicates].sort(byStrength).slice(0, MAX_DUPLICATES)) {
+  for (const hit of item.duplicates) {
     const d: DuplicateView = { ...hit };
     const cached = links.get(d.appId);
     if (cached) {
@@ -207,8 +206,16 @@ export async function buildSnapshot(
   >,
   dir: MemberDirectory,
   item: ReviewItemDoc,
-  known: { votes?: readonly Readonly<VoteDoc>[]; eligible?: Map<string, EligibleMember>; withdrawn?: boolean } = {},
-): Promise<{ snapshot: ReviewSnapshot; votes: readonly Readonly<VoteDoc>[]; eligible: Map<string, EligibleMember> }> {
+  known: {
+    votes?: readonly Readonly<VoteDoc>[];
+    eligible?: Map<string, EligibleMember>;
+    withdrawn?: boolean;
+  } = {},
+): Promise<{
+  snapshot: ReviewSnapshot;
+  votes: readonly Readonly<VoteDoc>[];
+  eligible: Map<string, EligibleMember>;
+}> {
   const [votes, eligible, rules, withdrawn] = await Promise.all([
     known.votes ?? s.review.votesFor(item._id),
     known.eligible ?? eligibleMembers(s, dir, item),
@@ -238,9 +245,7 @@ export async function buildSnapshot(
       : undefined,
     statementRequired: rules.statementRequired,
     duplicates,
-    // An item opened before lists were capped may hold more than are shown.
-    moreDuplicates:
-      (item.moreDuplicates ?? 0) + Math.max(0, item.duplicates.length - MAX_DUPLICATES),
+    moreDuplicates: item.moreDuplicates ?? 0,
     tally,
     discussionCount: item.discussionCount,
     result,

@@ -3,11 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from '../../bot/app';
-import {
-  startPlayground,
-  type PlaygroundConfig,
-  type RunningPlayground,
-} from '../../scripts/playground';
+import { startPlayground, type RunningPlayground } from '../../scripts/playground';
 import {
   clickCardAction,
   fillCardInput,
@@ -19,6 +15,7 @@ import {
   sendChatMessage,
   waitForBotText,
   type BrowserSession,
+  demoPlaygroundConfig,
 } from '../support/browser';
 import { DEMO_TENANT, DEMO_USERS, freshDataDir, startTestApp } from '../support/test-app';
 
@@ -30,43 +27,7 @@ const BOT_NAME = 'Projektkontoret';
 const TEAM_ID = '19:demo-team-general@thread.tacv2';
 const COACH_CHANNEL = '19:coacher@thread.tacv2';
 
-function user(u: {
-  id: string;
-  aadObjectId: string;
-  name: string;
-}): PlaygroundConfig['users'][number] {
-  return {
-    id: u.id,
-    name: u.name,
-    aadObjectId: u.aadObjectId,
-    userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example`,
-  };
-}
-
-const config: PlaygroundConfig = {
-  tenantId: DEMO_TENANT,
-  bot: { id: 'projektkontoret-bot', name: BOT_NAME },
-  currentUser: user(DEMO_USERS.anna),
-  users: [
-    user(DEMO_USERS.bjorn),
-    user(DEMO_USERS.cecilia),
-    user(DEMO_USERS.david),
-    user(DEMO_USERS.eva),
-    user({
-      id: '29:filip',
-      aadObjectId: '00000000-0000-0000-0000-000000000006',
-      name: 'Filip Fors',
-    }),
-  ],
-  personalChatId: 'personal-anna',
-  groupChat: { id: 'group-demo', name: 'Projektgruppen' },
-  team: {
-    id: TEAM_ID,
-    name: 'Digital utveckling',
-    aadGroupId: '00000000-0000-0000-0000-0000000000bb',
-    channels: [{ id: COACH_CHANNEL, name: 'Coacher' }],
-  },
-};
+const config = demoPlaygroundConfig('anna', { id: COACH_CHANNEL, name: 'Coacher' });
 
 describe('asking a coach in the Agents Playground', () => {
   let app: App;

@@ -3,11 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from '../../bot/app';
-import {
-  startPlayground,
-  type PlaygroundConfig,
-  type RunningPlayground,
-} from '../../scripts/playground';
+import { startPlayground, type RunningPlayground } from '../../scripts/playground';
 import { saveStep } from '../../services/applications/save-step';
 import { startApplication } from '../../services/applications/start-application';
 import { submitApplication } from '../../services/applications/submit-application';
@@ -22,6 +18,7 @@ import {
   screenshot,
   waitForBotText,
   type BrowserSession,
+  demoPlaygroundConfig,
 } from '../support/browser';
 import { DEMO_TENANT, DEMO_USERS, freshDataDir, startTestApp } from '../support/test-app';
 
@@ -36,47 +33,10 @@ interface PageGlobals {
   MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
 }
 
-const BOT_NAME = 'Projektkontoret';
 const TEAM_ID = '19:demo-team-general@thread.tacv2';
 const REVIEW_CHANNEL = '19:demo-beredning@thread.tacv2';
 
-function user(u: {
-  id: string;
-  aadObjectId: string;
-  name: string;
-}): PlaygroundConfig['users'][number] {
-  return {
-    id: u.id,
-    name: u.name,
-    aadObjectId: u.aadObjectId,
-    userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example`,
-  };
-}
-
-const config: PlaygroundConfig = {
-  tenantId: DEMO_TENANT,
-  bot: { id: 'projektkontoret-bot', name: BOT_NAME },
-  currentUser: user(DEMO_USERS.david),
-  users: [
-    user(DEMO_USERS.anna),
-    user(DEMO_USERS.bjorn),
-    user(DEMO_USERS.cecilia),
-    user(DEMO_USERS.eva),
-    user({
-      id: '29:fredrik',
-      aadObjectId: '00000000-0000-0000-0000-000000000006',
-      name: 'Fredrik Falk',
-    }),
-  ],
-  personalChatId: 'personal-david',
-  groupChat: { id: 'group-demo', name: 'Projektgruppen' },
-  team: {
-    id: TEAM_ID,
-    name: 'Digital utveckling',
-    aadGroupId: '00000000-0000-0000-0000-0000000000bb',
-    channels: [{ id: REVIEW_CHANNEL, name: 'Beredningsgrupp' }],
-  },
-};
+const config = demoPlaygroundConfig('david', { id: REVIEW_CHANNEL, name: 'Beredningsgrupp' });
 
 describe('voting on a review card in the Agents Playground', () => {
   let app: App;

@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { PlaygroundConfig, PlaygroundUser } from '../../scripts/playground';
+import { DEMO_TENANT, DEMO_USERS } from './test-app';
 
 /** Debian's chromium (apt-get install -y chromium); playwright's own download is never used. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -234,4 +236,49 @@ export async function clickCardAction(page: Page, title: string): Promise<void> 
 export async function screenshot(page: Page, file: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The Playground needs one current user plus five others: the demo people and the seed's sixth. */
+const PLAYGROUND_PEOPLE = {
+  ...DEMO_USERS,
+  fredrik: {
+    id: '29:fredrik',
+    aadObjectId: '00000000-0000-0000-0000-000000000006',
+    name: 'Fredrik Falk',
+  },
+};
+
+function playgroundUser(u: { id: string; aadObjectId: string; name: string }): PlaygroundUser {
+  return {
+    id: u.id,
+    name: u.name,
+    aadObjectId: u.aadObjectId,
+    userPrincipleName: `${u.name.split(' ')[0]!.toLowerCase()}@stad.example`,
+  };
+}
+
+/**
+ * An Agents Playground seen by one demo person, with the demo team's General channel and one more
+ * (the channel a test works in).
+ */
+export function demoPlaygroundConfig(
+  current: keyof typeof DEMO_USERS,
+  channel: { id: string; name: string },
+): PlaygroundConfig {
+  return {
+    tenantId: DEMO_TENANT,
+    bot: { id: 'projektkontoret-bot', name: 'Projektkontoret' },
+    currentUser: playgroundUser(PLAYGROUND_PEOPLE[current]),
+    users: Object.entries(PLAYGROUND_PEOPLE)
+      .filter(([key]) => key !== current)
+      .map(([, u]) => playgroundUser(u)),
+    personalChatId: `personal-${current}`,
+    groupChat: { id: 'group-demo', name: 'Projektgruppen' },
+    team: {
+      id: '19:demo-team-general@thread.tacv2',
+      name: 'Digital utveckling',
+      aadGroupId: '00000000-0000-0000-0000-0000000000bb',
+      channels: [channel],
+    },
+  };
 }
