@@ -9,13 +9,14 @@
 #   scripts/ferretdb.sh run CMD...     start, run CMD with MONGODB_URI set, stop; CMD's exit code
 #
 # Environment: FERRETDB_PG_URL (default postgres://postgres@127.0.0.1:5432), FERRETDB_DB
-# (default pk_ferretdb_<port>), FERRETDB_CACHE (default ~/.cache/projektkontoret).
+# (default pk_ferretdb_<port>), FERRETDB_CACHE (default ~/.cache/projektkontoret), FERRETDB_STATE
+# (where the pid, URI and log go; default .ferretdb/), FERRETDB_PORT (default: a free one).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION="v1.24.2"
 CACHE="${FERRETDB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/projektkontoret}"
 BIN="$CACHE/ferretdb-$VERSION-$(sha1sum "$ROOT/tools/ferretdb/main.go" "$ROOT/tools/ferretdb/go.sum" | sha1sum | cut -c1-8)"
-STATE="$ROOT/.ferretdb"
+STATE="${FERRETDB_STATE:-$ROOT/.ferretdb}"
 PG_URL="${FERRETDB_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 
 build() {
