@@ -27,11 +27,36 @@ export interface ConversationDoc {
 export const personalKey = (aadObjectId: string): string => `personal:${aadObjectId.toLowerCase()}`;
 export const channelKey = (channelId: string): string => `channel:${channelId}`;
 
-/** Conversation references from inbound activities, for proactive messages later. */
+/** A key-order independent JSON form, to compare a reference with the stored one. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => o[k] !== undefined && o[k] !== null)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** True when every field of `doc` is stored with the same value. */
+function sameContent(stored: ConversationDoc, doc: Omit<ConversationDoc, 'updatedAt'>): boolean {
+  const picked: Record<string, unknown> = {};
+  for (const k of Object.keys(doc)) picked[k] = (stored as unknown as Record<string, unknown>)[k];
+  return canonical(picked) === canonical(doc);
+}
+
+/**
+ * Conversation references from inbound activities, for proactive messages later.
+ *
+ * Several instances share one database, so nothing here is remembered per process: an
+ * identical write is skipped only when the stored document (read each time) already holds the
+ * same reference and is reachable. A conversation another instance marked unreachable is made
+ * reachable again by the next activity from it, whichever instance receives it.
+ */
 export class ConversationRepository {
   private readonly col: Collection<ConversationDoc>;
-  /** Last written reference per key: skips identical writes on the hot path. */
-  private readonly written = new Map<string, string>();
 
   constructor(store: Store) {
     this.col = store.collection<ConversationDoc>('conversations');
@@ -42,8 +67,8 @@ export class ConversationRepository {
   }
 
   async save(doc: Omit<ConversationDoc, 'updatedAt'>, now: Date): Promise<void> {
-    const fingerprint = JSON.stringify(doc);
-    if (this.written.get(doc._id) === fingerprint) return;
+    const stored = await this.col.findOne({ _id: doc._id });
+    if (stored && !stored.unreachableSince && sameContent(stored, doc)) return;
     await this.col.findOneAndUpdate(
       { _id: doc._id },
       {
@@ -52,8 +77,6 @@ export class ConversationRepository {
       },
       { upsert: true },
     );
-    if (this.written.size > 50_000) this.written.clear();
-    this.written.set(doc._id, fingerprint);
   }
 
   async get(key: string): Promise<ConversationDoc | null> {
@@ -61,8 +84,10 @@ export class ConversationRepository {
   }
 
   async markUnreachable(key: string, now: Date): Promise<void> {
-    this.written.delete(key);
-    await this.col.findOneAndUpdate({ _id: key }, { $set: { unreachableSince: now.toISOString() } });
+    await this.col.findOneAndUpdate(
+      { _id: key },
+      { $set: { unreachableSince: now.toISOString() } },
+    );
   }
 
   async forUser(aadObjectId: string): Promise<ConversationDoc[]> {
@@ -70,7 +95,6 @@ export class ConversationRepository {
   }
 
   async deleteForUser(aadObjectId: string): Promise<number> {
-    this.written.clear();
     return this.col.deleteMany({ aadObjectId: aadObjectId.toLowerCase() });
   }
 }

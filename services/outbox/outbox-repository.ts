@@ -146,8 +146,9 @@ export class OutboxRepository {
   /**
    * Messages due now and free to claim (no live lease, no back-off running): interactive ones
    * before bulk reminders, oldest first, skipping conversations the caller knows are at their
-   * rate limit. Leases and back-offs are checked here rather than in the query: the embedded
-   * store's matcher is slow with nested $or, and this runs every few seconds over the whole queue.
+   * rate limit. Leases and back-offs are part of the query, before its `limit`: with several
+   * instances on one database, a head of messages leased by another instance (or waiting for a
+   * back-off) would otherwise fill every batch and starve the messages behind it.
    */
   async dueCandidates(
     now: Date,
@@ -156,15 +157,19 @@ export class OutboxRepository {
     limit: number,
   ): Promise<OutboxMessage[]> {
     const wall = new Date(wallMs).toISOString();
-    const filter: Filter = { status: 'pending', notBefore: { $lte: now.toISOString() } };
+    const filter: Filter = {
+      status: 'pending',
+      notBefore: { $lte: now.toISOString() },
+      $and: [
+        { $or: [{ retryAt: { $exists: false } }, { retryAt: { $lte: wall } }] },
+        { $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lt: wall } }] },
+      ],
+    };
     if (skipKeys.length > 0) filter.conversationKey = { $nin: skipKeys };
-    const docs = await this.col.find(filter, {
+    return this.col.find(filter, {
       sort: { priority: 1, notBefore: 1, createdAt: 1 },
       limit,
     });
-    return docs.filter(
-      (m) => (!m.retryAt || m.retryAt <= wall) && (!m.leaseUntil || m.leaseUntil < wall),
-    );
   }
 
   /** The earliest wall-clock instant a pending back-off ends (to sleep until then), if any. */
@@ -271,16 +276,21 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Ends a claimed message for good. Returns false when the update did not apply (another
+   * instance or an admin changed the message meanwhile): the caller then records nothing.
+   */
   async markFinal(
     id: string,
     owner: string,
     status: 'failed' | 'dead' | 'uncertain',
     error: string,
-  ): Promise<void> {
-    await this.col.findOneAndUpdate(
+  ): Promise<boolean> {
+    const done = await this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['sending', 'uncertain', 'pending'] }, leaseOwner: owner },
       { $set: { status, lastError: error }, $unset: { leaseUntil: true } },
     );
+    return done !== null;
   }
 
   /**

@@ -381,8 +381,9 @@ export class OutboxSender {
         this.log.debug({ outboxId: msg._id }, 'outbox message sent');
         return;
       case 'failed':
-        await this.outbox.markFinal(msg._id, this.owner, 'failed', result.error);
-        await this.record(msg, 'outbox.failed', result.error);
+        if (await this.outbox.markFinal(msg._id, this.owner, 'failed', result.error)) {
+          await this.record(msg, 'outbox.failed', result.error);
+        }
         this.log.warn({ outboxId: msg._id, error: result.error }, 'outbox message failed for good');
         return;
       case 'uncertain':
@@ -391,8 +392,9 @@ export class OutboxSender {
           await this.retryLater(msg, result.error, undefined, false);
           return;
         }
-        await this.outbox.markFinal(msg._id, this.owner, 'uncertain', result.error);
-        await this.record(msg, 'outbox.uncertain', result.error);
+        if (await this.outbox.markFinal(msg._id, this.owner, 'uncertain', result.error)) {
+          await this.record(msg, 'outbox.uncertain', result.error);
+        }
         this.log.error(
           { outboxId: msg._id, error: result.error },
           'outbox message may or may not have been delivered',
@@ -415,8 +417,9 @@ export class OutboxSender {
       ? (msg.throttles ?? 0) + 1 >= (this.opts.maxThrottles ?? 50)
       : attempts >= (this.opts.maxAttempts ?? 8);
     if (tooMany) {
-      await this.outbox.markFinal(msg._id, this.owner, 'dead', error);
-      await this.record(msg, 'outbox.dead_lettered', error);
+      if (await this.outbox.markFinal(msg._id, this.owner, 'dead', error)) {
+        await this.record(msg, 'outbox.dead_lettered', error);
+      }
       this.log.error({ outboxId: msg._id, error }, 'outbox message dead-lettered');
       return;
     }

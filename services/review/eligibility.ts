@@ -1,6 +1,6 @@
 import { RosterMember } from '../channels/channel-repository';
 import { Services } from '../services';
-import { UserDoc } from '../users/user-repository';
+import { personName, UserDoc } from '../users/user-repository';
 import { ReviewItemDoc } from './review-types';
 
 /**
@@ -28,14 +28,23 @@ export interface EligibleMember {
   email?: string;
 }
 
-const GRANT_TTL_MS = 30_000;
+/**
+ * How long one process reuses the list of explicit role grants (reviewer, chair, portfolio
+ * roles) before reading it again. Several instances share one database and each keeps its own
+ * copy, so this is the documented bound (docs/architecture.md, "Several instances"): a grant
+ * revoked on one instance is refused by every other instance at most this long afterwards (on
+ * the instance that made the change, at once). Chair and IT rights are read from the person's
+ * own user document on every action and are not cached at all. Short enough that an admin
+ * cannot tell, long enough that a burst of votes on a card reads the grants once.
+ */
+export const GRANT_TTL_MS = 2_000;
 const grantCache = new WeakMap<object, { at: number; users: UserDoc[] }>();
 
-/** Users with an explicit reviewer or chair grant (global or for a portfolio); cached briefly. */
+/** Users with an explicit reviewer or chair grant (global or for a portfolio); cached for {@link GRANT_TTL_MS}. */
 async function grantedUsers(s: Pick<Services, 'store' | 'users'>): Promise<UserDoc[]> {
   const hit = grantCache.get(s.users);
   const now = Date.now();
-  if (hit && now - hit.at < GRANT_TTL_MS) return hit.users;
+  if (hit && now >= hit.at && now - hit.at < GRANT_TTL_MS) return hit.users;
   const users = await s.store.collection<UserDoc>('users').find({
     $or: [{ roles: 'reviewer' }, { roles: 'chair' }, { portfolioRoles: { $exists: true } }],
   });
@@ -64,7 +73,18 @@ const eligibleCache = new WeakMap<
 >();
 const NO_ROSTER: RosterMember[] = [];
 
-/** Everybody who may vote on an item: the channel's members plus explicit reviewer and chair grants. */
+/** Whether a user is a voting member of a portfolio's review group (reviewer or chair). */
+export function isVoterOf(user: UserDoc, portfolioId: string): boolean {
+  return hasScopedRole(user, 'reviewer', portfolioId) || hasScopedRole(user, 'chair', portfolioId);
+}
+
+/**
+ * Everybody who may vote on an item: the portfolio's review group, i.e. the people with the
+ * reviewer or chair role (for all portfolios or this one). Only when nobody holds such a role is
+ * the group the channel's members (a group defined by its channel). The roster also gives the
+ * Teams ids for the card's user-specific views. Others in the channel (the applicant, coaches)
+ * see the card but do not count.
+ */
 export async function eligibleMembers(
   s: Pick<Services, 'store' | 'users'>,
   dir: MemberDirectory,
@@ -74,29 +94,37 @@ export async function eligibleMembers(
     (item.channelId ? await dir.membersOf(item.channelId, item.teamId) : null) ?? NO_ROSTER;
   const grants = await grantedUsers(s);
   // One channel may serve several portfolios (seed 004): one entry per portfolio.
-  const perPortfolio = roster !== NO_ROSTER ? eligibleCache.get(roster) : undefined;
+  const perPortfolio = eligibleCache.get(roster);
   const hit = perPortfolio?.get(item.portfolioId);
   if (hit && hit.grants === grants) return hit.map;
   const out = new Map<string, EligibleMember>();
-  for (const m of roster) {
-    const id = m.aadObjectId.toLowerCase();
-    out.set(id, { aadObjectId: id, name: m.name, teamsId: m.id, email: m.email });
-  }
-  if (roster !== NO_ROSTER) {
-    const entries =
-      perPortfolio ?? new Map<string, { grants: UserDoc[]; map: Map<string, EligibleMember> }>();
-    entries.set(item.portfolioId, { grants, map: out });
-    if (!perPortfolio) eligibleCache.set(roster, entries);
-  }
-  for (const u of grants) {
-    if (out.has(u._id)) continue;
-    if (
-      hasScopedRole(u, 'reviewer', item.portfolioId) ||
-      hasScopedRole(u, 'chair', item.portfolioId)
-    ) {
-      out.set(u._id, { aadObjectId: u._id, name: u.name ?? u._id, email: u.email });
+  const voters = grants.filter((u) => isVoterOf(u, item.portfolioId));
+  if (voters.length > 0) {
+    const inRoster = new Map(roster.map((m) => [m.aadObjectId.toLowerCase(), m]));
+    for (const u of voters) {
+      const m = inRoster.get(u._id);
+      out.set(u._id, {
+        aadObjectId: u._id,
+        name: personName(u.name, u._id) ?? personName(m?.name, u._id, m?.id) ?? '',
+        teamsId: m?.id,
+        email: u.email ?? m?.email,
+      });
+    }
+  } else {
+    for (const m of roster) {
+      const id = m.aadObjectId.toLowerCase();
+      out.set(id, {
+        aadObjectId: id,
+        name: personName(m.name, id, m.id) ?? '',
+        teamsId: m.id,
+        email: m.email,
+      });
     }
   }
+  const entries =
+    perPortfolio ?? new Map<string, { grants: UserDoc[]; map: Map<string, EligibleMember> }>();
+  entries.set(item.portfolioId, { grants, map: out });
+  if (!perPortfolio) eligibleCache.set(roster, entries);
   return out;
 }
 
