@@ -8,9 +8,11 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
+  IndexSpecChangedError,
   Store,
   Update,
 } from './store';
+import { assertNoUndefined, dropUndefined, indexName, mongoNullFilter, normaliseUpdate, withIdTiebreak } from './semantics';
 
 /** nedb has no compound unique index: a hidden field holds the joined key. */
 const compoundField = (fields: string[]): string => `__idx_${fields.join('__').replace(/\./g, '_')}`;
@@ -91,6 +93,8 @@ function clean<T>(doc: T, compound = true): T {
 
 class EmbeddedCollection<T extends Doc> implements Collection<T> {
   private compound: string[][] = [];
+  /** The indexes made so far, by their fields: a second ensureIndex with other options is refused. */
+  private readonly indexSpecs = new Map<string, IndexSpec>();
 
   constructor(
     public readonly name: string,
@@ -109,10 +113,20 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     return this.db.getAllData();
   }
 
+  /** The filter checked and rewritten for nedb (null matches a missing field, as on MongoDB). */
+  private filter(filter: Filter): Filter {
+    assertNoUndefined(filter, this.name);
+    return mongoNullFilter(filter);
+  }
+
   private withCompound(doc: Record<string, unknown>): Record<string, unknown> {
     for (const fields of this.compound) {
       const values = fields.map((f) => getPath(doc, f));
-      if (values.some((v) => v === undefined || v === null)) continue;
+      // Only documents with every field are constrained; null is a value (as on MongoDB).
+      if (values.some((v) => v === undefined)) {
+        delete doc[compoundField(fields)];
+        continue;
+      }
       doc[compoundField(fields)] = JSON.stringify(values);
     }
     return doc;
@@ -122,7 +136,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     await this.ready;
     let saved: Record<string, unknown>;
     try {
-      saved = await this.db.insertAsync(this.withCompound({ ...(doc as unknown as Record<string, unknown>) }));
+      saved = await this.db.insertAsync(this.withCompound(dropUndefined({ ...(doc as unknown as Record<string, unknown>) })));
     } catch (err) {
       return wrapDuplicate(this.name, err);
     }
@@ -132,7 +146,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async findOne(filter: Filter): Promise<T | null> {
     await this.ready;
     const compound = this.compound.length > 0;
-    const cursor = new NedbCursor(this.db, filter, (docs) =>
+    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
       docs.length === 1 ? (copyOut(docs[0], compound) as unknown as T) : null,
     );
     cursor.limit(1);
@@ -142,10 +156,10 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     await this.ready;
     const compound = this.compound.length > 0;
-    const cursor = new NedbCursor(this.db, filter, (docs) =>
+    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
       docs.map((d) => copyOut(d, compound) as unknown as T),
     );
-    if (options.sort) cursor.sort(options.sort);
+    if (options.sort) cursor.sort(withIdTiebreak(options.sort));
     if (options.skip) cursor.skip(options.skip);
     if (options.limit) cursor.limit(options.limit);
     return cursor;
@@ -159,10 +173,10 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   async findReadonly(filter: Filter, options: FindOptions = {}): Promise<readonly Readonly<T>[]> {
     if (this.compound.length > 0) return this.find(filter, options);
     await this.ready;
-    const cursor = new NedbCursor(this.db, filter, (docs) =>
+    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
       docs.map((d) => deepFreeze(d) as unknown as T),
     );
-    if (options.sort) cursor.sort(options.sort);
+    if (options.sort) cursor.sort(withIdTiebreak(options.sort));
     if (options.skip) cursor.skip(options.skip);
     if (options.limit) cursor.limit(options.limit);
     return cursor;
@@ -170,7 +184,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async count(filter: Filter): Promise<number> {
     await this.ready;
-    return this.db.countAsync(filter as never);
+    return this.db.countAsync(this.filter(filter) as never);
   }
 
   async findOneAndUpdate(
@@ -179,6 +193,8 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     options: { upsert?: boolean; sort?: Record<string, 1 | -1> } = {},
   ): Promise<T | null> {
     await this.ready;
+    filter = this.filter(filter);
+    update = normaliseUpdate(update, this.name);
     if (options.sort) {
       // nedb's update has no sort: find the first candidate and update it, with no other
       // sorted claim on this collection in between (the whole store lives in this process).
@@ -200,7 +216,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     options: { upsert?: boolean; sort?: Record<string, 1 | -1> },
   ): Promise<T | null> {
     for (let attempt = 0; attempt < 100; attempt++) {
-      const [first] = await this.db.findAsync(filter as never).sort(options.sort!).limit(1);
+      const [first] = await this.db.findAsync(filter as never).sort(withIdTiebreak(options.sort)).limit(1);
       if (!first) return options.upsert ? this.plainUpdate(filter, update, true) : null;
       const doc = await this.plainUpdate({ $and: [filter, { _id: first._id }] }, update, false);
       if (doc) return doc;
@@ -233,9 +249,13 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     const after = JSON.stringify(this.compound.map((f) => next[compoundField(f)]));
     if (before !== after) {
       const $set: Record<string, unknown> = {};
-      for (const f of this.compound) $set[compoundField(f)] = next[compoundField(f)];
+      const $unset: Record<string, true> = {};
+      for (const f of this.compound) {
+        if (next[compoundField(f)] === undefined) $unset[compoundField(f)] = true;
+        else $set[compoundField(f)] = next[compoundField(f)];
+      }
       try {
-        await this.db.updateAsync({ _id: doc._id } as never, { $set } as never, {});
+        await this.db.updateAsync({ _id: doc._id } as never, { $set, $unset } as never, {});
       } catch (err) {
         wrapDuplicate(this.name, err);
       }
@@ -254,6 +274,8 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
     await this.ready;
+    filter = this.filter(filter);
+    update = normaliseUpdate(update, this.name);
     let res;
     try {
       res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
@@ -270,7 +292,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async deleteMany(filter: Filter): Promise<number> {
     await this.ready;
-    const victims = await this.db.findAsync(filter as never).projection({ _id: 1 });
+    const victims = await this.db.findAsync(this.filter(filter) as never).projection({ _id: 1 });
     if (victims.length === 0) return 0;
     const ids = victims.map((v) => v._id as string);
     const n = await this.db.removeAsync({ _id: { $in: ids } } as never, { multi: true });
@@ -280,6 +302,19 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
     await this.ready;
+    const key = spec.fields.join(',');
+    const known = this.indexSpecs.get(key);
+    if (known) {
+      if (indexName(known) === indexName(spec)) return;
+      throw new IndexSpecChangedError(
+        this.name,
+        indexName(known),
+        JSON.stringify(known),
+        JSON.stringify(spec),
+        'the embedded store rebuilds its indexes at start-up: restart the bot',
+      );
+    }
+    this.indexSpecs.set(key, spec);
     if (spec.fields.length === 1) {
       await this.db.ensureIndexAsync({
         fieldName: spec.fields[0],

@@ -1,4 +1,21 @@
-import { Collection as MongoCollection, MongoClient, MongoServerError } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import {
+  Collection as MongoCollection,
+  Document,
+  IndexDescription,
+  MongoClient,
+  MongoServerError,
+  ObjectId,
+} from 'mongodb';
+import {
+  applyUpdate,
+  assertNoUndefined,
+  dropUndefined,
+  indexName,
+  normaliseUpdate,
+  upsertSeed,
+  withIdTiebreak,
+} from './semantics';
 import {
   Collection,
   Doc,
@@ -6,38 +23,178 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
+  IndexSpecChangedError,
   Store,
   Update,
 } from './store';
 
+/**
+ * A unique-index refusal, however the server words it: MongoDB's E11000 (code 11000, or 11001
+ * from old servers), and FerretDB v1's update path, which passes PostgreSQL's unique_violation
+ * (SQLSTATE 23505) through as code 1 "InternalError" (see docs/ferretdb.md).
+ */
+export function isServerDuplicate(err: unknown): err is MongoServerError {
+  if (!(err instanceof MongoServerError)) return false;
+  if (err.code === 11000 || err.code === 11001) return true;
+  return err.code === 1 && /SQLSTATE 23505|duplicate key value violates unique constraint/.test(err.message);
+}
+
 function wrap(name: string, err: unknown): never {
-  if (err instanceof MongoServerError && err.code === 11000) {
-    throw new DuplicateKeyError(name, err.message);
-  }
+  if (isServerDuplicate(err)) throw new DuplicateKeyError(name, err.message);
   throw err;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface LockDoc {
+  _id: string;
+  /** The locked key: `<collection>/<document _id>`. */
+  k: string;
+  /** The lock's generation: whoever inserted the highest one for k holds it (until it expires). */
+  g: number;
+  until: Date;
+  owner: string;
+}
+
+interface HeldLock {
+  key: string;
+  id: string;
+  until: number;
+}
+
+/**
+ * Per-document locks for servers whose updates are not atomic (FerretDB v1). The only atomic
+ * step such a server offers is an insert refused by the unique `_id`; a lock is the document
+ * `<key>#<generation>`. Whoever inserted the highest generation of a key holds it until it
+ * expires; a holder releases by deleting its own document. A crashed holder's document expires
+ * after `ttlMs` and the next taker inserts the next generation (nobody deletes another's lock,
+ * which on FerretDB would race: its delete is also read-then-delete). See docs/ferretdb.md.
+ */
+class DocLocks {
+  private readonly owner = randomUUID();
+  /**
+   * Keys this process holds or is taking, with the updates of this process waiting for each
+   * (first come, first served): only one update per process asks the server for a key.
+   */
+  private readonly local = new Map<string, (() => void)[]>();
+
+  constructor(
+    private readonly col: MongoCollection<LockDoc>,
+    readonly ttlMs: number,
+  ) {}
+
+  private takeLocal(key: string): boolean {
+    if (this.local.has(key)) return false;
+    this.local.set(key, []);
+    return true;
+  }
+
+  private waitLocal(key: string): Promise<void> {
+    if (this.takeLocal(key)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.local.get(key)!.push(resolve));
+  }
+
+  /** Hands the key to the next update of this process waiting for it, or frees it. */
+  private releaseLocal(key: string): void {
+    const next = this.local.get(key)?.shift();
+    if (next) next();
+    else this.local.delete(key);
+  }
+
+  /** The lock, or null when someone (here or in another process) holds it now. */
+  async tryAcquire(key: string): Promise<HeldLock | null> {
+    if (!this.takeLocal(key)) return null;
+    try {
+      const held = await this.tryServer(key);
+      if (!held) this.releaseLocal(key);
+      return held;
+    } catch (err) {
+      this.releaseLocal(key);
+      throw err;
+    }
+  }
+
+  private async tryServer(key: string): Promise<HeldLock | null> {
+    const [latest] = await this.col.find({ k: key }).sort({ g: -1 }).limit(1).toArray();
+    if (latest && latest.until.getTime() > Date.now()) return null;
+    const g = latest ? latest.g + 1 : 1;
+    const until = Date.now() + this.ttlMs;
+    const id = `${key}#${g}`;
+    try {
+      await this.col.insertOne({ _id: id, k: key, g, until: new Date(until), owner: this.owner });
+    } catch (err) {
+      if (isServerDuplicate(err)) return null;
+      throw err;
+    }
+    return { key, id, until };
+  }
+
+  /** Waits for the lock until `deadline` (ms since the epoch). */
+  async acquire(key: string, deadline: number): Promise<HeldLock> {
+    await this.waitLocal(key);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const held = await this.tryServer(key);
+        if (held) return held;
+        if (Date.now() > deadline) throw new Error(`store: could not lock ${key} in time (held by another update)`);
+        await sleep(backoff(attempt));
+      }
+    } catch (err) {
+      this.releaseLocal(key);
+      throw err;
+    }
+  }
+
+  /** True while enough of the lock's time is left to start a write under it. */
+  fresh(held: HeldLock): boolean {
+    return held.until - Date.now() > this.ttlMs / 2;
+  }
+
+  async release(held: HeldLock): Promise<void> {
+    // A lock that outlived its time is left alone: someone may hold a newer generation, and
+    // deleting this one could let a third party take a generation that is already taken.
+    try {
+      if (Date.now() < held.until) await this.col.deleteOne({ _id: held.id }).catch(() => undefined);
+    } finally {
+      this.releaseLocal(held.key);
+    }
+  }
+}
+
+/** A few ms, growing, with jitter, so waiting updates do not march in step. */
+function backoff(attempt: number): number {
+  return Math.min(40, 2 + attempt * 3) * (0.5 + Math.random());
+}
+
+/** How many candidates a locked findOneAndUpdate fetches per look. */
+const CANDIDATES = 16;
 
 class MongoBackedCollection<T extends Doc> implements Collection<T> {
   constructor(
     public readonly name: string,
     private readonly col: MongoCollection<Doc>,
+    private readonly dbName: string,
+    private readonly locks: DocLocks | null,
+    private readonly opTimeoutMs: number,
   ) {}
 
   async insertOne(doc: T): Promise<void> {
     try {
-      await this.col.insertOne(doc as Doc);
+      await this.col.insertOne(dropUndefined(doc) as Doc);
     } catch (err) {
       wrap(this.name, err);
     }
   }
 
   async findOne(filter: Filter): Promise<T | null> {
+    assertNoUndefined(filter, this.name);
     return (await this.col.findOne(filter as never)) as T | null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    assertNoUndefined(filter, this.name);
     let cursor = this.col.find(filter as never);
-    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.sort) cursor = cursor.sort(withIdTiebreak(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
     return (await cursor.toArray()) as T[];
@@ -49,6 +206,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   async count(filter: Filter): Promise<number> {
+    assertNoUndefined(filter, this.name);
     return this.col.countDocuments(filter as never);
   }
 
@@ -57,10 +215,13 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     update: Update,
     options: { upsert?: boolean; sort?: Record<string, 1 | -1> } = {},
   ): Promise<T | null> {
+    assertNoUndefined(filter, this.name);
+    const u = normaliseUpdate(update, this.name);
     try {
-      const res = await this.col.findOneAndUpdate(filter as never, update as never, {
+      if (this.locks) return await this.lockedFindOneAndUpdate(filter, u, options);
+      const res = await this.col.findOneAndUpdate(filter as never, u as never, {
         upsert: options.upsert ?? false,
-        sort: options.sort,
+        sort: options.sort ? withIdTiebreak(options.sort) : undefined,
         returnDocument: 'after',
       });
       return res as T | null;
@@ -69,56 +230,266 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async updateMany(filter: Filter, update: Update): Promise<number> {
+  private lockKey(id: unknown): string {
+    return `${this.name}/${id instanceof ObjectId ? id.toHexString() : String(id)}`;
+  }
+
+  /**
+   * findOneAndUpdate on a server without atomic updates: take the first candidate (in sort
+   * order) whose lock is free, check the filter again under the lock and update it by _id;
+   * a candidate locked by another update is passed over (it is probably being claimed).
+   */
+  private async lockedFindOneAndUpdate(
+    filter: Filter,
+    update: Update,
+    options: { upsert?: boolean; sort?: Record<string, 1 | -1> },
+  ): Promise<T | null> {
+    const locks = this.locks!;
+    const deadline = Date.now() + this.opTimeoutMs;
+    for (let round = 0; ; round++) {
+      let cursor = this.col.find(filter as never, { projection: { _id: 1 } });
+      if (options.sort) cursor = cursor.sort(withIdTiebreak(options.sort));
+      const candidates = await cursor.limit(CANDIDATES).toArray();
+      if (candidates.length === 0) {
+        if (!options.upsert) return null;
+        const created = await this.insertForUpsert(filter, update);
+        if (created) return created;
+        continue;
+      }
+      let firstBusy: unknown = undefined;
+      for (const { _id } of candidates) {
+        const held = await locks.tryAcquire(this.lockKey(_id));
+        if (!held) {
+          firstBusy ??= _id;
+          continue;
+        }
+        const doc = await this.updateLocked(held, filter, _id, update);
+        if (doc) return doc;
+      }
+      if (firstBusy === undefined) continue; // every candidate changed meanwhile: look again
+      if (Date.now() > deadline) {
+        throw new Error(`store: findOneAndUpdate on ${this.name} found only locked documents for ${this.opTimeoutMs} ms`);
+      }
+      // Every free candidate was taken: wait for the first one another update holds.
+      const held = await locks.acquire(this.lockKey(firstBusy), deadline);
+      const doc = await this.updateLocked(held, filter, firstBusy, update);
+      if (doc) return doc;
+      if (round > 1000) throw new Error(`store: findOneAndUpdate on ${this.name} did not settle`);
+    }
+  }
+
+  /** Under the document's lock: the filter checked again and the update applied; releases the lock. */
+  private async updateLocked(held: HeldLock, filter: Filter, _id: unknown, update: Update): Promise<T | null> {
+    const locks = this.locks!;
     try {
-      return (await this.col.updateMany(filter as never, update as never)).modifiedCount;
+      if (!locks.fresh(held)) return null;
+      const doc = await this.col.findOneAndUpdate({ $and: [filter, { _id }] } as never, update as never, {
+        returnDocument: 'after',
+      });
+      return doc as T | null;
+    } finally {
+      await locks.release(held);
+    }
+  }
+
+  /**
+   * The insert half of an upsert: the filter's equalities plus the update, inserted (atomic on
+   * the unique _id). Null when a matching document appeared meanwhile: the caller updates it.
+   */
+  private async insertForUpsert(filter: Filter, update: Update): Promise<T | null> {
+    const seed = upsertSeed(filter);
+    if (seed._id === undefined) seed._id = new ObjectId();
+    const doc = applyUpdate(seed, update);
+    try {
+      await this.col.insertOne(doc as unknown as Doc);
+      return doc as unknown as T;
+    } catch (err) {
+      if (!isServerDuplicate(err)) throw err;
+      if ((await this.col.countDocuments(filter as never)) > 0) return null;
+      throw err;
+    }
+  }
+
+  /** Returns how many documents matched (see store.ts), on every server. */
+  async updateMany(filter: Filter, update: Update): Promise<number> {
+    assertNoUndefined(filter, this.name);
+    const u = normaliseUpdate(update, this.name);
+    try {
+      if (!this.locks) return (await this.col.updateMany(filter as never, u as never)).matchedCount;
+      const locks = this.locks;
+      const ids = (await this.col.find(filter as never, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      const deadline = Date.now() + this.opTimeoutMs;
+      let matched = 0;
+      for (let i = 0; i < ids.length; i += 8) {
+        const counts = await Promise.all(
+          ids.slice(i, i + 8).map(async (_id) => {
+            for (;;) {
+              const held = await locks.acquire(this.lockKey(_id), deadline);
+              try {
+                if (!locks.fresh(held)) continue;
+                const res = await this.col.updateOne({ $and: [filter, { _id }] } as never, u as never);
+                return res.matchedCount;
+              } finally {
+                await locks.release(held);
+              }
+            }
+          }),
+        );
+        for (const n of counts) matched += n;
+      }
+      return matched;
     } catch (err) {
       return wrap(this.name, err);
     }
   }
 
   async deleteMany(filter: Filter): Promise<number> {
+    assertNoUndefined(filter, this.name);
     return (await this.col.deleteMany(filter as never)).deletedCount;
   }
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
-    const keys: Record<string, 1> = {};
-    for (const f of spec.fields) keys[f] = 1;
-    await this.col.createIndex(keys, { unique: spec.unique ?? false, sparse: spec.sparse ?? false });
+    const name = indexName(spec);
+    const key: Record<string, 1> = {};
+    for (const f of spec.fields) key[f] = 1;
+    const wanted: IndexDescription = { key, name, unique: spec.unique ?? false };
+    if (spec.fields.length > 1 && spec.unique && !this.locks) {
+      // Constrain only documents with every field, as the embedded store and FerretDB do
+      // (MongoDB would index a missing field as null); a partial index cannot also be sparse.
+      wanted.partialFilterExpression = Object.fromEntries(spec.fields.map((f) => [f, { $exists: true }]));
+    } else if (spec.sparse) {
+      wanted.sparse = true;
+    }
+    let existing: Document[] = [];
+    try {
+      existing = await this.col.listIndexes().toArray();
+    } catch (err) {
+      if (!(err instanceof MongoServerError && err.code === 26)) throw err; // NamespaceNotFound: new collection
+    }
+    const sameKey = (i: Document) => JSON.stringify(i.key) === JSON.stringify(key);
+    const found = existing.find((i) => i.name === name) ?? existing.find(sameKey);
+    if (found) {
+      const describe = (i: Document) =>
+        JSON.stringify({
+          key: i.key,
+          unique: Boolean(i.unique),
+          sparse: Boolean(i.sparse),
+          ...(i.partialFilterExpression ? { partialFilterExpression: i.partialFilterExpression } : {}),
+        });
+      if (sameKey(found) && describe(found) === describe(wanted)) return;
+      throw new IndexSpecChangedError(
+        this.name,
+        String(found.name),
+        describe(found),
+        `${describe(wanted)} named ${name}`,
+        `db.getSiblingDB('${this.dbName}').getCollection('${this.name}').dropIndex('${String(found.name)}')`,
+      );
+    }
+    const { key: _key, ...options } = wanted;
+    await this.col.createIndex(key, options);
   }
 }
 
-/** The production store: MongoDB (replica set, Atlas or Cosmos DB vCore) with majority writes. */
+export interface MongoStoreOptions {
+  /** How long connect (and any operation) waits for a server before failing; default 5000 ms. */
+  serverSelectionTimeoutMS?: number;
+  /** How long ping() waits before answering false; default 2000 ms. */
+  pingTimeoutMS?: number;
+  /** How long a per-document lock lives when its holder dies (FerretDB only); default 5000 ms. */
+  lockTtlMS?: number;
+  /** How long a locked update waits for other holders before failing; default 30000 ms. */
+  lockWaitMS?: number;
+}
+
+/** The hosts of a MongoDB URI, without user or password (for messages and logs). */
+export function uriHosts(uri: string): string {
+  const m = /^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*)/.exec(uri);
+  return m ? m[1] : '(unparsable MongoDB URI)';
+}
+
+/**
+ * The production store: MongoDB (replica set, Atlas or Cosmos DB vCore) with majority writes.
+ * On FerretDB (detected at connect) updates go through per-document locks; see docs/ferretdb.md.
+ */
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
 
   private constructor(
     private readonly client: MongoClient,
     private readonly dbName: string,
+    /** The server is FerretDB: its updates are read-then-write, so they are serialised with locks. */
+    readonly ferretdb: boolean,
+    private readonly locks: DocLocks | null,
+    private readonly options: Required<MongoStoreOptions>,
   ) {}
 
-  static async connect(uri: string, dbName: string): Promise<MongoStore> {
+  static async connect(uri: string, dbName: string, opts: MongoStoreOptions = {}): Promise<MongoStore> {
+    const options: Required<MongoStoreOptions> = {
+      serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5000,
+      pingTimeoutMS: opts.pingTimeoutMS ?? 2000,
+      lockTtlMS: opts.lockTtlMS ?? 5000,
+      lockWaitMS: opts.lockWaitMS ?? 30000,
+    };
     const client = new MongoClient(uri, {
       writeConcern: { w: 'majority' },
       readConcern: { level: 'majority' },
       retryWrites: true,
-      serverSelectionTimeoutMS: 10000,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+      connectTimeoutMS: options.serverSelectionTimeoutMS,
+      ignoreUndefined: true,
       appName: 'projektkontoret',
     });
-    await client.connect();
-    return new MongoStore(client, dbName);
+    let ferretdb: boolean;
+    try {
+      await client.connect();
+      const info = await client.db('admin').command({ buildInfo: 1 });
+      ferretdb = 'ferretdbVersion' in info;
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      const detail = err instanceof Error ? err.message : String(err);
+      const password = /^mongodb(?:\+srv)?:\/\/[^:@/]*:([^@/]*)@/.exec(uri)?.[1];
+      const safe = password ? detail.split(password).join('***') : detail;
+      throw new Error(
+        `MongoDB at ${uriHosts(uri)} did not answer within ${options.serverSelectionTimeoutMS} ms: ${safe}`,
+        { cause: err },
+      );
+    }
+    let locks: DocLocks | null = null;
+    if (ferretdb) {
+      const col = client.db(dbName).collection<LockDoc>('_pk_locks');
+      await col.createIndex({ k: 1, g: -1 }, { name: 'pk_k__g' });
+      locks = new DocLocks(col, options.lockTtlMS);
+    }
+    return new MongoStore(client, dbName, ferretdb, locks, options);
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
-    return new MongoBackedCollection<T>(name, this.client.db(this.dbName).collection<Doc>(name));
+    return new MongoBackedCollection<T>(
+      name,
+      this.client.db(this.dbName).collection<Doc>(name),
+      this.dbName,
+      this.locks,
+      this.options.lockWaitMS,
+    );
   }
 
+  /** True when the server answers within pingTimeoutMS; the same client reconnects by itself. */
   async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.pingTimeoutMS);
+    });
+    const answer = this.client
+      .db(this.dbName)
+      .command({ ping: 1 }, { timeoutMS: this.options.pingTimeoutMS })
+      .then(
+        () => true,
+        () => false,
+      );
     try {
-      await this.client.db(this.dbName).command({ ping: 1 });
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answer, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -7,6 +7,17 @@ export interface Doc {
 /**
  * The query subset both stores support: equality on (dotted) fields, and the operators
  * $in, $nin, $ne, $lt, $lte, $gt, $gte, $exists, plus top-level $or / $and.
+ *
+ * Semantics both engines share (test/contract/store-contract.ts checks each):
+ * - `{x: null}` matches documents where x is null AND documents without x (MongoDB's rule);
+ *   `{x: {$ne: null}}` matches only documents where x is present and not null;
+ *   `$exists` tells a stored null (exists) from a missing field (does not).
+ * - A filter with `undefined` anywhere is refused with an Error naming the field.
+ * - The store never holds `undefined`: such fields are left out on insert, and
+ *   `$set: {k: undefined}` unsets k.
+ * - An update that changes one path twice (`$set` and `$inc` of x, or `$set` of a and a.b) is
+ *   refused (ConflictingUpdateError).
+ * - A sort's ties are broken by `_id` ascending.
  */
 export type Filter = Record<string, unknown>;
 
@@ -23,12 +34,34 @@ export interface FindOptions {
   skip?: number;
 }
 
+/**
+ * A unique index treats null as a value (two documents with null collide). A single-field sparse
+ * index leaves out documents WITHOUT the field; a compound unique index constrains only
+ * documents that have every one of its fields (on MongoDB a partial index does this).
+ */
 export interface IndexSpec {
   /** One field, or several for a compound index. */
   fields: string[];
   unique?: boolean;
   /** Unique only among documents that have the field(s). */
   sparse?: boolean;
+}
+
+/** An index this version wants exists in the database with another spec: the operator must migrate it. */
+export class IndexSpecChangedError extends Error {
+  constructor(
+    public readonly collection: string,
+    public readonly indexName: string,
+    public readonly existing: string,
+    public readonly wanted: string,
+    public readonly migrate: string,
+  ) {
+    super(
+      `index ${indexName} on collection ${collection} exists as ${existing} but this version needs ${wanted}. ` +
+        `Migrate it: ${migrate}, then restart the bot (it creates the new index at start-up).`,
+    );
+    this.name = 'IndexSpecChangedError';
+  }
 }
 
 /** A unique index refused a write: the caller decides what a duplicate means. */
@@ -59,8 +92,17 @@ export interface Collection<T extends Doc> {
     update: Update,
     options?: { upsert?: boolean; sort?: Record<string, 1 | -1> },
   ): Promise<T | null>;
+  /**
+   * Updates every matching document; returns how many MATCHED (MongoDB's matchedCount), whether
+   * or not the update changed them (a `$set` to the value already there counts).
+   */
   updateMany(filter: Filter, update: Update): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;
+  /**
+   * Creates the index under a stable name derived from its spec (semantics.ts indexName). When an
+   * index on the same fields exists with other options, throws IndexSpecChangedError (the
+   * operator migrates it; nothing is dropped automatically).
+   */
   ensureIndex(spec: IndexSpec): Promise<void>;
 }
 
