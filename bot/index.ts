@@ -1,6 +1,24 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from '../services/config/config';
-import { createLogger } from '../services/logging/logger';
+import { createLogger, Logger } from '../services/logging/logger';
+import { isOffered } from '../services/portfolios/portfolio-repository';
+import { Services } from '../services/services';
+
+/**
+ * A fresh production install has no portfolio, and applicants could not apply: say so at start,
+ * with the two ways to fix it.
+ */
+export async function warnWhenNothingOpen(s: Pick<Services, 'portfolios'>, log: Logger): Promise<void> {
+  const portfolios = await s.portfolios.all();
+  if (portfolios.some(isOffered)) return;
+  log.warn(
+    { portfolios: portfolios.length },
+    portfolios.length === 0
+      ? 'No portfolio exists, so nobody can apply yet. Load the production seed (SEED_FILE=deployment/seed/production-seed.json) or type "hantera portföljer" (manage portfolios) to the bot as an admin (BOT_ADMINS) and create one.'
+      : 'No portfolio is open, so nobody can apply. Type "hantera portföljer" (manage portfolios) to the bot as an admin and open one.',
+  );
+}
+import { StartupError } from './store-outage';
 
 /** `npm run serve`: the bot alone, configured only from the environment, as a container runs it. */
 async function main(): Promise<void> {
@@ -16,6 +34,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const app = await createApp({ config, log });
+  await warnWhenNothingOpen(app.services, log);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -37,6 +56,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
+    if (err instanceof StartupError) {
+      process.stderr.write(`Projektkontoret cannot start.\n${err.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`Projektkontoret failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
     process.exit(1);
   });

@@ -9,11 +9,14 @@ import {
   STEPS,
   STEP_COUNT,
 } from '../services/applications/wizard-steps';
-import { PortfolioDoc } from '../services/portfolios/portfolio-repository';
+import { isOffered, PortfolioDoc } from '../services/portfolios/portfolio-repository';
 import { Locale } from '../services/shared/actor';
-import { formatSek } from '../services/shared/amount';
+import { formatSek, NBSP, parseSek } from '../services/shared/amount';
+import { parseShare } from '../services/shared/percent';
+import { statusBadge } from './status-badge';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings, Strings } from './strings';
+import { applicationText } from './strings/application-strings';
 import { coachStrings } from './strings/coach-strings';
 import { VERBS } from './verbs';
 
@@ -53,14 +56,39 @@ function choicesFor(def: FieldDef, t: Strings, locale: Locale, portfolios: Portf
   }
 }
 
-/** Renders one validation issue in the user's language. */
+/** A whole number with the locale's thousands separator: sv "4 144" (no-break space), en "4,144". */
+export function groupedInteger(value: number, locale: Locale): string {
+  if (!Number.isFinite(value)) return String(value);
+  const sign = value < 0 ? '-' : '';
+  const digits = String(Math.round(Math.abs(value)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, locale === 'en' ? ',' : NBSP);
+  return `${sign}${grouped}`;
+}
+
+/** A number with at most two decimals in the locale's form: sv "60,5", en "60.5", grouped. */
+function decimalNumber(value: number, locale: Locale): string {
+  const whole = Math.trunc(value);
+  const fraction = Math.round(Math.abs(value - whole) * 100);
+  const intPart = groupedInteger(whole, locale);
+  if (fraction === 0) return intPart;
+  const dec = String(fraction).padStart(2, '0').replace(/0$/, '');
+  return `${intPart}${locale === 'en' ? '.' : ','}${dec}`;
+}
+
+/** Renders one validation issue in the user's language (counts with thousands separators). */
 export function issueText(t: Strings, issue: FieldIssue): string {
   const table = { ...t.errors, ...t.warnings } as Record<string, string>;
   const template = table[issue.code] ?? t.errors.invalid;
-  return fmt(template, issue.params);
+  const locale: Locale = t === strings('en') ? 'en' : 'sv';
+  const params: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(issue.params ?? {})) {
+    // Years stay as written ("2027"); counts and limits get separators ("4 144 tecken").
+    params[k] = typeof v === 'number' && k !== 'year' && k !== 'row' && Number.isInteger(v) ? groupedInteger(v, locale) : v;
+  }
+  return fmt(template, params);
 }
 
-function hintFor(def: FieldDef, t: Strings): string {
+function hintFor(def: FieldDef, t: Strings, locale: Locale): string {
   switch (def.type) {
     case 'amount':
       return t.hints.amount;
@@ -69,11 +97,11 @@ function hintFor(def: FieldDef, t: Strings): string {
     case 'date':
       return t.hints.date;
     case 'choice':
-      return t.choose;
+      return applicationText(locale).choosePlaceholder;
     case 'text':
     case 'multiline':
     case 'email':
-      return def.max ? fmt(t.hints.maxChars, { max: def.max }) : '';
+      return def.max ? fmt(applicationText(locale).maxChars, { max: groupedInteger(def.max, locale) }) : '';
     default:
       return '';
   }
@@ -97,32 +125,44 @@ function isRelaxed(app: ApplicationDoc, portfolios: PortfolioDoc[]): boolean {
 export interface WizardCardInput {
   app: ApplicationDoc;
   stepIndex: number;
+  /** Errors to show (after a save that stayed) and warnings (whenever the step is shown). */
   validation?: StepValidation;
   portfolios: PortfolioDoc[];
   locale: Locale;
   notice?: string;
+  /** The project office's request for completion, repeated at the top of a reopened step. */
+  officeNote?: { byName: string; note: string };
 }
 
 /** The wizard's card for one step: "Steg 2 av 6", the step's fields, errors under each field. */
-export function wizardStepCard({ app, stepIndex, validation, portfolios, locale, notice }: WizardCardInput): AdaptiveCard {
+export function wizardStepCard({ app, stepIndex, validation, portfolios, locale, notice, officeNote }: WizardCardInput): AdaptiveCard {
   const t = strings(locale);
+  const ta = applicationText(locale);
   const step = STEPS[stepIndex];
   const relaxed = isRelaxed(app, portfolios);
+  // Closed portfolios are not offered; a draft keeps the one it already chose.
+  const offered = portfolios.filter((p) => isOffered(p) || p._id === app.inputs.portfolioId);
   const errors = new Map<string, string>();
   const warnings = new Map<string, string>();
   for (const e of validation?.errors ?? []) if (!errors.has(e.field)) errors.set(e.field, issueText(t, e));
-  for (const w of validation?.warnings ?? []) if (!warnings.has(w.field)) warnings.set(w.field, issueText(t, w));
+  for (const w of validation?.warnings ?? []) {
+    if (!warnings.has(w.field)) warnings.set(w.field, fmt(ta.stepWarning, { text: issueText(t, w) }));
+  }
 
   const fields = step.fields.map((def) => {
     const required = def.required && !(relaxed && def.relaxedForInnovation);
     const value = app.inputs[def.id] ?? (def.type === 'toggle' ? 'false' : '');
+    const choices = choicesFor(def, t, locale, offered);
+    // A dropdown with nothing chosen shows "Välj …" as its first entry, whatever the client does
+    // with `placeholder`; choosing it again clears the answer.
+    if (def.type === 'choice') choices.unshift({ title: ta.choosePlaceholder, value: '' });
     return {
       id: def.id,
       kind: kindFor(def),
       label: `${fieldLabel(t, def.id)}${required ? ' *' : ''}`,
       value,
-      hint: hintFor(def, t),
-      choices: choicesFor(def, t, locale, portfolios),
+      hint: hintFor(def, t, locale),
+      choices,
       error: errors.get(def.id) ?? '',
       warning: warnings.get(def.id) ?? '',
     };
@@ -147,7 +187,11 @@ export function wizardStepCard({ app, stepIndex, validation, portfolios, locale,
   return renderTemplate('wizard-step', {
     heading: escapeMarkdown(app.inputs.title?.trim() ? clip(app.inputs.title.trim(), 120) : t.actions.newApplication),
     stepLabel: fmt(t.stepOf, { n: stepIndex + 1, total: STEP_COUNT, title: t.steps[step.id] }),
-    notice: notice ?? '',
+    notice: notice ? fmt(ta.savedNotice, { text: notice }) : '',
+    officeNoteTitle: officeNote ? ta.officeNoteTitle : '',
+    officeNoteBy: officeNote ? fmt(ta.officeNoteBy, { name: escapeMarkdown(officeNote.byName) }) : '',
+    officeNote: officeNote ? (officeNote.note.trim() ? escapeMarkdown(clip(officeNote.note.trim(), 2000)) : ta.officeNoteNone) : '',
+    inputIds: step.fields.map((f) => f.id).join(','),
     errorSummary: errors.size > 0 ? fmt(t.fixCount, { count: errors.size }) : '',
     stepHint,
     fields,
@@ -162,15 +206,36 @@ function act(title: string, verb: string, style: ActionVm['style'] = 'default', 
   return { title, verb, style, target };
 }
 
-/** How a stored input reads on the summary card. */
+/** How a stored input reads on the summary card: names for choices, amounts and shares formatted. */
 function displayValue(def: FieldDef, raw: string | undefined, t: Strings, locale: Locale, portfolios: PortfolioDoc[]): string {
   if (raw === undefined || raw.trim() === '') return '';
   const choices = choicesFor(def, t, locale, portfolios);
+  const ta = applicationText(locale);
   switch (def.type) {
     case 'toggle':
       return raw === 'true' ? t.yes : t.no;
-    case 'choice':
-      return choices.find((c) => c.value === raw)?.title ?? raw;
+    case 'choice': {
+      if (def.options === 'portfolios') {
+        // The portfolio as the applicant knows it: its name, never the stored id.
+        const p = portfolios.find((x) => x._id === raw);
+        return p ? escapeMarkdown(p.name[locale]) : escapeMarkdown(clip(raw.trim(), 120));
+      }
+      return choices.find((c) => c.value === raw)?.title ?? escapeMarkdown(clip(raw.trim(), 120));
+    }
+    case 'amount': {
+      const r = parseSek(raw);
+      return r.ok ? formatSek(r.value, locale) : escapeMarkdown(clip(raw.trim(), 300));
+    }
+    case 'number': {
+      if (def.id.startsWith('sharePercent')) {
+        const r = parseShare(raw);
+        return r.ok ? fmt(ta.percentValue, { percent: decimalNumber(r.value, locale) }) : escapeMarkdown(clip(raw.trim(), 300));
+      }
+      const n = Number(raw.replace(/\s/g, '').replace(',', '.'));
+      return Number.isFinite(n) && n >= 0
+        ? fmt(ta.hoursValue, { hours: decimalNumber(n, locale) })
+        : escapeMarkdown(clip(raw.trim(), 300));
+    }
     case 'multichoice':
       return raw
         .split(',')
@@ -193,12 +258,15 @@ export interface SummaryCardInput {
 /** The summary before submit (and the read-only view of a submitted application). */
 export function summaryCard({ app, portfolios, locale, byStep, readOnly, heading }: SummaryCardInput): AdaptiveCard {
   const t = strings(locale);
+  const ta = applicationText(locale);
   const editable = !readOnly && (app.status === 'draft' || app.status === 'completion_requested');
   const sections = STEPS.map((step, index) => {
     const errs = byStep?.[index]?.errors ?? [];
+    const warns = byStep?.[index]?.warnings ?? [];
     const facts = step.fields
-      .map((def) => ({ title: fieldLabel(t, def.id), value: displayValue(def, app.inputs[def.id], t, locale, portfolios) }))
-      .filter((f) => f.value !== '' || step.fields.find((d) => fieldLabel(t, d.id) === f.title)?.required);
+      .map((def) => ({ title: fieldLabel(t, def.id), value: displayValue(def, app.inputs[def.id], t, locale, portfolios), required: def.required }))
+      .filter((f) => f.value !== '' || f.required)
+      .map(({ title, value }) => ({ title, value }));
     for (const f of facts) if (f.value === '') f.value = `*${t.summary.missing}*`;
     const reopened = !app.reopenedSteps || app.reopenedSteps.includes(step.id);
     return {
@@ -206,6 +274,7 @@ export function summaryCard({ app, portfolios, locale, byStep, readOnly, heading
       index,
       editable: editable && reopened,
       problem: errs.length > 0 ? errs.map((e) => `${fieldLabel(t, e.field)}: ${issueText(t, e)}`).join(' ') : '',
+      warning: warns.length > 0 ? fmt(ta.summaryWarning, { text: warns.map((w) => issueText(t, w)).join(' ') }) : '',
       facts,
     };
   });
@@ -214,12 +283,13 @@ export function summaryCard({ app, portfolios, locale, byStep, readOnly, heading
   if (editable) {
     actions.push(act(t.actions.edit, VERBS.applicationGoto, 'default', String(Math.min(app.reached, STEP_COUNT - 1))));
     actions.push(act(t.actions.submit, VERBS.applicationSubmit, 'positive'));
+    if (app.status === 'draft') actions.push(act(ta.deleteDraft, VERBS.applicationDeleteDraft, 'destructive'));
   } else if (app.status !== 'withdrawn' && app.status !== 'approved' && app.status !== 'rejected') {
     actions.push(act(t.actions.withdraw, VERBS.applicationWithdraw, 'destructive'));
   }
   return renderTemplate('application-summary', {
     heading: heading ?? (readOnly ? `${escapeMarkdown(app.inputs.title ?? '')}${app.regNo ? ` (${app.regNo})` : ''}` : t.summary.title),
-    intro: readOnly ? `${t.status[app.status]}` : t.summary.intro,
+    intro: readOnly ? statusBadge(app.status, locale) : t.summary.intro,
     errorSummary: errorCount > 0 ? t.submitted.invalid : '',
     sections,
     editLabel: t.actions.edit,
@@ -249,7 +319,7 @@ export function applicationsListCard(apps: ApplicationDoc[], locale: Locale): Ad
   const t = strings(locale);
   const items = apps.map((app) => {
     const title = escapeMarkdown(clip((app.data?.title ?? app.inputs.title ?? '').trim() || t.list.untitled, 120));
-    const parts = [t.status[app.status]];
+    const parts = [statusBadge(app.status, locale)];
     if (app.regNo) parts.unshift(app.regNo);
     if (app.status === 'draft') parts.push(fmt(t.list.stepInfo, { n: Math.min(app.step + 1, STEP_COUNT), total: STEP_COUNT }));
     parts.push(fmt(t.list.updated, { date: app.updatedAt.slice(0, 10) }));
@@ -260,7 +330,10 @@ export function applicationsListCard(apps: ApplicationDoc[], locale: Locale): Ad
       actions.push({ title: t.actions.view, verb: VERBS.applicationView, appId: app._id });
     }
     if (app.status !== 'withdrawn') actions.push({ title: coachStrings[locale].askCoach, verb: VERBS.coachAskForm, appId: app._id });
-    if (app.status !== 'withdrawn' && app.status !== 'approved' && app.status !== 'rejected') {
+    if (app.status === 'draft' && !app.regNo) {
+      // A draft was never sent: it is deleted, not withdrawn.
+      actions.push({ title: applicationText(locale).deleteDraft, verb: VERBS.applicationDeleteDraft, appId: app._id });
+    } else if (app.status !== 'withdrawn' && app.status !== 'approved' && app.status !== 'rejected') {
       actions.push({ title: t.actions.withdraw, verb: VERBS.applicationWithdraw, appId: app._id });
     }
     return { title, meta: parts.join(' · '), actions };
@@ -302,5 +375,30 @@ export function withdrawConfirmCard(app: ApplicationDoc, locale: Locale): Adapti
       { title: t.actions.confirmWithdraw, verb: VERBS.applicationWithdrawConfirm, style: 'destructive', appId: app._id },
       { title: t.actions.myApplications, verb: VERBS.applicationsList, appId: app._id },
     ],
+  });
+}
+
+/** Asks the applicant to confirm deleting a draft. */
+export function deleteDraftConfirmCard(app: ApplicationDoc, locale: Locale): AdaptiveCard {
+  const t = strings(locale);
+  const ta = applicationText(locale);
+  return messageCard({
+    title: ta.deleteDraft,
+    lines: [{ text: fmt(ta.deleteConfirm, { title: escapeMarkdown(clip(app.inputs.title?.trim() || t.list.untitled, 120)) }) }],
+    actions: [
+      { title: ta.deleteConfirmButton, verb: VERBS.applicationDeleteDraftConfirm, style: 'destructive', appId: app._id },
+      { title: ta.deleteCancel, verb: VERBS.applicationsList, appId: app._id },
+    ],
+  });
+}
+
+/** After a draft is deleted: says so, with the way back to the list. */
+export function draftDeletedCard(app: ApplicationDoc, locale: Locale): AdaptiveCard {
+  const t = strings(locale);
+  const ta = applicationText(locale);
+  return messageCard({
+    title: ta.deletedTitle,
+    lines: [{ text: fmt(ta.deletedBody, { title: escapeMarkdown(clip(app.inputs.title?.trim() || t.list.untitled, 120)) }) }],
+    actions: [{ title: t.actions.myApplications, verb: VERBS.applicationsList }],
   });
 }

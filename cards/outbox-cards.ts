@@ -5,6 +5,7 @@ import { officeOutboxCards } from './common-cards';
 import { completenessOutboxCards } from './completeness-cards';
 import { decisionOutboxCards } from './decision-cards';
 import { followupOutboxCards } from './followup-cards';
+import { portfolioOutboxCards } from './portfolio-cards';
 import { AdaptiveCard } from './render';
 import { reminderOutboxCards } from './reminder-cards';
 import { reviewOutboxCards } from './review-cards';
@@ -22,6 +23,7 @@ const RENDERERS: Record<string, OutboxCardRenderer> = {
   ...reminderOutboxCards,
   ...allocationOutboxCards,
   ...decisionOutboxCards,
+  ...portfolioOutboxCards,
 };
 
 /** The card for an outbox message, or null when the template is unknown (recorded as a failure). */

@@ -6,6 +6,8 @@ import allocationOwnerRequest from './templates/allocation-owner-request.json';
 import allocationProposal from './templates/allocation-proposal.json';
 import frameForm from './templates/frame-form.json';
 import frameOverview from './templates/frame-overview.json';
+import portfolioAdmin from './templates/portfolio-admin.json';
+import portfolioForm from './templates/portfolio-form.json';
 import applicationSummary from './templates/application-summary.json';
 import applicationsList from './templates/applications-list.json';
 import coachAsk from './templates/coach-ask.json';
@@ -59,6 +61,8 @@ const TEMPLATES = {
   'allocation-exports': allocationExports,
   'frame-overview': frameOverview,
   'frame-form': frameForm,
+  'portfolio-admin': portfolioAdmin,
+  'portfolio-form': portfolioForm,
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

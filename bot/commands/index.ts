@@ -6,6 +6,7 @@ import { coachChannelCommand } from './coach-channel-command';
 import { framesCommand } from './frames-command';
 import { helpCommand } from './help-command';
 import { languageCommand } from './language-command';
+import { managePortfoliosCommand } from './manage-portfolios-command';
 import { linkCommand } from './link-command';
 import { myApplicationsCommand } from './my-applications-command';
 import { newApplicationCommand } from './new-application-command';
@@ -37,6 +38,7 @@ export const COMMANDS: CommandDef[] = [
   { names: ['personuppgifter', 'personal data', 'gdpr'], scope: 'personal', handler: privacyCommand },
   { names: ['fordela', 'allocate'], scope: 'anywhere', handler: allocateCommand },
   { names: ['ramar', 'frames'], scope: 'anywhere', handler: framesCommand },
+  { names: ['hantera portfoljer', 'manage portfolios'], scope: 'anywhere', handler: managePortfoliosCommand },
 ];
 
 const BY_NAME = new Map<string, CommandDef>();

@@ -1,5 +1,7 @@
 import {
   applicationsListCard,
+  deleteDraftConfirmCard,
+  draftDeletedCard,
   submittedCard,
   summaryCard,
   withdrawConfirmCard,
@@ -8,20 +10,67 @@ import {
 import { messageCard } from '../../cards/application-cards';
 import { fmt, strings } from '../../cards/strings';
 import { escapeMarkdown } from '../../cards/render';
+import { ApplicationDoc } from '../../services/applications/application';
+import { deleteDraft } from '../../services/applications/delete-draft';
 import { getOwnApplication } from '../../services/applications/get-own-application';
 import { saveStep, StepMove } from '../../services/applications/save-step';
-import { startApplication } from '../../services/applications/start-application';
+import { startApplicationIfOpen } from '../../services/applications/start-application';
+import { noOpenPortfolioCard } from '../../cards/portfolio-cards';
 import { submitApplication } from '../../services/applications/submit-application';
-import { validateApplication } from '../../services/applications/validate-step';
+import { StepValidation, validateApplication, validateStep } from '../../services/applications/validate-step';
 import { validationContext } from '../../services/applications/validation-context';
 import { withdrawApplication } from '../../services/applications/withdraw-application';
 import { STEP_COUNT, STEPS } from '../../services/applications/wizard-steps';
-import { VerbHandler } from '../handler-types';
+import { Services } from '../../services/services';
+import { BotDeps, VerbHandler } from '../handler-types';
 
-/** Card inputs arrive merged into the action data; everything but our own keys is input. */
-function inputsOf(data: Record<string, unknown>): Record<string, unknown> {
-  const { appId: _a, step: _s, target: _t, ...rest } = data;
+/**
+ * Card inputs arrive merged into the action data; everything but our own keys is input. Teams and
+ * the Playground leave an emptied Input.Text (and an empty multi-select) out of the data, so an
+ * input the card had (its ids travel in `inputIds`) that the data lacks was emptied.
+ */
+export function inputsOf(data: Record<string, unknown>): Record<string, unknown> {
+  const { appId: _a, step: _s, target: _t, inputIds, ...rest } = data;
+  const ids = typeof inputIds === 'string' ? inputIds.split(',') : Array.isArray(inputIds) ? inputIds : [];
+  for (const id of ids.slice(0, 100)) {
+    if (typeof id === 'string' && /^[A-Za-z0-9]{1,40}$/.test(id) && !(id in rest)) rest[id] = '';
+  }
   return rest;
+}
+
+/** What the step card shows beside its fields: the warnings always (the budget year), the errors when asked. */
+async function stepValidation(
+  s: Services,
+  app: ApplicationDoc,
+  stepIndex: number,
+  withErrors?: StepValidation,
+): Promise<StepValidation> {
+  if (withErrors) return withErrors;
+  const v = validateStep(STEPS[stepIndex], app.inputs, await validationContext(s));
+  return { errors: [], warnings: v.warnings, values: v.values };
+}
+
+/** The office's request for completion, repeated on the reopened steps. */
+async function officeNoteOf(s: Services, app: ApplicationDoc): Promise<{ byName: string; note: string } | undefined> {
+  if (app.status !== 'completion_requested') return undefined;
+  const checks = await s.review.checksFor(app._id);
+  const request = [...checks].reverse().find((c) => c.status === 'completion_requested');
+  if (!request) return undefined;
+  return { byName: request.decidedByName ?? '', note: request.note ?? '' };
+}
+
+/** The wizard card for a step, with its warnings and (on a reopened application) the office's note. */
+async function stepCard(deps: BotDeps, actor: { locale: 'sv' | 'en' }, app: ApplicationDoc, stepIndex: number, extra: { errors?: StepValidation; notice?: string } = {}) {
+  const s = deps.services;
+  return wizardStepCard({
+    app,
+    stepIndex,
+    validation: await stepValidation(s, app, stepIndex, extra.errors),
+    portfolios: await s.portfolios.all(),
+    locale: actor.locale,
+    notice: extra.notice,
+    officeNote: await officeNoteOf(s, app),
+  });
 }
 
 const move =
@@ -29,19 +78,15 @@ const move =
   async (_context, { deps, actor, data, activityId }) => {
     const s = deps.services;
     const result = await saveStep(s, actor, data.appId, data.step, inputsOf(data), direction, activityId);
-    const portfolios = await s.portfolios.all();
     const t = strings(actor.locale);
     if (result.app.step >= STEP_COUNT) {
+      const portfolios = await s.portfolios.all();
       const check = validateApplication(result.app.inputs, await validationContext(s));
       return summaryCard({ app: result.app, portfolios, locale: actor.locale, byStep: check.byStep });
     }
     const stay = result.app.step === Number(data.step);
-    return wizardStepCard({
-      app: result.app,
-      stepIndex: result.app.step,
-      validation: stay ? result.validation : undefined,
-      portfolios,
-      locale: actor.locale,
+    return stepCard(deps, actor, result.app, result.app.step, {
+      errors: stay ? result.validation : undefined,
       notice: direction === 'stay' && result.validation.errors.length === 0 ? t.savedDraft : undefined,
     });
   };
@@ -66,9 +111,9 @@ export const applicationGoto: VerbHandler = async (_context, { deps, actor, data
   }
   if (app.reopenedSteps && !app.reopenedSteps.includes(STEPS[stepIndex].id)) {
     const first = STEPS.findIndex((st) => app.reopenedSteps!.includes(st.id));
-    return wizardStepCard({ app, stepIndex: Math.max(0, first), portfolios, locale: actor.locale });
+    return stepCard(deps, actor, app, Math.max(0, first));
   }
-  return wizardStepCard({ app, stepIndex, portfolios, locale: actor.locale });
+  return stepCard(deps, actor, app, stepIndex);
 };
 
 /** `application.continue`: reopen a draft where the applicant left it. */
@@ -83,14 +128,16 @@ export const applicationContinue: VerbHandler = async (_context, { deps, actor, 
     const check = validateApplication(app.inputs, await validationContext(s));
     return summaryCard({ app, portfolios, locale: actor.locale, byStep: check.byStep });
   }
-  return wizardStepCard({ app, stepIndex: app.step, portfolios, locale: actor.locale });
+  return stepCard(deps, actor, app, app.step);
 };
 
 /** `application.view`: the full application, read-only, to its owner. */
 export const applicationView: VerbHandler = async (_context, { deps, actor, data }) => {
   const app = await getOwnApplication(deps.services, actor, data.appId);
   const portfolios = await deps.services.portfolios.all();
-  return summaryCard({ app, portfolios, locale: actor.locale, readOnly: true });
+  const check = validateApplication(app.inputs, await validationContext(deps.services));
+  const warningsOnly = check.byStep.map((v) => ({ errors: [], warnings: v.warnings, values: v.values }));
+  return summaryCard({ app, portfolios, locale: actor.locale, readOnly: true, byStep: warningsOnly });
 };
 
 /** `application.submit`: submit, or show what is missing. */
@@ -119,6 +166,19 @@ export const applicationWithdrawConfirm: VerbHandler = async (_context, { deps, 
   });
 };
 
+/** `application.deleteDraft`: asks before a draft is deleted (a submitted application is withdrawn instead). */
+export const applicationDeleteDraft: VerbHandler = async (_context, { deps, actor, data }) => {
+  const app = await getOwnApplication(deps.services, actor, data.appId);
+  if (app.status !== 'draft') return withdrawConfirmCard(app, actor.locale);
+  return deleteDraftConfirmCard(app, actor.locale);
+};
+
+/** `application.deleteDraftConfirm`: deletes the draft (audited) and says so. */
+export const applicationDeleteDraftConfirm: VerbHandler = async (_context, { deps, actor, data, activityId }) => {
+  const { app } = await deleteDraft(deps.services, actor, data.appId, activityId);
+  return draftDeletedCard(app, actor.locale);
+};
+
 /** `applications.list`: the applicant's list, in place. */
 export const applicationsList: VerbHandler = async (_context, { deps, actor }) => {
   const apps = await deps.services.applications.byOwner(actor.aadObjectId);
@@ -129,6 +189,7 @@ export const applicationsList: VerbHandler = async (_context, { deps, actor }) =
 export const applicationNew: VerbHandler = async (context, { deps, actor, activityId }) => {
   const s = deps.services;
   const prefill = await deps.lookupProfile(context, actor);
-  const app = await startApplication(s, actor, prefill, activityId);
-  return wizardStepCard({ app, stepIndex: 0, portfolios: await s.portfolios.all(), locale: actor.locale });
+  const started = await startApplicationIfOpen(s, actor, prefill, activityId);
+  if (!started.ok) return noOpenPortfolioCard(actor.locale);
+  return stepCard(deps, actor, started.app, 0);
 };

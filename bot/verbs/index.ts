@@ -26,8 +26,10 @@ import {
   applicationView,
   applicationWithdraw,
   applicationWithdrawConfirm,
+  applicationDeleteDraft,
+  applicationDeleteDraftConfirm,
 } from './application-verbs';
-import { completenessComplete, completenessRequest } from './completeness-verbs';
+import { completenessComplete, completenessRefresh, completenessRequest } from './completeness-verbs';
 import { ideaNew, ideaSubmit } from './idea-verbs';
 import {
   followupReportOpen,
@@ -52,6 +54,15 @@ import {
   frameSave,
 } from './allocation-verbs';
 import { ownerAccept, ownerDecline, ownerPick, ownerPickForm } from './owner-verbs';
+import {
+  portfolioClose,
+  portfolioCreate,
+  portfolioEdit,
+  portfolioForm,
+  portfolioList,
+  portfolioOpen,
+  portfolioSave,
+} from './portfolio-verbs';
 import {
   reviewApplication,
   reviewClose,
@@ -78,6 +89,8 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.applicationWithdraw, { scope: 'personal', handler: applicationWithdraw }],
   [VERBS.applicationWithdrawConfirm, { scope: 'personal', handler: applicationWithdrawConfirm }],
   [VERBS.applicationsList, { scope: 'personal', handler: applicationsList }],
+  [VERBS.applicationDeleteDraft, { scope: 'personal', handler: applicationDeleteDraft }],
+  [VERBS.applicationDeleteDraftConfirm, { scope: 'personal', handler: applicationDeleteDraftConfirm }],
   [VERBS.ideaNew, { scope: 'personal', handler: ideaNew }],
   [VERBS.ideaSubmit, { scope: 'personal', handler: ideaSubmit }],
   [VERBS.helpShow, { scope: 'anywhere', handler: helpShow }],
@@ -93,6 +106,7 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.coachFaqSave, { scope: 'channel', handler: coachFaqSave }],
   [VERBS.completenessComplete, { scope: 'anywhere', handler: completenessComplete }],
   [VERBS.completenessRequest, { scope: 'anywhere', handler: completenessRequest }],
+  [VERBS.completenessRefresh, { scope: 'anywhere', handler: completenessRefresh }],
   [VERBS.reviewRefresh, { scope: 'anywhere', handler: reviewRefresh }],
   [VERBS.reviewApplication, { scope: 'anywhere', handler: reviewApplication }],
   [VERBS.reviewNoConflict, { scope: 'channel', handler: reviewNoConflict }],
@@ -129,6 +143,13 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.frameList, { scope: 'anywhere', handler: frameList }],
   [VERBS.frameEdit, { scope: 'anywhere', handler: frameEdit }],
   [VERBS.frameSave, { scope: 'anywhere', handler: frameSave }],
+  [VERBS.portfolioList, { scope: 'anywhere', handler: portfolioList }],
+  [VERBS.portfolioForm, { scope: 'anywhere', handler: portfolioForm }],
+  [VERBS.portfolioCreate, { scope: 'anywhere', handler: portfolioCreate }],
+  [VERBS.portfolioEdit, { scope: 'anywhere', handler: portfolioEdit }],
+  [VERBS.portfolioSave, { scope: 'anywhere', handler: portfolioSave }],
+  [VERBS.portfolioOpen, { scope: 'anywhere', handler: portfolioOpen }],
+  [VERBS.portfolioClose, { scope: 'anywhere', handler: portfolioClose }],
   [VERBS.ownerAccept, { scope: 'personal', handler: ownerAccept }],
   [VERBS.ownerDecline, { scope: 'personal', handler: ownerDecline }],
   [VERBS.ownerPickForm, { scope: 'anywhere', handler: ownerPickForm }],

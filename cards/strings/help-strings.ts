@@ -40,6 +40,11 @@ export const COMMAND_HELP: Record<string, { roles?: Role[]; sv: string; en: stri
     sv: '**ramar** – sätt portföljernas ramar och andelar per budgetår',
     en: '**frames** – set the portfolios\' frames and shares per fiscal year',
   },
+  'hantera portfoljer': {
+    roles: ['admin'],
+    sv: '**hantera portföljer** – skapa portföljer och delar, byt namn, öppna och stäng dem',
+    en: '**manage portfolios** – create portfolios and parts, rename, open and close them',
+  },
   koppla: {
     roles: ['admin'],
     sv: '**koppla** ‹portfölj› – gör den här kanalen till portföljens beredningskanal (i kanalen)',

@@ -1,5 +1,6 @@
 import type { ApplicationDoc } from '../applications/application';
 import { PARTS } from '../applications/wizard-steps';
+import { fitsFiscalYear } from '../shared/fiscal-timeline';
 import { sharesSumTo100 } from '../shared/percent';
 import type { OwnerAcceptanceDoc } from './owner-acceptance';
 import type { AllocationItem } from './types';
@@ -40,11 +41,6 @@ export interface EligibilityInput {
   year: number;
 }
 
-const yearOf = (iso: string | undefined): number | null => {
-  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(iso ?? '');
-  return m ? Number(m[1]) : null;
-};
-
 /** The gates an application does not pass for the fiscal year; empty when money may go to it. */
 export function eligibilityGates(input: EligibilityInput): Gate[] {
   const { app, acceptance, ownerReachable, year } = input;
@@ -81,11 +77,7 @@ export function eligibilityGates(input: EligibilityInput): Gate[] {
     gates.push({ code: 'cost_sharing', params: { sum: Math.round(sum * 100) / 100 } });
   }
 
-  const start = yearOf(data?.startDate);
-  const end = yearOf(data?.endDate);
-  const fits = start !== null && end !== null && start === year && end === year;
-  const stage = !!data?.isStage && start !== null && end !== null && start <= year && year <= end;
-  if (!fits && !stage) {
+  if (!fitsFiscalYear(data ?? {}, year)) {
     gates.push({
       code: 'timeline',
       params: { start: data?.startDate ?? '', end: data?.endDate ?? '', year },

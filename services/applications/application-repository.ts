@@ -38,6 +38,11 @@ export class ApplicationRepository {
     );
   }
 
+  /** Removes one document matching the filter (a draft the applicant deletes); true when removed. */
+  async deleteWhere(filter: Filter): Promise<boolean> {
+    return (await this.col.deleteMany(filter)) > 0;
+  }
+
   async update(filter: Filter, update: Update): Promise<ApplicationDoc | null> {
     return this.col.findOneAndUpdate(filter, { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } });
   }

@@ -1,5 +1,8 @@
+import { DateTime } from 'luxon';
+import { notifyOffice } from '../notifications/notify-office';
 import { Services } from '../services';
 import { Actor } from '../shared/actor';
+import { STOCKHOLM_ZONE } from '../shared/dates';
 import { newId } from '../shared/ids';
 import { ApplicationDoc } from './application';
 
@@ -47,4 +50,30 @@ export async function startApplication(
     activityId,
   });
   return app;
+}
+
+/** The office notice when an applicant found nothing to apply to; template of the outbox card. */
+export const NO_OPEN_PORTFOLIO_NOTICE = 'office-no-open-portfolio';
+
+export type StartResult = { ok: true; app: ApplicationDoc } | { ok: false; reason: 'no_open_portfolio' };
+
+/**
+ * Opens a draft only when there is an open portfolio to apply to. With none (a fresh install,
+ * or every portfolio closed) no draft is made: the applicant is told, and the project office
+ * gets one notice a day (the outbox id carries the Stockholm date) saying someone tried.
+ */
+export async function startApplicationIfOpen(
+  s: Pick<Services, 'applications' | 'audit' | 'clock' | 'portfolios' | 'settings' | 'users' | 'outbox'>,
+  actor: Actor,
+  prefill: Prefill,
+  activityId?: string,
+): Promise<StartResult> {
+  if ((await s.portfolios.offered()).length === 0) {
+    const day = DateTime.fromJSDate(s.clock(), { zone: STOCKHOLM_ZONE }).toISODate();
+    await notifyOffice(s, `no-open-portfolio:${day}`, {
+      card: { template: NO_OPEN_PORTFOLIO_NOTICE, model: { applicant: actor.name, day } },
+    });
+    return { ok: false, reason: 'no_open_portfolio' };
+  }
+  return { ok: true, app: await startApplication(s, actor, prefill, activityId) };
 }

@@ -1,5 +1,6 @@
 import { parseSek } from '../shared/amount';
 import { parseDate } from '../shared/dates';
+import { applyingYear, fitsFiscalYear } from '../shared/fiscal-timeline';
 import { parseShare, sharesSumTo100 } from '../shared/percent';
 import { checkText } from '../shared/text';
 import {
@@ -195,8 +196,11 @@ function validateTimeline(
     errors.push({ field: 'endDate', code: 'end_before_start' });
     return;
   }
-  if (start.slice(0, 4) !== end.slice(0, 4) && values.isStage !== true) {
-    warnings.push({ field: 'endDate', code: 'past_fiscal_year', params: { year: start.slice(0, 4) } });
+  // The same rule allocation's timeline gate applies, for the year the project starts in.
+  const timeline = { startDate: start, endDate: end, isStage: values.isStage === true };
+  const year = applyingYear(timeline);
+  if (year !== null && !fitsFiscalYear(timeline, year)) {
+    warnings.push({ field: 'endDate', code: 'past_fiscal_year', params: { year: String(year) } });
   }
 }
 

@@ -10,6 +10,13 @@ const frame = z.object({
   shares: z.object({ innovation: z.number().min(0).max(100), improvement: z.number().min(0).max(100), maintenance: z.number().min(0).max(100) }),
 });
 
+const seedPart = z
+  .object({
+    closed: z.boolean().optional(),
+    name: z.object({ sv: z.string().min(1).max(120), en: z.string().min(1).max(120) }).optional(),
+  })
+  .strict();
+
 const seedSchema = z.object({
   tenantId: z.string().optional(),
   team: z
@@ -35,7 +42,14 @@ const seedSchema = z.object({
       relaxedBenefit: z.boolean(),
       quorum: z.number().int().min(1),
       reviewDays: z.number().int().min(1),
-      frames: z.array(frame),
+      frames: z.array(frame).default([]),
+      description: z.string().max(1000).optional(),
+      closed: z.boolean().optional(),
+      /** The parts the portfolio has; all three, open, when left out. */
+      parts: z
+        .object({ innovation: seedPart, improvement: seedPart, maintenance: seedPart })
+        .partial()
+        .optional(),
     }),
   ),
   users: z
@@ -79,6 +93,15 @@ export async function applySeed(s: Services, seed: Seed): Promise<number> {
   for (const p of seed.portfolios) {
     const existing = await s.portfolios.get(p._id);
     if (!existing) {
+      // An admin may have made a portfolio with this number or short name on the card: theirs stays.
+      const clash = (await s.portfolios.all()).find((o) => o.number === p.number || o.key === p.key);
+      if (clash) {
+        s.log.warn(
+          { seeded: p._id, existing: clash._id },
+          'seed portfolio skipped: a portfolio with the same number or short name exists',
+        );
+        continue;
+      }
       const doc = {
         ...p,
         reviewChannelId: reviewChannel?.portfolios?.includes(p._id) ? reviewChannel.id : undefined,

@@ -88,7 +88,7 @@ describe('the applicant journey over real HTTP', () => {
     });
     const text = cardText(card);
     expect(text).toContain('Steg 2 av 6');
-    expect(text).toContain('4001 tecken, högst 4000');
+    expect(text).toContain('4\u00a0001 tecken, högst 4\u00a0000');
     expect(text).toContain('Fyll i det här fältet');
     const stored = await app.services.applications.get(appId);
     expect(stored?.inputs.need).toHaveLength(4001);
