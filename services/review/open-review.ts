@@ -10,7 +10,12 @@ import {
   reviewCardOutboxId,
   withCardActivity,
 } from './card-updates';
-import { byStrength, findPossibleDuplicates, MAX_DUPLICATES } from './duplicate-benefits';
+import {
+  byStrength,
+  findPossibleDuplicates,
+  MAX_DUPLICATES,
+  reverseOverlap,
+} from './duplicate-benefits';
 import { MemberDirectory } from './eligibility';
 import { reviewRules } from './review-rules';
 import { buildSnapshot } from './review-view';
@@ -232,6 +237,7 @@ async function linkBackDuplicates(
       status: app.status,
       reasons: hit.reasons,
       similarity: hit.similarity,
+      ...(hit.overlap ? { overlap: reverseOverlap(hit.overlap) } : {}),
       channelId: item.channelId,
     };
     // Read, rank and write back only if nobody changed the other item's list meanwhile (votes

@@ -68,6 +68,15 @@ export interface Statement {
 export type DuplicateReason =
   'same_organisation' | 'same_process' | 'similar_text' | 'overlapping_savings';
 
+/** What two benefit claims share: the strongest shared words and each side's closest claim. */
+export interface DuplicateOverlap {
+  words: string[];
+  /** The other application's benefit sentence that shares the most. */
+  theirClaim?: string;
+  /** This application's benefit sentence that shares the most. */
+  ourClaim?: string;
+}
+
 /** Another application or funded project whose benefit claims overlap (possible double counting). */
 export interface DuplicateHit {
   appId: string;
@@ -78,6 +87,8 @@ export interface DuplicateHit {
   reasons: DuplicateReason[];
   /** Text similarity 0–1 of the benefit descriptions. */
   similarity: number;
+  /** What the two benefit claims share, for the card to say why they are flagged. */
+  overlap?: DuplicateOverlap;
   /** Where its own review card is, for a deep link. */
   channelId?: string;
   cardActivityId?: string;

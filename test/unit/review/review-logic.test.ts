@@ -3,11 +3,8 @@ import { parseRulesArgs } from '../../../bot/commands/review-rules-command';
 import { ApplicationDoc, SubmittedData } from '../../../services/applications/application';
 import { parsePortfolioArgs } from '../../../services/channels/bind-review-channel';
 import { parseMissingSteps } from '../../../services/review/completeness';
-import {
-  benefitTokens,
-  compareBenefits,
-  textSimilarity,
-} from '../../../services/review/duplicate-benefits';
+import { benefitProfile, profileOverlap } from '../../../services/review/benefit-similarity';
+import { compareBenefits } from '../../../services/review/duplicate-benefits';
 import { hasHardFlag, javFlags } from '../../../services/review/jav';
 import { parseRoleChanges, roleOf } from '../../../services/review/role-grants';
 import { messageLink } from '../../../services/review/review-view';
@@ -262,10 +259,10 @@ describe('possible double counting of benefit', () => {
   });
 
   it('when words differ only in endings and accents, then they still match; filler words do not', () => {
-    const a = benefitTokens('Handläggningen av förskoleplatser');
-    const b = benefitTokens('handlaggning forskoleplats');
-    expect(textSimilarity(a, b)).toBe(1);
-    expect(benefitTokens('och att det för med projektet staden').size).toBe(0);
+    const a = benefitProfile({ title: 'Placeringen av förskoleplatser' });
+    const b = benefitProfile({ title: 'placering forskoleplats' });
+    expect(profileOverlap(a, b).similarity).toBeCloseTo(1, 5);
+    expect(benefitProfile({ need: 'och att det för med projektet staden' }).weights.size).toBe(0);
   });
 });
 
