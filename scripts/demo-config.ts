@@ -8,7 +8,7 @@ const SOURCE_SEED_FILE = path.resolve(__dirname, '..', 'deployment', 'seed', 'de
 interface DemoSeed {
   tenantId: string;
   team: { id: string; name: string; channels: { id: string; name: string; purpose: string }[] };
-  users: { aadObjectId: string; name: string; email?: string; roles: string[] }[];
+  users: { aadObjectId: string; name: string; email?: string; organisation?: string; roles: string[] }[];
 }
 
 /** The demo seed file, wherever this runs from (compiled in dist/ or as source). */
@@ -51,5 +51,32 @@ export function demoPlaygroundConfigs(botId = '28:projektkontoret-demo'): Playgr
       aadGroupId: '00000000-0000-0000-0000-00000000a001',
       channels: other.slice(0, 1).map((c) => ({ id: c.id, name: c.name })),
     },
+  }));
+}
+
+/** A demo person as the demo page and its connector know them (the same ids as in the Playgrounds). */
+export interface DemoPerson {
+  /** Teams user id (`29:…`), `from.id` in activities and `id` in member lists. */
+  id: string;
+  aadObjectId: string;
+  name: string;
+  email: string;
+  organisation?: string;
+  roles: string[];
+  /** The person's 1:1 chat with the bot. */
+  personalChatId: string;
+}
+
+/** The six demo people from the seed, with stable Teams ids and personal chat ids. */
+export function demoPeople(): DemoPerson[] {
+  const seed = readDemoSeed();
+  return seed.users.map((u, i) => ({
+    id: `29:demo-user-${i + 1}`,
+    aadObjectId: u.aadObjectId,
+    name: u.name,
+    email: u.email ?? `user${i}@stad.example`,
+    organisation: u.organisation,
+    roles: u.roles,
+    personalChatId: `a:demo-personal-${i + 1}`,
   }));
 }

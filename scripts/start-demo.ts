@@ -3,16 +3,22 @@ import path from 'node:path';
 import { App, createApp } from '../bot/app';
 import { loadConfig } from '../services/config/config';
 import { createLogger } from '../services/logging/logger';
-import { demoPlaygroundConfigs, readDemoSeed, seedFilePath } from './demo-config';
+import { demoPeople, demoPlaygroundConfigs, readDemoSeed, seedFilePath } from './demo-config';
+import { startDemoServer } from './demo-server';
 import { RunningPlayground, startPlayground } from './playground';
 
 const BASE_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
+const DEMO_PORT = Number(process.env.DEMO_PORT ?? 3980);
+const line = '─'.repeat(78);
 
 /**
- * `npm start`: the bot on the embedded store with the demo seed, plus one Microsoft 365 Agents
- * Playground per demo person (the playground has no user switcher), and the URLs to open.
+ * `npm start`: the bot on the embedded store with the demo seed, and the demo page (one browser
+ * window, every demo person, one shared team; see docs/demo.md).
+ * `npm run start:playground`: the bot plus one Microsoft 365 Agents Playground per demo person
+ * instead (the playground has no user switcher and each instance only sees its own traffic).
  */
 async function main(): Promise<void> {
+  const playgroundMode = process.argv.includes('--playground');
   const root = path.resolve(__dirname, '..', '..');
   const env: NodeJS.ProcessEnv = {
     LOCAL_MODE: 'true',
@@ -20,13 +26,17 @@ async function main(): Promise<void> {
     SEED_FILE: seedFilePath(),
     LOG_LEVEL: 'warn',
     // The Playground always reports en-US; the demo speaks Swedish (`language english` switches).
-    LOCALE_OVERRIDE: 'sv',
+    ...(playgroundMode ? { LOCALE_OVERRIDE: 'sv' } : {}),
     ...process.env,
   };
   const config = loadConfig(env);
   const log = createLogger(config.logLevel);
   const app: App = await createApp({ config, env, log, host: '127.0.0.1' });
   const botEndpoint = `${app.url}/api/messages`;
+  if (!playgroundMode) {
+    await startPage(app, botEndpoint, config.dataDir);
+    return;
+  }
   const playgrounds: RunningPlayground[] = [];
   const configs = demoPlaygroundConfigs();
   const workRoot = path.join(config.dataDir, 'playground');
@@ -37,7 +47,6 @@ async function main(): Promise<void> {
     );
   }
 
-  const line = '─'.repeat(78);
   const out: string[] = [
     '',
     line,
@@ -65,6 +74,49 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const p of playgrounds) await p.stop().catch(() => undefined);
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+/** The demo page: the bot's Bot Connector and a Teams-like page with a person switcher. */
+async function startPage(app: App, botEndpoint: string, dataDir: string): Promise<void> {
+  const seed = readDemoSeed();
+  const demo = await startDemoServer({
+    botEndpoint,
+    tenantId: seed.tenantId,
+    team: { id: seed.team.id, name: seed.team.name, channels: seed.team.channels },
+    people: demoPeople(),
+    port: DEMO_PORT,
+    stateFile: path.join(dataDir, 'demo-teams.json'),
+  });
+  await demo.installAll();
+  const out: string[] = [
+    '',
+    line,
+    ' Projektkontoret demo is running (LOCAL MODE: no Bot Connector auth – never use in production)',
+    line,
+    ` Open ${demo.url} in your browser: Teams for six people, one click to switch person.`,
+    ` Bot:        ${botEndpoint}   (store: ${dataDir}, health: ${app.url}/healthz)`,
+    '',
+  ];
+  for (const p of demoPeople()) out.push(`   ${p.name.padEnd(18)} ${rolesOf(p.aadObjectId)}`);
+  out.push(
+    '',
+    ' Try: as Anna, write "ny ansökan" in the chat with Projektkontoret. As Björn (project office),',
+    ' mark it complete in General; the review group meets it in Beredningsgrupp.',
+    ' Stop with Ctrl-C. Data survives restarts in ./data (delete it to start over).',
+    line,
+    '',
+  );
+  process.stdout.write(out.join('\n'));
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await demo.stop().catch(() => undefined);
     await app.close();
     process.exit(0);
   };

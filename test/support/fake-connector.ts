@@ -209,7 +209,7 @@ const DEFAULT_PER_CONVERSATION: RateWindow[] = [
 const DEFAULT_APP_WIDE: RateWindow[] = [{ limit: 50, windowMs: 1_000 }];
 const DEFAULT_COUNTED: CallKind[] = ['send', 'reply', 'update', 'delete', 'createConversation'];
 
-interface Route {
+export interface Route {
   kind: CallKind;
   conversationId?: string;
   activityId?: string;
@@ -222,8 +222,8 @@ interface PendingFailure {
   remaining: number;
 }
 
-/** Splits `/v3/...` into a route; path segments are URL-decoded (ids contain `:;@`). */
-function route(method: string, rawPath: string): Route {
+/** Splits `/v3/...` into a route; path segments are URL-decoded (ids contain `:;@`). Shared with the demo's connector (scripts/demo-server.ts). */
+export function route(method: string, rawPath: string): Route {
   const seg = rawPath
     .split('/')
     .filter((s) => s.length > 0)
@@ -271,7 +271,7 @@ function matches(m: CallMatcher, call: RecordedCall): boolean {
   return true;
 }
 
-function toTeamsAccount(m: RosterMember): Record<string, unknown> {
+export function toTeamsAccount(m: RosterMember): Record<string, unknown> {
   const [givenName, ...rest] = m.name.split(' ');
   return {
     id: m.id,
