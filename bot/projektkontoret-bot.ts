@@ -16,7 +16,8 @@ import { helpFor } from './help';
 import { MESSAGE_FALLBACKS } from './message-fallbacks';
 import { sendCard } from './send';
 import { BotDeps } from './handler-types';
-import { actorOf, channelIdOf, scopeOf, teamIdOf, tenantOf } from './turn';
+import { resolveActorName } from './profile';
+import { ACTOR_NAME_KEY, actorOf, channelIdOf, scopeOf, teamIdOf, tenantOf } from './turn';
 import { VERB_TABLE } from './verbs';
 
 const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -79,6 +80,13 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
     const s = this.deps.services;
     const a = context.activity;
     const now = s.clock();
+    const actorId = actorOf(context)?.aadObjectId;
+    let learnedName = false;
+    if (actorId) {
+      const resolved = await resolveActorName(context, s, actorId);
+      if (resolved.name) context.turnState.set(ACTOR_NAME_KEY, resolved.name);
+      learnedName = resolved.learned;
+    }
     const ref = TurnContext.getConversationReference(a);
     if (!ref.serviceUrl || !ref.conversation?.id || !ref.bot?.id) return;
     const reference = {
@@ -120,7 +128,11 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
     if (actor) {
       const fingerprint = `${actor.name}|${a.locale ?? ''}|${actor.tenantId ?? ''}`;
       if (this.seenProfiles.get(actor.aadObjectId) !== fingerprint) {
-        await s.users.upsertProfile(actor.aadObjectId, { name: actor.name, locale: a.locale, tenantId: actor.tenantId }, now);
+        await s.users.upsertProfile(
+          actor.aadObjectId,
+          { name: learnedName ? actor.name : undefined, locale: a.locale, tenantId: actor.tenantId },
+          now,
+        );
         if (this.seenProfiles.size > 50_000) this.seenProfiles.clear();
         this.seenProfiles.set(actor.aadObjectId, fingerprint);
       }

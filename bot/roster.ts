@@ -3,6 +3,7 @@ import { ConnectorClient } from 'botframework-connector';
 import { ROSTER_TTL_MS, RosterMember } from '../services/channels/channel-repository';
 import { cachedDirectory, MemberDirectory } from '../services/review/eligibility';
 import { Services } from '../services/services';
+import { personName } from '../services/users/user-repository';
 
 const PAGE_SIZE = 500;
 const MAX_PAGES = 40;
@@ -26,7 +27,12 @@ interface PagedMember {
 function toMember(m: PagedMember): RosterMember | null {
   const aad = (m.aadObjectId ?? m.objectId ?? '').toLowerCase();
   if (!m.id || !/^[0-9a-f-]{8,64}$/.test(aad) || m.id.startsWith('28:')) return null;
-  return { id: m.id, aadObjectId: aad, name: m.name ?? aad, email: m.email ?? m.userPrincipalName };
+  return {
+    id: m.id,
+    aadObjectId: aad,
+    name: personName(m.name, aad, m.id) ?? '',
+    email: m.email ?? m.userPrincipalName,
+  };
 }
 
 async function fetchPaged(

@@ -1,5 +1,9 @@
 import { Activity, TurnContext } from 'botbuilder';
 import { Actor, localeOf } from '../services/shared/actor';
+import { personName, unknownPersonName } from '../services/users/user-repository';
+
+/** Where a turn keeps the acting person's resolved display name (set once per turn by the bot). */
+export const ACTOR_NAME_KEY = 'projektkontoret.actorName';
 
 export type Scope = 'personal' | 'channel' | 'groupChat';
 
@@ -23,11 +27,14 @@ export function actorOf(context: TurnContext): Actor | null {
   const from = context.activity.from;
   const aad = typeof from?.aadObjectId === 'string' ? from.aadObjectId.trim().toLowerCase() : '';
   if (!/^[0-9a-z-]{8,64}$/.test(aad)) return null;
+  const locale = localeOf(context.activity.locale);
+  const resolved = context.turnState.get<string | undefined>(ACTOR_NAME_KEY);
   return {
     aadObjectId: aad,
-    name: typeof from.name === 'string' && from.name.trim() ? from.name.trim().slice(0, 200) : aad,
+    // Never the id where a name belongs (some clients send it as the name).
+    name: resolved ?? personName(from.name, aad, from.id) ?? unknownPersonName(locale),
     tenantId: tenantOf(context.activity),
-    locale: localeOf(context.activity.locale),
+    locale,
   };
 }
 

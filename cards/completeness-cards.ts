@@ -23,6 +23,13 @@ export interface CompletenessCardOptions {
   draft?: { missing?: string; note?: string };
   /** The portfolio number when the application waits for `koppla` (no review channel yet). */
   unboundPortfolio?: number;
+  /**
+   * Whose view this is: an admin gets the form and the buttons; anyone else (and the shared card,
+   * when unset) only what every member may do. Teams shows each admin their view via `refresh`.
+   */
+  viewer?: 'admin' | 'other';
+  /** Why the person's click was refused, shown on their view (the card itself stays). */
+  refusal?: string;
 }
 
 /**
@@ -90,11 +97,17 @@ export function completenessCard(
     });
   }
   const open = !decided;
-  return renderTemplate('completeness-check', {
+  const admin = opts.viewer === 'admin';
+  const notices: { text: string; color: string }[] = [];
+  if (opts.refusal) notices.push({ text: opts.refusal, color: 'Attention' });
+  else if (open && opts.viewer === 'other') notices.push({ text: c.adminsOnly, color: 'Default' });
+  const card = renderTemplate('completeness-check', {
     heading: resubmitted
       ? fmt(c.headingResubmitted, { regNo: md(model.regNo), round: model.round })
       : fmt(c.heading, { regNo: md(model.regNo) }),
-    intro: open ? c.intro : '',
+    intro: open && admin ? c.intro : '',
+    notices,
+    showForm: open && admin,
     facts: [
       { title: c.facts.title, value: md(clip(model.title, 200)) },
       { title: c.facts.applicant, value: md(model.applicant) },
@@ -132,14 +145,30 @@ export function completenessCard(
     submittedAt: model.submittedAt,
     actions: [
       { title: c.view, verb: VERBS.reviewApplication, style: 'default' },
-      ...(open
+      ...(open && admin
         ? [
             { title: c.complete, verb: VERBS.completenessComplete, style: 'positive' },
             { title: c.request, verb: VERBS.completenessRequest, style: 'destructive' },
           ]
-        : []),
+        : open
+          ? [{ title: c.open, verb: VERBS.completenessRefresh, style: 'default' }]
+          : []),
     ],
   });
+  // Teams shows each listed admin their own view (with the form); everybody else the shared card.
+  if (open) {
+    const userIds = model.refreshUserIds ?? [];
+    card.refresh = {
+      action: {
+        type: 'Action.Execute',
+        title: c.open,
+        verb: VERBS.completenessRefresh,
+        data: { appId: model.appId, submittedAt: model.submittedAt },
+      },
+      ...(userIds.length > 0 ? { userIds } : {}),
+    };
+  }
+  return card;
 }
 
 /** What the applicant gets in personal chat: exactly what to complete, and a button that opens it. */

@@ -13,6 +13,7 @@ import {
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
+import { duplicateWhy } from './duplicate-why';
 import type { OutboxCardRenderer } from './outbox-cards';
 import {
   AdaptiveCard,
@@ -165,33 +166,41 @@ export function reviewCard(
         status: t.status[d.status as keyof Strings['status']] ?? md(d.status),
         reasons,
       }),
+      why: duplicateWhy(d.overlap, locale),
     };
   });
 
   const tally = snap.tally;
-  const tallyLines: Line[] = [
-    line(
-      fmt(r.review.tally, {
-        voted: tally.voted,
-        eligible: tally.eligible,
-        remaining: tally.remaining,
-        quorum: tally.quorum,
-      }),
-    ),
-    tally.quorumReached
-      ? line(r.review.quorumReached, 'Good')
-      : line(
-          fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }),
-          open ? 'Warning' : 'Default',
+  const result = snap.result;
+  // A closed (or withdrawn) item takes no more votes: nothing "remains" and no quorum is missing.
+  const tallyLines: Line[] = open
+    ? [
+        line(
+          fmt(r.review.tally, {
+            voted: tally.voted,
+            eligible: tally.eligible,
+            remaining: Math.max(0, tally.remaining),
+            quorum: tally.quorum,
+          }),
         ),
-  ];
+        tally.quorumReached
+          ? line(r.review.quorumReached, 'Good')
+          : line(fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }), 'Warning'),
+      ]
+    : [
+        line(
+          fmt(r.review.tallyClosed, {
+            voted: result ? result.votes.approve + result.votes.reject + result.votes.abstain : tally.voted,
+            eligible: result ? result.eligible : tally.eligible,
+          }),
+        ),
+      ];
   if (tally.conflicted > 0)
     tallyLines.push(line(fmt(r.review.conflicted, { count: tally.conflicted })));
   if (snap.discussionCount > 0)
     tallyLines.push(line(fmt(r.review.discussion, { count: snap.discussionCount })));
   if (open) tallyLines.push(line(r.review.me.finalOnly));
 
-  const result = snap.result;
   const resultLines: Line[] = [];
   const resultFacts: { title: string; value: string }[] = [];
   const resultNotes: Line[] = [];
@@ -269,14 +278,13 @@ export function reviewCard(
     itemId: snap.itemId,
     appId: snap.appId,
     ...viewerSections(snap, locale, r, v, opts.refusal),
+    // A closed card offers no voting: only the application itself.
     actions: [
-      v
-        ? { title: r.review.actions.refresh, verb: VERBS.reviewRefresh, style: 'default' }
-        : {
-            title: r.review.actions.assess,
-            verb: VERBS.reviewRefresh,
-            style: open ? 'positive' : 'default',
-          },
+      ...(!open
+        ? []
+        : v
+          ? [{ title: r.review.actions.refresh, verb: VERBS.reviewRefresh, style: 'default' }]
+          : [{ title: r.review.actions.assess, verb: VERBS.reviewRefresh, style: 'positive' }]),
       { title: r.review.actions.viewApplication, verb: VERBS.reviewApplication, style: 'default' },
     ],
   };
@@ -511,7 +519,11 @@ function viewerSections(
         })),
       };
     }
-    const closeLines: Line[] = [line(r.review.chair.majority[v.majority ?? 'tie'])];
+    // "Väger lika" only when there are votes to weigh.
+    const closeLines: Line[] = [
+      line(r.review.chair.closeIntro),
+      line(r.review.chair.majority[snap.tally.voted > 0 ? (v.majority ?? 'tie') : 'none']),
+    ];
     if (v.closeBlockers.includes('quorum'))
       closeLines.push(line(r.review.chair.blockedQuorum, 'Warning'));
     if (v.closeBlockers.includes('statement'))
@@ -521,7 +533,7 @@ function viewerSections(
       title: r.review.chair.closeTitle,
       lines: closeLines,
       recommendationLabel: r.review.chair.recommendationLabel,
-      choices: RECOMMENDATIONS.map((x) => ({ title: r.review.recommendation[x], value: x })),
+      choices: RECOMMENDATIONS.map((x) => ({ title: r.review.chair.choices[x], value: x })),
       value: draft.close_recommendation ?? (v.majority && v.majority !== 'tie' ? v.majority : ''),
       motivationLabel: r.review.chair.motivationLabel,
       motivation: draft.close_motivation ?? '',

@@ -25,7 +25,8 @@ import { ReviewView } from '../../services/review/review-view';
 import { CRITERIA, Criterion, Where } from '../../services/review/review-types';
 import { Actor } from '../../services/shared/actor';
 import { DomainError } from '../../services/shared/domain-error';
-import { VerbHandler } from '../handler-types';
+import { AdaptiveCard } from '../../cards/render';
+import { VerbHandler, VerbRequest } from '../handler-types';
 import type { MessageFallback } from '../message-fallbacks';
 import { teamsDirectory } from '../roster';
 import { channelIdOf, scopeOf } from '../turn';
@@ -38,6 +39,32 @@ export function whereOf(activity: Partial<Activity>): Where | undefined {
   return { channelId: channelIdOf(activity), threadRootId: root };
 }
 
+/** Refusals that concern the card itself (another item's id): nothing to keep. */
+const NOT_THIS_CARD = new Set(['wrong_item', 'item_not_found']);
+
+/**
+ * The review card as it stands, in the person's own view, with the refusal on it: a refusal
+ * never replaces the shared card. Null when there is no card to keep.
+ */
+async function keptReviewCard(
+  context: TurnContext,
+  req: VerbRequest,
+  reason: string,
+  params: Record<string, string | number>,
+): Promise<AdaptiveCard | null> {
+  if (NOT_THIS_CARD.has(reason) || req.scope !== 'channel') return null;
+  const s = req.deps.services;
+  const r = reviewText(req.actor.locale);
+  const refusal = fmt((r.refusals as Record<string, string>)[reason] ?? r.refusals.error, params);
+  try {
+    const view = await viewReview(s, teamsDirectory(context, s), req.actor, req.data.itemId, undefined);
+    return reviewCard(view.snapshot, req.actor.locale, { viewer: view.viewer, refusal });
+  } catch (err) {
+    if (err instanceof DomainError) return null;
+    throw err;
+  }
+}
+
 /** Review refusals carry a reason that picks a review-specific message; others go to the bot's generic ones. */
 export function withReviewRefusals(handler: VerbHandler): VerbHandler {
   return async (context, req) => {
@@ -45,7 +72,8 @@ export function withReviewRefusals(handler: VerbHandler): VerbHandler {
       return await handler(context, req);
     } catch (err) {
       if (err instanceof DomainError && typeof err.params.reason === 'string') {
-        return reviewRefusalCard(req.actor.locale, err.params.reason, err.params);
+        const kept = await keptReviewCard(context, req, err.params.reason, err.params);
+        return kept ?? reviewRefusalCard(req.actor.locale, err.params.reason, err.params);
       }
       throw err;
     }

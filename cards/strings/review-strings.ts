@@ -45,9 +45,10 @@ const sv = {
       overlapping_savings: 'båda räknar hem besparingar',
     },
     tallyTitle: 'Röstläge',
-    tally: '**{voted}** av {eligible} har röstat · {remaining} återstår · beslutsförhet {quorum}',
-    quorumReached: 'Beslutsförheten är uppnådd.',
-    quorumMissing: 'Beslutsförhet saknas: {missing} röster till behövs.',
+    tally: '**{voted}** av {eligible} har röstat · {remaining} återstår · beslutförhet {quorum}',
+    tallyClosed: '**{voted}** av {eligible} röstade.',
+    quorumReached: 'Beslutförheten är uppnådd.',
+    quorumMissing: 'Beslutförhet saknas: {missing} röster till behövs.',
     conflicted: '{count} har anmält jäv och räknas inte.',
     discussion: 'Diskussion: {count} inlägg i tråden.',
     resultTitle: 'Beredningsgruppens rekommendation',
@@ -82,7 +83,7 @@ const sv = {
       sendObjection: 'Skicka anmälan',
       uphold: 'Jäv föreligger',
       dismiss: 'Inget jäv',
-      close: 'Avsluta ärendet',
+      close: 'Avsluta beredningen',
       sendStatement: 'Spara yttrande',
       back: 'Tillbaka till ärendet',
     },
@@ -105,8 +106,8 @@ const sv = {
       noVoteYet: 'Du har inte röstat ännu.',
       yourVote: 'Din röst: **{vote}** ({date})',
       changeUntilClose: 'Du kan ändra din röst tills ärendet avslutas.',
-      voteLabel: 'Ställningstagande',
-      voteChoices: { approve: 'Tillstyrk', reject: 'Avstyrk', abstain: 'Avstår' },
+      voteLabel: 'Din röst',
+      voteChoices: { approve: 'Jag tillstyrker', reject: 'Jag avstyrker', abstain: 'Jag avstår' },
       commentLabel: 'Kommentar (frivillig)',
       scoreChoices: ['1 – mycket låg', '2 – låg', '3 – godtagbar', '4 – hög', '5 – mycket hög'],
       interimTitle: 'Gruppens medelbetyg hittills ({count} med betyg)',
@@ -122,15 +123,22 @@ const sv = {
     chair: {
       title: 'Ordförande',
       objectionsTitle: 'Anmälningar om jäv att pröva',
-      closeTitle: 'Avsluta ärendet med gruppens rekommendation',
+      closeTitle: 'Ordförande: avsluta beredningen',
+      closeIntro:
+        'Här avslutar du ärendet för hela gruppen med gruppens rekommendation. Din egen röst lämnar du ovan.',
       majority: {
         recommended: 'Rösterna talar för att tillstyrka.',
         not_recommended: 'Rösterna talar för att avstyrka.',
         tie: 'Rösterna väger lika – ordföranden avgör och motiverar.',
+        none: 'Ingen har röstat ännu.',
       },
-      recommendationLabel: 'Rekommendation',
+      recommendationLabel: 'Beredningsgruppens rekommendation',
+      choices: {
+        recommended: 'Gruppen tillstyrker ansökan',
+        not_recommended: 'Gruppen avstyrker ansökan',
+      },
       motivationLabel: 'Motivering (krävs om rekommendationen avviker från rösterna)',
-      blockedQuorum: 'Kan inte avslutas än: beslutsförhet saknas.',
+      blockedQuorum: 'Kan inte avslutas än: beslutförhet saknas.',
       blockedStatement: 'Kan inte avslutas än: IT-funktionens yttrande saknas.',
     },
     it: {
@@ -182,7 +190,7 @@ const sv = {
     chair_only: 'Bara ordföranden kan göra det. Inget har ändrats.',
     it_only: 'Bara IT-funktionen lämnar yttrande. Inget har ändrats.',
     quorum_not_reached:
-      'Ärendet kan inte avslutas: {voted} av {quorum} röster som krävs för beslutsförhet.',
+      'Ärendet kan inte avslutas: {voted} av {quorum} röster som krävs för beslutförhet.',
     statement_missing: 'Ärendet kan inte avslutas förrän IT-funktionen har lämnat sitt yttrande.',
     admin_only: 'Bara projektkontorets administratörer kan göra det. Inget har ändrats.',
     app_not_found: 'Jag hittar inte den ansökan.',
@@ -191,7 +199,7 @@ const sv = {
     already_complete: 'Ansökan är redan markerad som komplett ({by}).',
     changed: 'Ansökan ändrades samtidigt. Försök igen.',
     busy: 'Många ändrade ärendet samtidigt. Försök igen om en stund.',
-    bad_quorum: 'Beslutsförheten ska vara ett heltal mellan 1 och {max}.',
+    bad_quorum: 'Beslutförheten ska vara ett heltal mellan 1 och {max}.',
     bad_days: 'Antalet dagar ska vara ett heltal mellan 1 och {max}.',
     unknown_person:
       'Jag hittar inte personen. Nämn personen med @, eller skriv e-postadress eller AAD-id.',
@@ -222,6 +230,9 @@ const sv = {
     noteLabel: 'Meddelande till sökanden',
     complete: 'Komplett',
     request: 'Begär komplettering',
+    open: 'Kontrollera',
+    adminsOnly:
+      'Projektkontorets administratörer kontrollerar att ansökan är komplett. Du kan läsa hela ansökan.',
     view: 'Visa hela ansökan',
     decidedComplete:
       'Markerad som komplett av {name} {date}. Ansökan har gått till beredningsgruppen.',
@@ -269,9 +280,9 @@ const sv = {
     posted: '{count} ärenden som väntade på en kanal har lagts upp här.',
     staying: '{count} pågående ärenden ligger kvar i den kanal där de lades upp.',
     members:
-      'Kanalens {count} medlemmar kan bedöma och rösta (plus personer med rollen ledamot eller ordförande).',
+      'Personer med rollen ledamot eller ordförande röstar. Har ingen de rollerna röstar kanalens {count} medlemmar.',
     membersUnknown:
-      'Jag kunde inte läsa kanalens medlemmar just nu; personer med rollen ledamot eller ordförande kan rösta.',
+      'Personer med rollen ledamot eller ordförande röstar (kanalens medlemmar kunde inte läsas just nu).',
     usage:
       'Skriv **koppla** följt av portföljens nummer eller namn, t.ex. **koppla 1**, **koppla innovation** eller **koppla alla**.',
     unknown: 'Jag känner inte igen: {words}.',
@@ -285,10 +296,10 @@ const sv = {
   },
   rules: {
     title: 'Regler för beredningen',
-    line: '{number}\\. {name}: beslutsförhet {quorum}, {days} arbetsdagar, yttrande från IT {statement}',
+    line: '{number}\\. {name}: beslutförhet {quorum}, {days} arbetsdagar, yttrande från IT {statement}',
     required: 'krävs',
     notRequired: 'krävs inte',
-    usage: 'Ändra med t.ex. **beredningsregler 1 kvorum 4 dagar 15 yttrande ja** (eller **alla**).',
+    usage: 'Ändra med t.ex. **beredningsregler 1 beslutförhet 4 dagar 15 yttrande ja** (eller **alla**).',
     changed: 'Reglerna är ändrade.',
     bad: 'Jag förstod inte: {words}.',
   },
@@ -361,6 +372,7 @@ const en: ReviewStrings = {
     },
     tallyTitle: 'Votes',
     tally: '**{voted}** of {eligible} have voted · {remaining} remaining · quorum {quorum}',
+    tallyClosed: '**{voted}** of {eligible} voted.',
     quorumReached: 'Quorum is reached.',
     quorumMissing: 'No quorum yet: {missing} more votes needed.',
     conflicted: '{count} declared a conflict of interest and are not counted.',
@@ -397,7 +409,7 @@ const en: ReviewStrings = {
       sendObjection: 'Send report',
       uphold: 'Conflicted',
       dismiss: 'Not conflicted',
-      close: 'Close the item',
+      close: 'Close the review',
       sendStatement: 'Save statement',
       back: 'Back to the item',
     },
@@ -422,8 +434,8 @@ const en: ReviewStrings = {
       noVoteYet: 'You have not voted yet.',
       yourVote: 'Your vote: **{vote}** ({date})',
       changeUntilClose: 'You can change your vote until the item is closed.',
-      voteLabel: 'Position',
-      voteChoices: { approve: 'Approve', reject: 'Reject', abstain: 'Abstain' },
+      voteLabel: 'Your vote',
+      voteChoices: { approve: 'I approve', reject: 'I reject', abstain: 'I abstain' },
       commentLabel: 'Comment (optional)',
       scoreChoices: ['1 – very low', '2 – low', '3 – acceptable', '4 – high', '5 – very high'],
       interimTitle: "The group's mean scores so far ({count} with scores)",
@@ -439,13 +451,20 @@ const en: ReviewStrings = {
     chair: {
       title: 'Chair',
       objectionsTitle: 'Reported conflicts to rule on',
-      closeTitle: "Close the item with the group's recommendation",
+      closeTitle: 'Chair: close the review',
+      closeIntro:
+        "Here you close the item for the whole group with the group's recommendation. Your own vote is given above.",
       majority: {
         recommended: 'The votes favour recommending.',
         not_recommended: 'The votes favour not recommending.',
         tie: 'The votes are tied – the chair decides and motivates.',
+        none: 'Nobody has voted yet.',
       },
-      recommendationLabel: 'Recommendation',
+      recommendationLabel: "The review group's recommendation",
+      choices: {
+        recommended: 'The group recommends the application',
+        not_recommended: 'The group does not recommend the application',
+      },
       motivationLabel: 'Motivation (required when the recommendation differs from the votes)',
       blockedQuorum: 'Cannot be closed yet: no quorum.',
       blockedStatement: "Cannot be closed yet: the IT function's statement is missing.",
@@ -540,6 +559,9 @@ const en: ReviewStrings = {
     noteLabel: 'Message to the applicant',
     complete: 'Complete',
     request: 'Request completion',
+    open: 'Check',
+    adminsOnly:
+      "The project office's admins check that the application is complete. You can read the full application.",
     view: 'Show full application',
     decidedComplete:
       'Marked complete by {name} {date}. The application has gone to the review group.',
@@ -588,9 +610,9 @@ const en: ReviewStrings = {
     posted: '{count} items waiting for a channel have been posted here.',
     staying: '{count} ongoing items stay in the channel where they were posted.',
     members:
-      "The channel's {count} members can assess and vote (plus people with the reviewer or chair role).",
+      "People with the reviewer or chair role vote. If nobody has those roles, the channel's {count} members vote.",
     membersUnknown:
-      "I could not read the channel's members just now; people with the reviewer or chair role can vote.",
+      "People with the reviewer or chair role vote (the channel's members could not be read just now).",
     usage:
       "Write **link** and the portfolio's number or name, e.g. **link 1**, **link innovation** or **link all**.",
     unknown: 'I do not recognise: {words}.',

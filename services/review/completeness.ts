@@ -1,5 +1,6 @@
 import { ApplicationDoc } from '../applications/application';
 import { StepId, STEPS } from '../applications/wizard-steps';
+import { personalKey } from '../conversations/conversation-repository';
 import { notifyOffice } from '../notifications/notify-office';
 import { Services } from '../services';
 import { Actor } from '../shared/actor';
@@ -46,11 +47,44 @@ export interface CompletenessModel {
   /** Fields the applicant changed since completion was last requested. */
   changedFields: string[];
   decided?: CheckHistoryEntry;
+  /** Teams ids of the project office's admins: Teams shows them their own view (with the form). */
+  refreshUserIds?: string[];
+}
+
+/** Teams refreshes a card automatically for at most 60 listed users. */
+const MAX_REFRESH_USERS = 60;
+
+/** The Teams ids of the admins the bot has met in personal chat (for the card's user-specific views). */
+async function adminTeamsIds(s: Pick<Services, 'users' | 'conversations'>): Promise<string[]> {
+  const ids: string[] = [];
+  for (const u of await s.users.withRole('admin')) {
+    const ref = await s.conversations.get(personalKey(u._id));
+    const id = ref?.reference.user?.id;
+    if (id && !ids.includes(id)) ids.push(id);
+    if (ids.length >= MAX_REFRESH_USERS) break;
+  }
+  return ids;
+}
+
+/** Whether the person may decide completeness (the project office's admins). */
+export async function isOfficeAdmin(s: Pick<Services, 'users'>, actor: Actor): Promise<boolean> {
+  return s.users.hasRole(actor.aadObjectId, 'admin');
+}
+
+/** The completeness card of an application as it stands, for one person's view or after a refusal. */
+export async function currentCompletenessModel(
+  s: Services,
+  appId: unknown,
+): Promise<CompletenessModel | null> {
+  if (typeof appId !== 'string' || appId.length === 0 || appId.length > 100) return null;
+  const app = await s.applications.get(appId);
+  if (!app || !app.regNo || !app.submittedAt) return null;
+  return completenessModel(s, app);
 }
 
 /** Builds the completeness card's model from the store. */
 export async function completenessModel(
-  s: Pick<Services, 'review' | 'portfolios'>,
+  s: Pick<Services, 'review' | 'portfolios' | 'users' | 'conversations'>,
   app: ApplicationDoc,
 ): Promise<CompletenessModel> {
   const checks = await s.review.checksFor(app._id);
@@ -90,6 +124,7 @@ export async function completenessModel(
     history: earlier.map(entry),
     changedFields,
     decided: current && current.status !== 'pending' ? entry(current) : undefined,
+    refreshUserIds: await adminTeamsIds(s),
   };
 }
 

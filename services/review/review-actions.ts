@@ -4,6 +4,7 @@ import { Services } from '../services';
 import { Actor } from '../shared/actor';
 import { DomainError } from '../shared/domain-error';
 import { checkText } from '../shared/text';
+import { unknownPersonName } from '../users/user-repository';
 import { queueCardUpdate, withCardActivity } from './card-updates';
 import { MemberDirectory, Membership, membershipOf } from './eligibility';
 import { hasHardFlag, javFlags, MemberFacts } from './jav';
@@ -797,13 +798,17 @@ export async function closeReview(
       counted[v.memberId] = v.rev;
       if (v.vote && !isConflicted(v)) voterNames.push(v.memberName);
     }
+    // Non-voters are the group's members who neither voted nor took no part; the applicant
+    // (conflicted by law) is never listed as one.
+    const applicantId = (await loaded.app())?.ownerId;
     const absentNames = [...eligible.values()]
       .filter(
         (m) =>
+          m.aadObjectId !== applicantId &&
           !recusedIds.has(m.aadObjectId) &&
           !votes.some((v) => v.memberId === m.aadObjectId && v.vote),
       )
-      .map((m) => m.name);
+      .map((m) => m.name || unknownPersonName());
     const now = s.clock().toISOString();
     const result: ReviewResult = {
       recommendation,

@@ -2,6 +2,7 @@ import { ApplicationDoc } from '../applications/application';
 import { Services } from '../services';
 import { EligibleMember, MemberDirectory, Membership, eligibleMembers } from './eligibility';
 import { hasHardFlag } from './jav';
+import { unknownPersonName } from '../users/user-repository';
 import { reviewRules } from './review-rules';
 import {
   ConflictState,
@@ -281,7 +282,7 @@ export async function buildViewer(
     ? []
     : [...membership.eligible.values()]
         .filter((m) => m.aadObjectId !== actor.aadObjectId && !conflictedIds.has(m.aadObjectId))
-        .map((m) => ({ id: m.aadObjectId, name: m.name }))
+        .map((m) => ({ id: m.aadObjectId, name: m.name || unknownPersonName() }))
         .sort((a, b) => bySwedishName(a.name, b.name))
         .slice(0, 60);
   const openObjections =

@@ -21,6 +21,31 @@ export interface UserDoc {
   updatedAt: string;
 }
 
+const ID_LIKE =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,3}:\S+|[0-9a-f-]{24,})$/i;
+
+/**
+ * A person's display name, or undefined when the text is no name: empty, or an id (an AAD object
+ * id or a Teams `29:` id — some clients send one where the name belongs). Names never become ids.
+ */
+export function personName(raw: unknown, ...ids: (string | undefined)[]): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const name = raw.trim().slice(0, 200);
+  if (!name || ID_LIKE.test(name)) return undefined;
+  if (ids.some((id) => !!id && id.trim().toLowerCase() === name.toLowerCase())) return undefined;
+  return name;
+}
+
+/** What a text shows where a person's name is unknown: never their id. */
+export function unknownPersonName(locale: 'sv' | 'en' = 'sv'): string {
+  return locale === 'en' ? 'a user' : 'en användare';
+}
+
+/** True for the stand-in of an unknown name (not to be prefilled or stored as a name). */
+export function isUnknownPersonName(name: string | undefined): boolean {
+  return name === unknownPersonName('sv') || name === unknownPersonName('en');
+}
+
 /** People the bot knows and the roles granted to them (by configuration, seed, or an admin). */
 export class UserRepository {
   private readonly col: Collection<UserDoc>;
@@ -44,6 +69,9 @@ export class UserRepository {
   ): Promise<UserDoc> {
     const $set: Record<string, unknown> = { updatedAt: now.toISOString() };
     for (const [k, v] of Object.entries(profile)) if (v !== undefined && v !== '') $set[k] = v;
+    // A known name is never replaced by an id or an empty name.
+    if ('name' in $set && (!personName($set.name, aadObjectId) || isUnknownPersonName($set.name as string)))
+      delete $set.name;
     const doc = await this.col.findOneAndUpdate({ _id: aadObjectId.toLowerCase() }, { $set }, { upsert: true });
     if (doc && !Array.isArray(doc.roles)) {
       return (await this.col.findOneAndUpdate({ _id: doc._id, roles: { $exists: false } }, { $set: { roles: [] } })) ?? doc;

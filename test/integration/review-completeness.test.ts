@@ -47,8 +47,17 @@ describe('completeness check and review channel binding over real HTTP', () => {
     const appId = await submitApplication(app, connector, DEMO_USERS.anna);
     const regNo = (await app.services.applications.get(appId))!.regNo!;
     const first = await officeCard(connector, regNo);
-    expect(cardText(first.card)).toContain('Komplett');
-    expect(cardText(first.card)).toContain('Begär komplettering');
+    // The shared card offers only what everybody may do; an admin's own view has the form.
+    expect(cardText(first.card)).toContain('Kontrollera');
+    expect(cardText(first.card)).not.toContain('Begär komplettering');
+    const own = await general.click(
+      DEMO_USERS.bjorn,
+      'completeness.refresh',
+      { appId, submittedAt: first.submittedAt },
+      first.activityId,
+    );
+    expect(own.text).toContain('Komplett');
+    expect(own.text).toContain('Begär komplettering');
 
     // Asking without ticking anything is refused with a message, and nothing changes.
     const empty = await general.click(
@@ -68,6 +77,9 @@ describe('completeness check and review channel binding over real HTTP', () => {
       first.activityId,
     );
     expect(eva.text).toContain('administratörer');
+    // The refusal keeps the card (with the reason), and offers her no buttons she may not use.
+    expect(eva.text).toContain(`Ny ansökan ${regNo}`);
+    expect(eva.text).not.toContain('Begär komplettering');
 
     const requested = await general.click(
       DEMO_USERS.bjorn,
@@ -210,7 +222,7 @@ describe('completeness check and review channel binding over real HTTP', () => {
     const boundText = cardText(cardOfCall(bound));
     expect(boundText).toContain('5. Innovativ verksamhetsutveckling');
     expect(boundText).toContain('Flyttade hit från en annan kanal: 5');
-    expect(boundText).toContain('Kanalens 2 medlemmar');
+    expect(boundText).toContain('kanalens 2 medlemmar');
     expect((await app.services.portfolios.get('p5'))!.reviewChannelId).toBe(other);
 
     connector.reset();
@@ -305,7 +317,7 @@ describe('completeness check and review channel binding over real HTTP', () => {
     await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 99');
     expect(
       cardText(
-        cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutsförheten ska vara')),
+        cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutförheten ska vara')),
       ),
     ).toContain('mellan 1 och 50');
     connector.reset();
@@ -313,7 +325,7 @@ describe('completeness check and review channel binding over real HTTP', () => {
     const rules = cardText(
       cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Reglerna är ändrade')),
     );
-    expect(rules).toContain('beslutsförhet 2, 5 arbetsdagar');
+    expect(rules).toContain('beslutförhet 2, 5 arbetsdagar');
     expect((await app.services.portfolios.get('p1'))!.quorum).toBe(2);
 
     // The new chair can close an item with the new quorum of two.

@@ -3,6 +3,7 @@
  * over real HTTP through the fake connector (which also answers the channel roster).
  */
 import { App } from '../../bot/app';
+import { forgetGrants } from '../../services/review/eligibility';
 import { actionExecute, channelMessage, postActivity, TeamsUser } from '../support/activities';
 import { VALID_STEPS } from '../support/application-fixture';
 import { FakeConnector, RecordedCall } from '../support/fake-connector';
@@ -257,4 +258,18 @@ export async function expectedEligible(app: App, roster: TeamsUser[]): Promise<n
   for (const role of ['reviewer', 'chair'] as const)
     for (const u of await app.services.users.withRole(role)) ids.add(u._id);
   return ids.size;
+}
+
+/**
+ * Makes people voting members of every portfolio's review group (the reviewer role), as an admin
+ * would with `roller`: only the review group votes, not everyone in the channel.
+ */
+export async function grantReviewers(app: App, users: TeamsUser[]): Promise<void> {
+  for (const u of users) {
+    const known = await app.services.users.get(u.aadObjectId);
+    const roles = new Set([...(known?.roles ?? []), 'reviewer' as const]);
+    await app.services.users.upsertProfile(u.aadObjectId, { name: u.name }, new Date());
+    await app.services.users.setRoles(u.aadObjectId, [...roles], new Date());
+  }
+  forgetGrants(app.services);
 }

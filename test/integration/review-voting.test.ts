@@ -12,6 +12,7 @@ import {
 import {
   Channel,
   expectedEligible,
+  grantReviewers,
   latestUpdate,
   openReviewItem,
   REVIEW_CHANNEL,
@@ -65,6 +66,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
   it('when members declare jäv and vote, then the conflicted are flagged and not counted for quorum, and the chair closes with a recommendation that is on record', async () => {
     const roster = [DEMO_USERS.anna, gustav, DEMO_USERS.david, DEMO_USERS.eva, m1, m2];
     connector.setRoster(REVIEW_CHANNEL, roster);
+    await grantReviewers(app, roster);
     const { appId, rootId, itemId } = await openReviewItem(app, connector, DEMO_USERS.anna);
     const eligible = await expectedEligible(app, roster);
 
@@ -122,10 +124,10 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
       rootId,
     );
     expect(voted.text).toContain('Din röst är sparad');
-    expect(voted.text).toContain('Din röst: **Tillstyrk**');
+    expect(voted.text).toContain('Din röst: **Jag tillstyrker**');
     // The voter's own view shows their choices, and the interim means only now.
     expect(JSON.stringify(voted.card)).toContain(
-      '"id":"vote","label":"Ställningstagande","style":"expanded","value":"approve"',
+      '"id":"vote","label":"Din röst","style":"expanded","value":"approve"',
     );
     expect(voted.text).toContain('Gruppens medelbetyg hittills');
 
@@ -197,7 +199,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
       { itemId, vote: 'abstain', comment: 'Avstår.' },
       rootId,
     );
-    expect(changed.text).toContain('Din röst: **Avstår**');
+    expect(changed.text).toContain('Din röst: **Jag avstår**');
 
     // The shared tally is updated in place: 3 voted, Anna not counted.
     await connector.waitUntil(() =>
@@ -296,6 +298,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
       makeUser(`Ledamot ${String(i + 1).padStart(2, '0')}`),
     );
     connector.setRoster(REVIEW_CHANNEL, members);
+    await grantReviewers(app, members);
     const { appId, rootId, itemId } = await openReviewItem(app, connector, DEMO_USERS.anna);
     const eligible = await expectedEligible(app, members);
 
@@ -354,6 +357,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
 
   it('when a card payload is tampered with, then it is refused with a message, nothing is written and nothing answers 500', async () => {
     connector.setRoster(REVIEW_CHANNEL, [m1, m2, DEMO_USERS.david]);
+    await grantReviewers(app, [m1, m2, DEMO_USERS.david]);
     const first = await openReviewItem(app, connector, DEMO_USERS.anna);
     const second = await openReviewItem(app, connector, DEMO_USERS.anna, [
       { title: 'Ett annat projekt' },
@@ -446,6 +450,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
 
   it('when a member reports a possible conflict of another, then the chair rules, and an upheld ruling voids the vote and is on record', async () => {
     connector.setRoster(REVIEW_CHANNEL, [m1, m2, DEMO_USERS.david, DEMO_USERS.eva]);
+    await grantReviewers(app, [m1, m2, DEMO_USERS.david, DEMO_USERS.eva]);
     const { appId, rootId, itemId } = await openReviewItem(app, connector, DEMO_USERS.anna);
     for (const u of [m1, m2, DEMO_USERS.eva]) {
       await declareNone(u, itemId, rootId);
@@ -534,6 +539,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
 
   it('when the statement is required, then the IT function gets a request in personal chat, the item cannot be closed without it, and the card shows it', async () => {
     connector.setRoster(REVIEW_CHANNEL, [m1, m2, DEMO_USERS.david, DEMO_USERS.eva]);
+    await grantReviewers(app, [m1, m2, DEMO_USERS.david, DEMO_USERS.eva]);
     const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.bjorn);
     await chat.say('beredningsregler 1 yttrande ja');
     await waitForCard(connector, chat.conversationId, 'Reglerna är ändrade');
@@ -598,6 +604,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
 
   it('when members reply in the item thread, then the replies are kept with the application, and each member sees their own view on automatic refresh', async () => {
     connector.setRoster(REVIEW_CHANNEL, [m1, m2, DEMO_USERS.david]);
+    await grantReviewers(app, [m1, m2, DEMO_USERS.david]);
     const { appId, rootId, itemId } = await openReviewItem(app, connector, DEMO_USERS.anna);
     await channel.say(m1, 'Hur hänger det här ihop med e-tjänsteplattformen?', {
       mention: false,
@@ -636,7 +643,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
     const mine = await channel.click(m1, 'review.refresh', { itemId }, rootId, {
       trigger: 'automatic',
     });
-    expect(mine.text).toContain('Din röst: **Avstyrk**');
+    expect(mine.text).toContain('Din röst: **Jag avstyrker**');
     const theirs = await channel.click(m2, 'review.refresh', { itemId }, rootId, {
       trigger: 'automatic',
     });
@@ -652,6 +659,7 @@ describe('review in the beredningsgrupp channel over real HTTP', () => {
 
   it('when a second application claims the same benefit, then both cards list the other as possible double counting', async () => {
     connector.setRoster(REVIEW_CHANNEL, [m1, DEMO_USERS.david]);
+    await grantReviewers(app, [m1, DEMO_USERS.david]);
     const first = await openReviewItem(app, connector, DEMO_USERS.anna);
     const second = await openReviewItem(app, connector, gustav, [
       {
