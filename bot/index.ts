@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../services/config/config';
 import { createLogger, Logger } from '../services/logging/logger';
 import { isOffered } from '../services/portfolios/portfolio-repository';
 import { Services } from '../services/services';
+import { StartupError } from './store-outage';
 
 /**
  * A fresh production install has no portfolio, and applicants could not apply: say so at start,
@@ -18,7 +19,6 @@ export async function warnWhenNothingOpen(s: Pick<Services, 'portfolios'>, log: 
       : 'No portfolio is open, so nobody can apply. Type "hantera portföljer" (manage portfolios) to the bot as an admin and open one.',
   );
 }
-import { StartupError } from './store-outage';
 
 /** `npm run serve`: the bot alone, configured only from the environment, as a container runs it. */
 async function main(): Promise<void> {

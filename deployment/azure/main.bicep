@@ -53,7 +53,7 @@ param allowedTenants string = tenant().tenantId
 @description('Comma-separated Entra object ids of project-office admins (BOT_ADMINS).')
 param botAdmins string = ''
 
-@description('Optional path of a JSON seed inside the image, e.g. deployment/seed.json (SEED_FILE).')
+@description('Optional path of a JSON seed inside the image (SEED_FILE): deployment/seed/production-seed.json has the five Stockholm portfolios and no people; empty = create portfolios with `hantera portföljer`.')
 param seedFile string = ''
 
 @description('Log level (LOG_LEVEL).')

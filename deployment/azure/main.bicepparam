@@ -11,4 +11,6 @@ param botAppPassword = readEnvironmentVariable('MicrosoftAppPassword', '')
 param mongoDbUri = readEnvironmentVariable('MONGODB_URI')
 param mongoDbName = 'projektkontoret'
 param botAdmins = ''
+// The five Stockholm portfolios on day one (no people); '' = create them with `hantera portföljer`.
+param seedFile = 'deployment/seed/production-seed.json'
 param graphEnabled = true
