@@ -74,9 +74,12 @@ class DocLocks {
   private readonly owner = randomUUID();
   /**
    * Keys this process holds or is taking, with the updates of this process waiting for each
-   * (first come, first served): only one update per process asks the server for a key.
+   * (first come, first served): only one update per process asks the server for a key, and a
+   * lock with time left is handed straight to the next waiting update here.
    */
-  private readonly local = new Map<string, (() => void)[]>();
+  private readonly local = new Map<string, ((handed: HeldLock | null) => void)[]>();
+  /** Releases still talking to the server (close waits for them). */
+  readonly releasing = new Set<Promise<void>>();
 
   constructor(
     private readonly col: MongoCollection<LockDoc>,
@@ -89,15 +92,10 @@ class DocLocks {
     return true;
   }
 
-  private waitLocal(key: string): Promise<void> {
-    if (this.takeLocal(key)) return Promise.resolve();
-    return new Promise<void>((resolve) => this.local.get(key)!.push(resolve));
-  }
-
-  /** Hands the key to the next update of this process waiting for it, or frees it. */
-  private releaseLocal(key: string): void {
+  /** Frees the key here, or lets the next waiting update of this process have it. */
+  private passLocal(key: string, handed: HeldLock | null): void {
     const next = this.local.get(key)?.shift();
-    if (next) next();
+    if (next) next(handed);
     else this.local.delete(key);
   }
 
@@ -106,10 +104,10 @@ class DocLocks {
     if (!this.takeLocal(key)) return null;
     try {
       const held = await this.tryServer(key);
-      if (!held) this.releaseLocal(key);
+      if (!held) this.passLocal(key, null);
       return held;
     } catch (err) {
-      this.releaseLocal(key);
+      this.passLocal(key, null);
       throw err;
     }
   }
@@ -131,7 +129,10 @@ class DocLocks {
 
   /** Waits for the lock until `deadline` (ms since the epoch). */
   async acquire(key: string, deadline: number): Promise<HeldLock> {
-    await this.waitLocal(key);
+    if (!this.takeLocal(key)) {
+      const handed = await new Promise<HeldLock | null>((resolve) => this.local.get(key)!.push(resolve));
+      if (handed) return handed;
+    }
     try {
       for (let attempt = 0; ; attempt++) {
         const held = await this.tryServer(key);
@@ -140,7 +141,7 @@ class DocLocks {
         await sleep(backoff(attempt));
       }
     } catch (err) {
-      this.releaseLocal(key);
+      this.passLocal(key, null);
       throw err;
     }
   }
@@ -150,14 +151,25 @@ class DocLocks {
     return held.until - Date.now() > this.ttlMs / 2;
   }
 
-  async release(held: HeldLock): Promise<void> {
-    // A lock that outlived its time is left alone: someone may hold a newer generation, and
-    // deleting this one could let a third party take a generation that is already taken.
-    try {
-      if (Date.now() < held.until) await this.col.deleteOne({ _id: held.id }).catch(() => undefined);
-    } finally {
-      this.releaseLocal(held.key);
+  /** Releases without making the caller wait for the server. */
+  release(held: HeldLock): void {
+    if (this.local.get(held.key)?.length && this.fresh(held)) {
+      this.passLocal(held.key, held);
+      return;
     }
+    const done = (async () => {
+      try {
+        // A lock that outlived its time is left alone: someone may hold a newer generation, and
+        // deleting this one could let a third party take a generation that is already taken.
+        if (Date.now() < held.until) await this.col.deleteOne({ _id: held.id });
+      } catch {
+        // It expires by itself.
+      } finally {
+        this.passLocal(held.key, null);
+      }
+    })();
+    this.releasing.add(done);
+    void done.finally(() => this.releasing.delete(done));
   }
 }
 
@@ -246,6 +258,23 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   ): Promise<T | null> {
     const locks = this.locks!;
     const deadline = Date.now() + this.opTimeoutMs;
+    const id = filter._id;
+    if (typeof id === 'string' || typeof id === 'number' || id instanceof ObjectId) {
+      // One possible document: wait for its lock (no search needed).
+      for (let round = 0; round < 100; round++) {
+        const held = await locks.acquire(this.lockKey(id), deadline);
+        try {
+          if (!locks.fresh(held)) continue;
+          const doc = await this.col.findOneAndUpdate(filter as never, update as never, { returnDocument: 'after' });
+          if (doc || !options.upsert) return doc as T | null;
+          const created = await this.insertForUpsert(filter, update);
+          if (created) return created;
+        } finally {
+          locks.release(held);
+        }
+      }
+      throw new Error(`store: findOneAndUpdate on ${this.name} did not settle`);
+    }
     for (let round = 0; ; round++) {
       let cursor = this.col.find(filter as never, { projection: { _id: 1 } });
       if (options.sort) cursor = cursor.sort(withIdTiebreak(options.sort));
@@ -288,7 +317,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
       });
       return doc as T | null;
     } finally {
-      await locks.release(held);
+      locks.release(held);
     }
   }
 
@@ -330,7 +359,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
                 const res = await this.col.updateOne({ $and: [filter, { _id }] } as never, u as never);
                 return res.matchedCount;
               } finally {
-                await locks.release(held);
+                locks.release(held);
               }
             }
           }),
@@ -494,6 +523,7 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.locks) await Promise.all([...this.locks.releasing]);
     await this.client.close();
   }
 }
