@@ -46,13 +46,16 @@ export function computeTally(
     }
   }
   const counted = eligible.size + votedOutside - conflictedEligible;
+  // When jäv leaves fewer members able to vote than the quorum, all who can must vote (the item
+  // can still be closed); never fewer than one vote.
+  const needed = Math.max(1, Math.min(quorum, counted));
   return {
     eligible: counted,
     conflicted,
     voted,
-    remaining: counted - voted,
-    quorum,
-    quorumReached: voted >= quorum,
+    remaining: Math.max(0, counted - voted),
+    quorum: needed,
+    quorumReached: voted >= needed,
   };
 }
 
