@@ -33,7 +33,8 @@ inga inom inte is ju kan kommer kunna man med mellan men mer mest mot mycket må
 och också om oss på redan sam samma samt sedan sig sin sina sitt ska skall som så till under
 upp ut utan vad var vara varje vi vid vilka vilket vår våra vårt än även över därför några
 idag dag dagen direkt cirka minst mindre färre fler mer per år året årligen två tre fyra fem
-sex sju åtta nio tio hälften tredjedel del stor stora ofta många varje egen egna
+sex sju åtta nio tio hälften tredjedel del stor stora ofta många varje egen egna tar ta tog
+vecka veckor veckan dagar månad månader månaden stället
 the and for with from that this have will into than they their also which would should
 about there these those other more most such each been were
 `;
@@ -162,6 +163,8 @@ export interface TextOverlap {
   similarity: number;
   /** Shared terms, strongest first, as written in the first profile. */
   words: string[];
+  /** How many terms are shared (a compound match counts partly). */
+  matched: number;
   shared: Set<string>;
 }
 
@@ -217,20 +220,23 @@ export function profileOverlap(
     Math.sqrt([...w.values()].reduce((sum, x) => sum + x * x, 0));
   const na = norm(wa);
   const nb = norm(wb);
-  if (na === 0 || nb === 0) return { similarity: 0, words: [], shared: new Set() };
+  if (na === 0 || nb === 0) return { similarity: 0, words: [], matched: 0, shared: new Set() };
   let dot = 0;
+  let matched = 0;
   const contributions: { term: string; value: number }[] = [];
   for (const [t, x] of wa) {
     const m = matchOf(t, wb);
     if (m.credit === 0) continue;
     const value = x * m.weight * m.credit;
     dot += value;
+    matched += m.credit;
     contributions.push({ term: t, value });
   }
   contributions.sort((x, y) => y.value - x.value);
   return {
     similarity: Math.min(1, dot / (na * nb)),
     words: contributions.map((c) => a.words.get(c.term) ?? c.term),
+    matched,
     shared: new Set(contributions.map((c) => c.term)),
   };
 }

@@ -47,6 +47,9 @@ function claimsSavings(d: SubmittedData): boolean {
   return (d.yearlyEffectSek ?? 0) > 0 || (d.yearlyEffectHours ?? 0) > 0;
 }
 
+/** One shared word is never evidence of the same change (two short texts both saying "registrering"). */
+const MIN_SHARED_TERMS = 2;
+
 /** Why two applications may count the same benefit, or null when they do not overlap. */
 export interface BenefitMatch {
   reasons: DuplicateReason[];
@@ -75,7 +78,7 @@ export function compareBenefits(
     sameName(da.realisationOwner, db.realisationOwner) ||
     (sameName(da.ownerName, db.ownerName) && sameName(da.ownerOrganisation, db.ownerOrganisation));
   const score = text.similarity + (sameProcess ? SAME_PROCESS_BONUS : 0);
-  if (score < DOUBLE_COUNTING_THRESHOLD) return null;
+  if (score < DOUBLE_COUNTING_THRESHOLD || text.matched < MIN_SHARED_TERMS) return null;
   const reasons: DuplicateReason[] = [];
   if (sameOrganisation) reasons.push('same_organisation');
   if (sameProcess) reasons.push('same_process');
