@@ -70,7 +70,11 @@
   /** The Markdown subset Teams shows in messages and TextBlocks (escaped first: no HTML passes). */
   function inline(s) {
     return s
+      .replace(/\\([\\`*_{}\[\]()#+\-.!>])/g, function (_, c) {
+        return '&#' + c.charCodeAt(0) + ';';
+      })
       .replace(/&lt;at&gt;(.*?)&lt;\/at&gt;/g, '<span class="at">@$1</span>')
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
       .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
       .replace(/(^|[\s(])_([^_]+?)_(?=$|[\s).,!?:;])/g, '$1<em>$2</em>')
       .replace(/(^|[\s(])\*([^*\s][^*]*?)\*(?=$|[\s).,!?:;])/g, '$1<em>$2</em>')
