@@ -402,7 +402,8 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
         JSON.stringify({
           key: i.key,
           unique: Boolean(i.unique),
-          sparse: Boolean(i.sparse),
+          // FerretDB v1 accepts `sparse` but neither keeps nor reports it (docs/ferretdb.md).
+          ...(this.locks ? {} : { sparse: Boolean(i.sparse) }),
           ...(i.partialFilterExpression ? { partialFilterExpression: i.partialFilterExpression } : {}),
         });
       if (sameKey(found) && describe(found) === describe(wanted)) return;

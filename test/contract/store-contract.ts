@@ -1,4 +1,5 @@
-import { DuplicateKeyError, Store } from '../../services/store/store';
+import { ConflictingUpdateError } from '../../services/store/semantics';
+import { DuplicateKeyError, IndexSpecChangedError, Store } from '../../services/store/store';
 
 interface Item {
   _id: string;
@@ -9,6 +10,7 @@ interface Item {
   status?: string;
   at?: string;
   gone?: boolean;
+  x?: number | null;
 }
 
 /**
@@ -179,6 +181,161 @@ export function storeContract(
       expect(await c.updateMany({ n: { $lt: 3 } }, { $set: { status: 'b' } })).toBe(3);
       expect(await c.deleteMany({ status: 'b' })).toBe(3);
       expect(await c.count({})).toBe(2);
+    });
+
+    it('when a document holds undefined, then it reads back without the field (insert, nested, $set and upsert)', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', owner: undefined, nested: { a: 1, b: undefined }, n: 1 });
+      const doc = (await c.findOne({ _id: '1' })) as unknown as Record<string, unknown>;
+      expect(Object.keys(doc).sort()).toEqual(['_id', 'n', 'nested']);
+      expect(Object.keys(doc.nested as object)).toEqual(['a']);
+      const after = await c.findOneAndUpdate({ _id: '1' }, { $set: { n: undefined, status: 's' } });
+      expect(Object.keys(after!).sort()).toEqual(['_id', 'nested', 'status']);
+      expect(Object.keys((await c.findOne({ _id: '1' }))!).sort()).toEqual(['_id', 'nested', 'status']);
+      expect(await c.count({ n: { $exists: true } })).toBe(0);
+      const up = await c.findOneAndUpdate({ _id: '2' }, { $set: { owner: undefined, n: 2 } }, { upsert: true });
+      expect(up).toEqual({ _id: '2', n: 2 });
+      expect('owner' in (await c.findOne({ _id: '2' }))!).toBe(false);
+      expect(await c.updateMany({}, { $set: { status: undefined } })).toBe(2);
+      expect(await c.count({ status: { $exists: true } })).toBe(0);
+    });
+
+    it('when a filter holds undefined anywhere, then every operation refuses it and names the field', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', n: 1 });
+      await expect(c.findOne({ owner: undefined })).rejects.toThrow(/undefined at 'owner'/);
+      await expect(c.find({ $or: [{ n: 1 }, { 'nested.a': { $in: [1, undefined] } }] })).rejects.toThrow(
+        /undefined at '\$or\[1\]\.nested\.a\.\$in\[1\]'/,
+      );
+      await expect(c.count({ n: { $gt: undefined } })).rejects.toThrow(/n\.\$gt/);
+      await expect(c.findOneAndUpdate({ _id: '1', owner: undefined }, { $set: { n: 2 } })).rejects.toThrow(/owner/);
+      await expect(c.updateMany({ owner: undefined }, { $set: { n: 2 } })).rejects.toThrow(/owner/);
+      await expect(c.deleteMany({ owner: undefined })).rejects.toThrow(/owner/);
+      expect(await c.find({})).toEqual([{ _id: '1', n: 1 }]);
+    });
+
+    it('when filtering on null, then a missing field matches like a null one, $ne: null needs a value and $exists tells them apart', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', x: 1 });
+      await c.insertOne({ _id: '2', x: null });
+      await c.insertOne({ _id: '3' });
+      const ids = async (f: Record<string, unknown>) => (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+      expect(await ids({ x: null })).toEqual(['2', '3']);
+      expect(await ids({ x: { $ne: null } })).toEqual(['1']);
+      expect(await ids({ x: { $exists: true } })).toEqual(['1', '2']);
+      expect(await ids({ x: { $exists: false } })).toEqual(['3']);
+      expect(await ids({ x: { $in: [null, 1] } })).toEqual(['1', '2', '3']);
+      expect(await ids({ x: { $nin: [null] } })).toEqual(['1']);
+      expect(await ids({ $or: [{ x: null }, { _id: '1' }] })).toEqual(['1', '2', '3']);
+      expect(await c.count({ x: null })).toBe(2);
+      expect(await c.updateMany({ x: null }, { $set: { status: 'none' } })).toBe(2);
+      expect(await c.deleteMany({ x: { $ne: null } })).toBe(1);
+    });
+
+    it('when a sparse unique index exists, then any number of documents may lack the field but null is a value like any other', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
+      await c.insertOne({ _id: '1' });
+      await c.insertOne({ _id: '2' });
+      await c.insertOne({ _id: '3', owner: null as unknown as string });
+      await expect(c.insertOne({ _id: '4', owner: null as unknown as string })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await c.count({})).toBe(3);
+    });
+
+    it('when a compound unique index exists, then documents missing one of its fields are not constrained but null is a value', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner', 'status'], unique: true });
+      await c.insertOne({ _id: '1', owner: 'x' });
+      await c.insertOne({ _id: '2', owner: 'x' });
+      await c.insertOne({ _id: '3', status: 'a' });
+      await c.insertOne({ _id: '4', status: 'a' });
+      await c.insertOne({ _id: '5', owner: 'x', status: null as unknown as string });
+      await expect(c.insertOne({ _id: '6', owner: 'x', status: null as unknown as string })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
+      expect(await c.count({})).toBe(5);
+    });
+
+    it('when an update changes one path twice, then it is refused on every engine and nothing changes', async () => {
+      const c = col();
+      await c.insertOne({ _id: '1', n: 1, nested: { a: 1 } });
+      await expect(c.findOneAndUpdate({ _id: '1' }, { $set: { n: 5 }, $inc: { n: 1 } })).rejects.toBeInstanceOf(
+        ConflictingUpdateError,
+      );
+      await expect(
+        c.findOneAndUpdate({ _id: '1' }, { $set: { nested: { a: 2 }, 'nested.b': 'x' } }),
+      ).rejects.toThrow(/'nested' and 'nested\.b'/);
+      await expect(c.updateMany({}, { $unset: { n: true }, $inc: { n: 1 } })).rejects.toBeInstanceOf(
+        ConflictingUpdateError,
+      );
+      await expect(
+        c.findOneAndUpdate({ _id: '9' }, { $set: { n: 1 }, $inc: { n: 1 } }, { upsert: true }),
+      ).rejects.toBeInstanceOf(ConflictingUpdateError);
+      expect(await c.find({})).toEqual([{ _id: '1', n: 1, nested: { a: 1 } }]);
+    });
+
+    it('when sort keys tie, then _id decides, in find, findReadonly and a sorted findOneAndUpdate', async () => {
+      const c = col();
+      for (const id of ['e', 'b', 'd', 'a', 'c']) await c.insertOne({ _id: id, n: id === 'e' ? 0 : 1, status: 'p' });
+      expect((await c.find({}, { sort: { n: 1 } })).map((d) => d._id)).toEqual(['e', 'a', 'b', 'c', 'd']);
+      expect((await c.find({}, { sort: { n: -1 } })).map((d) => d._id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect((await c.findReadonly({}, { sort: { n: -1 }, skip: 1, limit: 2 })).map((d) => d._id)).toEqual(['b', 'c']);
+      const first = await c.findOneAndUpdate({ status: 'p' }, { $set: { status: 'q' } }, { sort: { n: -1 } });
+      expect(first!._id).toBe('a');
+    });
+
+    it('when updateMany sets values some documents already hold, then it counts every matched document', async () => {
+      const c = col();
+      for (let i = 0; i < 4; i++) await c.insertOne({ _id: `u${i}`, status: i < 2 ? 'b' : 'a', n: i });
+      expect(await c.updateMany({ n: { $lt: 3 } }, { $set: { status: 'b' } })).toBe(3);
+      expect(await c.updateMany({ n: { $gt: 10 } }, { $set: { status: 'b' } })).toBe(0);
+      expect(await c.count({ status: 'b' })).toBe(3);
+    });
+
+    it('when a write breaks a unique index, then insert, findOneAndUpdate, its upsert and updateMany all throw DuplicateKeyError and change nothing', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner'], unique: true });
+      await c.insertOne({ _id: '1', owner: 'a', n: 1 });
+      await c.insertOne({ _id: '2', owner: 'b', n: 2 });
+      await expect(c.insertOne({ _id: '3', owner: 'a' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(c.findOneAndUpdate({ _id: '2' }, { $set: { owner: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(
+        c.findOneAndUpdate({ n: 2 }, { $set: { owner: 'a' } }, { sort: { n: 1 } }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(
+        c.findOneAndUpdate({ _id: '4' }, { $set: { owner: 'b' } }, { upsert: true }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(c.updateMany({ n: 2 }, { $set: { owner: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await c.find({}, { sort: { _id: 1 } })).toEqual([
+        { _id: '1', owner: 'a', n: 1 },
+        { _id: '2', owner: 'b', n: 2 },
+      ]);
+    });
+
+    it('when an index is asked for again with the same spec, then nothing happens; with other options, then IndexSpecChangedError says what to do', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
+      await c.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
+      await c.insertOne({ _id: '1', owner: 'a' });
+      const err = await c.ensureIndex({ fields: ['owner'] }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(IndexSpecChangedError);
+      expect((err as IndexSpecChangedError).message).toContain(c.name);
+      expect((err as IndexSpecChangedError).indexName).toBe('pk_owner_u_s');
+      // The old index still holds.
+      await expect(c.insertOne({ _id: '2', owner: 'a' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+
+    it('when updateMany and findOneAndUpdate increment the same documents concurrently, then no increment is lost', async () => {
+      const c = col();
+      for (let i = 0; i < 5; i++) await c.insertOne({ _id: `c${i}`, n: 0, status: 'x' });
+      await Promise.all([
+        ...Array.from({ length: 10 }, () => c.updateMany({ status: 'x' }, { $inc: { n: 1 } })),
+        ...Array.from({ length: 20 }, (_, i) => c.findOneAndUpdate({ _id: `c${i % 5}` }, { $inc: { n: 1 } })),
+      ]);
+      expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d.n)).toEqual([14, 14, 14, 14, 14]);
     });
 
     if (name.startsWith('embedded, persisted')) {
