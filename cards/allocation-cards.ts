@@ -57,7 +57,12 @@ const noAction = { action: '', verb: '', data: {} };
 function noticeText(outcome: RoundOutcome, t: AllocationStrings): { text: string; color: string } {
   if (!outcome.notice) return { text: '', color: 'Default' };
   const p = outcome.noticeParams ?? {};
-  const by = typeof p.name === 'string' && p.name ? ` (${md(p.name)})` : '';
+  const by =
+    typeof p.name === 'string' && p.name
+      ? outcome.notice === 'already_confirmed'
+        ? ` ${t.round.byName} ${md(p.name)}`
+        : ` (${md(p.name)})`
+      : '';
   const text = fmt(t.notices[outcome.notice], { ...p, by, name: md(p.name), regNo: md(p.regNo) });
   const color = ['changed', 'frame_changed', 'already_confirmed', 'confirming_elsewhere'].includes(
     outcome.notice,
@@ -433,7 +438,11 @@ function buildCard(
       error: errorForm === 'confirm' ? error : '',
       delegationLabel: t.confirm.delegation,
       delegation: draft.delegation ?? opts.delegationDefault ?? '',
-      submit: t.confirm.submit,
+      // Two steps: "Bekräfta beslut" asks once more; only "Ja, fatta beslutet" records it.
+      ask: outcome.askConfirm ? t.confirm.ask : '',
+      submit: outcome.askConfirm ? t.confirm.submitFinal : t.confirm.submit,
+      step: outcome.askConfirm ? 'final' : 'ask',
+      cancel: outcome.askConfirm ? t.confirm.cancel : '',
     },
     correctable: !open && current.length > 0,
     correct: {

@@ -110,7 +110,9 @@ export const allocationWhatIf: VerbHandler = roundVerb(({ deps, actor, data, act
 
 /** `allocation.confirm`: a decision maker confirms the proposal they saw; the decisions are recorded. */
 export const allocationConfirm: VerbHandler = roundVerb(({ deps, actor, data, activityId }) =>
-  confirmRound(deps.services, actor, data.roundId, data.digest, data.delegation, activityId),
+  confirmRound(deps.services, actor, data.roundId, data.digest, data.delegation, activityId, {
+    ask: data.step === 'ask',
+  }),
 );
 
 /** `decision.correct`: a decision maker records a correction that supersedes a decision. */

@@ -62,6 +62,8 @@ export interface RoundOutcome {
   errorParams?: Record<string, string | number>;
   /** What the user typed, to show again with the error. */
   draft?: Record<string, string>;
+  /** The decision maker is asked once more before the decision is recorded (it cannot be undone). */
+  askConfirm?: boolean;
 }
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -401,6 +403,7 @@ export async function confirmRound(
   digest: unknown,
   rawDelegation: unknown,
   activityId?: string,
+  opts: { ask?: boolean } = {},
 ): Promise<RoundOutcome> {
   const round = await loadRound(s, roundId);
   const rights = await rightsOf(s, actor, round.portfolioId);
@@ -414,7 +417,17 @@ export async function confirmRound(
       noticeParams: { name: round.confirmation?.byName ?? '' },
     };
   }
-  if (round.status === 'confirming') return finishConfirmation(s, round, portfolio, activityId);
+  if (round.status === 'confirming') {
+    // Another decision maker's confirmation is under way: finish it, and say whose it is.
+    const finished = await finishConfirmation(s, round, portfolio, activityId);
+    return finished.notice === 'confirmed' && round.confirmation?.by !== actor.aadObjectId
+      ? {
+          ...finished,
+          notice: 'already_confirmed',
+          noticeParams: { name: round.confirmation?.byName ?? '' },
+        }
+      : finished;
+  }
 
   const state = await roundState(s, round, portfolio);
   const draft = { delegation: text(rawDelegation) };
@@ -431,6 +444,8 @@ export async function confirmRound(
       errorParams: { max: MAX_DELEGATION },
       draft,
     };
+  // First click: everything is checked, nothing recorded; the card asks once more.
+  if (opts.ask) return { state, askConfirm: true, draft };
 
   const now = s.clock();
   const apps = new Map<string, ApplicationDoc>([

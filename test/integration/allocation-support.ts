@@ -13,6 +13,7 @@ import {
   openReviewItem,
   REVIEW_CHANNEL,
   scores,
+  grantReviewers,
   VALID_STEPS,
   waitForCard,
 } from './review-support';
@@ -71,6 +72,8 @@ export async function reviewedApplication(
   connector: FakeConnector,
   spec: AppSpec,
 ): Promise<{ appId: string; regNo: string; rootId: string; itemId: string }> {
+  // Maja votes as a member of the review group (only reviewers and chairs vote).
+  await grantReviewers(app, [MAJA]);
   const item = await openReviewItem(app, connector, DEMO_USERS.anna, stepsFor(spec));
   const channel = new Channel(app, connector, REVIEW_CHANNEL);
   if (spec.recusing) {
