@@ -9,6 +9,7 @@ const sv = {
   },
   partShort: { innovation: 'Innovation', improvement: 'Förbättring', maintenance: 'Förvaltning' },
   round: {
+    byName: 'av',
     title: 'Fördelning: {portfolio} – {year}',
     subtitle:
       'Förslaget ger mest värde inom ramen och inom varje dels andel. Bara tillstyrkta ansökningar som klarar alla villkor är med.',
@@ -75,6 +76,9 @@ const sv = {
     title: 'Beslut',
     delegation: 'Delegation (t.ex. KS delegationsordning 2026 p. 4.2)',
     submit: 'Bekräfta beslut',
+    ask: 'Beslutet kan inte ändras, bara ersättas av ett nytt beslut. Bekräfta?',
+    submitFinal: 'Ja, fatta beslutet',
+    cancel: 'Avbryt',
     hint: 'Bara beslutsfattare kan bekräfta. Varje beslut registreras och kan inte ändras i efterhand – bara ersättas av ett nytt beslut.',
   },
   correct: {
@@ -102,7 +106,7 @@ const sv = {
       'Någon annan hann fatta beslut som tog pengar ur ramen eller samma ansökningar. Ingenting av detta beslut registrerades. Här är förslaget omräknat.',
     confirmed:
       'Beslutet är registrerat: {count} beslut. Besluten skickas till ansökningarnas trådar och till de sökande.',
-    already_confirmed: 'Omgången är redan beslutad{by}.',
+    already_confirmed: 'Omgången är redan beslutad{by}. Ditt klick registrerade inget nytt beslut.',
     confirming_elsewhere: 'Omgången håller på att bekräftas av {name}.',
     corrected: 'Rättelsen för {regNo} är registrerad som ett nytt beslut.',
   },
@@ -267,6 +271,7 @@ const en: AllocationStrings = {
   },
   partShort: { innovation: 'Innovation', improvement: 'Improvement', maintenance: 'Maintenance' },
   round: {
+    byName: 'by',
     title: 'Allocation: {portfolio} – {year}',
     subtitle:
       'The proposal funds the most value within the frame and within each part’s share. Only recommended applications that pass every gate take part.',
@@ -334,6 +339,9 @@ const en: AllocationStrings = {
     title: 'Decision',
     delegation: 'Delegation (e.g. KS delegationsordning 2026 p. 4.2)',
     submit: 'Confirm decision',
+    ask: 'The decision cannot be changed, only superseded by a new decision. Confirm?',
+    submitFinal: 'Yes, make the decision',
+    cancel: 'Cancel',
     hint: 'Only decision makers can confirm. Each decision is recorded and can never be changed afterwards – only superseded by a new decision.',
   },
   correct: {
@@ -361,7 +369,7 @@ const en: AllocationStrings = {
       'Someone else recorded decisions first that took money from the frame or the same applications. Nothing of this decision was recorded. Here is the proposal recomputed.',
     confirmed:
       'The decision is recorded: {count} decisions. They are posted in the applications’ threads and sent to the applicants.',
-    already_confirmed: 'The round is already decided{by}.',
+    already_confirmed: 'The round is already decided{by}. Your click recorded no new decision.',
     confirming_elsewhere: 'The round is being confirmed by {name}.',
     corrected: 'The correction for {regNo} is recorded as a new decision.',
   },
