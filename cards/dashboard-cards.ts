@@ -15,6 +15,7 @@ import { periodLabel } from './followup-cards';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings } from './strings';
 import { insightText } from './strings/insight-strings';
+import { groupedInteger } from './application-cards';
 import { VERBS } from './verbs';
 
 type Fact = { title: string; value: string };
@@ -49,6 +50,24 @@ export function decimal(value: number, locale: Locale, decimals = 1): string {
 /** Kronor as millions for chart axes (charts take numbers). */
 export const mkr = (sek: number): number => Math.round(sek / 100_000) / 10;
 
+export type MoneyUnit = 'mkr' | 'tkr' | 'kr';
+
+/**
+ * The unit a money chart is drawn in, chosen from its largest value so that its bars are whole,
+ * readable numbers: a chart of 40 000 kr in millions would draw 0.04 and its axis would tick
+ * in exponent notation ("1.67e-5"). Millions (one decimal) from 1 mkr, thousands from 1 tkr.
+ */
+export function moneyScale(values: number[]): { unit: MoneyUnit; scale: (sek: number) => number } {
+  const max = Math.max(0, ...values.map((v) => (Number.isFinite(v) ? Math.abs(v) : 0)));
+  if (max >= 1_000_000) return { unit: 'mkr', scale: mkr };
+  if (max >= 10_000) return { unit: 'tkr', scale: (v) => Math.round(v / 1000) };
+  if (max >= 1_000) return { unit: 'tkr', scale: (v) => Math.round(v / 100) / 10 };
+  return { unit: 'kr', scale: (v) => Math.round(v) };
+}
+
+/** A chart is drawn only when some value is above zero: an all-zero axis ticks in nonsense. */
+const drawable = (values: number[]): boolean => values.some((v) => Number.isFinite(v) && v > 0);
+
 const sek = (v: number, locale: Locale): string => formatSek(v, locale);
 
 function ratio(part: number, whole: number, locale: Locale): string {
@@ -64,9 +83,14 @@ const pctOrNone = (v: number | null, locale: Locale): string =>
 
 function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale): string {
   const names = strings(locale).status;
+  const forms = insightText(locale).dashboard.statusCounts;
   const parts = Object.entries(counts)
     .filter(([, n]) => n > 0)
-    .map(([st, n]) => `${n}${NBSP}${names[st as keyof typeof names].toLowerCase()}`);
+    .map(([st, n]) => {
+      const form = forms[st];
+      const word = form ? form[n === 1 ? 0 : 1] : names[st as keyof typeof names].toLowerCase();
+      return `${n}${NBSP}${word}`;
+    });
   return parts.join(', ');
 }
 
@@ -79,18 +103,29 @@ function applicationCount(
   return total > 0 ? `${total} (${statusSummary(counts, locale)})` : '0';
 }
 
+/** Kronor and working hours of a yearly effect: "600 000 kr och 2 000 arbetstimmar". */
+function benefitAmount(kronor: number, hours: number, locale: Locale): string {
+  const t = insightText(locale).dashboard;
+  const h = Number.isFinite(hours) && hours > 0 ? hours : 0;
+  if (h === 0) return sek(kronor, locale);
+  const hoursText = groupedInteger(h, locale);
+  return kronor > 0
+    ? fmt(t.benefitWithHours, { sek: sek(kronor, locale), hours: hoursText })
+    : fmt(t.benefitHoursOnly, { hours: hoursText });
+}
+
 function benefitFacts(b: BenefitFigures, locale: Locale): Fact[] {
   const t = insightText(locale).dashboard;
   return [
     {
       title: t.plannedBenefit,
-      value: b.projects > 0 ? sek(b.plannedSek, locale) : insightText(locale).none,
+      value: b.projects > 0 ? benefitAmount(b.plannedSek, b.plannedHours, locale) : insightText(locale).none,
     },
     {
       title: t.realisedBenefit,
       value:
         b.projects > 0
-          ? `${sek(b.realisedSek, locale)} · ${fmt(t.benefitCoverage, { reporting: b.reporting, projects: b.projects })}`
+          ? `${benefitAmount(b.realisedSek, b.realisedHours, locale)} · ${fmt(t.benefitCoverage, { reporting: b.reporting, projects: b.projects })}`
           : insightText(locale).none,
     },
     {
@@ -175,7 +210,16 @@ const portfolioName = (p: Pick<PortfolioFigures, 'number' | 'name'>, locale: Loc
   `${p.number}. ${p.name[locale]}`;
 const dateOf = (iso: string): string =>
   DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE }).toFormat('yyyy-MM-dd HH:mm');
-const hasValue = (values: number[]): boolean => values.some((v) => v > 0);
+
+/** Says when the year shown has no applications, or that the dashboard moved to a year that has. */
+function applicationsNotice(d: Dashboard, locale: Locale): string {
+  const td = insightText(locale).dashboard;
+  const years = d.applicationYears;
+  if (!years) return '';
+  if (years.length === 0) return td.noApplicationsAtAll;
+  if (!years.includes(d.figures.year)) return fmt(td.noApplicationsYear, { year: d.figures.year, years: years.join(', ') });
+  return d.movedToApplicationsYear ? fmt(td.shownYear, { year: d.figures.year }) : '';
+}
 
 /** The yearly dashboard over every portfolio the person may see: charts with text fallbacks, facts, drill-downs. */
 export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCard {
@@ -184,24 +228,31 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
   const f = d.figures;
   const totals = f.totals;
   const coach = totals.coaching;
+  const donutScale = moneyScale([...f.portfolios.map((p) => p.granted), totals.remaining]);
+  const donutUnit = td.units[donutScale.unit];
   const donutData = [
     ...f.portfolios.map((p, i) => ({
       legend: clip(portfolioName(p, locale), 48),
-      value: mkr(p.granted),
+      value: donutScale.scale(p.granted),
       color: PORTFOLIO_COLORS[i % PORTFOLIO_COLORS.length],
     })),
-    { legend: td.remainingLegend, value: mkr(Math.max(0, totals.remaining)), color: 'neutral' },
+    { legend: td.remainingLegend, value: donutScale.scale(Math.max(0, totals.remaining)), color: 'neutral' },
   ];
   const series = [
     { legend: td.frame, pick: (p: PortfolioFigures) => p.frame },
     { legend: td.granted, pick: (p: PortfolioFigures) => p.granted },
     { legend: td.pending, pick: (p: PortfolioFigures) => p.pending },
   ];
+  const barScale = moneyScale(f.portfolios.flatMap((p) => series.map((x) => x.pick(p))));
+  const barUnit = td.units[barScale.unit];
   const rated = f.portfolios.filter((p) => p.benefit.realisedRate !== null);
+  const rate = (p: PortfolioFigures): number => Math.round((p.benefit.realisedRate ?? 0) * 10) / 10;
   return renderTemplate('dashboard-overview', {
     title: fmt(td.title, { year: f.year }),
     subtitle: fmt(td.subtitle, { date: dateOf(f.asOf) }),
-    notice: d.scope.all ? '' : td.scoped,
+    notice: [d.scope.all ? '' : td.scoped, applicationsNotice(d, locale)]
+      .filter((x) => x !== '')
+      .join(' '),
     yearLabel: td.yearLabel,
     yearValue: String(f.year),
     yearChoices: d.years.map((y) => ({ title: String(y), value: String(y) })),
@@ -235,36 +286,38 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       { title: td.overdue, value: String(totals.overdue.length) },
     ],
     donut: {
-      title: fmt(td.donutTitle, { year: f.year }),
-      visible: hasValue(donutData.map((x) => x.value)),
+      title: fmt(td.donutTitle, { year: f.year, unit: donutUnit }),
+      visible: drawable(donutData.map((x) => x.value)),
       data: donutData,
       facts: donutData.map((x) => ({
         title: x.legend,
-        value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}`,
+        value: `${decimal(x.value, locale)}${NBSP}${donutUnit}`,
       })),
     },
     bars: {
-      title: td.barsTitle,
+      title: fmt(td.barsTitle, { unit: barUnit }),
       xAxisTitle: td.axisPortfolio,
-      yAxisTitle: td.axisMkr,
+      yAxisTitle: barUnit,
       visible:
         f.portfolios.length > 0 &&
-        hasValue(f.portfolios.flatMap((p) => [p.frame, p.granted, p.pending])),
+        drawable(f.portfolios.flatMap((p) => series.map((x) => barScale.scale(x.pick(p))))),
       data: series.map((s) => ({
         legend: s.legend,
-        values: f.portfolios.map((p) => ({ x: String(p.number), y: mkr(s.pick(p)) })),
+        values: f.portfolios.map((p) => ({ x: String(p.number), y: barScale.scale(s.pick(p)) })),
       })),
       facts: f.portfolios.map((p) => ({
         title: portfolioName(p, locale),
-        value: series.map((s) => `${s.legend} ${decimal(mkr(s.pick(p)), locale)}`).join(' · '),
+        value: series
+          .map((s) => `${s.legend} ${decimal(barScale.scale(s.pick(p)), locale)}${NBSP}${barUnit}`)
+          .join(' · '),
       })),
     },
     rates: {
       title: td.ratesTitle,
       xAxisTitle: td.axisPortfolio,
       yAxisTitle: td.axisPercent,
-      visible: rated.length > 0,
-      data: rated.map((p) => ({ x: String(p.number), y: p.benefit.realisedRate ?? 0 })),
+      visible: drawable(rated.map(rate)),
+      data: rated.map((p) => ({ x: String(p.number), y: rate(p), legend: clip(portfolioName(p, locale), 48) })),
       facts: rated.map((p) => ({
         title: portfolioName(p, locale),
         value: pctOrNone(p.benefit.realisedRate, locale),
@@ -342,23 +395,29 @@ export function dashboardPortfolioCard(
   const year = d.figures.year;
   const partNames = strings(locale).parts;
   const statusNames = strings(locale).status;
+  const donutScale = moneyScale([...p.parts.map((x) => x.granted), p.remaining]);
+  const donutUnit = td.units[donutScale.unit];
   const donutData = [
     ...p.parts.map((x) => ({
       legend: partNames[x.part],
-      value: mkr(x.granted),
+      value: donutScale.scale(x.granted),
       color: PART_COLORS[x.part],
     })),
-    { legend: td.remainingLegend, value: mkr(Math.max(0, p.remaining)), color: 'neutral' },
+    { legend: td.remainingLegend, value: donutScale.scale(Math.max(0, p.remaining)), color: 'neutral' },
   ];
   const series = [
     { legend: td.frame, pick: (x: PortfolioFigures['parts'][number]) => x.frame },
     { legend: td.granted, pick: (x: PortfolioFigures['parts'][number]) => x.granted },
     { legend: td.pending, pick: (x: PortfolioFigures['parts'][number]) => x.pending },
   ];
+  const barScale = moneyScale(p.parts.flatMap((x) => series.map((s) => s.pick(x))));
+  const barUnit = td.units[barScale.unit];
   const statuses = Object.entries(p.statusCounts).filter(([, n]) => n > 0);
+  const benefitScale = moneyScale([p.benefit.plannedSek, p.benefit.realisedSek]);
+  const benefitUnit = td.units[benefitScale.unit];
   const benefitData = [
-    { x: td.planned, y: mkr(p.benefit.plannedSek) },
-    { x: td.realised, y: mkr(p.benefit.realisedSek) },
+    { x: td.planned, y: benefitScale.scale(p.benefit.plannedSek), legend: td.planned },
+    { x: td.realised, y: benefitScale.scale(p.benefit.realisedSek), legend: td.realised },
   ];
   return renderTemplate('dashboard-portfolio', {
     title: escapeMarkdown(fmt(td.portfolioTitle, { number: p.number, name: p.name[locale], year })),
@@ -382,46 +441,52 @@ export function dashboardPortfolioCard(
       },
     ],
     donut: {
-      title: fmt(td.donutPartsTitle, { year }),
-      visible: hasValue(donutData.map((x) => x.value)),
+      title: fmt(td.donutPartsTitle, { year, unit: donutUnit }),
+      visible: drawable(donutData.map((x) => x.value)),
       data: donutData,
       facts: donutData.map((x) => ({
         title: x.legend,
-        value: `${decimal(x.value, locale)}${NBSP}${td.axisMkr}`,
+        value: `${decimal(x.value, locale)}${NBSP}${donutUnit}`,
       })),
     },
     bars: {
-      title: td.barsPartsTitle,
+      title: fmt(td.barsPartsTitle, { unit: barUnit }),
       xAxisTitle: td.axisPart,
-      yAxisTitle: td.axisMkr,
-      visible: hasValue(p.parts.flatMap((x) => [x.frame, x.granted, x.pending])),
+      yAxisTitle: barUnit,
+      visible: drawable(p.parts.flatMap((x) => series.map((s) => barScale.scale(s.pick(x))))),
       data: series.map((s) => ({
         legend: s.legend,
-        values: p.parts.map((x) => ({ x: partNames[x.part], y: mkr(s.pick(x)) })),
+        values: p.parts.map((x) => ({ x: partNames[x.part], y: barScale.scale(s.pick(x)) })),
       })),
       facts: p.parts.map((x) => ({
         title: partNames[x.part],
-        value: series.map((s) => `${s.legend} ${decimal(mkr(s.pick(x)), locale)}`).join(' · '),
+        value: series
+          .map((s) => `${s.legend} ${decimal(barScale.scale(s.pick(x)), locale)}${NBSP}${barUnit}`)
+          .join(' · '),
       })),
     },
     statuses: {
       title: td.statusTitle,
       visible: statuses.length > 0,
-      data: statuses.map(([st, n]) => ({ x: statusNames[st as keyof typeof statusNames], y: n })),
+      data: statuses.map(([st, n]) => ({
+        x: statusNames[st as keyof typeof statusNames],
+        y: n,
+        legend: statusNames[st as keyof typeof statusNames],
+      })),
       facts: statuses.map(([st, n]) => ({
         title: statusNames[st as keyof typeof statusNames],
         value: String(n),
       })),
     },
     benefit: {
-      title: td.benefitTitle,
-      yAxisTitle: td.axisMkr,
-      visible: hasValue(benefitData.map((x) => x.y)),
+      title: fmt(td.benefitTitle, { unit: benefitUnit }),
+      yAxisTitle: benefitUnit,
+      visible: drawable(benefitData.map((x) => x.y)),
       data: benefitData,
-      facts: benefitData.map((x) => ({
-        title: x.x,
-        value: `${decimal(x.y, locale)}${NBSP}${td.axisMkr}`,
-      })),
+      facts: [
+        { title: td.planned, value: benefitAmount(p.benefit.plannedSek, p.benefit.plannedHours, locale) },
+        { title: td.realised, value: benefitAmount(p.benefit.realisedSek, p.benefit.realisedHours, locale) },
+      ],
     },
     partsTitle: td.partsTitle,
     partLines: p.parts.map((x) => ({

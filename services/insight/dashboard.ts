@@ -21,6 +21,22 @@ export interface Dashboard {
   figures: DashboardFigures;
   years: number[];
   scope: DashboardScope;
+  /** Fiscal years in which the person's portfolios have submitted applications (empty: none yet). */
+  applicationYears?: number[];
+  /** True when no year was asked for and the dashboard moved to the nearest year with applications. */
+  movedToApplicationsYear?: boolean;
+}
+
+/**
+ * The year the dashboard opens on when none is asked for: the current one if it has applications,
+ * else the nearest year that has (a later one on a tie: autumn applications are for next year),
+ * else the current one.
+ */
+export function openingYear(current: number, applicationYears: readonly number[]): number {
+  if (applicationYears.length === 0 || applicationYears.includes(current)) return current;
+  return [...applicationYears].sort(
+    (a, b) => Math.abs(a - current) - Math.abs(b - current) || b - a,
+  )[0];
 }
 
 /** The instants a Stockholm fiscal year starts and ends (for questions asked in the year). */
@@ -86,13 +102,22 @@ export async function portfolioDashboard(
   const scope = await dashboardScope(s, actor);
   const now = s.clock();
   const current = fiscalYearOf(now);
-  const y = year ?? current;
   const portfolios = (await s.portfolios.all()).filter((p) => canSee(scope, p._id));
+  const applications = await submittedApplications(s);
+  const decisions = await s.allocation.decisions.all();
+  const inForce = new Map(currentDecisions(decisions).map((d) => [d.applicationId, d]));
+  const applicationYears = [
+    ...new Set(
+      applications
+        .filter((a) => !!a.data && canSee(scope, a.data.portfolioId))
+        .map((a) => applicationYear(a, inForce.get(a._id)))
+        .filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD),
+    ),
+  ].sort((a, b) => a - b);
+  const y = year ?? openingYear(current, applicationYears);
   const frames = new Map(
     await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)),
   );
-  const applications = await submittedApplications(s);
-  const decisions = await s.allocation.decisions.all();
   const statements = new Map<string, StatementRecommendation>();
   for (const item of await s.review.findItems({ statement: { $exists: true } })) {
     if (item.statement) statements.set(item.appId, item.statement.recommendation);
@@ -114,7 +139,7 @@ export async function portfolioDashboard(
   const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort(
     (a, b) => a - b,
   );
-  return { figures, years, scope };
+  return { figures, years, scope, applicationYears, movedToApplicationsYear: year == null && y !== current };
 }
 
 /** One page of a portfolio's applications in a year, for the drill-down list. */

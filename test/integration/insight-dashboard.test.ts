@@ -277,8 +277,9 @@ describe('portfolio dashboards and register exports over real HTTP', () => {
     );
     expect(p1.get('Sökt')).toBe(kr(requested));
     expect(p1.get('Väntar på beslut')).toBe(kr(seeded.delta.devCost));
-    expect(p1.get('Ansökningar')).toBe('4 (1\u00a0inskickad, 2\u00a0beviljad, 1\u00a0avslagen)');
-    expect(p1.get('Planerad nytta per år')).toBe(kr(planned));
+    expect(p1.get('Ansökningar')).toBe('4 (1\u00a0inskickad, 2\u00a0beviljade, 1\u00a0avslagen)');
+    // Planned benefit counts the working hours too (2 000 h a year in each funded application).
+    expect(p1.get('Planerad nytta per år')).toBe(`${kr(planned)} och 4\u00a0000 arbetstimmar`);
     expect(p1.get('Realiserad nytta per år')).toBe(
       `${kr(realised)} · 1 av 2 projekt har rapporterat nytta`,
     );

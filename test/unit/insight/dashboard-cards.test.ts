@@ -3,11 +3,12 @@ import {
   dashboardOverviewCard,
   dashboardPortfolioCard,
   mkr,
+  moneyScale,
 } from '../../../cards/dashboard-cards';
 import { cardBytes, MAX_CARD_BYTES } from '../../../cards/render';
 import { VERBS } from '../../../cards/verbs';
 import type { Dashboard } from '../../../services/insight/dashboard';
-import { APPLICATIONS_PER_PAGE } from '../../../services/insight/dashboard';
+import { APPLICATIONS_PER_PAGE, openingYear } from '../../../services/insight/dashboard';
 import { computeDashboard } from '../../../services/insight/figures';
 import { dashboardInput, portfolio, project } from './insight-fixture';
 
@@ -84,7 +85,7 @@ describe('the dashboard cards', () => {
     ]);
     expect((bars.fallback as El).type).toBe('FactSet');
     const rates = els.find((e) => e.type === 'Chart.HorizontalBar')!;
-    expect(rates.data).toEqual([{ x: '1', y: 26 }]);
+    expect(rates.data).toEqual([{ x: '1', y: 26, legend: '1. Portfölj 1' }]);
     // The year selector offers the years and shows the chosen one.
     const year = els.find((e) => e.type === 'Input.ChoiceSet')!;
     expect(year).toMatchObject({ id: 'year', value: '2027' });
@@ -130,15 +131,18 @@ describe('the dashboard cards', () => {
       { legend: 'Kvar', value: 7.5, color: 'neutral' },
     ]);
     expect(els.find((e) => e.type === 'Chart.HorizontalBar')!.data).toEqual([
-      { x: 'Under beredning', y: 1 },
-      { x: 'Beviljad', y: 2 },
-      { x: 'Avslagen', y: 1 },
-      { x: 'Tillbakadragen', y: 1 },
+      { x: 'Under beredning', y: 1, legend: 'Under beredning' },
+      { x: 'Beviljad', y: 2, legend: 'Beviljad' },
+      { x: 'Avslagen', y: 1, legend: 'Avslagen' },
+      { x: 'Tillbakadragen', y: 1, legend: 'Tillbakadragen' },
     ]);
     expect(els.find((e) => e.type === 'Chart.VerticalBar')!.data).toEqual([
-      { x: 'Planerad', y: 0.9 },
-      { x: 'Realiserad', y: 0.7 },
+      { x: 'Planerad', y: 900, legend: 'Planerad' },
+      { x: 'Realiserad', y: 650, legend: 'Realiserad' },
     ]);
+    expect(els.find((e) => e.type === 'Chart.VerticalBar')!.title).toBe(
+      'Nytta per år i kronor: planerad och realiserad (tkr)',
+    );
     const text = JSON.stringify(card);
     expect(text).toContain('PK 2026/a3 Projekt a3: slutrapport, skulle lämnas 2027-03-31');
     expect(text).toContain('26 %/år (planerat 36 %/år)');
@@ -194,5 +198,47 @@ describe('the dashboard cards', () => {
 
   it('when amounts are shown in charts, then they are millions with one decimal', () => {
     expect([mkr(2_500_000), mkr(349_999), mkr(0), mkr(42_000_000)]).toEqual([2.5, 0.3, 0, 42]);
+  });
+
+  it('when chart amounts are small or zero, then the unit follows the size and no chart is drawn on an all-zero axis', () => {
+    expect(moneyScale([40_000, 0]).unit).toBe('tkr');
+    expect(moneyScale([40_000]).scale(40_000)).toBe(40);
+    expect(moneyScale([1_500, 200]).scale(1_500)).toBe(1.5);
+    expect(moneyScale([900]).unit).toBe('kr');
+    expect(moneyScale([2_000_000, 10]).unit).toBe('mkr');
+    // A dashboard where only tiny sums are pending: every chart value is a plain number.
+    const input = dashboardInput();
+    const d = dashboard({ figures: computeDashboard(input) });
+    for (const card of [dashboardOverviewCard('sv', d), dashboardPortfolioCard('sv', d, 'p1')!]) {
+      for (const el of elements(card).filter((e) => String(e.type).startsWith('Chart.'))) {
+        expect(JSON.stringify(el.data)).not.toMatch(/\d[eE][-+]?\d/);
+      }
+    }
+    // Benefit realisation of 0 % everywhere: no rates chart, the facts say it.
+    const zero = computeDashboard(input);
+    for (const p of zero.portfolios) p.benefit.realisedRate = 0;
+    const overview = dashboardOverviewCard('sv', dashboard({ figures: zero }));
+    expect(elements(overview).find((e) => e.type === 'Chart.HorizontalBar')!.isVisible).toBe(false);
+  });
+
+  it('when statuses are counted, then Swedish plurals agree with the number and hours count as benefit', () => {
+    const figures = computeDashboard(dashboardInput());
+    const p = figures.portfolios[0];
+    p.statusCounts = { ...p.statusCounts, submitted: 1, approved: 2, in_review: 0, rejected: 0, withdrawn: 0 };
+    p.applications = 3;
+    p.benefit = { ...p.benefit, projects: 1, plannedSek: 600_000, plannedHours: 2_000 };
+    const json = JSON.stringify(dashboardOverviewCard('sv', dashboard({ figures })));
+    expect(json).toContain('3 (1\u00a0inskickad, 2\u00a0beviljade)');
+    expect(json).toContain('600\u00a0000\u00a0kr och 2\u00a0000 arbetstimmar');
+    const en = JSON.stringify(dashboardOverviewCard('en', dashboard({ figures })));
+    expect(en).toContain('SEK\u00a0600,000 and 2,000 working hours');
+  });
+
+  it('when no year is asked for, then the dashboard opens on the current year if it has applications, else the nearest that has', () => {
+    expect(openingYear(2026, [])).toBe(2026);
+    expect(openingYear(2026, [2026, 2027])).toBe(2026);
+    expect(openingYear(2026, [2027])).toBe(2027);
+    expect(openingYear(2026, [2025, 2027])).toBe(2027);
+    expect(openingYear(2026, [2020, 2024])).toBe(2024);
   });
 });
