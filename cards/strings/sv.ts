@@ -78,7 +78,7 @@ export const sv = {
   },
   yes: 'Ja',
   no: 'Nej',
-  choose: 'Välj…',
+  choose: 'Välj …',
   errors: {
     required: 'Fyll i det här fältet.',
     too_long: 'Texten är för lång: {length} tecken, högst {max} tillåts. Korta texten – inget har tagits bort.',
@@ -183,12 +183,12 @@ export const sv = {
       '**hjälp** – visar det här',
     ],
     admin: ['Du är administratör för projektkontoret.'],
-    unknown: 'Jag förstod inte "{text}". Här är vad du kan göra:',
+    unknown: 'Jag förstod inte ”{text}”. Här är vad du kan göra:',
   },
   refusals: {
     not_found: 'Jag hittar inte den ansökan. Den kan ha tagits bort, eller så hör kortet till någon annan.',
     forbidden: 'Den ansökan är inte din, så du kan inte se eller ändra den.',
-    invalid_state: 'Det går inte just nu: ansökan har status "{status}".',
+    invalid_state: 'Det går inte just nu: ansökan har status ”{status}”.',
     invalid_input: 'Kortet skickade något jag inte känner igen. Börja om med **mina ansökningar**.',
     conflict: 'Ansökan ändrades samtidigt någon annanstans. Öppna den igen från **mina ansökningar**.',
     unknown_verb: 'Den knappen känner jag inte igen. Skriv **hjälp** för att se vad du kan göra.',
