@@ -10,6 +10,7 @@ import {
   STEP_COUNT,
 } from '../services/applications/wizard-steps';
 import { isOffered, PortfolioDoc } from '../services/portfolios/portfolio-repository';
+import { partChoices } from './part-choices';
 import { Locale } from '../services/shared/actor';
 import { formatSek, NBSP, parseSek } from '../services/shared/amount';
 import { parseShare } from '../services/shared/percent';
@@ -152,7 +153,8 @@ export function wizardStepCard({ app, stepIndex, validation, portfolios, locale,
   const fields = step.fields.map((def) => {
     const required = def.required && !(relaxed && def.relaxedForInnovation);
     const value = app.inputs[def.id] ?? (def.type === 'toggle' ? 'false' : '');
-    const choices = choicesFor(def, t, locale, offered);
+    const choices =
+      def.options === 'parts' ? partChoices(offered, app.inputs, locale) : choicesFor(def, t, locale, offered);
     // A dropdown with nothing chosen shows "Välj …" as its first entry, whatever the client does
     // with `placeholder`; choosing it again clears the answer.
     if (def.type === 'choice') choices.unshift({ title: ta.choosePlaceholder, value: '' });

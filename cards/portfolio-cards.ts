@@ -12,6 +12,7 @@ import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
 import { frameKey } from './frame-cards';
+import { partName } from './part-choices';
 import type { OutboxCardRenderer } from './outbox-cards';
 import { AdaptiveCard, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';
@@ -23,11 +24,6 @@ import { VERBS } from './verbs';
 export interface CardNotice {
   text: string;
   color?: 'Good' | 'Warning' | 'Attention' | 'Default';
-}
-
-/** The name of a part in this portfolio: its own name when the office gave one, else the standard. */
-export function partName(p: PortfolioDoc, part: Part, locale: Locale): string {
-  return p.parts?.[part]?.name?.[locale] || allocationText(locale).parts[part];
 }
 
 /**

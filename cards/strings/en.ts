@@ -93,6 +93,7 @@ export const en: Strings = {
     invalid_number: 'Enter a number, e.g. 1 500.',
     invalid_date: 'Enter a date as YYYY-MM-DD, e.g. 2027-03-01.',
     invalid_choice: 'Choose one of the options.',
+    part_not_open: 'That part cannot be applied to in the chosen portfolio right now. Choose another part.',
     required_when_cross: 'Name the participating organisations when the project spans several.',
     effect_required: 'Enter the yearly effect in SEK or in working hours.',
     share_without_org: 'Row {row}: enter the organisation for the share.',

@@ -91,6 +91,7 @@ export const sv = {
     invalid_number: 'Skriv ett tal, t.ex. 1 500.',
     invalid_date: 'Skriv ett datum som ÅÅÅÅ-MM-DD, t.ex. 2027-03-01.',
     invalid_choice: 'Välj ett av alternativen.',
+    part_not_open: 'Den delen går inte att söka i den valda portföljen just nu. Välj en annan del.',
     required_when_cross: 'Ange vilka organisationer som deltar när projektet omfattar flera.',
     effect_required: 'Ange effekten per år i kronor eller i arbetstimmar.',
     share_without_org: 'Rad {row}: ange organisationen för andelen.',

@@ -66,7 +66,7 @@ export async function saveStep(
     if (typeof raw === 'string' && raw.length > MAX_INPUT_CHARS) inputs[field.id] = raw;
   }
 
-  const ctx = await validationContext(s);
+  const ctx = await validationContext(s, { portfolioId: app.inputs.portfolioId, part: app.inputs.part });
   const validation = validateStep(step, inputs, ctx);
   let nextStep = stepIndex;
   if (move === 'back') nextStep = Math.max(0, stepIndex - 1);

@@ -32,6 +32,10 @@ export interface ValidationContext {
   portfolioIds: string[];
   /** Portfolios whose benefit requirements are relaxed (innovation). */
   relaxedPortfolioIds: string[];
+  /** The parts that may be chosen in each portfolio; every part when absent. */
+  partsByPortfolio?: Record<string, readonly string[]>;
+  /** The parts of the chosen portfolio (set by validateStep from partsByPortfolio). */
+  partIds?: readonly string[];
 }
 
 const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]{2,}$/;
@@ -42,7 +46,7 @@ function options(def: FieldDef, ctx: ValidationContext): readonly string[] {
     case 'portfolios':
       return ctx.portfolioIds;
     case 'parts':
-      return PARTS;
+      return ctx.partIds ?? PARTS;
     case 'kfGoals':
       return KF_GOALS;
     case 'reuse':
@@ -123,11 +127,17 @@ export function validateStep(
   const warnings: FieldIssue[] = [];
   const values: Record<string, unknown> = {};
   const relaxed = ctx.relaxedPortfolioIds.includes(inputs.portfolioId ?? '');
+  const partIds = ctx.partsByPortfolio?.[inputs.portfolioId ?? ''];
+  const fieldCtx = partIds ? { ...ctx, partIds } : ctx;
 
   for (const def of step.fields) {
     if (def.id.startsWith('sharePercent')) continue;
     const required = def.required && !(relaxed && def.relaxedForInnovation);
-    const r = validateField(def, inputs[def.id], required, ctx);
+    const r = validateField(def, inputs[def.id], required, fieldCtx);
+    // A part the chosen portfolio does not have open gets its own message.
+    if (r.issue && def.id === 'part' && r.issue.code === 'invalid_choice' && PARTS.some((p) => p === inputs.part)) {
+      r.issue = { field: 'part', code: 'part_not_open' };
+    }
     if (r.issue) errors.push(r.issue);
     else if (r.value !== undefined) values[def.id] = r.value;
   }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { App } from '../../bot/app';
 import { FakeConnector, RecordedCall, startFakeConnector } from '../support/fake-connector';
-import { cardOfCall, cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import { VALID_STEPS } from '../support/application-fixture';
+import { appIdOf, cardOfCall, cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
 import { Channel, GENERAL, waitForCard, waitUntilTrue } from './review-support';
 
 const PRODUCTION_SEED = path.join(__dirname, '..', '..', 'deployment', 'seed', 'production-seed.json');
@@ -21,14 +22,14 @@ async function ask(connector: FakeConnector, chat: PersonalChat, text: string): 
   return cardOfCall(connector.calls.slice(before).find(isAnswer)!);
 }
 
-/** The choices of the wizard's portfolio dropdown, as titles. */
-function portfolioChoices(card: Card): string[] {
+/** The choices of a wizard dropdown (the portfolio by default), as titles. */
+function portfolioChoices(card: Card, id = 'portfolioId'): string[] {
   const out: string[] = [];
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
-      if (o.type === 'Input.ChoiceSet' && o.id === 'portfolioId') {
+      if (o.type === 'Input.ChoiceSet' && o.id === id) {
         for (const c of o.choices as { title: string; value: string }[]) if (c.value) out.push(c.title);
       }
       Object.values(o).forEach(walk);
@@ -227,6 +228,53 @@ describe('a fresh production install: portfolios made on the card (`hantera port
     expect(cardText(reopened.card)).toContain('är öppen för ansökningar igen');
     expect(portfolioChoices(await ask(connector, applicant, 'ny ansökan'))).toEqual(['1. Service för medborgare']);
     expect((await s.audit.forEntity('p1')).map((e) => e.action)).toContain('portfolio.opened');
+  });
+
+  it('when a part is closed or not in the portfolio, then the wizard neither offers nor accepts it, and a draft that chose it before keeps it', async () => {
+    app = await freshInstall();
+    const admin = new PersonalChat(app.url, connector.url, ADMIN);
+    const anna = new PersonalChat(app.url, connector.url, APPLICANT);
+    const eva = new PersonalChat(app.url, connector.url, DEMO_USERS.eva);
+    const twoParts = {
+      ...NEW_PORTFOLIO,
+      pf_part_improvement: 'open',
+      pf_part_improvement_sv: 'E-tjänster',
+      pf_part_improvement_en: 'E-services',
+    };
+    await admin.click('portfolio.create', twoParts);
+
+    // Before a portfolio is chosen the open parts of all portfolios are offered; maintenance is in none.
+    const wizard = await ask(connector, anna, 'ny ansökan');
+    expect(portfolioChoices(wizard, 'part')).toEqual([
+      'Innovation och nyutveckling',
+      'Förbättring av befintliga e-tjänster',
+    ]);
+    const annaApp = appIdOf(wizard);
+    const saved = await anna.click('application.next', { appId: annaApp, step: 0, ...VALID_STEPS[0], part: 'improvement' });
+    expect(cardText(saved.card)).toContain('Steg 2 av 6');
+
+    // The office closes the improvement part.
+    const closed = await admin.click('portfolio.save', { portfolioId: 'p1', portfolioVersion: '1', ...twoParts, pf_open: 'true', pf_part_improvement: 'closed' });
+    expect(cardText(closed.card)).toContain('E-tjänster (stängd)');
+    expect((await app.services.audit.forEntity('p1')).map((e) => e.action)).toContain('portfolio.part_closed');
+
+    // Anna's draft keeps its part (under the portfolio's own name) and can go on.
+    const back = await anna.click('application.goto', { appId: annaApp, target: 0 });
+    expect(portfolioChoices(back.card, 'part')).toEqual(['Innovation och nyutveckling', 'E-tjänster']);
+    const again = await anna.click('application.next', { appId: annaApp, step: 0, ...VALID_STEPS[0], part: 'improvement' });
+    expect(cardText(again.card)).toContain('Steg 2 av 6');
+
+    // Eva's new draft is not offered it and cannot choose it, nor a part the portfolio does not have.
+    const evaWizard = await ask(connector, eva, 'ny ansökan');
+    expect(portfolioChoices(evaWizard, 'part')).toEqual(['Innovation och nyutveckling']);
+    const evaApp = appIdOf(evaWizard);
+    for (const part of ['improvement', 'maintenance']) {
+      const refused = await eva.click('application.next', { appId: evaApp, step: 0, ...VALID_STEPS[0], part });
+      expect(cardText(refused.card)).toContain('Steg 1 av 6');
+      expect(cardText(refused.card)).toContain('Den delen går inte att söka i den valda portföljen just nu.');
+    }
+    const ok = await eva.click('application.next', { appId: evaApp, step: 0, ...VALID_STEPS[0], part: 'innovation' });
+    expect(cardText(ok.card)).toContain('Steg 2 av 6');
   });
 
   it('when someone who is not an admin tries, then they are refused, in personal chat, on a card and in a channel', async () => {
