@@ -18,6 +18,8 @@ import { createProfileLookup } from './profile';
 import { ProjektkontoretBot } from './projektkontoret-bot';
 import { registerExportRoutes } from './routes/exports';
 import { createServer } from './server';
+import { isStoreUnavailable, storeOutageText, storeUnreachableAtStart } from './store-outage';
+import { localeOf } from '../services/shared/actor';
 
 export interface App {
   server: restify.Server;
@@ -52,17 +54,31 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const store = await openStore({ mongoUri: config.mongoUri, mongoDb: config.mongoDb, dataDir: config.dataDir });
-  const services = await createServices(store, {
-    clock,
-    log,
-    admins: config.botAdmins,
-    coaching: { slaHours: config.coachSlaHours, officeHours: config.officeHours },
-    reminders: config.reminders,
-  });
-  if (config.seedFile) {
-    const changes = await applySeed(services, await readSeed(config.seedFile));
-    log.info({ seed: config.seedFile, changes }, 'seed applied');
+  let store: Awaited<ReturnType<typeof openStore>> | undefined;
+  let services: Services;
+  try {
+    try {
+      store = await openStore({ mongoUri: config.mongoUri, mongoDb: config.mongoDb, dataDir: config.dataDir });
+    } catch (err) {
+      // A database that cannot be reached or refuses us at start is the operator's to fix.
+      if (config.mongoUri) throw storeUnreachableAtStart(config.mongoUri, err);
+      throw err;
+    }
+    services = await createServices(store, {
+      clock,
+      log,
+      admins: config.botAdmins,
+      coaching: { slaHours: config.coachSlaHours, officeHours: config.officeHours },
+      reminders: config.reminders,
+    });
+    if (config.seedFile) {
+      const changes = await applySeed(services, await readSeed(config.seedFile));
+      log.info({ seed: config.seedFile, changes }, 'seed applied');
+    }
+  } catch (err) {
+    await store?.close().catch(() => undefined);
+    if (config.mongoUri && isStoreUnavailable(err)) throw storeUnreachableAtStart(config.mongoUri, err);
+    throw err;
   }
 
   const auth = createAuthentication(config, opts.env);
@@ -73,7 +89,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
     turnLogOf(context, log).error({ err: error, activityType: context.activity.type }, 'unhandled turn error');
     if (context.activity.type === 'message') {
-      await context.sendActivity('Något gick fel. Det du sparat finns kvar – försök igen. / Something went wrong; what you saved is kept.').catch(() => undefined);
+      const text = isStoreUnavailable(error)
+        ? storeOutageText(localeOf(context.activity.locale))
+        : 'Något gick fel. Det du sparat finns kvar – försök igen. / Something went wrong; what you saved is kept.';
+      await context.sendActivity(text).catch(() => undefined);
     }
   };
   const graph =

@@ -20,6 +20,7 @@ import { Services } from '../services/services';
 import { localeOf } from '../services/shared/actor';
 import { BotAdapter } from './adapter';
 import { ProjektkontoretBot } from './projektkontoret-bot';
+import { isStoreUnavailable, storeOutageText } from './store-outage';
 import { tenantOf } from './turn';
 import { VERB_TABLE } from './verbs';
 
@@ -343,6 +344,26 @@ export function createServer(deps: ServerDeps): restify.Server {
       observeInvoke('error');
       tlog.error({ err }, 'turn failed');
       if (claimed && key) await services.processed.release(key).catch(() => undefined);
+      const outage = isStoreUnavailable(err);
+      if (outage && !claimed) {
+        // The database is down before the turn could start: nothing ran, nothing was saved.
+        // The user is told to try again shortly (Teams does not redeliver reliably, and a late
+        // redelivery would act on something the user has already been told to repeat).
+        const locale = localeOf(activity.locale);
+        if (activity.type === 'invoke') {
+          res.send(200, { statusCode: 200, type: CARD_CONTENT_TYPE, value: refusalCard(locale, storeOutageText(locale)) });
+          return;
+        }
+        if (activity.type === 'message') {
+          await adapter
+            .runAuthenticated(authResult, activity, async (context) => {
+              await context.sendActivity(storeOutageText(locale));
+            })
+            .catch((e: unknown) => tlog.warn({ err: e }, 'outage notice not sent'));
+        }
+        res.send(200);
+        return;
+      }
       if (activity.type === 'invoke') res.send(200, errorCardResponse(activity));
       else if (!claimed && key) res.send(503, { error: 'try again' });
       else res.send(200);

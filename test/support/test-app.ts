@@ -18,19 +18,23 @@ export const DEMO_USERS = {
 } satisfies Record<string, TeamsUser>;
 
 import { freshDataDir } from './temp-dirs';
+import { testStoreEnv } from './test-store';
 
 export { freshDataDir };
 
-/** Starts the real app in-process on a free port (local mode, demo seed, quiet logs). */
+/** Starts the real app in-process on a free port (local mode, demo seed, quiet logs, the test store). */
 export async function startTestApp(
   opts: { dataDir?: string; env?: Record<string, string>; clock?: Clock; startSender?: boolean } = {},
 ): Promise<App> {
+  const dataDir = opts.dataDir ?? freshDataDir();
   const env = {
     LOCAL_MODE: 'true',
-    DATA_DIR: opts.dataDir ?? freshDataDir(),
+    DATA_DIR: dataDir,
     SEED_FILE: DEMO_SEED,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_MS: '50',
+    // Under TEST_STORE=mongodb: MONGODB_URI and this data directory's own database.
+    ...testStoreEnv(dataDir),
     ...opts.env,
   };
   const config = loadConfig(env);
