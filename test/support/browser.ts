@@ -282,3 +282,47 @@ export function demoPlaygroundConfig(
     },
   };
 }
+
+// ---------- The demo page (scripts/demo-server.ts, demo/): one window, every demo person ----------
+
+/** Opens the demo page and waits until its person switcher is there. */
+export async function openDemoPage(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('navigation', { name: 'Byt person' }).getByRole('button').first().waitFor();
+}
+
+/** Switches the demo page to a person (one click on their name in the header). */
+export async function actAs(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('navigation', { name: 'Byt person' }).getByRole('button', { name, exact: true });
+  await button.click();
+  await page.locator(`.people button[aria-pressed="true"][aria-label="${name}"]`).waitFor();
+}
+
+/** Opens a conversation in the rail: 'Chatt med Projektkontoret', 'General' or 'Beredningsgrupp'. */
+export async function openDemoConversation(page: Page, label: string): Promise<void> {
+  await page.getByRole('complementary').getByRole('button', { name: label, exact: true }).click();
+  await page.locator(`.rail button[aria-current="true"][aria-label="${label}"]`).waitFor();
+}
+
+/** Writes in the open chat, or starts a new post in the open channel (which @mentions the bot). */
+export async function writeInDemo(page: Page, text: string): Promise<void> {
+  const box = page.locator('#composer-text');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The newest Adaptive Card on the demo page that shows `text` (as the current person sees it). */
+export function demoCard(page: Page, text: string | RegExp): Locator {
+  return page.locator('.card-host').filter({ hasText: text }).last();
+}
+
+/** Waits until the newest card showing `text` is visible; returns it. */
+export async function waitForDemoCard(
+  page: Page,
+  text: string | RegExp,
+  timeoutMs = DEFAULT_REPLY_TIMEOUT_MS,
+): Promise<Locator> {
+  const card = demoCard(page, text);
+  await card.waitFor({ state: 'visible', timeout: timeoutMs });
+  return card;
+}
