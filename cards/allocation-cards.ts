@@ -1,4 +1,5 @@
 import type { RoundError, RoundOutcome } from '../services/allocation/allocate';
+import { commandWord } from './command-word';
 import { describeReason, describeReduction } from '../services/allocation/describe-reason';
 import type { Gate } from '../services/allocation/eligibility';
 import { VALUE_MEASURE_TEXT, valueInScoreMsek } from '../services/allocation/item-value';
@@ -176,7 +177,7 @@ function buildCard(
   }
   if (open)
     frameLines.push({
-      text: fmt(t.round.otherYear, { key: md(portfolio.key), next: round.year + 1 }),
+      text: fmt(t.round.otherYear, { key: md(commandWord(portfolio)), next: round.year + 1 }),
       color: 'Default',
     });
 
@@ -613,7 +614,7 @@ export function allocateUsageCard(
       { text: t.usage.text },
       {
         text: fmt(t.usage.portfolios, {
-          list: portfolios.map((p) => `${p.number} (${md(p.key)})`).join(', '),
+          list: portfolios.map((p) => `${p.number} (${md(commandWord(p))})`).join(', '),
         }),
       },
     ],
