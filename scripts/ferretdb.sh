@@ -7,6 +7,8 @@
 #                                      prints MONGODB_URI=... and writes it to .ferretdb/uri
 #   scripts/ferretdb.sh stop           stop it (the database is dropped)
 #   scripts/ferretdb.sh run CMD...     start, run CMD with MONGODB_URI set, stop; CMD's exit code
+#   scripts/ferretdb.sh pause          stop the server but keep its database (an outage, for tests)
+#   scripts/ferretdb.sh resume         start it again on the same port and database
 #
 # Environment: FERRETDB_PG_URL (default postgres://postgres@127.0.0.1:5432), FERRETDB_DB
 # (default pk_ferretdb_<port>), FERRETDB_CACHE (default ~/.cache/projektkontoret), FERRETDB_STATE
@@ -67,20 +69,44 @@ start() {
   echo "MONGODB_URI=mongodb://127.0.0.1:$port/"
 }
 
-stop() {
+kill_server() {
   if [ -f "$STATE/pid" ]; then
     kill "$(cat "$STATE/pid")" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$(cat "$STATE/pid")" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$(cat "$STATE/pid")" 2>/dev/null || true
-    if [ -f "$STATE/db" ]; then psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $(cat "$STATE/db")" >/dev/null 2>&1 || true; fi
-    rm -f "$STATE/pid" "$STATE/uri" "$STATE/db"
+    rm -f "$STATE/pid"
   fi
+}
+
+stop() {
+  kill_server
+  if [ -f "$STATE/db" ]; then psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $(cat "$STATE/db")" >/dev/null 2>&1 || true; fi
+  rm -f "$STATE/uri" "$STATE/db"
+}
+
+pause() {
+  [ -f "$STATE/pid" ] || { echo "ferretdb: not running (state in $STATE)" >&2; exit 1; }
+  kill_server
+}
+
+resume() {
+  build
+  [ -f "$STATE/uri" ] && [ -f "$STATE/db" ] || { echo "ferretdb: nothing to resume (state in $STATE)" >&2; exit 1; }
+  if [ -f "$STATE/pid" ] && kill -0 "$(cat "$STATE/pid")" 2>/dev/null; then return 0; fi
+  local uri port
+  uri="$(cat "$STATE/uri")"
+  port="${uri##*:}"; port="${port%%/*}"
+  nohup "$BIN" -listen-addr "127.0.0.1:$port" -postgresql-url "$PG_URL/$(cat "$STATE/db")" >>"$STATE/ferretdb.log" 2>&1 &
+  echo $! >"$STATE/pid"
+  wait_ready "$uri"
 }
 
 case "${1:-}" in
   build) build; echo "$BIN" ;;
   start) start ;;
   stop) stop ;;
+  pause) pause ;;
+  resume) resume ;;
   run)
     shift
     start >/dev/null
@@ -93,5 +119,5 @@ case "${1:-}" in
     stop
     exit $rc
     ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

@@ -7,9 +7,9 @@ import { loadConfig } from '../../services/config/config';
 import { createLogger } from '../../services/logging/logger';
 import { OutboxSender } from '../../services/outbox/outbox-sender';
 import { createServices } from '../../services/services';
-import { EmbeddedStore } from '../../services/store/embedded-store';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import { freshDataDir } from '../support/test-app';
+import { openTestStore, testStoreEnv } from '../support/test-store';
 import { limitExcess, markerOf } from '../unit/outbox/outbox-test-kit';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -30,8 +30,8 @@ require.extensions['.ts'] = function (module, filename) {
 `;
 
 /**
- * The bot in its own process: on an embedded store in DATA_DIR, with the demo's idle drafts of
- * USERS people (seeded idempotently), it runs the reminder scheduler once and then sends.
+ * The bot in its own process: on the test store of DATA_DIR (embedded, or that directory's
+ * database under TEST_STORE=mongodb), with the demo's idle drafts of USERS people (seeded idempotently), it runs the reminder scheduler once and then sends.
  * Prints READY, and STATUS <json> whenever asked on stdin.
  */
 const CHILD = `
@@ -45,6 +45,7 @@ const kit = require(R + '/test/unit/outbox/outbox-test-kit.ts');
   const env = {
     LOCAL_MODE: 'true', DATA_DIR: process.env.DATA_DIR, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '50',
     SCHEDULER_ENABLED: 'false', OUTBOX_LEASE_MS: '1500', OUTBOX_REQUEST_TIMEOUT_MS: '1000',
+    ...JSON.parse(process.env.PK_STORE_ENV || '{}'),
   };
   const now = new Date(${JSON.stringify(NOW)});
   const app = await createApp({ config: loadConfig(env), env, port: 0, host: '127.0.0.1', clock: () => now, log: createLogger('silent'), startSender: false, startScheduler: false });
@@ -76,7 +77,12 @@ const children: ChildProcess[] = [];
 
 function startChild(dir: string, dataDir: string, serviceUrl: string): Child {
   const proc = spawn(process.execPath, [path.join(dir, 'child.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, SERVICE_URL: serviceUrl },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      SERVICE_URL: serviceUrl,
+      PK_STORE_ENV: JSON.stringify(testStoreEnv(dataDir)),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   children.push(proc);
@@ -197,7 +203,7 @@ describe('the outbox across a crash (kill -9 during a burst)', () => {
 
     // An admin reconciles the uncertain ones with what Teams shows: arrived → confirmed; missing → sent again.
     const env = { LOCAL_MODE: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-    const store = await EmbeddedStore.open(dataDir);
+    const store = await openTestStore(dataDir);
     const s = await createServices(store, {
       clock: () => new Date(NOW),
       log: createLogger('silent'),

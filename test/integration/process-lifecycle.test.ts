@@ -2,10 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { EmbeddedStore } from '../../services/store/embedded-store';
 import { VALID_STEPS } from '../support/application-fixture';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import { DEMO_SEED, DEMO_USERS, freshDataDir, PersonalChat } from '../support/test-app';
+import { openTestStore, testStoreEnv } from '../support/test-store';
 
 const ENTRY = path.join(__dirname, '..', '..', 'dist', 'bot', 'index.js');
 
@@ -21,7 +21,16 @@ function freePort(): Promise<number> {
 
 async function startBot(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--no-deprecation', ENTRY], {
-    env: { PATH: process.env.PATH, LOCAL_MODE: 'true', DATA_DIR: dataDir, SEED_FILE: DEMO_SEED, PORT: String(port), LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH,
+      LOCAL_MODE: 'true',
+      DATA_DIR: dataDir,
+      SEED_FILE: DEMO_SEED,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      // Under TEST_STORE=mongodb the process runs on that server, one database per DATA_DIR.
+      ...testStoreEnv(dataDir),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -87,7 +96,7 @@ describe('the bot as a process (npm run serve)', () => {
     bot.kill('SIGKILL');
     await exited;
 
-    const store = await EmbeddedStore.open(dataDir);
+    const store = await openTestStore(dataDir);
     const app = await store.collection<{ _id: string; inputs: Record<string, string>; step: number }>('applications').findOne({ _id: appId });
     expect(app?.inputs.title).toBe(VALID_STEPS[0].title);
     expect(app?.step).toBe(1);

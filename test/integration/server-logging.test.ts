@@ -9,6 +9,7 @@ import { actionExecute, personalMessage, postActivity } from '../support/activit
 import { FakeAuth, startFakeAuth } from '../support/fake-auth';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import { DEMO_SEED, DEMO_TENANT, DEMO_USERS, freshDataDir } from '../support/test-app';
+import { testStoreEnv } from '../support/test-store';
 
 type Line = Record<string, unknown>;
 
@@ -17,11 +18,13 @@ async function startLoggedApp(
   extraEnv: Record<string, string> = {},
 ): Promise<{ app: App; lines: Line[]; raw: () => string }> {
   const chunks: string[] = [];
+  const dataDir = freshDataDir();
   const env = {
     LOCAL_MODE: 'true',
-    DATA_DIR: freshDataDir(),
+    DATA_DIR: dataDir,
     SEED_FILE: DEMO_SEED,
     OUTBOX_POLL_MS: '50',
+    ...testStoreEnv(dataDir),
     ...extraEnv,
   };
   const log = createLogger('debug', { write: (s: string) => void chunks.push(s) });

@@ -6,6 +6,7 @@ import { MongoStore, MongoStoreOptions } from '../../services/store/mongo-store'
 import { Doc, IndexSpecChangedError } from '../../services/store/store';
 import { storeContract } from '../contract/store-contract';
 import { freshDataDir } from '../support/temp-dirs';
+import { freshMongoDatabase } from '../support/test-store';
 
 storeContract('embedded, in memory', async () => ({ store: await EmbeddedStore.open(null) }));
 
@@ -17,8 +18,9 @@ storeContract('embedded, persisted to DATA_DIR', async () => {
 // The production store runs the same contract wherever a MongoDB server is configured (CI here has none).
 const mongoUri = process.env.MONGODB_URI;
 if (mongoUri) {
+  const db = freshMongoDatabase('pk_contract_'); // dropped when the file ends (jest-after-env.ts)
   storeContract('mongodb', async () => ({
-    store: await MongoStore.connect(mongoUri, `pk_contract_${process.pid}`),
+    store: await MongoStore.connect(mongoUri, db),
   }));
 }
 

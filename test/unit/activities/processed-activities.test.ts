@@ -1,11 +1,11 @@
 import { ProcessedActivities } from '../../../services/activities/processed-activities';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 describe('processed activities', () => {
   const now = new Date('2026-11-22T10:00:00Z');
 
   it('when an activity comes again after it was handled, then it is a duplicate with the answer that was sent', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const processed = new ProcessedActivities(store);
     expect(await processed.claim('c|1', now)).toEqual({ kind: 'claimed' });
     expect(await processed.claim('c|1', now)).toEqual({ kind: 'in-progress' });
@@ -18,7 +18,7 @@ describe('processed activities', () => {
   });
 
   it('when the kept answers outgrow their budget, then the oldest are forgotten first and a redelivery still has no second effect', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const processed = new ProcessedActivities(store);
     const big = (c: string) => c.repeat(5 * 1024 * 1024);
     for (const id of ['a', 'b', 'c', 'd']) {

@@ -9,7 +9,7 @@ import { ledgerIdFor } from '../../../services/allocation/frame-ledger';
 import { createLogger } from '../../../services/logging/logger';
 import { createServices, Services } from '../../../services/services';
 import type { Actor } from '../../../services/shared/actor';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 const NOW = new Date('2027-01-20T10:00:00Z');
 const DM: Actor = {
@@ -83,7 +83,7 @@ describe('confirming a round survives a crash half-way', () => {
   let apps: ApplicationDoc[];
 
   beforeEach(async () => {
-    s = await createServices(await EmbeddedStore.open(null), {
+    s = await createServices(await openTestStore(), {
       clock: () => NOW,
       log: createLogger('silent'),
       admins: [],

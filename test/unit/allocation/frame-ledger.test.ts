@@ -2,6 +2,7 @@ import { FrameLedgerRepository, ledgerIdFor } from '../../../services/allocation
 import { EmbeddedStore } from '../../../services/store/embedded-store';
 import { MongoStore } from '../../../services/store/mongo-store';
 import type { Store } from '../../../services/store/store';
+import { freshMongoDatabase } from '../../support/test-store';
 import { decision } from './decision-fixture';
 
 const NOW = new Date('2027-01-20T10:00:00Z');
@@ -173,7 +174,10 @@ function ledgerSuite(name: string, open: () => Promise<Store>): void {
 
 ledgerSuite('embedded', () => EmbeddedStore.open(null));
 
-// The production store runs the same suite wherever a MongoDB server is configured (CI here has none).
+// The production store runs the same suite wherever a MongoDB server is configured
+// (`npm run test:mongodb` and CI start a FerretDB); the database is dropped when the file ends.
 const mongoUri = process.env.MONGODB_URI;
-if (mongoUri)
-  ledgerSuite('mongodb', () => MongoStore.connect(mongoUri, `pk_ledger_${process.pid}`));
+if (mongoUri) {
+  const db = freshMongoDatabase('pk_ledger_');
+  ledgerSuite('mongodb', () => MongoStore.connect(mongoUri, db));
+}

@@ -4,7 +4,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { createServices, Services } from '../../../services/services';
 import type { Actor } from '../../../services/shared/actor';
 import { DomainError } from '../../../services/shared/domain-error';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 import { decision } from './decision-fixture';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -28,7 +28,7 @@ describe('frames per portfolio and fiscal year', () => {
   let s: Services;
 
   beforeEach(async () => {
-    s = await createServices(await EmbeddedStore.open(null), {
+    s = await createServices(await openTestStore(), {
       clock: () => NOW,
       log: createLogger('silent'),
       admins: [ADMIN.aadObjectId],

@@ -10,7 +10,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { createServices, Services } from '../../../services/services';
 import { Actor } from '../../../services/shared/actor';
 import { DomainError } from '../../../services/shared/domain-error';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 const CHANNEL = '19:coach@thread.tacv2';
 const anna: Actor = {
@@ -37,7 +37,7 @@ describe('coaching use cases', () => {
 
   beforeEach(async () => {
     now = at('2026-11-27T14:00'); // a Friday
-    s = await createServices(await EmbeddedStore.open(null), {
+    s = await createServices(await openTestStore(), {
       clock: () => now,
       log: createLogger('silent'),
       admins: [],
@@ -172,7 +172,7 @@ describe('coaching use cases', () => {
     const round2 = await dueCoachReminders(s, at('2026-12-08T10:00'));
     expect(round2.map((r) => r.id)).toEqual([`coach-sla:${posted._id}:2`]);
 
-    const quick = await createServices(await EmbeddedStore.open(null), {
+    const quick = await createServices(await openTestStore(), {
       clock: () => now,
       log: createLogger('silent'),
       admins: [],

@@ -11,7 +11,7 @@ import {
   OutboxSenderOptions,
 } from '../../../services/outbox/outbox-sender';
 import { RateWindow, TeamsRateLimits } from '../../../services/outbox/rate-limits';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 const log = createLogger('silent');
 const NOW = new Date('2027-03-01T09:30:00+01:00');
@@ -55,7 +55,7 @@ async function setup(
   opts: Partial<OutboxSenderOptions> = {},
   script?: (msg: OutboxMessage, n: number) => DeliveryResult | Promise<DeliveryResult>,
 ) {
-  const store = await EmbeddedStore.open(null);
+  const store = await openTestStore();
   const outbox = new OutboxRepository(store);
   await outbox.init();
   const audit = new AuditLog(store);

@@ -1,6 +1,6 @@
 import { TeamsRateLimits } from '../../../services/outbox/rate-limits';
 import { SendWindows } from '../../../services/outbox/send-windows';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 const LIMITS: TeamsRateLimits = {
   perConversation: [{ limit: 3, windowMs: 1000 }],
@@ -17,7 +17,7 @@ describe('shared send windows', () => {
   });
 
   it('when one conversation is full, then a reservation is refused with the time it frees up', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const w = new SendWindows(store, LIMITS, wall, 10_000);
     for (let i = 0; i < 3; i++) {
       expect(await w.reserve('c1', `m${i}`)).toEqual({ ok: true });
@@ -33,7 +33,7 @@ describe('shared send windows', () => {
   });
 
   it('when two instances share a store, then together they never exceed a window', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const a = new SendWindows(store, LIMITS, wall, 10_000);
     const b = new SendWindows(store, LIMITS, wall, 10_000);
     let ok = 0;
@@ -54,7 +54,7 @@ describe('shared send windows', () => {
   });
 
   it('when a request to a conversation is in flight, then no instance starts another one to it', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const a = new SendWindows(store, LIMITS, wall, 10_000);
     const b = new SendWindows(store, LIMITS, wall, 10_000);
     const results = await Promise.all(
@@ -69,7 +69,7 @@ describe('shared send windows', () => {
   });
 
   it("when a conversation's log is removed while its last send finishes (an erasure), then publishing that send does not bring the log back", async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const w = new SendWindows(store, LIMITS, wall, 10_000);
     expect(await w.reserve('user:anna', 'm1')).toEqual({ ok: true });
     await w.finish('user:anna', 'm1', 'accepted');
@@ -85,7 +85,7 @@ describe('shared send windows', () => {
   });
 
   it('when a request is still in flight, then it counts until its completion is known', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const a = new SendWindows(
       store,
       { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] },
@@ -102,7 +102,7 @@ describe('shared send windows', () => {
   });
 
   it('when an instance crashes with a reservation in flight, then it counts until its timeout and no longer', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const crashed = new SendWindows(
       store,
       { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] },
@@ -128,7 +128,7 @@ describe('shared send windows', () => {
   });
 
   it('when a request got no answer (timeout), then it counts as arriving as late as it could', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const limits = { ...LIMITS, perConversation: [{ limit: 1, windowMs: 100 }] };
     const a = new SendWindows(store, limits, wall, 2_000);
     expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
@@ -140,14 +140,14 @@ describe('shared send windows', () => {
       retryAt: 1_000_000 + 2_000 + 100,
     });
     // An answered request counts from its answer, even when the delivery returned later.
-    const b = new SendWindows(await EmbeddedStore.open(null), limits, wall, 2_000);
+    const b = new SendWindows(await openTestStore(), limits, wall, 2_000);
     expect(await b.reserve('c1', 'x1')).toEqual({ ok: true });
     await b.finish('c1', 'x1', 'accepted', undefined, now - 60);
     expect(b.localConversationEarliest('c1')).toBe(now + 40);
   });
 
   it('when Teams answers 429, then the request does not count and the conversation is blocked for every instance', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const a = new SendWindows(store, LIMITS, wall, 10_000);
     const b = new SendWindows(store, LIMITS, wall, 10_000);
     expect(await a.reserve('c1', 'm1')).toEqual({ ok: true });
@@ -166,7 +166,7 @@ describe('shared send windows', () => {
   });
 
   it('when a request never left the process, then its slot is given back', async () => {
-    const store = await EmbeddedStore.open(null);
+    const store = await openTestStore();
     const a = new SendWindows(
       store,
       { ...LIMITS, perConversation: [{ limit: 1, windowMs: 1000 }] },

@@ -11,7 +11,7 @@ import { MemberDirectory } from '../../../services/review/eligibility';
 import { createServices, Services } from '../../../services/services';
 import { Actor } from '../../../services/shared/actor';
 import { DomainError } from '../../../services/shared/domain-error';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 const CHANNEL = '19:review@thread.tacv2';
 const scores = {
@@ -73,7 +73,7 @@ function application(regNo: string): ApplicationDoc {
 async function setup(
   memberCount: number,
 ): Promise<{ s: Services; dir: MemberDirectory; members: Actor[]; itemId: string; chair: Actor }> {
-  const store = await EmbeddedStore.open(null);
+  const store = await openTestStore();
   const s = await createServices(store, {
     clock: () => new Date(),
     log: createLogger('silent'),

@@ -12,7 +12,7 @@ import { ProjectDoc } from '../../../services/followup/project';
 import { createLogger } from '../../../services/logging/logger';
 import { ReminderSettings } from '../../../services/reminders/reminder-settings';
 import { createServices, Services } from '../../../services/services';
-import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { openTestStore } from '../../support/test-store';
 
 /** A clock that stays where it is put. */
 export class TestClock {
@@ -45,7 +45,7 @@ export async function kitServices(
   clock: TestClock,
   reminders: Partial<ReminderSettings> = {},
 ): Promise<Services> {
-  const s = await createServices(await EmbeddedStore.open(null), {
+  const s = await createServices(await openTestStore(), {
     clock: clock.fn,
     log: createLogger('silent'),
     admins: [],
