@@ -1,5 +1,9 @@
 import { DateTime } from 'luxon';
 import { ProjectDoc, REPORT_HEALTH, ReportDoc, ReportEvery } from '../services/followup/project';
+import {
+  REPORT_OFFICE_TEMPLATE,
+  REPORT_THREAD_TEMPLATE,
+} from '../services/followup/report-notices';
 import { OwedReport, ReportContext, ReportIssue } from '../services/followup/reports';
 import { SURVEY_QUESTIONS } from '../services/followup/survey';
 import { Locale } from '../services/shared/actor';
@@ -9,7 +13,7 @@ import { messageCard } from './application-cards';
 import type { OutboxCardRenderer } from './outbox-cards';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';
-import { fs } from './strings/followup-strings';
+import { FollowupStrings, fs } from './strings/followup-strings';
 import { VERBS } from './verbs';
 
 const str = (v: unknown): string =>
@@ -289,7 +293,125 @@ export function surveyCard(
 }
 
 /** Follow-up's outbox cards, rendered when sent in the recipient's language. */
+
+const HOURS = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const REPORT_KINDS = ['status', 'final', 'benefit'] as const;
+type NoticeKind = (typeof REPORT_KINDS)[number];
+const kindOf = (v: unknown): NoticeKind => REPORT_KINDS.find((k) => k === v) ?? 'status';
+const HEALTH_COLOR: Record<string, string> = {
+  on_track: 'Good',
+  at_risk: 'Warning',
+  off_track: 'Attention',
+};
+
+/** Realised benefit against the benefit calculation, in kronor and hours: "900 000 kr av 1 200 000 kr (75 %)". */
+export function benefitAgainstPlan(model: Record<string, unknown>, locale: Locale): string {
+  const t = fs(locale).reportNotice;
+  const parts: string[] = [];
+  const realisedSek = num(model.realisedSek);
+  const plannedSek = num(model.plannedSek);
+  if (realisedSek !== undefined) {
+    parts.push(
+      plannedSek
+        ? fmt(t.sekVsPlan, {
+            realised: formatSek(realisedSek, locale),
+            planned: formatSek(plannedSek, locale),
+            percent: Math.round((realisedSek / plannedSek) * 100),
+          })
+        : fmt(t.sekNoPlan, { realised: formatSek(realisedSek, locale) }),
+    );
+  }
+  const realisedHours = num(model.realisedHours);
+  const plannedHours = num(model.plannedHours);
+  if (realisedHours !== undefined) {
+    parts.push(
+      plannedHours
+        ? fmt(t.hoursVsPlan, {
+            realised: HOURS[locale].format(realisedHours),
+            planned: HOURS[locale].format(plannedHours),
+            percent: Math.round((realisedHours / plannedHours) * 100),
+          })
+        : fmt(t.hoursNoPlan, { realised: HOURS[locale].format(realisedHours) }),
+    );
+  }
+  return parts.join('; ');
+}
+
+/** The office's card for a submitted report: who, which period, how it goes, money and benefit. */
+function reportOfficeCard(model: Record<string, unknown>, locale: Locale): AdaptiveCard {
+  const t = fs(locale).reportNotice;
+  const kind = kindOf(model.kind);
+  const corrected = (num(model.version) ?? 1) > 1;
+  const owner = str(model.ownerName) ? esc(model.ownerName) : t.owner;
+  const health = str(model.health);
+  const benefit = benefitAgainstPlan(model, locale);
+  const lines: { text: string; color?: string }[] = [
+    {
+      text: fmt(corrected ? t.correctedBody : t.body, {
+        owner,
+        period: periodLabel(str(model.period), locale),
+        at: str(model.submittedAt) ? formatWhen(str(model.submittedAt), locale) : '',
+        version: num(model.version) ?? 1,
+      }),
+    },
+  ];
+  if (str(model.milestones)) lines.push({ text: `**${t.milestones}:** ${esc(model.milestones)}` });
+  if (str(model.comment)) lines.push({ text: `**${t.comment}:** ${esc(model.comment)}` });
+  return messageCard({
+    title: fmt((corrected ? t.correctedTitle : t.title)[kind], {
+      regNo: esc(model.regNo),
+      title: escapeMarkdown(clip(str(model.title), 120)),
+    }),
+    lines,
+    facts: [
+      {
+        title: t.health,
+        value: fs(locale).health[health as keyof FollowupStrings['health']] ?? esc(health),
+      },
+      {
+        title: t.spent,
+        value: fmt(t.spentOfGranted, {
+          spent: formatSek(num(model.spentSek) ?? 0, locale),
+          granted: formatSek(num(model.grantedSek) ?? 0, locale),
+        }),
+      },
+      {
+        title: t.realisedVsPlan,
+        value: benefit || (kind === 'benefit' ? t.noBenefitYet : ''),
+      },
+    ],
+  });
+}
+
+/** One line in the funded item's review thread: the report arrived, and how it goes. */
+function reportThreadCard(model: Record<string, unknown>, locale: Locale): AdaptiveCard {
+  const t = fs(locale).reportNotice;
+  const kind = kindOf(model.kind);
+  const health = str(model.health);
+  const line = fmt(t.thread[kind], {
+    period: periodLabel(str(model.period), locale),
+    owner: str(model.ownerName) ? esc(model.ownerName) : t.owner,
+    health: fs(locale).health[health as keyof FollowupStrings['health']] ?? esc(health),
+    spent: formatSek(num(model.spentSek) ?? 0, locale),
+    granted: formatSek(num(model.grantedSek) ?? 0, locale),
+    benefit: benefitAgainstPlan(model, locale) || t.noBenefitYet,
+  });
+  const corrected = (num(model.version) ?? 1) > 1;
+  return messageCard({
+    title: fmt(t.threadTitle, { regNo: esc(model.regNo) }),
+    lines: [
+      {
+        text: corrected ? fmt(t.threadCorrected, { line }) : line,
+        color: HEALTH_COLOR[health] ?? 'Default',
+      },
+    ],
+  });
+}
+
 export const followupOutboxCards: Record<string, OutboxCardRenderer> = {
+  [REPORT_OFFICE_TEMPLATE]: reportOfficeCard,
+  [REPORT_THREAD_TEMPLATE]: reportThreadCard,
   'followup-project-created': (model, locale) => {
     const t = fs(locale).projectCreated;
     const every =

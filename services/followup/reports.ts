@@ -5,6 +5,7 @@ import { MAX_AMOUNT_SEK, parseSek } from '../shared/amount';
 import { DomainError } from '../shared/domain-error';
 import { checkText } from '../shared/text';
 import { ProjectDoc, REPORT_HEALTH, ReportDoc, ReportDue, ReportHealth, reportId } from './project';
+import { notifyReportSubmitted } from './report-notices';
 import { reportSchedule, stockholmDate } from './report-schedule';
 
 /** A report may be sent this many days before it is due (e.g. a final report the week before the end). */
@@ -247,5 +248,6 @@ export async function submitReport(
     after: doc,
     activityId,
   });
+  await notifyReportSubmitted(s, project, doc);
   return { ok: true, report: doc, updated: !!existing };
 }
