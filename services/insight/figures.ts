@@ -191,7 +191,8 @@ export function projectYear(project: ProjectDoc, decision: DecisionDoc | undefin
 /** The latest report of a project that states a realised effect (as follow-up reads it). */
 export function latestRealised(reports: readonly ReportDoc[]): ReportDoc | undefined {
   return reports
-    .filter((r) => r.realisedEffectSek !== undefined || r.realisedEffectHours !== undefined)
+    // != null: documents written by the MongoDB driver before undefined was dropped hold null.
+    .filter((r) => r.realisedEffectSek != null || r.realisedEffectHours != null)
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
     .pop();
 }

@@ -320,7 +320,7 @@ export function buildFollowup(
         plannedYearlyEffectSek: p.benefitPlan.yearlyEffectSek ?? null,
         realisedYearlyEffectSek: realised?.realisedEffectSek ?? null,
         realisedRatePercent:
-          realised?.realisedEffectSek !== undefined
+          realised?.realisedEffectSek != null
             ? percent(realised.realisedEffectSek, p.grantedSek)
             : null,
         benefitFollowup: {

@@ -41,7 +41,7 @@ export interface PortfolioDoc {
 /** The parts a portfolio has, in standard order (a seeded portfolio has all three). */
 export function partsOf(p: Pick<PortfolioDoc, 'parts'>): Part[] {
   if (!p.parts) return [...PARTS];
-  return PARTS.filter((k) => p.parts![k] !== undefined);
+  return PARTS.filter((k) => p.parts![k] != null); // null: written by an older MongoDB engine
 }
 
 /** The parts of a portfolio an applicant may apply to. */

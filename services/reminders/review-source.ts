@@ -27,7 +27,7 @@ export function reviewReminderSource(
         const done = new Set(
           votes
             .filter(
-              (v) => v.vote !== undefined || v.conflict === 'declared' || v.conflict === 'ruled',
+              (v) => v.vote != null || v.conflict === 'declared' || v.conflict === 'ruled',
             )
             .map((v) => v.memberId.toLowerCase()),
         );
