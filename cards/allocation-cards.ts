@@ -43,6 +43,11 @@ export interface AllocationCardOptions {
   delegationDefault?: string;
   /** A refusal to show at the top (e.g. someone without the right clicked a button). */
   refusal?: string;
+  /**
+   * What the person looking may do: the what-if form for chairs and decision makers, the confirm
+   * and correction forms for decision makers. Unset: every form (the chair's own command reply).
+   */
+  viewer?: { whatIf: boolean; decide: boolean };
 }
 
 interface Row {
@@ -408,7 +413,16 @@ function buildCard(
     valueText: VALUE_MEASURE_TEXT[locale],
     sections,
     pageText,
-    open: open && !!plan && state.candidates.length + state.notRecommended.length > 0,
+    open:
+      open &&
+      !!plan &&
+      state.candidates.length + state.notRecommended.length > 0 &&
+      (opts.viewer?.whatIf ?? true),
+    confirmOpen:
+      open &&
+      !!plan &&
+      state.candidates.length + state.notRecommended.length > 0 &&
+      (opts.viewer?.decide ?? true),
     roundId: round._id,
     digest: state.digest,
     page: String(page),
@@ -445,7 +459,7 @@ function buildCard(
       step: outcome.askConfirm ? 'final' : 'ask',
       cancel: outcome.askConfirm ? t.confirm.cancel : '',
     },
-    correctable: !open && current.length > 0,
+    correctable: !open && current.length > 0 && (opts.viewer?.decide ?? true),
     correct: {
       title: t.correct.title,
       error: errorForm === 'correct' ? error : '',

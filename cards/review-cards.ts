@@ -190,7 +190,9 @@ export function reviewCard(
     : [
         line(
           fmt(r.review.tallyClosed, {
-            voted: result ? result.votes.approve + result.votes.reject + result.votes.abstain : tally.voted,
+            voted: result
+              ? result.votes.approve + result.votes.reject + result.votes.abstain
+              : tally.voted,
             eligible: result ? result.eligible : tally.eligible,
           }),
         ),

@@ -8,11 +8,13 @@ import { frameFormCard, framesOverviewCard, FrameDraft } from '../../cards/frame
 import { AdaptiveCard } from '../../cards/render';
 import { fmt } from '../../cards/strings';
 import { allocationText } from '../../cards/strings/allocation-strings';
-import { rightsOf } from '../../services/allocation/access';
+import { AllocationRights, rightsOf } from '../../services/allocation/access';
+import { roundState } from '../../services/allocation/round-state';
 import {
   applyWhatIf,
   confirmRound,
   delegationDefault,
+  loadPortfolio,
   loadRound,
   type RoundOutcome,
   viewRound,
@@ -45,6 +47,7 @@ async function refusalFor(
   deps: BotDeps,
   actor: Actor,
   data: Record<string, unknown>,
+  scope: VerbRequest['scope'],
 ): Promise<AdaptiveCard> {
   if (!(err instanceof DomainError) || typeof err.params.reason !== 'string') throw err;
   const t = allocationText(actor.locale);
@@ -55,31 +58,51 @@ async function refusalFor(
   try {
     const round = await loadRound(deps.services, data.roundId);
     const rights = await rightsOf(deps.services, actor, round.portfolioId);
-    if (rights.chair || rights.decisionMaker || rights.admin) {
-      const view = await viewRound(deps.services, actor, round._id);
-      return allocationCard(view, actor.locale, {
-        page: pageOf(data),
-        refusal,
-        delegationDefault: await delegationDefault(deps.services),
-      });
-    }
+    // The card stays for everyone who clicked on it (it is in their channel already), with the
+    // reason on their view and only the forms they may use.
+    const viewer = rights.chair || rights.decisionMaker || rights.admin;
+    // Outside a channel the card is nobody else's: someone without the right gets no proposal.
+    if (!viewer && scope !== 'channel')
+      return allocationRefusalCard(actor.locale, err.params.reason, err.params);
+    const view = viewer
+      ? await viewRound(deps.services, actor, round._id)
+      : {
+          state: await roundState(
+            deps.services,
+            round,
+            await loadPortfolio(deps.services, round.portfolioId),
+          ),
+        };
+    return allocationCard(view, actor.locale, {
+      page: pageOf(data),
+      refusal,
+      delegationDefault: await delegationDefault(deps.services),
+      viewer: viewerOf(rights),
+    });
   } catch (inner) {
     if (!(inner instanceof DomainError)) throw inner;
   }
   return allocationRefusalCard(actor.locale, err.params.reason, err.params);
 }
 
-/** Runs a round verb and renders the round's card, or the refusal. */
+/** The forms a person may use on the allocation card. */
+function viewerOf(rights: AllocationRights): { whatIf: boolean; decide: boolean } {
+  return { whatIf: rights.chair || rights.decisionMaker, decide: rights.decisionMaker };
+}
+
+/** Runs a round verb and renders the round's card (the person's own view), or the refusal. */
 function roundVerb(run: (req: VerbRequest) => Promise<RoundOutcome>): VerbHandler {
   return async (_context: TurnContext, req) => {
     try {
       const outcome = await run(req);
+      const rights = await rightsOf(req.deps.services, req.actor, outcome.state.round.portfolioId);
       return allocationCard(outcome, req.actor.locale, {
         page: pageOf(req.data),
         delegationDefault: await delegationDefault(req.deps.services),
+        viewer: viewerOf(rights),
       });
     } catch (err) {
-      return refusalFor(err, req.deps, req.actor, req.data);
+      return refusalFor(err, req.deps, req.actor, req.data, req.scope);
     }
   };
 }
@@ -133,7 +156,7 @@ export const decisionCorrect: VerbHandler = roundVerb(({ deps, actor, data, acti
 );
 
 /** `allocation.exports`: signed, short-lived links to the round's protocol and the public register. */
-export const allocationExports: VerbHandler = async (_context, { deps, actor, data }) => {
+export const allocationExports: VerbHandler = async (_context, { deps, actor, data, scope }) => {
   try {
     const links = await exportLinks(
       deps.services,
@@ -144,7 +167,7 @@ export const allocationExports: VerbHandler = async (_context, { deps, actor, da
     );
     return exportLinksCard(actor.locale, links.roundId, links);
   } catch (err) {
-    return refusalFor(err, deps, actor, data);
+    return refusalFor(err, deps, actor, data, scope);
   }
 };
 

@@ -117,7 +117,8 @@ export async function defaultYear(s: Services, portfolio: PortfolioDoc): Promise
   return current;
 }
 
-async function loadPortfolio(s: Services, portfolioId: string): Promise<PortfolioDoc> {
+/** The round's portfolio (refused when it is gone). */
+export async function loadPortfolio(s: Services, portfolioId: string): Promise<PortfolioDoc> {
   const p = await s.portfolios.get(portfolioId);
   if (!p) refuse('not_found', 'portfolio_not_found');
   return p;

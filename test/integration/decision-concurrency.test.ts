@@ -142,7 +142,9 @@ describe('decisions under concurrency, over real HTTP', () => {
       step: 'ask',
     });
     const askedText = cardText(asked.card);
-    expect(askedText).toContain('Beslutet kan inte ändras, bara ersättas av ett nytt beslut. Bekräfta?');
+    expect(askedText).toContain(
+      'Beslutet kan inte ändras, bara ersättas av ett nytt beslut. Bekräfta?',
+    );
     expect(askedText).toContain('Ja, fatta beslutet');
     expect((await app.services.allocation.rounds.get(david.roundId))!.status).toBe('open');
     expect(await app.services.allocation.decisions.all()).toHaveLength(0);
@@ -207,6 +209,19 @@ describe('decisions under concurrency, over real HTTP', () => {
         /Bara beslutsfattare kan bekräfta|Bara ordförande och beslutsfattare/,
       );
     }
+    // On a card in the channel the refusal keeps the card, with the reason and without the forms
+    // she may not use.
+    const inChannel = await new Channel(app, connector, REVIEW_CHANNEL).click(
+      DEMO_USERS.eva,
+      'allocation.confirm',
+      { roundId, digest, delegation: 'x' },
+      'round-card',
+    );
+    const kept = cardText(inChannel.card);
+    expect(kept).toContain('Bara beslutsfattare kan bekräfta');
+    expect(kept).toContain('Fördelning: 1.');
+    expect(kept).not.toContain('Bekräfta beslut');
+    expect(kept).not.toContain('Räkna om');
     // Foreign and malformed ids are refused the same way, never a crash.
     for (const bad of ['nope', 42, { $ne: null }, 'x'.repeat(500)]) {
       const res = await new PersonalChat(app.url, connector.url, DEMO_USERS.david).click(

@@ -7,7 +7,13 @@
 import { App } from '../../bot/app';
 import { TeamsUser } from '../support/activities';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
-import { cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import {
+  cardText,
+  DEMO_USERS,
+  freshDataDir,
+  PersonalChat,
+  startTestApp,
+} from '../support/test-app';
 import { Channel, latestUpdate, openReviewItem, REVIEW_CHANNEL, scores } from './review-support';
 
 const FREDRIK: TeamsUser = {
@@ -43,7 +49,11 @@ describe('the demo review group over real HTTP', () => {
     expect((await app.services.users.get(DEMO_USERS.eva.aadObjectId))!.name).toBe('Eva Ek');
 
     // An unknown person without a name: "en användare", never the id, and no id stored as a name.
-    const nameless = { id: '29:nameless', aadObjectId: '11111111-2222-3333-4444-555555555555', name: '' };
+    const nameless = {
+      id: '29:nameless',
+      aadObjectId: '11111111-2222-3333-4444-555555555555',
+      name: '',
+    };
     const stranger = new PersonalChat(app.url, connector.url, nameless);
     expect(await stranger.say('hjälp')).toBe(200);
     const doc = await app.services.users.get(nameless.aadObjectId);
@@ -95,7 +105,12 @@ describe('the demo review group over real HTTP', () => {
     );
     for (const u of [DEMO_USERS.eva, DEMO_USERS.david]) {
       await channel.click(u, 'review.noConflict', { itemId }, rootId);
-      const voted = await channel.click(u, 'review.vote', { itemId, vote: 'approve', ...scores(4) }, rootId);
+      const voted = await channel.click(
+        u,
+        'review.vote',
+        { itemId, vote: 'approve', ...scores(4) },
+        rootId,
+      );
       expect(voted.text).toContain('Din röst är sparad');
     }
     const closed = await channel.click(
