@@ -165,7 +165,7 @@ export function wizardStepCard({ app, stepIndex, validation, portfolios, locale,
       value,
       hint: hintFor(def, t, locale),
       choices,
-      error: errors.get(def.id) ?? '',
+      error: errors.has(def.id) ? fmt(ta.errorMark, { text: errors.get(def.id)! }) : '',
       warning: warnings.get(def.id) ?? '',
     };
   });
@@ -194,7 +194,7 @@ export function wizardStepCard({ app, stepIndex, validation, portfolios, locale,
     officeNoteBy: officeNote ? fmt(ta.officeNoteBy, { name: escapeMarkdown(officeNote.byName) }) : '',
     officeNote: officeNote ? (officeNote.note.trim() ? escapeMarkdown(clip(officeNote.note.trim(), 2000)) : ta.officeNoteNone) : '',
     inputIds: step.fields.map((f) => f.id).join(','),
-    errorSummary: errors.size > 0 ? fmt(t.fixCount, { count: errors.size }) : '',
+    errorSummary: errors.size > 0 ? fmt(ta.errorMark, { text: fmt(t.fixCount, { count: errors.size }) }) : '',
     stepHint,
     fields,
     requiredNote: t.requiredNote,
@@ -275,7 +275,10 @@ export function summaryCard({ app, portfolios, locale, byStep, readOnly, heading
       title: fmt(t.stepOf, { n: index + 1, total: STEP_COUNT, title: t.steps[step.id] }),
       index,
       editable: editable && reopened,
-      problem: errs.length > 0 ? errs.map((e) => `${fieldLabel(t, e.field)}: ${issueText(t, e)}`).join(' ') : '',
+      problem:
+        errs.length > 0
+          ? fmt(ta.errorMark, { text: errs.map((e) => `${fieldLabel(t, e.field)}: ${issueText(t, e)}`).join(' ') })
+          : '',
       warning: warns.length > 0 ? fmt(ta.summaryWarning, { text: warns.map((w) => issueText(t, w)).join(' ') }) : '',
       facts,
     };
@@ -292,7 +295,7 @@ export function summaryCard({ app, portfolios, locale, byStep, readOnly, heading
   return renderTemplate('application-summary', {
     heading: heading ?? (readOnly ? `${escapeMarkdown(app.inputs.title ?? '')}${app.regNo ? ` (${app.regNo})` : ''}` : t.summary.title),
     intro: readOnly ? statusBadge(app.status, locale) : t.summary.intro,
-    errorSummary: errorCount > 0 ? t.submitted.invalid : '',
+    errorSummary: errorCount > 0 ? fmt(ta.errorMark, { text: t.submitted.invalid }) : '',
     sections,
     editLabel: t.actions.edit,
     appId: app._id,

@@ -332,6 +332,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
         p.overdue.length > 0 ? fmt(td.overdueWarning, { count: p.overdue.length }) : '',
       ]
         .filter((x) => x !== '')
+        .map((x) => `⚠️ ${x}`)
         .join(' · '),
       facts: [
         ...moneyFacts(p, locale),
@@ -364,20 +365,20 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
 
 function overdueLines(overdue: OverdueReport[], locale: Locale): { text: string; color: string }[] {
   const td = insightText(locale).dashboard;
-  if (overdue.length === 0) return [{ text: td.noOverdue, color: 'Good' }];
+  if (overdue.length === 0) return [{ text: `✅ ${td.noOverdue}`, color: 'Default' }];
   const lines = overdue.slice(0, MAX_OVERDUE_LINES).map((o) => ({
-    text: fmt(td.overdueLine, {
+    text: `⚠️ ${fmt(td.overdueLine, {
       regNo: escapeMarkdown(o.regNo),
       title: escapeMarkdown(clip(o.title, 80)),
       period: periodLabel(o.period, locale),
       dueDate: o.dueDate,
-    }),
-    color: 'Warning',
+    })}`,
+    color: 'Default',
   }));
   if (overdue.length > MAX_OVERDUE_LINES)
     lines.push({
       text: fmt(td.overdueMore, { count: overdue.length - MAX_OVERDUE_LINES }),
-      color: 'Warning',
+      color: 'Default',
     });
   return lines;
 }
