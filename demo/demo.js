@@ -78,7 +78,10 @@
       .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
       .replace(/(^|[\s(])_([^_]+?)_(?=$|[\s).,!?:;])/g, '$1<em>$2</em>')
       .replace(/(^|[\s(])\*([^*\s][^*]*?)\*(?=$|[\s).,!?:;])/g, '$1<em>$2</em>')
-      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" target="_blank" rel="noopener">$1</a>');
+      .replace(
+        /\[([^\]]+)\]\((https?:[^)\s]+)\)/g,
+        '<a href="$2" target="_blank" rel="noopener">$1</a>',
+      );
   }
   function md(src) {
     var lines = esc(src || '').split(/\r?\n/);
@@ -90,9 +93,20 @@
       para = [];
     }
     function flushList() {
-      if (list) out.push('<' + list.tag + '>' + list.items.map(function (i) {
-        return '<li>' + inline(i) + '</li>';
-      }).join('') + '</' + list.tag + '>');
+      if (list)
+        out.push(
+          '<' +
+            list.tag +
+            '>' +
+            list.items
+              .map(function (i) {
+                return '<li>' + inline(i) + '</li>';
+              })
+              .join('') +
+            '</' +
+            list.tag +
+            '>',
+        );
       list = null;
     }
     lines.forEach(function (line) {
@@ -187,19 +201,25 @@
         return n + (p === current && c.id === selected[p.id] ? 0 : unread(p, c.id));
       }, 0);
       nav.appendChild(
-        el('button', {
-          type: 'button',
-          'aria-pressed': String(p === current),
-          'aria-label': p.name,
-          title: 'Visa Teams som ' + p.name,
-          onclick: function () {
-            switchTo(p);
+        el(
+          'button',
+          {
+            type: 'button',
+            'aria-pressed': String(p === current),
+            'aria-label': p.name,
+            title: 'Visa Teams som ' + p.name,
+            onclick: function () {
+              switchTo(p);
+            },
           },
-        }, [
-          el('span', { class: 'avatar', text: initials(p.name), 'aria-hidden': 'true' }),
-          p.name.split(' ')[0],
-          total > 0 ? el('span', { class: 'badge', text: String(total), 'aria-hidden': 'true' }) : null,
-        ]),
+          [
+            el('span', { class: 'avatar', text: initials(p.name), 'aria-hidden': 'true' }),
+            p.name.split(' ')[0],
+            total > 0
+              ? el('span', { class: 'badge', text: String(total), 'aria-hidden': 'true' })
+              : null,
+          ],
+        ),
       );
     });
   }
@@ -207,33 +227,49 @@
     var who = $('whoami');
     who.innerHTML = '';
     var roles = current.roles.length
-      ? current.roles.map(function (r) {
-          return ROLE_LABELS[r] || r;
-        }).join(', ')
+      ? current.roles
+          .map(function (r) {
+            return ROLE_LABELS[r] || r;
+          })
+          .join(', ')
       : 'sökande';
     who.appendChild(el('span', { class: 'avatar', text: initials(current.name) }));
     who.appendChild(
       el('div', {}, [
         el('div', { text: current.name, style: 'font-weight:600' }),
-        el('div', { class: 'roles', text: roles + (current.organisation ? ' · ' + current.organisation : '') }),
+        el('div', {
+          class: 'roles',
+          text: roles + (current.organisation ? ' · ' + current.organisation : ''),
+        }),
       ]),
     );
     $('team-name').textContent = 'Team: ' + config.team.name;
     function item(c, label) {
       var n = c.id === selected[current.id] ? 0 : unread(current, c.id);
       return el('li', {}, [
-        el('button', {
-          type: 'button',
-          'aria-label': label,
-          'aria-current': String(c.id === selected[current.id]),
-          'data-conversation': c.id,
-          onclick: function () {
-            open(c.id);
+        el(
+          'button',
+          {
+            type: 'button',
+            'aria-label': label,
+            'aria-current': String(c.id === selected[current.id]),
+            'data-conversation': c.id,
+            onclick: function () {
+              open(c.id);
+            },
           },
-        }, [
-          el('span', { text: label }),
-          n > 0 ? el('span', { class: 'badge', text: String(n), title: n + ' nya', 'aria-hidden': 'true' }) : null,
-        ]),
+          [
+            el('span', { text: label }),
+            n > 0
+              ? el('span', {
+                  class: 'badge',
+                  text: String(n),
+                  title: n + ' nya',
+                  'aria-hidden': 'true',
+                })
+              : null,
+          ],
+        ),
       ]);
     }
     var chats = $('chats');
@@ -241,9 +277,11 @@
     chats.appendChild(item(conversationsOf(current)[0], 'Chatt med Projektkontoret'));
     var channels = $('channels');
     channels.innerHTML = '';
-    conversationsOf(current).slice(1).forEach(function (c) {
-      channels.appendChild(item(c, c.name));
-    });
+    conversationsOf(current)
+      .slice(1)
+      .forEach(function (c) {
+        channels.appendChild(item(c, c.name));
+      });
   }
 
   // ---------- messages and cards ----------
@@ -284,19 +322,30 @@
         var body = res.body || {};
         var status = body.statusCode || res.status;
         var version = res.version || m.version;
-        if (body.type === CARD && body.value) setView(person, m, { version: version, card: body.value, note: null });
+        if (body.type === CARD && body.value)
+          setView(person, m, { version: version, card: body.value, note: null });
         else if (body.type === 'application/vnd.microsoft.activity.message')
-          setView(person, m, { version: version, note: String(body.value || ''), noteKind: 'info' });
+          setView(person, m, {
+            version: version,
+            note: String(body.value || ''),
+            noteKind: 'info',
+          });
         else if (body.type === 'application/vnd.microsoft.error' || status >= 400)
           setView(person, m, {
             version: version,
-            note: 'Boten svarade med ett fel' + (body.value && body.value.message ? ': ' + body.value.message : ' (' + status + ').'),
+            note:
+              'Boten svarade med ett fel' +
+              (body.value && body.value.message ? ': ' + body.value.message : ' (' + status + ').'),
             noteKind: 'error',
           });
         else setView(person, m, { version: version });
       })
       .catch(function (err) {
-        setView(person, m, { version: m.version, note: 'Kunde inte nå boten: ' + err.message, noteKind: 'error' });
+        setView(person, m, {
+          version: m.version,
+          note: 'Kunde inte nå boten: ' + err.message,
+          noteKind: 'error',
+        });
       })
       .then(function () {
         if (trigger === 'manual') delete clicking[m.id];
@@ -337,7 +386,14 @@
       } else if (action instanceof AC.OpenUrlAction) {
         window.open(action.url, '_blank', 'noopener');
       } else {
-        setView(person, m, { version: m.version, note: 'Den här knapptypen (' + action.getJsonTypeName() + ') används inte av Projektkontoret.', noteKind: 'error' });
+        setView(person, m, {
+          version: m.version,
+          note:
+            'Den här knapptypen (' +
+            action.getJsonTypeName() +
+            ') används inte av Projektkontoret.',
+          noteKind: 'error',
+        });
         render();
       }
     };
@@ -345,25 +401,34 @@
       card.parse(json);
       host.appendChild(card.render());
     } catch (err) {
-      host.appendChild(el('div', { class: 'card-note error', text: 'Kortet kunde inte visas: ' + err.message }));
+      host.appendChild(
+        el('div', { class: 'card-note error', text: 'Kortet kunde inte visas: ' + err.message }),
+      );
     }
-    if (pending) host.appendChild(el('div', { class: 'card-pending', text: 'Hämtar din egen vy av kortet …' }));
+    if (pending)
+      host.appendChild(
+        el('div', { class: 'card-pending', text: 'Hämtar din egen vy av kortet …' }),
+      );
     if (clicking[m.id]) host.appendChild(el('div', { class: 'card-pending', text: 'Skickar …' }));
     if (v && v.note) {
       host.appendChild(
-        el('div', { class: 'card-note' + (v.noteKind === 'error' ? ' error' : ''), role: 'status' }, [
-          el('button', {
-            class: 'dismiss',
-            type: 'button',
-            'aria-label': 'Stäng meddelandet',
-            text: '✕',
-            onclick: function () {
-              setView(person, m, { note: null });
-              render();
-            },
-          }),
-          el('span', { html: md(v.note) }),
-        ]),
+        el(
+          'div',
+          { class: 'card-note' + (v.noteKind === 'error' ? ' error' : ''), role: 'status' },
+          [
+            el('button', {
+              class: 'dismiss',
+              type: 'button',
+              'aria-label': 'Stäng meddelandet',
+              text: '✕',
+              onclick: function () {
+                setView(person, m, { note: null });
+                render();
+              },
+            }),
+            el('span', { html: md(v.note) }),
+          ],
+        ),
       );
     }
     return host;
@@ -372,14 +437,21 @@
   function renderMessage(m) {
     var mine = m.fromId === current.id;
     var body = el('div', { class: 'body' }, [
-      el('div', { class: 'meta' }, [el('b', { text: m.fromName }), ' ' + time(m.timestamp) + (m.version > 1 ? ' · uppdaterat' : '')]),
+      el('div', { class: 'meta' }, [
+        el('b', { text: m.fromName }),
+        ' ' + time(m.timestamp) + (m.version > 1 ? ' · uppdaterat' : ''),
+      ]),
     ]);
     if (m.text) body.appendChild(el('div', { class: 'text', html: md(m.text) }));
     (m.attachments || []).forEach(function (a) {
       if (a.contentType === CARD && a.content) body.appendChild(renderCard(m, a.content));
     });
     return el('div', { class: 'msg' + (mine ? ' mine' : ''), 'data-message': m.id }, [
-      el('span', { class: 'avatar' + (m.fromBot ? ' bot' : ''), text: m.fromBot ? 'PK' : initials(m.fromName), 'aria-hidden': 'true' }),
+      el('span', {
+        class: 'avatar' + (m.fromBot ? ' bot' : ''),
+        text: m.fromBot ? 'PK' : initials(m.fromName),
+        'aria-hidden': 'true',
+      }),
       body,
     ]);
   }
@@ -401,7 +473,12 @@
     var wkey = threadId || convId;
     waitingFor[wkey] = (waitingFor[wkey] || 0) + 1;
     render();
-    api('/api/message', { personId: person.id, conversationId: convId, threadId: threadId, text: text })
+    api('/api/message', {
+      personId: person.id,
+      conversationId: convId,
+      threadId: threadId,
+      text: text,
+    })
       .catch(function (err) {
         alert('Meddelandet kom inte fram: ' + err.message);
       })
@@ -412,7 +489,11 @@
   }
 
   function replyBox(root) {
-    var ta = el('textarea', { rows: '1', 'aria-label': 'Svara i tråden', placeholder: 'Svara (nämner @Projektkontoret)' });
+    var ta = el('textarea', {
+      rows: '1',
+      'aria-label': 'Svara i tråden',
+      placeholder: 'Svara (nämner @Projektkontoret)',
+    });
     var form = el('form', { class: 'reply-box', 'data-thread': root.id }, [
       ta,
       el('button', { type: 'submit', text: 'Svara' }),
@@ -441,14 +522,19 @@
       box.innerHTML = '';
     }
     var nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-    $('pane-title').textContent = conv.kind === 'personal' ? 'Projektkontoret' : config.team.name + ' › ' + conv.name;
+    $('pane-title').textContent =
+      conv.kind === 'personal' ? 'Projektkontoret' : config.team.name + ' › ' + conv.name;
     $('pane-sub').textContent =
       conv.kind === 'personal'
         ? 'Personlig chatt – bara ' + current.name + ' ser den'
         : 'Kanal – alla ' + config.people.length + ' medlemmar ser samma inlägg';
     $('mention-chip').style.display = conv.kind === 'channel' ? '' : 'none';
-    $('composer-text').setAttribute('aria-label', conv.kind === 'channel' ? 'Starta ett nytt inlägg' : 'Skriv ett meddelande');
-    $('composer-text').placeholder = conv.kind === 'channel' ? 'Starta ett nytt inlägg' : 'Skriv ett meddelande';
+    $('composer-text').setAttribute(
+      'aria-label',
+      conv.kind === 'channel' ? 'Starta ett nytt inlägg' : 'Skriv ett meddelande',
+    );
+    $('composer-text').placeholder =
+      conv.kind === 'channel' ? 'Starta ett nytt inlägg' : 'Skriv ett meddelande';
     $('composer-send').textContent = conv.kind === 'channel' ? 'Publicera' : 'Skicka';
 
     var msgs = messagesIn(conv.id).sort(function (a, b) {
@@ -457,44 +543,61 @@
     var wanted = [];
     if (conv.kind === 'personal') {
       msgs.forEach(function (m) {
-        wanted.push(keyed('m:' + m.id, signature(m), function () {
-          return renderMessage(m);
-        }));
+        wanted.push(
+          keyed('m:' + m.id, signature(m), function () {
+            return renderMessage(m);
+          }),
+        );
       });
     } else {
-      msgs.filter(function (m) {
-        return !m.threadId;
-      }).forEach(function (root) {
-        var thread = keyed('t:' + root.id, 'thread', function () {
-          return el('section', { class: 'thread', 'data-thread': root.id, 'aria-label': 'Tråd' }, [
-            el('div', { class: 'root' }),
-            el('div', { class: 'replies' }),
-            replyBox(root),
-          ]);
-        });
-        var rootSlot = thread.firstChild;
-        var rootEl = keyed('m:' + root.id, signature(root), function () {
-          return renderMessage(root);
-        });
-        if (rootSlot.firstChild !== rootEl) {
-          rootSlot.innerHTML = '';
-          rootSlot.appendChild(rootEl);
-        }
-        var replies = thread.children[1];
-        var replyEls = msgs.filter(function (m) {
-          return m.threadId === root.id;
-        }).map(function (m) {
-          return keyed('m:' + m.id, signature(m), function () {
-            return renderMessage(m);
+      msgs
+        .filter(function (m) {
+          return !m.threadId;
+        })
+        .forEach(function (root) {
+          var thread = keyed('t:' + root.id, 'thread', function () {
+            return el(
+              'section',
+              { class: 'thread', 'data-thread': root.id, 'aria-label': 'Tråd' },
+              [el('div', { class: 'root' }), el('div', { class: 'replies' }), replyBox(root)],
+            );
           });
+          var rootSlot = thread.firstChild;
+          var rootEl = keyed('m:' + root.id, signature(root), function () {
+            return renderMessage(root);
+          });
+          if (rootSlot.firstChild !== rootEl) {
+            rootSlot.innerHTML = '';
+            rootSlot.appendChild(rootEl);
+          }
+          var replies = thread.children[1];
+          var replyEls = msgs
+            .filter(function (m) {
+              return m.threadId === root.id;
+            })
+            .map(function (m) {
+              return keyed('m:' + m.id, signature(m), function () {
+                return renderMessage(m);
+              });
+            });
+          if (waitingFor[root.id])
+            replyEls.push(el('div', { class: 'typing', text: 'Projektkontoret skriver …' }));
+          syncChildren(replies, replyEls);
+          wanted.push(thread);
         });
-        if (waitingFor[root.id]) replyEls.push(el('div', { class: 'typing', text: 'Projektkontoret skriver …' }));
-        syncChildren(replies, replyEls);
-        wanted.push(thread);
-      });
     }
-    if (!wanted.length) wanted.push(el('p', { class: 'empty', text: conv.kind === 'personal' ? 'Inga meddelanden ännu. Skriv "hjälp" för att se vad Projektkontoret kan.' : 'Inga inlägg ännu.' }));
-    if (waitingFor[conv.id]) wanted.push(el('div', { class: 'typing', text: 'Projektkontoret skriver …' }));
+    if (!wanted.length)
+      wanted.push(
+        el('p', {
+          class: 'empty',
+          text:
+            conv.kind === 'personal'
+              ? 'Inga meddelanden ännu. Skriv "hjälp" för att se vad Projektkontoret kan.'
+              : 'Inga inlägg ännu.',
+        }),
+      );
+    if (waitingFor[conv.id])
+      wanted.push(el('div', { class: 'typing', text: 'Projektkontoret skriver …' }));
     syncChildren(box, wanted);
     if (nearBottom) box.scrollTop = box.scrollHeight;
     markSeen(current, conv.id);
@@ -524,7 +627,11 @@
     current = person;
     if (!selected[person.id]) selected[person.id] = person.personalChatId;
     try {
-      history.replaceState(null, '', '#' + encodeURIComponent(person.name.split(' ')[0].toLowerCase()));
+      history.replaceState(
+        null,
+        '',
+        '#' + encodeURIComponent(person.name.split(' ')[0].toLowerCase()),
+      );
     } catch (e) {
       /* ignore */
     }

@@ -2,13 +2,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PlaygroundConfig, PlaygroundUser } from './playground';
 
-export const DEMO_SEED_FILE = path.resolve(__dirname, '..', '..', 'deployment', 'seed', 'demo-seed.json');
+export const DEMO_SEED_FILE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  'deployment',
+  'seed',
+  'demo-seed.json',
+);
 const SOURCE_SEED_FILE = path.resolve(__dirname, '..', 'deployment', 'seed', 'demo-seed.json');
 
 interface DemoSeed {
   tenantId: string;
   team: { id: string; name: string; channels: { id: string; name: string; purpose: string }[] };
-  users: { aadObjectId: string; name: string; email?: string; organisation?: string; roles: string[] }[];
+  users: {
+    aadObjectId: string;
+    name: string;
+    email?: string;
+    organisation?: string;
+    roles: string[];
+  }[];
 }
 
 /** The demo seed file, wherever this runs from (compiled in dist/ or as source). */
@@ -25,7 +38,13 @@ export function readDemoSeed(): DemoSeed {
 
 function toPlaygroundUser(u: DemoSeed['users'][number], index: number): PlaygroundUser {
   const email = u.email ?? `user${index}@stad.example`;
-  return { id: `29:demo-user-${index + 1}`, name: u.name, userPrincipleName: email, aadObjectId: u.aadObjectId, email };
+  return {
+    id: `29:demo-user-${index + 1}`,
+    name: u.name,
+    userPrincipleName: email,
+    aadObjectId: u.aadObjectId,
+    email,
+  };
 }
 
 /**
@@ -35,7 +54,8 @@ function toPlaygroundUser(u: DemoSeed['users'][number], index: number): Playgrou
 export function demoPlaygroundConfigs(botId = '28:projektkontoret-demo'): PlaygroundConfig[] {
   const seed = readDemoSeed();
   const people = seed.users.map(toPlaygroundUser);
-  if (people.length !== 6) throw new Error('the demo needs exactly six seed users (the playground shows one plus five)');
+  if (people.length !== 6)
+    throw new Error('the demo needs exactly six seed users (the playground shows one plus five)');
   const general = seed.team.channels.find((c) => c.id === seed.team.id);
   const other = seed.team.channels.filter((c) => c.id !== seed.team.id);
   return people.map((currentUser, i) => ({

@@ -110,7 +110,10 @@ function pageDir(): string {
 
 const STATIC: Record<string, { file: () => string; type: string }> = {
   '/': { file: () => path.join(pageDir(), 'index.html'), type: 'text/html; charset=utf-8' },
-  '/demo.js': { file: () => path.join(pageDir(), 'demo.js'), type: 'text/javascript; charset=utf-8' },
+  '/demo.js': {
+    file: () => path.join(pageDir(), 'demo.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   '/demo.css': { file: () => path.join(pageDir(), 'demo.css'), type: 'text/css; charset=utf-8' },
   '/vendor/adaptivecards.min.js': {
     file: () => require.resolve('adaptivecards/dist/adaptivecards.min.js'),
@@ -213,7 +216,8 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
       text: typeof activity.text === 'string' ? activity.text : undefined,
       attachments: activity.attachments,
     };
-    if (where.kind === 'personal') return store({ ...base, conversationId: where.person.personalChatId });
+    if (where.kind === 'personal')
+      return store({ ...base, conversationId: where.person.personalChatId });
     const threadId = where.threadId ?? (replyToId ? rootOf(replyToId) : undefined);
     return store({ ...base, conversationId: where.channel.id, threadId });
   };
@@ -241,7 +245,12 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   });
 
   /** The Bot Connector REST API v3, as far as the bot uses it. */
-  const connector = (method: string, pathname: string, query: URLSearchParams, body: unknown): Answer => {
+  const connector = (
+    method: string,
+    pathname: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): Answer => {
     const r = route(method, pathname);
     const activity = (body ?? {}) as Partial<Activity>;
     switch (r.kind) {
@@ -280,7 +289,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
           if (!channelById(channelId)) return notFound('ConversationNotFound', channelId);
           const root = botSends(channelId, b.activity ?? { type: 'message', text: '' });
           const rootId = root && root !== 'ignored' ? root.id : newId();
-          return { status: 201, body: { id: `${channelId};messageid=${rootId}`, activityId: rootId } };
+          return {
+            status: 201,
+            body: { id: `${channelId};messageid=${rootId}`, activityId: rootId },
+          };
         }
         const member = b.members?.[0];
         const person = personById(member?.aadObjectId) ?? personById(member?.id);
@@ -289,7 +301,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         const sent = botSends(person.personalChatId, b.activity);
         return {
           status: 201,
-          body: { id: person.personalChatId, activityId: sent && sent !== 'ignored' ? sent.id : undefined },
+          body: {
+            id: person.personalChatId,
+            activityId: sent && sent !== 'ignored' ? sent.id : undefined,
+          },
         };
       }
       case 'getMembers': {
@@ -305,13 +320,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
         const next = start + size < members.length ? String(start + size) : undefined;
         return {
           status: 200,
-          body: { members: members.slice(start, start + size).map(account), continuationToken: next },
+          body: {
+            members: members.slice(start, start + size).map(account),
+            continuationToken: next,
+          },
         };
       }
       case 'getMember': {
-        const member = membersOf(r.conversationId!)?.find(
-          (p) => p === personById(r.memberId),
-        );
+        const member = membersOf(r.conversationId!)?.find((p) => p === personById(r.memberId));
         if (!member) return notFound('MemberNotFound', r.memberId ?? '');
         return { status: 200, body: account(member) };
       }
@@ -352,7 +368,12 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     channelName: channel.id === teamId ? undefined : channel.name,
     aadGroupId: options.team.aadGroupId,
   });
-  const common = (): { serviceUrl: string; tenantId: string; botAppId: string; locale: string } => ({
+  const common = (): {
+    serviceUrl: string;
+    tenantId: string;
+    botAppId: string;
+    locale: string;
+  } => ({
     serviceUrl: demo.serviceUrl,
     tenantId: options.tenantId,
     botAppId,
@@ -381,7 +402,14 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const from = { id: person.id, aadObjectId: person.aadObjectId, name: person.name };
     const id = newId();
     if (input.conversationId === person.personalChatId) {
-      store({ id, conversationId: person.personalChatId, fromId: person.id, fromName: person.name, fromBot: false, text });
+      store({
+        id,
+        conversationId: person.personalChatId,
+        fromId: person.id,
+        fromName: person.name,
+        fromBot: false,
+        text,
+      });
       return toBot(
         personalMessage({ ...common(), id, from, text, conversationId: person.personalChatId }),
       );
@@ -480,7 +508,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     });
 
   const json = (res: http.ServerResponse, status: number, body: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
     res.end(JSON.stringify(body));
   };
 

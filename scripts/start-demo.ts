@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   mkdirSync(workRoot, { recursive: true });
   for (const [i, pc] of configs.entries()) {
     playgrounds.push(
-      await startPlayground({ botEndpoint, port: BASE_PORT + i, config: pc, workDir: path.join(workRoot, `user-${i + 1}`) }),
+      await startPlayground({
+        botEndpoint,
+        port: BASE_PORT + i,
+        config: pc,
+        workDir: path.join(workRoot, `user-${i + 1}`),
+      }),
     );
   }
 
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
     ' Projektkontoret demo is running (LOCAL MODE: no Bot Connector auth – never use in production)',
     line,
     ` Bot:        ${botEndpoint}   (store: ${config.dataDir}, health: ${app.url}/healthz)`,
-    ' Open one Agents Playground per person (each is that person\'s Teams):',
+    " Open one Agents Playground per person (each is that person's Teams):",
   ];
   configs.forEach((pc, i) => {
     const seedRoles = rolesOf(pc.currentUser.aadObjectId);
@@ -61,7 +66,9 @@ async function main(): Promise<void> {
   });
   out.push(
     '',
-    ' Try: in the personal chat write "ny ansökan" (or "hjälp"). The team "' + configs[0].team.name + '" has the',
+    ' Try: in the personal chat write "ny ansökan" (or "hjälp"). The team "' +
+      configs[0].team.name +
+      '" has the',
     ' General channel (project office) and the review channel; @mention Projektkontoret there.',
     ' Stop with Ctrl-C. Data survives restarts in ./data (delete it to start over).',
     line,
@@ -139,6 +146,8 @@ function rolesOf(aad: string): string {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`The demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `The demo could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -101,7 +101,9 @@ describe('the group story on the demo page', () => {
       .getByLabel('Vilka användargrupper berörs och vem har efterfrågat lösningen? *')
       .fill('Vårdnadshavare och handläggare på förskoleenheten.');
     await card.getByRole('checkbox', { name: /En attraktiv, trygg/ }).check();
-    await card.getByLabel('Hur bidrar projektet till målen?').fill('Snabbare service för familjer.');
+    await card
+      .getByLabel('Hur bidrar projektet till målen?')
+      .fill('Snabbare service för familjer.');
     await click(card, 'Nästa');
 
     card = await waitForDemoCard(page, 'Steg 3 av 6');
@@ -122,7 +124,9 @@ describe('the group story on the demo page', () => {
     card = await waitForDemoCard(page, 'Steg 4 av 6');
     await card.getByLabel('Utvecklingskostnad (sökt belopp) *').fill('1 200 000');
     await card.getByLabel('Årlig kostnad för drift och förvaltning *').fill('150 tkr');
-    await card.getByLabel('Organisation 1 som delar driftkostnaden').fill('Utbildningsförvaltningen');
+    await card
+      .getByLabel('Organisation 1 som delar driftkostnaden')
+      .fill('Utbildningsförvaltningen');
     await card.getByLabel('Andel i procent för organisation 1').fill('100');
     await click(card, 'Nästa');
 
@@ -167,7 +171,9 @@ describe('the group story on the demo page', () => {
     await openDemoConversation(page, 'Beredningsgrupp');
     card = await waitForDemoCard(page, 'Möjligt jäv: du tillhör Utbildningsförvaltningen', 20_000);
     await shot(page, '04-fredrik-flagged');
-    await card.getByLabel('Skäl för jäv (frivilligt)').fill('Jag arbetar på Utbildningsförvaltningen.');
+    await card
+      .getByLabel('Skäl för jäv (frivilligt)')
+      .fill('Jag arbetar på Utbildningsförvaltningen.');
     await click(card, 'Bekräfta jäv');
     await waitForDemoCard(page, 'du har anmält jäv');
     await shot(page, '05-fredrik-recused');

@@ -293,7 +293,9 @@ export async function openDemoPage(page: Page, url: string): Promise<void> {
 
 /** Switches the demo page to a person (one click on their name in the header). */
 export async function actAs(page: Page, name: string): Promise<void> {
-  const button = page.getByRole('navigation', { name: 'Byt person' }).getByRole('button', { name, exact: true });
+  const button = page
+    .getByRole('navigation', { name: 'Byt person' })
+    .getByRole('button', { name, exact: true });
   await button.click();
   await page.locator(`.people button[aria-pressed="true"][aria-label="${name}"]`).waitFor();
 }
