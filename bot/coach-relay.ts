@@ -2,7 +2,7 @@ import { TeamsInfo, TurnContext } from 'botbuilder';
 import { coachNoticeCard, coachTextError, pickQuestionCard } from '../cards/coach-cards';
 import { fmt } from '../cards/strings';
 import { coachStrings } from '../cards/strings/coach-strings';
-import { activeQuestionsOf } from '../services/coaching/ask-question';
+import { questionsForMessage } from '../services/coaching/ask-question';
 import { recordApplicantReply, recordCoachReply } from '../services/coaching/coach-messages';
 import { findQuestionByThread } from '../services/coaching/coach-thread';
 import { Services } from '../services/services';
@@ -71,7 +71,8 @@ async function applicantText(
   text: string,
   activityId?: string,
 ): Promise<boolean> {
-  const active = await activeQuestionsOf(s, actor.aadObjectId);
+  // An open question, or else a recently resolved one: a new message reopens it.
+  const active = await questionsForMessage(s, actor.aadObjectId, s.clock());
   if (active.length === 0) return false;
   const c = coachStrings[actor.locale];
   if (active.length > 1) {

@@ -322,7 +322,11 @@ export function threadCard(
       value:
         d.status === 'resolved' && d.resolvedByName
           ? `${c.thread.status_resolved} – ${fmt(c.thread.resolvedBy, { name: escapeMarkdown(d.resolvedByName), at: stockholmTime(d.resolvedAt) })}`
-          : `${c.thread[`status_${d.status}`]}${d.reopened ? ` (${c.thread.reopened})` : ''}`,
+          : `${
+              d.status === 'open' && d.assigneeName
+                ? fmt(c.thread.status_claimed, { name: escapeMarkdown(d.assigneeName) })
+                : c.thread[`status_${d.status}`]
+            }${d.reopened ? ` (${c.thread.reopened})` : ''}`,
     },
     {
       title: c.thread.assignee,

@@ -152,11 +152,23 @@ export async function askQuestion(
   return q;
 }
 
-/** The asker's questions the coaches have not resolved, newest first. */
-export async function activeQuestionsOf(
+/** How long after "Löst" a plain message from the applicant still reopens the question. */
+export const REOPEN_WINDOW_DAYS = 30;
+
+/**
+ * The questions a plain message in personal chat goes to: the open ones; when none is open,
+ * those resolved within REOPEN_WINDOW_DAYS (the message reopens one), latest resolved first.
+ */
+export async function questionsForMessage(
   s: Pick<Services, 'coaching'>,
   aadObjectId: string,
+  now: Date,
 ): Promise<CoachQuestionDoc[]> {
-  const mine = await s.coaching.questions.byAsker(aadObjectId);
-  return mine.filter((q) => q.status !== 'resolved' && !q.threadFailed);
+  const mine = (await s.coaching.questions.byAsker(aadObjectId)).filter((q) => !q.threadFailed);
+  const open = mine.filter((q) => q.status !== 'resolved');
+  if (open.length > 0) return open;
+  const since = new Date(now.getTime() - REOPEN_WINDOW_DAYS * 24 * 3600_000).toISOString();
+  return mine
+    .filter((q) => q.status === 'resolved' && (q.resolvedAt ?? '') >= since)
+    .sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
 }

@@ -476,4 +476,80 @@ describe('coaching in threads over real HTTP', () => {
     expect(textOf(unknown)).toContain('Jag känner inte igen 9, sju');
     expect(await app.services.settings.get('coachChannel')).toBeUndefined();
   });
+
+  it('when a coach claims a question, then the status line on the thread card says who has it, for everyone', async () => {
+    await bindCoachChannel();
+    const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
+    const { root, questionId } = await annaAsks(chat, 'Hur räknar vi driftkostnaden?');
+    const before = connector.calls.length;
+
+    const claimed = await clickInThread(DEMO_USERS.cecilia, 'coach.claim', { questionId }, root);
+    expect(cardText(claimed.card)).toContain('Cecilia Carlsson har tagit frågan – svar kommer');
+    expect(cardText(claimed.card)).not.toContain('Väntar på coach');
+    // The shared card in the channel, updated in place, says the same.
+    const update = await connector.waitFor(
+      (c) => c.seq > before && c.kind === 'update' && c.activityId === root,
+    );
+    expect(textOf(update)).toContain('Cecilia Carlsson har tagit frågan – svar kommer');
+    expect(textOf(update)).not.toContain('Väntar på coach');
+  });
+
+  it('when the applicant writes in personal chat after the question was resolved, then the message reaches the thread and the question opens again', async () => {
+    await bindCoachChannel();
+    const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
+    const { root, questionId } = await annaAsks(chat, 'Ska driften delas lika?');
+    await clickInThread(DEMO_USERS.cecilia, 'coach.resolve', { questionId }, root);
+    await connector.waitFor(
+      (c) =>
+        c.conversationId === personalConv(DEMO_USERS.anna) &&
+        textOf(c).includes('Din fråga #1 är löst'),
+    );
+
+    expect(await chat.say('En sak till: gäller det även licenserna?')).toBe(200);
+    const answer = await connector.waitFor(
+      (c) =>
+        c.conversationId === chat.conversationId &&
+        c.kind !== 'update' &&
+        textOf(c).includes('öppnad igen'),
+    );
+    expect(textOf(answer)).toContain('#1');
+    const back = await connector.waitFor(
+      (c) =>
+        c.conversationId === threadConv(COACH_CHANNEL, root) &&
+        textOf(c).includes('gäller det även licenserna'),
+    );
+    expect(textOf(back)).toContain('öppnad igen');
+    await connector.waitFor(
+      (c) => c.kind === 'update' && c.activityId === root && textOf(c).includes('Öppnad igen'),
+    );
+    const q = await app.services.coaching.questions.get(questionId);
+    expect(q?.status).toBe('open');
+    expect(q?.reopenCount).toBe(1);
+    expect((await app.services.audit.forEntity(questionId)).map((a) => a.action)).toContain(
+      'coach.reopened',
+    );
+  });
+
+  it('when the question was resolved long ago, then a plain message does not reopen it', async () => {
+    await bindCoachChannel();
+    const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
+    const { root, questionId } = await annaAsks(chat, 'Vem äger e-tjänsten?');
+    await clickInThread(DEMO_USERS.cecilia, 'coach.resolve', { questionId }, root);
+    const resolved = (await app.services.coaching.questions.get(questionId))!;
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600_000).toISOString();
+    expect(
+      await app.services.coaching.questions.updateIfVersion(questionId, resolved.version, {
+        $set: { resolvedAt: longAgo },
+      }),
+    ).not.toBeNull();
+    const before = connector.calls.length;
+    expect(await chat.say('Hej igen, en helt ny sak om budgeten')).toBe(200);
+    await connector.waitFor((c) => c.seq > before && c.conversationId === chat.conversationId);
+    expect((await app.services.coaching.questions.get(questionId))?.status).toBe('resolved');
+    expect(
+      connector.calls.some(
+        (c) => c.seq > before && c.conversationId === threadConv(COACH_CHANNEL, root),
+      ),
+    ).toBe(false);
+  });
 });
