@@ -140,6 +140,12 @@
   var hostConfig = new AC.HostConfig({
     fontFamily: "'Segoe UI', system-ui, -apple-system, 'Helvetica Neue', Arial, sans-serif",
     supportsInteractivity: true,
+    // Teams gives fact titles room enough for Swedish compounds ("Kostnadseffektivitet").
+    factSet: {
+      title: { weight: 'bolder', wrap: true, maxWidth: 220 },
+      value: { wrap: true },
+      spacing: 12,
+    },
     actions: {
       maxActions: 10,
       buttonSpacing: 8,
