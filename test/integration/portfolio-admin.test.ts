@@ -74,7 +74,8 @@ describe('a fresh production install: portfolios made on the card (`hantera port
   it('when nothing is seeded, then the applicant is told there is no open portfolio and the office is told once a day', async () => {
     app = await freshInstall();
     const admin = new PersonalChat(app.url, connector.url, ADMIN);
-    await ask(connector, admin, 'hjälp'); // the admin's chat exists, so a notice can reach them
+    // The admin's chat exists, so a notice can reach them; their help lists the new command.
+    expect(cardText(await ask(connector, admin, 'hjälp'))).toContain('**hantera portföljer** – skapa portföljer och delar');
     const applicant = new PersonalChat(app.url, connector.url, APPLICANT);
 
     const card = await ask(connector, applicant, 'ny ansökan');
@@ -281,6 +282,7 @@ describe('a fresh production install: portfolios made on the card (`hantera port
     app = await freshInstall();
     const applicant = new PersonalChat(app.url, connector.url, APPLICANT);
     const refusal = 'Bara projektkontoret (administratörer) kan hantera portföljer.';
+    expect(cardText(await ask(connector, applicant, 'hjälp'))).not.toContain('hantera portföljer');
     expect(cardText(await ask(connector, applicant, 'hantera portföljer'))).toContain(refusal);
     const click = await applicant.click('portfolio.create', NEW_PORTFOLIO);
     expect(cardText(click.card)).toContain(refusal);
