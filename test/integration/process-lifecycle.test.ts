@@ -34,7 +34,7 @@ async function startBot(dataDir: string, port: number): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bot did not start')), 20_000);
+    const timer = setTimeout(() => reject(new Error('bot did not start')), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('is listening')) {
         clearTimeout(timer);
