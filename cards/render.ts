@@ -26,6 +26,7 @@ import message from './templates/message.json';
 import reviewApplication from './templates/review-application.json';
 import reviewCard from './templates/review-card.json';
 import reviewStatement from './templates/review-statement.json';
+import reviewSettings from './templates/review-settings.json';
 import followupForm from './templates/followup-form.json';
 import reminderList from './templates/reminder-list.json';
 import wizardStep from './templates/wizard-step.json';
@@ -47,6 +48,7 @@ const TEMPLATES = {
   'review-card': reviewCard,
   'review-application': reviewApplication,
   'review-statement': reviewStatement,
+  'review-settings': reviewSettings,
   'followup-form': followupForm,
   'reminder-list': reminderList,
   'completeness-check': completenessCheck,

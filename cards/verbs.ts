@@ -30,6 +30,8 @@ export const VERBS = {
   completenessComplete: 'completeness.complete',
   completenessRequest: 'completeness.request',
   completenessRefresh: 'completeness.refresh',
+  reviewRulesSave: 'reviewRules.save',
+  rolesSave: 'roles.save',
   reviewRefresh: 'review.refresh',
   reviewApplication: 'review.application',
   reviewNoConflict: 'review.noConflict',

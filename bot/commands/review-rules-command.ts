@@ -9,14 +9,15 @@ import { DomainError } from '../../services/shared/domain-error';
 import { normalizeCommand } from '../../services/shared/text';
 import { CommandHandler } from '../handler-types';
 import { sendCard } from '../send';
+import { rulesCardFor } from '../verbs/review-settings-verbs';
 
-const QUORUM = new Set(['kvorum', 'quorum', 'beslutsforhet']);
+const QUORUM = new Set(['beslutforhet', 'kvorum', 'quorum', 'beslutsforhet']);
 const DAYS = new Set(['dagar', 'days', 'arbetsdagar']);
 const STATEMENT = new Set(['yttrande', 'statement', 'utlatande']);
 const YES = new Set(['ja', 'yes', 'on', 'kravs', 'required', 'true']);
 const NO = new Set(['nej', 'no', 'off', 'false']);
 
-/** Reads "1 kvorum 4 dagar 15 yttrande ja": portfolio words, then settings with their values. */
+/** Reads "1 beslutförhet 4 dagar 15 yttrande ja": portfolio words, then settings with their values. */
 export function parseRulesArgs(args: string): {
   portfolioWords: string[];
   change: RulesChange;
@@ -49,7 +50,7 @@ export function parseRulesArgs(args: string): {
 
 /**
  * `beredningsregler` / `review rules`: quorum, review days and whether the IT statement is required,
- * per portfolio. Anyone may read them; admins change them (`beredningsregler 1 kvorum 4`).
+ * per portfolio. Anyone may read them; admins change them (`beredningsregler 1 beslutförhet 4`), on a card without words.
  */
 export const reviewRulesCommand: CommandHandler = async (
   context,
@@ -57,6 +58,11 @@ export const reviewRulesCommand: CommandHandler = async (
 ) => {
   const s = deps.services;
   const r = reviewText(actor.locale);
+  // Without words: the rules card (a form for admins).
+  if (!args.trim()) {
+    await sendCard(context, await rulesCardFor(s, actor));
+    return;
+  }
   const portfolios = await s.portfolios.all();
   const lines: { text: string; color?: string }[] = [];
   if (args.trim()) {

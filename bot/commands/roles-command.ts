@@ -7,9 +7,10 @@ import { ReviewStrings, reviewText } from '../../cards/strings/review-strings';
 import { changeRoles, parseRoleChanges, usersWithRoles } from '../../services/review/role-grants';
 import { Services } from '../../services/services';
 import { DomainError } from '../../services/shared/domain-error';
-import { Role, UserDoc } from '../../services/users/user-repository';
+import { personName, Role, UserDoc } from '../../services/users/user-repository';
 import { CommandHandler } from '../handler-types';
 import { sendCard } from '../send';
+import { rolesCardFor } from '../verbs/review-settings-verbs';
 import { teamsDirectory } from '../roster';
 import { channelIdOf, scopeOf, teamIdOf } from '../turn';
 
@@ -93,12 +94,17 @@ export const rolesCommand: CommandHandler = async (context, { deps, actor, args,
       );
       return;
     }
+    // Without a person: the roles card, where the admin ticks and saves.
+    if (words.length === 0) {
+      await sendCard(context, await rolesCardFor(s, actor));
+      return;
+    }
     const users = await usersWithRoles(s);
     const lines: { text: string; color?: string }[] =
       users.length > 0
         ? users.map((u) => ({
             text: fmt(r.roles.line, {
-              name: escapeMarkdown(u.name ?? u._id),
+              name: escapeMarkdown(personName(u.name, u._id) ?? r.roles.noName),
               roles: roleNames(r, u.roles),
             }),
           }))
@@ -133,7 +139,11 @@ export const rolesCommand: CommandHandler = async (context, { deps, actor, args,
         lines: [
           {
             text: fmt(r.roles.changed, {
-              name: escapeMarkdown(after.name ?? person.name ?? after._id),
+              name: escapeMarkdown(
+                personName(after.name, after._id) ??
+                  personName(person.name, after._id) ??
+                  r.roles.noName,
+              ),
               roles: roleNames(r, after.roles),
             }),
             color: 'Good',

@@ -30,6 +30,7 @@ import {
   applicationDeleteDraftConfirm,
 } from './application-verbs';
 import { completenessComplete, completenessRefresh, completenessRequest } from './completeness-verbs';
+import { reviewRulesSave, rolesSave } from './review-settings-verbs';
 import { ideaNew, ideaSubmit } from './idea-verbs';
 import {
   followupReportOpen,
@@ -107,6 +108,8 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.completenessComplete, { scope: 'anywhere', handler: completenessComplete }],
   [VERBS.completenessRequest, { scope: 'anywhere', handler: completenessRequest }],
   [VERBS.completenessRefresh, { scope: 'anywhere', handler: completenessRefresh }],
+  [VERBS.reviewRulesSave, { scope: 'anywhere', handler: reviewRulesSave }],
+  [VERBS.rolesSave, { scope: 'anywhere', handler: rolesSave }],
   [VERBS.reviewRefresh, { scope: 'anywhere', handler: reviewRefresh }],
   [VERBS.reviewApplication, { scope: 'anywhere', handler: reviewApplication }],
   [VERBS.reviewNoConflict, { scope: 'channel', handler: reviewNoConflict }],

@@ -124,3 +124,60 @@ export async function setReviewRules(
   }
   return out;
 }
+
+/** What is wrong with one field of the rules form. */
+export type RulesFieldError = 'bad_quorum' | 'bad_days';
+
+/** The rules form after "Spara": what changed, or what to fix (then nothing was saved). */
+export interface RulesFormResult {
+  changed: number;
+  errors: Record<string, RulesFieldError>;
+  drafts: Record<string, string>;
+}
+
+function formInt(raw: unknown): number {
+  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+  return /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+}
+
+/**
+ * The rules card's form: per portfolio the quorum (beslutförhet), the review days and whether the
+ * IT statement is required (`quorum_<id>`, `days_<id>`, `statement_<id>`). Everything is checked
+ * before anything is saved; an emptied field is empty (clients leave it out of the data).
+ */
+export async function saveRulesForm(
+  s: Services,
+  actor: Actor,
+  data: Record<string, unknown>,
+  activityId?: string,
+): Promise<RulesFormResult> {
+  if (!(await s.users.hasRole(actor.aadObjectId, 'admin')))
+    throw new DomainError('forbidden', 'admins only', { reason: 'admin_only' });
+  const errors: Record<string, RulesFieldError> = {};
+  const drafts: Record<string, string> = {};
+  const changes: { id: string; change: RulesChange }[] = [];
+  for (const p of await s.portfolios.all()) {
+    const current = await reviewRules(s, p._id);
+    const qKey = `quorum_${p._id}`;
+    const dKey = `days_${p._id}`;
+    const sKey = `statement_${p._id}`;
+    drafts[qKey] =
+      typeof data[qKey] === 'string' ? (data[qKey] as string) : String(data[qKey] ?? '');
+    drafts[dKey] =
+      typeof data[dKey] === 'string' ? (data[dKey] as string) : String(data[dKey] ?? '');
+    drafts[sKey] = data[sKey] === 'true' || data[sKey] === true ? 'true' : 'false';
+    const quorum = formInt(data[qKey]);
+    const days = formInt(data[dKey]);
+    if (!Number.isInteger(quorum) || quorum < 1 || quorum > MAX_QUORUM) errors[qKey] = 'bad_quorum';
+    if (!Number.isInteger(days) || days < 1 || days > MAX_REVIEW_DAYS) errors[dKey] = 'bad_days';
+    const statement = drafts[sKey] === 'true';
+    const change: RulesChange = {};
+    if (quorum !== current.quorum) change.quorum = quorum;
+    if (days !== current.reviewDays) change.reviewDays = days;
+    if (statement !== current.statementRequired) change.statementRequired = statement;
+    if (Object.keys(change).length > 0) changes.push({ id: p._id, change });
+  }
+  if (Object.keys(errors).length > 0) return { changed: 0, errors, drafts };
+  for (const c of changes) await setReviewRules(s, actor, [c.id], c.change, activityId);
+  return { changed: changes.length, errors, drafts };
+}
