@@ -82,7 +82,7 @@ describe('the bot as a process (npm run serve)', () => {
     const stopped = exitOf(bot);
     bot.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  });
+   }, 180_000);
 
   it('when it is killed with SIGKILL right after acknowledging a step, then the step is not lost', async () => {
     const dataDir = freshDataDir();
@@ -101,5 +101,5 @@ describe('the bot as a process (npm run serve)', () => {
     expect(app?.inputs.title).toBe(VALID_STEPS[0].title);
     expect(app?.step).toBe(1);
     await store.close();
-  });
+   }, 120_000);
 });
