@@ -119,7 +119,10 @@ function benefitFacts(b: BenefitFigures, locale: Locale): Fact[] {
   return [
     {
       title: t.plannedBenefit,
-      value: b.projects > 0 ? benefitAmount(b.plannedSek, b.plannedHours, locale) : insightText(locale).none,
+      value:
+        b.projects > 0
+          ? benefitAmount(b.plannedSek, b.plannedHours, locale)
+          : insightText(locale).none,
     },
     {
       title: t.realisedBenefit,
@@ -217,7 +220,8 @@ function applicationsNotice(d: Dashboard, locale: Locale): string {
   const years = d.applicationYears;
   if (!years) return '';
   if (years.length === 0) return td.noApplicationsAtAll;
-  if (!years.includes(d.figures.year)) return fmt(td.noApplicationsYear, { year: d.figures.year, years: years.join(', ') });
+  if (!years.includes(d.figures.year))
+    return fmt(td.noApplicationsYear, { year: d.figures.year, years: years.join(', ') });
   return d.movedToApplicationsYear ? fmt(td.shownYear, { year: d.figures.year }) : '';
 }
 
@@ -236,7 +240,11 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       value: donutScale.scale(p.granted),
       color: PORTFOLIO_COLORS[i % PORTFOLIO_COLORS.length],
     })),
-    { legend: td.remainingLegend, value: donutScale.scale(Math.max(0, totals.remaining)), color: 'neutral' },
+    {
+      legend: td.remainingLegend,
+      value: donutScale.scale(Math.max(0, totals.remaining)),
+      color: 'neutral',
+    },
   ];
   const series = [
     { legend: td.frame, pick: (p: PortfolioFigures) => p.frame },
@@ -317,7 +325,11 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       xAxisTitle: td.axisPortfolio,
       yAxisTitle: td.axisPercent,
       visible: drawable(rated.map(rate)),
-      data: rated.map((p) => ({ x: String(p.number), y: rate(p), legend: clip(portfolioName(p, locale), 48) })),
+      data: rated.map((p) => ({
+        x: String(p.number),
+        y: rate(p),
+        legend: clip(portfolioName(p, locale), 48),
+      })),
       facts: rated.map((p) => ({
         title: portfolioName(p, locale),
         value: pctOrNone(p.benefit.realisedRate, locale),
@@ -404,7 +416,11 @@ export function dashboardPortfolioCard(
       value: donutScale.scale(x.granted),
       color: PART_COLORS[x.part],
     })),
-    { legend: td.remainingLegend, value: donutScale.scale(Math.max(0, p.remaining)), color: 'neutral' },
+    {
+      legend: td.remainingLegend,
+      value: donutScale.scale(Math.max(0, p.remaining)),
+      color: 'neutral',
+    },
   ];
   const series = [
     { legend: td.frame, pick: (x: PortfolioFigures['parts'][number]) => x.frame },
@@ -485,8 +501,14 @@ export function dashboardPortfolioCard(
       visible: drawable(benefitData.map((x) => x.y)),
       data: benefitData,
       facts: [
-        { title: td.planned, value: benefitAmount(p.benefit.plannedSek, p.benefit.plannedHours, locale) },
-        { title: td.realised, value: benefitAmount(p.benefit.realisedSek, p.benefit.realisedHours, locale) },
+        {
+          title: td.planned,
+          value: benefitAmount(p.benefit.plannedSek, p.benefit.plannedHours, locale),
+        },
+        {
+          title: td.realised,
+          value: benefitAmount(p.benefit.realisedSek, p.benefit.realisedHours, locale),
+        },
       ],
     },
     partsTitle: td.partsTitle,

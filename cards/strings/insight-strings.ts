@@ -271,7 +271,8 @@ const en: InsightStrings = {
     benefitWithHours: '{sek} and {hours} working hours',
     benefitHoursOnly: '{hours} working hours',
     noApplicationsAtAll: 'No applications have been submitted yet, so the charts are empty.',
-    noApplicationsYear: 'No applications have been submitted for {year}. Years with applications: {years}.',
+    noApplicationsYear:
+      'No applications have been submitted for {year}. Years with applications: {years}.',
     shownYear: 'Showing {year}, the nearest year with applications.',
     statusCounts: {
       submitted: ['submitted', 'submitted'],

@@ -23,9 +23,16 @@ export async function deleteDraft(
 ): Promise<DeleteDraftResult> {
   const app = await getOwnApplication(s, actor, appId);
   if (app.status !== 'draft' || app.regNo) {
-    throw new DomainError('invalid_state', 'not a draft', { status: app.status, reason: 'not_draft' });
+    throw new DomainError('invalid_state', 'not a draft', {
+      status: app.status,
+      reason: 'not_draft',
+    });
   }
-  const deleted = await s.applications.deleteWhere({ _id: app._id, status: 'draft', version: app.version });
+  const deleted = await s.applications.deleteWhere({
+    _id: app._id,
+    status: 'draft',
+    version: app.version,
+  });
   if (!deleted) {
     if (await s.applications.get(app._id)) throw new DomainError('conflict', 'changed meanwhile');
     return { app, deleted: false };

@@ -139,7 +139,13 @@ export async function portfolioDashboard(
   const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort(
     (a, b) => a - b,
   );
-  return { figures, years, scope, applicationYears, movedToApplicationsYear: year == null && y !== current };
+  return {
+    figures,
+    years,
+    scope,
+    applicationYears,
+    movedToApplicationsYear: year == null && y !== current,
+  };
 }
 
 /** One page of a portfolio's applications in a year, for the drill-down list. */

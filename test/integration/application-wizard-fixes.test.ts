@@ -19,14 +19,20 @@ import { Channel, GENERAL, officeCard, submitApplication, waitForCard } from './
 type Card = Record<string, unknown>;
 
 /** Every Action.Execute in a card (top-level and in ActionSets). */
-function actionsOf(card: unknown): { verb: string; title: string; data: Record<string, unknown> }[] {
+function actionsOf(
+  card: unknown,
+): { verb: string; title: string; data: Record<string, unknown> }[] {
   const out: { verb: string; title: string; data: Record<string, unknown> }[] = [];
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
       if (o.type === 'Action.Execute' && typeof o.verb === 'string') {
-        out.push({ verb: o.verb, title: String(o.title ?? ''), data: (o.data ?? {}) as Record<string, unknown> });
+        out.push({
+          verb: o.verb,
+          title: String(o.title ?? ''),
+          data: (o.data ?? {}) as Record<string, unknown>,
+        });
       }
       for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
     }
@@ -132,7 +138,12 @@ describe('the application wizard as Teams clients drive it, over real HTTP', () 
     const chat = new PersonalChat(app.url, connector.url, DEMO_USERS.anna);
     const { card: first } = await startWizard(chat);
     const timeline = await fillUpTo(chat, first, 4);
-    const longer = { ...VALID_STEPS[4], startDate: '2027-02-01', endDate: '2028-06-30', isStage: 'false' };
+    const longer = {
+      ...VALID_STEPS[4],
+      startDate: '2027-02-01',
+      endDate: '2028-06-30',
+      isStage: 'false',
+    };
 
     // Moving on saves it (a warning does not block) …
     const tech = await clientClick(chat, timeline, 'application.next', longer);
@@ -153,7 +164,9 @@ describe('the application wizard as Teams clients drive it, over real HTTP', () 
     expect(cardText(summary.card)).toContain('sträcker sig förbi budgetåret 2027');
 
     // Marked as a stage, the warning is gone from the step and the summary.
-    const editStep5 = actionsOf(summary.card).find((a) => a.verb === 'application.goto' && String(a.data.target) === '4');
+    const editStep5 = actionsOf(summary.card).find(
+      (a) => a.verb === 'application.goto' && String(a.data.target) === '4',
+    );
     const goto = await chat.click('application.goto', editStep5!.data);
     expect(cardText(goto.card)).toContain('sträcker sig förbi budgetåret 2027');
     const staged = await clientClick(chat, goto.card, 'application.save', { isStage: 'true' });

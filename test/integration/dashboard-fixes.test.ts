@@ -1,6 +1,12 @@
 import { App } from '../../bot/app';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
-import { cardText, DEMO_USERS, freshDataDir, PersonalChat, startTestApp } from '../support/test-app';
+import {
+  cardText,
+  DEMO_USERS,
+  freshDataDir,
+  PersonalChat,
+  startTestApp,
+} from '../support/test-app';
 import { TestClock } from '../unit/scheduler/scheduler-kit';
 import { cardAfter, lastSeq } from './allocation-support';
 import { submitApplication } from './review-support';
@@ -80,14 +86,16 @@ describe('the portfolio dashboard (portföljer) over real HTTP', () => {
 
     // A year without applications, asked for by name, says so and names the years that have.
     const y2026 = await bjorn.click('dashboard.show', { year: '2026' });
-    expect(cardText(y2026.card)).toContain('Inga ansökningar har skickats in för 2026. År med ansökningar: 2027.');
+    expect(cardText(y2026.card)).toContain(
+      'Inga ansökningar har skickats in för 2026. År med ansökningar: 2027.',
+    );
 
     await submitApplication(app, connector, DEMO_USERS.anna);
     const two = await bjorn.click('dashboard.show', {});
     expect(cardText(two.card)).toContain('2 (2\u00a0inskickade)');
   });
 
-  it('when the charts are drawn, then titles and legends are in the person\'s language and no axis has exponent or all-zero values', async () => {
+  it("when the charts are drawn, then titles and legends are in the person's language and no axis has exponent or all-zero values", async () => {
     // In 2028 (no frame set yet) only 40 000 kr is pending: in millions every bar would be 0 and
     // the axis of an all-zero chart ticks in exponents ("1.67e-5").
     await submitApplication(app, connector, DEMO_USERS.anna, [
@@ -113,10 +121,16 @@ describe('the portfolio dashboard (portföljer) over real HTTP', () => {
         for (const v of values) expect(v === 0 || Math.abs(v) >= 0.1).toBe(true);
       }
     }
-    const swedishWords = /Ramen|Beviljat|Kvar\b|Väntar|Portfölj\b|Planerad|Realiserad|Inskickad|mkr|tkr/;
+    const swedishWords =
+      /Ramen|Beviljat|Kvar\b|Väntar|Portfölj\b|Planerad|Realiserad|Inskickad|mkr|tkr/;
     for (const card of [en.card, drill.card]) {
       for (const chart of charts(card)) {
-        const labels = [chart.title, chart.xAxisTitle, chart.yAxisTitle, JSON.stringify(chart.data)].join(' ');
+        const labels = [
+          chart.title,
+          chart.xAxisTitle,
+          chart.yAxisTitle,
+          JSON.stringify(chart.data),
+        ].join(' ');
         expect(labels).not.toMatch(swedishWords);
       }
     }

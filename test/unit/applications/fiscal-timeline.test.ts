@@ -18,13 +18,22 @@ const CASES: [string, string, boolean][] = [
 ];
 
 describe('the budget-year rule shared by the wizard and allocation', () => {
-  it.each(CASES)('when a project runs %s – %s (stage %s), then the wizard warns exactly when allocation would block', (startDate, endDate, isStage) => {
-    const year = Number(startDate.slice(0, 4));
-    const warned =
-      validateStep(ownership, { ...VALID_STEPS[4], startDate, endDate, isStage: String(isStage) }, ctx).warnings.length > 0;
-    const app = { data: { startDate, endDate, isStage } } as unknown as ApplicationDoc;
-    const blocked = eligibilityGates({ app, acceptance: null, ownerReachable: false, year }).some((g) => g.code === 'timeline');
-    expect(warned).toBe(blocked);
-    expect(warned).toBe(!fitsFiscalYear({ startDate, endDate, isStage }, year));
-  });
+  it.each(CASES)(
+    'when a project runs %s – %s (stage %s), then the wizard warns exactly when allocation would block',
+    (startDate, endDate, isStage) => {
+      const year = Number(startDate.slice(0, 4));
+      const warned =
+        validateStep(
+          ownership,
+          { ...VALID_STEPS[4], startDate, endDate, isStage: String(isStage) },
+          ctx,
+        ).warnings.length > 0;
+      const app = { data: { startDate, endDate, isStage } } as unknown as ApplicationDoc;
+      const blocked = eligibilityGates({ app, acceptance: null, ownerReachable: false, year }).some(
+        (g) => g.code === 'timeline',
+      );
+      expect(warned).toBe(blocked);
+      expect(warned).toBe(!fitsFiscalYear({ startDate, endDate, isStage }, year));
+    },
+  );
 });

@@ -38,7 +38,13 @@ const app = (status: ApplicationStatus, over: Partial<ApplicationDoc> = {}): App
   ownerId: 'o',
   ownerName: 'Anna',
   status,
-  inputs: { title: 'Projekt', portfolioId: 'p1', startDate: '2027-02-01', endDate: '2028-03-01', isStage: 'false' },
+  inputs: {
+    title: 'Projekt',
+    portfolioId: 'p1',
+    startDate: '2027-02-01',
+    endDate: '2028-03-01',
+    isStage: 'false',
+  },
   step: 4,
   reached: 5,
   version: 1,
@@ -55,14 +61,36 @@ describe('status colours (WCAG 2.1 AA)', () => {
       warnings: [{ field: 'endDate', code: 'past_fiscal_year', params: { year: '2027' } }],
       values: {},
     };
-    const step = wizardStepCard({ app: app('draft'), stepIndex: 4, validation, portfolios, locale: 'sv', notice: 'Utkastet är sparat.' });
-    const summary = summaryCard({ app: app('draft'), portfolios, locale: 'sv', byStep: [validation, validation, validation, validation, validation, validation] });
+    const step = wizardStepCard({
+      app: app('draft'),
+      stepIndex: 4,
+      validation,
+      portfolios,
+      locale: 'sv',
+      notice: 'Utkastet är sparat.',
+    });
+    const summary = summaryCard({
+      app: app('draft'),
+      portfolios,
+      locale: 'sv',
+      byStep: [validation, validation, validation, validation, validation, validation],
+    });
     const statuses = Object.keys(STATUS_BADGES) as ApplicationStatus[];
-    const list = applicationsListCard(statuses.map((s) => app(s, { _id: `x-${s}` })), 'sv');
+    const list = applicationsListCard(
+      statuses.map((s) => app(s, { _id: `x-${s}` })),
+      'sv',
+    );
     const figures = computeDashboard(dashboardInput());
     const d = { figures, years: [2027], scope: { admin: true, all: true, portfolioIds: [] } };
-    const cards = [step, summary, list, dashboardOverviewCard('sv', d), dashboardPortfolioCard('sv', d, 'p1')!];
-    for (const card of cards) expect(new Set(textColours(card).colours)).toEqual(new Set(['Default']));
+    const cards = [
+      step,
+      summary,
+      list,
+      dashboardOverviewCard('sv', d),
+      dashboardPortfolioCard('sv', d, 'p1')!,
+    ];
+    for (const card of cards)
+      expect(new Set(textColours(card).colours)).toEqual(new Set(['Default']));
 
     const stepTexts = textColours(step).texts.join('\n');
     expect(stepTexts).toContain('❗ Fyll i det här fältet.');

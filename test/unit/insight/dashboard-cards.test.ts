@@ -224,7 +224,14 @@ describe('the dashboard cards', () => {
   it('when statuses are counted, then Swedish plurals agree with the number and hours count as benefit', () => {
     const figures = computeDashboard(dashboardInput());
     const p = figures.portfolios[0];
-    p.statusCounts = { ...p.statusCounts, submitted: 1, approved: 2, in_review: 0, rejected: 0, withdrawn: 0 };
+    p.statusCounts = {
+      ...p.statusCounts,
+      submitted: 1,
+      approved: 2,
+      in_review: 0,
+      rejected: 0,
+      withdrawn: 0,
+    };
     p.applications = 3;
     p.benefit = { ...p.benefit, projects: 1, plannedSek: 600_000, plannedHours: 2_000 };
     const json = JSON.stringify(dashboardOverviewCard('sv', dashboard({ figures })));
