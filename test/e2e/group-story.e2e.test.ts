@@ -34,7 +34,15 @@ const SCORE_LABELS = [
   'Återanvändning',
 ];
 
-async function shot(page: Page, name: string): Promise<void> {
+/** Saves the person's view, with `focus` (the part the step is about) in the middle of the pane. */
+async function shot(page: Page, name: string, focus?: Locator): Promise<void> {
+  if (focus) {
+    await focus
+      .first()
+      .evaluate((el) =>
+        (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'center' }),
+      );
+  }
   await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
 }
 
@@ -170,13 +178,20 @@ describe('the group story on the demo page', () => {
     await actAs(page, 'Fredrik Falk');
     await openDemoConversation(page, 'Beredningsgrupp');
     card = await waitForDemoCard(page, 'Möjligt jäv: du tillhör Utbildningsförvaltningen', 20_000);
-    await shot(page, '04-fredrik-flagged');
+    await shot(page, '04-fredrik-flagged', card.getByText('Möjligt jäv'));
     await card
       .getByLabel('Skäl för jäv (frivilligt)')
       .fill('Jag arbetar på Utbildningsförvaltningen.');
     await click(card, 'Bekräfta jäv');
     await waitForDemoCard(page, 'du har anmält jäv');
-    await shot(page, '05-fredrik-recused');
+    await shot(page, '05-fredrik-recused', page.getByText('du har anmält jäv').last());
+
+    // Someone outside the review group sees the shared card only: no own view, no jäv question.
+    await actAs(page, 'Cecilia Carlsson');
+    await openDemoConversation(page, 'Beredningsgrupp');
+    card = await waitForDemoCard(page, REG_NO);
+    expect(await card.getByText('Din bedömning').count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Inget jäv', exact: true }).count()).toBe(0);
 
     await actAs(page, 'Eva Ek');
     await openDemoConversation(page, 'Beredningsgrupp');
@@ -184,7 +199,7 @@ describe('the group story on the demo page', () => {
     await waitForDemoCard(page, /0\s*av 2 har röstat/);
     await voteApprove(page);
     await waitForDemoCard(page, /1\s*av 2 har röstat/);
-    await shot(page, '06-eva-voted');
+    await shot(page, '06-eva-voted', page.getByText(/1\s*av 2 har röstat/).last());
 
     await actAs(page, 'David Dahl');
     await openDemoConversation(page, 'Beredningsgrupp');
@@ -194,14 +209,14 @@ describe('the group story on the demo page', () => {
     await shot(page, '07-david-voted-close-panel');
     await click(card, 'Avsluta beredningen');
     await waitForDemoCard(page, 'Beredningen är avslutad');
-    await shot(page, '08-david-closed');
+    await shot(page, '08-david-closed', page.getByText('Beredningsgruppens rekommendation').last());
 
     // Everyone in the channel sees the closed card: Eva's view too.
     await actAs(page, 'Eva Ek');
     card = await waitForDemoCard(page, 'Beredningen är avslutad');
     await card.getByText('Fredrik Falk anmälde jäv').waitFor();
     expect(await card.getByRole('button', { name: 'Spara röst', exact: true }).count()).toBe(0);
-    await shot(page, '09-eva-sees-closed');
+    await shot(page, '09-eva-sees-closed', card.getByText('Beredningsgruppens rekommendation'));
 
     // --- Cecilia, the receiving owner, accepts in her personal chat ---
     await actAs(page, 'Cecilia Carlsson');
@@ -222,7 +237,7 @@ describe('the group story on the demo page', () => {
     card = await waitForDemoCard(page, 'Beslutet kan inte ändras');
     await click(card, 'Ja, fatta beslutet');
     await waitForDemoCard(page, 'Beslutet är registrerat');
-    await shot(page, '11-david-decided');
+    await shot(page, '11-david-decided', page.getByText('Beslutet är registrerat').last());
 
     // --- Anna reads the decision in her chat ---
     await actAs(page, 'Anna Andersson');
