@@ -97,6 +97,8 @@ async function setup(
     name: `Ledamot ${i}`,
     locale: 'sv',
   }));
+  // Only the review group votes: every member has the reviewer role.
+  for (const m of members) await s.users.setRoles(m.aadObjectId, ['reviewer'], new Date());
   const roster: RosterMember[] = members.map((m, i) => ({
     id: `29:m${i}`,
     aadObjectId: m.aadObjectId,
