@@ -3,7 +3,7 @@ import { personalKey } from '../conversations/conversation-repository';
 import type { Services } from '../services';
 import type { Actor } from '../shared/actor';
 import { checkText } from '../shared/text';
-import type { UserDoc } from '../users/user-repository';
+import { personName, type UserDoc } from '../users/user-repository';
 import { refuse } from './access';
 import type { OwnerAcceptanceDoc } from './owner-acceptance';
 
@@ -134,7 +134,7 @@ export async function ensureOwnerRequest(
       ? {
           ...unresolvedDoc(app, now),
           ownerUserId: user._id,
-          ownerUserName: user.name ?? app.data.ownerName,
+          ownerUserName: personName(user.name, user._id) ?? app.data.ownerName,
           resolvedBy: 'email',
           requestedAt: now.toISOString(),
           seq: 1,
@@ -167,7 +167,7 @@ export async function ensureOwnerRequest(
   doc = await s.allocation.owners.updateIfVersion(app._id, doc.version, {
     $set: {
       ownerUserId: user._id,
-      ownerUserName: user.name ?? doc.ownerName,
+      ownerUserName: personName(user.name, user._id) ?? doc.ownerName,
       resolvedBy: 'email',
       status: 'requested',
       seq: doc.seq + 1,
@@ -274,7 +274,7 @@ export async function pickOwner(
     const next = await s.allocation.owners.updateIfVersion(app._id, current.version, {
       $set: {
         ownerUserId: user._id,
-        ownerUserName: user.name ?? user._id,
+        ownerUserName: personName(user.name, user._id) ?? user.email,
         resolvedBy: 'picked',
         pickedBy: { aadObjectId: actor.aadObjectId, name: actor.name },
         status: 'requested',
