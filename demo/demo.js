@@ -359,12 +359,23 @@
       });
   }
 
-  /** Teams asks the bot for a listed member's own view of a card (refresh, trigger automatic). */
-  function maybeRefresh(person, m, card) {
+  /**
+   * Whether Teams refreshes this card automatically for the person: when `refresh.userIds` lists
+   * them, or when the card has no `userIds` at all (a chat or channel of at most 60 members, as
+   * every demo conversation is). `userIds: []` means manual refresh only.
+   */
+  function autoRefreshes(person, card) {
     var r = card && card.refresh;
     if (!r || !r.action || r.action.type !== 'Action.Execute') return false;
+    if (r.userIds === undefined) return true;
     var ids = Array.isArray(r.userIds) ? r.userIds : [];
-    if (ids.indexOf(person.id) < 0 && ids.indexOf(person.aadObjectId) < 0) return false;
+    return ids.indexOf(person.id) >= 0 || ids.indexOf(person.aadObjectId) >= 0;
+  }
+
+  /** Teams asks the bot for the person's own view of a card (refresh, trigger automatic). */
+  function maybeRefresh(person, m, card) {
+    if (!autoRefreshes(person, card)) return false;
+    var r = card.refresh;
     var key = person.id + '|' + m.id + '|' + m.version;
     if (refreshing[key]) return refreshing[key] === 'pending';
     refreshing[key] = 'pending';
@@ -415,6 +426,23 @@
       host.appendChild(
         el('div', { class: 'card-pending', text: 'Hämtar din egen vy av kortet …' }),
       );
+    var r = content && content.refresh;
+    if (r && r.action && r.action.type === 'Action.Execute' && !autoRefreshes(person, content)) {
+      // Teams offers "Refresh card" in the message's menu to everyone else.
+      host.appendChild(
+        el('button', {
+          type: 'button',
+          class: 'refresh-link',
+          text: '⟳ Uppdatera kortet',
+          title: 'Som "Uppdatera kort" i meddelandets meny i Teams',
+          onclick: function () {
+            clicking[m.id] = true;
+            render();
+            invoke(person, m, r.action.verb, r.action.data, 'manual');
+          },
+        }),
+      );
+    }
     if (clicking[m.id]) host.appendChild(el('div', { class: 'card-pending', text: 'Skickar …' }));
     if (v && v.note) {
       host.appendChild(
