@@ -106,8 +106,9 @@ describe('registration numbers are taken only by the write that submits', () => 
       expect(stored.map((a) => a.regSeq).sort((x, y) => x! - y!)).toEqual(
         Array.from({ length: 10 }, (_, i) => i + 1),
       );
-      await s.applications.insert(completeDraft('race-next', { ...person(60), locale: 'sv' }, now));
-      const next = await submitApplication(s, { ...person(60), locale: 'sv' }, 'race-next');
+      const late = { ...person(60), locale: 'sv' as const };
+      await s.applications.insert(completeDraft('race-next', late, now));
+      const next = await submitApplication(s, late, 'race-next');
       expect(next.ok && next.app.regNo).toBe(formatRegistrationNumber(YEAR, 11));
     } finally {
       await app.close();

@@ -82,8 +82,8 @@ export async function startBotProcess(
   void exited.then(() => running.delete(bot));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`bot did not start within 30 s:\n${out.slice(-4000)}`)),
-      30_000,
+      () => reject(new Error(`bot did not start within 60 s:\n${out.slice(-4000)}`)),
+      60_000,
     );
     const onData = (d: Buffer) => {
       out += d.toString();

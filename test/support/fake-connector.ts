@@ -151,6 +151,11 @@ export interface FakeConnectorOptions {
   latencyMs?: number;
   /** Enable Teams-like throttling (see {@link TeamsLimitOptions}). */
   enforceTeamsLimits?: boolean | TeamsLimitOptions;
+  /**
+   * How long an idle keep-alive connection stays open (Node's default is 5 s; Azure's front ends
+   * keep them minutes). A client that reuses a connection the server is closing sees a reset.
+   */
+  keepAliveTimeoutMs?: number;
 }
 
 /** Handle on a running fake Bot Connector. */
@@ -618,6 +623,10 @@ export async function startFakeConnector(
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
+    if (options.keepAliveTimeoutMs !== undefined) {
+      server.keepAliveTimeout = options.keepAliveTimeoutMs;
+      server.headersTimeout = options.keepAliveTimeoutMs + 1_000;
+    }
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
