@@ -13,7 +13,7 @@ function report(period: string, fields: Record<string, unknown>): ReportDoc {
     period,
     kind: 'status',
     dueDate: `${period}-01`,
-    health: 'green',
+    health: 'on_track',
     spentSek: 0,
     milestones: '',
     comment: '',
@@ -22,7 +22,7 @@ function report(period: string, fields: Record<string, unknown>): ReportDoc {
     submittedAt: `${period}-02T00:00:00.000Z`,
     version: 1,
     ...fields,
-  } as unknown as ReportDoc;
+  } as ReportDoc;
 }
 
 describe('documents an older MongoDB engine wrote with null for undefined', () => {
