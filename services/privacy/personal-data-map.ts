@@ -405,6 +405,15 @@ export const PERSONAL_DATA_RULES: readonly PersonalDataRule[] = [
     policy: 'none',
     reason: { sv: 'Inga personuppgifter.', en: 'No personal data.' },
   },
+  {
+    collection: '_pk_locks',
+    scope: { sv: 'lås för uppdateringar (bara FerretDB)', en: 'update locks (FerretDB only)' },
+    policy: 'none',
+    reason: {
+      sv: 'Inga personuppgifter: samlingens namn och ett hashvärde av dokumentets id.',
+      en: 'No personal data: the collection name and a hash of the document id.',
+    },
+  },
 ];
 
 /** Every collection the rules cover. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   Collection as MongoCollection,
   Document,
@@ -36,7 +36,10 @@ import {
 export function isServerDuplicate(err: unknown): err is MongoServerError {
   if (!(err instanceof MongoServerError)) return false;
   if (err.code === 11000 || err.code === 11001) return true;
-  return err.code === 1 && /SQLSTATE 23505|duplicate key value violates unique constraint/.test(err.message);
+  return (
+    err.code === 1 &&
+    /SQLSTATE 23505|duplicate key value violates unique constraint/.test(err.message)
+  );
 }
 
 function wrap(name: string, err: unknown): never {
@@ -48,7 +51,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 interface LockDoc {
   _id: string;
-  /** The locked key: `<collection>/<document _id>`. */
+  /** The locked key: `<collection>/<hash of the document _id>`. */
   k: string;
   /** The lock's generation: whoever inserted the highest one for k holds it (until it expires). */
   g: number;
@@ -130,14 +133,17 @@ class DocLocks {
   /** Waits for the lock until `deadline` (ms since the epoch). */
   async acquire(key: string, deadline: number): Promise<HeldLock> {
     if (!this.takeLocal(key)) {
-      const handed = await new Promise<HeldLock | null>((resolve) => this.local.get(key)!.push(resolve));
+      const handed = await new Promise<HeldLock | null>((resolve) =>
+        this.local.get(key)!.push(resolve),
+      );
       if (handed) return handed;
     }
     try {
       for (let attempt = 0; ; attempt++) {
         const held = await this.tryServer(key);
         if (held) return held;
-        if (Date.now() > deadline) throw new Error(`store: could not lock ${key} in time (held by another update)`);
+        if (Date.now() > deadline)
+          throw new Error(`store: could not lock ${key} in time (held by another update)`);
         await sleep(backoff(attempt));
       }
     } catch (err) {
@@ -171,6 +177,12 @@ class DocLocks {
     this.releasing.add(done);
     void done.finally(() => this.releasing.delete(done));
   }
+}
+
+/** The lock key of a document on FerretDB: the collection and a hash of its _id (ids may name people). */
+export function lockKeyOf(collection: string, id: unknown): string {
+  const raw = id instanceof ObjectId ? id.toHexString() : String(id);
+  return `${collection}/${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}`;
 }
 
 /** A few ms, growing, with jitter, so waiting updates do not march in step. */
@@ -243,7 +255,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   private lockKey(id: unknown): string {
-    return `${this.name}/${id instanceof ObjectId ? id.toHexString() : String(id)}`;
+    return lockKeyOf(this.name, id);
   }
 
   /**
@@ -265,7 +277,9 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
         const held = await locks.acquire(this.lockKey(id), deadline);
         try {
           if (!locks.fresh(held)) continue;
-          const doc = await this.col.findOneAndUpdate(filter as never, update as never, { returnDocument: 'after' });
+          const doc = await this.col.findOneAndUpdate(filter as never, update as never, {
+            returnDocument: 'after',
+          });
           if (doc || !options.upsert) return doc as T | null;
           const created = await this.insertForUpsert(filter, update);
           if (created) return created;
@@ -297,7 +311,9 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
       }
       if (firstBusy === undefined) continue; // every candidate changed meanwhile: look again
       if (Date.now() > deadline) {
-        throw new Error(`store: findOneAndUpdate on ${this.name} found only locked documents for ${this.opTimeoutMs} ms`);
+        throw new Error(
+          `store: findOneAndUpdate on ${this.name} found only locked documents for ${this.opTimeoutMs} ms`,
+        );
       }
       // Every free candidate was taken: wait for the first one another update holds.
       const held = await locks.acquire(this.lockKey(firstBusy), deadline);
@@ -308,13 +324,22 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   }
 
   /** Under the document's lock: the filter checked again and the update applied; releases the lock. */
-  private async updateLocked(held: HeldLock, filter: Filter, _id: unknown, update: Update): Promise<T | null> {
+  private async updateLocked(
+    held: HeldLock,
+    filter: Filter,
+    _id: unknown,
+    update: Update,
+  ): Promise<T | null> {
     const locks = this.locks!;
     try {
       if (!locks.fresh(held)) return null;
-      const doc = await this.col.findOneAndUpdate({ $and: [filter, { _id }] } as never, update as never, {
-        returnDocument: 'after',
-      });
+      const doc = await this.col.findOneAndUpdate(
+        { $and: [filter, { _id }] } as never,
+        update as never,
+        {
+          returnDocument: 'after',
+        },
+      );
       return doc as T | null;
     } finally {
       locks.release(held);
@@ -346,7 +371,9 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     try {
       if (!this.locks) return (await this.col.updateMany(filter as never, u as never)).matchedCount;
       const locks = this.locks;
-      const ids = (await this.col.find(filter as never, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+      const ids = (await this.col.find(filter as never, { projection: { _id: 1 } }).toArray()).map(
+        (d) => d._id,
+      );
       const deadline = Date.now() + this.opTimeoutMs;
       let matched = 0;
       for (let i = 0; i < ids.length; i += 8) {
@@ -356,7 +383,10 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
               const held = await locks.acquire(this.lockKey(_id), deadline);
               try {
                 if (!locks.fresh(held)) continue;
-                const res = await this.col.updateOne({ $and: [filter, { _id }] } as never, u as never);
+                const res = await this.col.updateOne(
+                  { $and: [filter, { _id }] } as never,
+                  u as never,
+                );
                 return res.matchedCount;
               } finally {
                 locks.release(held);
@@ -385,7 +415,9 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     if (spec.fields.length > 1 && spec.unique && !this.locks) {
       // Constrain only documents with every field, as the embedded store and FerretDB do
       // (MongoDB would index a missing field as null); a partial index cannot also be sparse.
-      wanted.partialFilterExpression = Object.fromEntries(spec.fields.map((f) => [f, { $exists: true }]));
+      wanted.partialFilterExpression = Object.fromEntries(
+        spec.fields.map((f) => [f, { $exists: true }]),
+      );
     } else if (spec.sparse) {
       wanted.sparse = true;
     }
@@ -404,7 +436,9 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
           unique: Boolean(i.unique),
           // FerretDB v1 accepts `sparse` but neither keeps nor reports it (docs/ferretdb.md).
           ...(this.locks ? {} : { sparse: Boolean(i.sparse) }),
-          ...(i.partialFilterExpression ? { partialFilterExpression: i.partialFilterExpression } : {}),
+          ...(i.partialFilterExpression
+            ? { partialFilterExpression: i.partialFilterExpression }
+            : {}),
         });
       if (sameKey(found) && describe(found) === describe(wanted)) return;
       throw new IndexSpecChangedError(
@@ -453,7 +487,11 @@ export class MongoStore implements Store {
     private readonly options: Required<MongoStoreOptions>,
   ) {}
 
-  static async connect(uri: string, dbName: string, opts: MongoStoreOptions = {}): Promise<MongoStore> {
+  static async connect(
+    uri: string,
+    dbName: string,
+    opts: MongoStoreOptions = {},
+  ): Promise<MongoStore> {
     const options: Required<MongoStoreOptions> = {
       serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5000,
       pingTimeoutMS: opts.pingTimeoutMS ?? 2000,

@@ -16,10 +16,13 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 export function assertNoUndefined(filter: Filter, collection: string): void {
   const walk = (v: unknown, path: string): void => {
     if (v === undefined) {
-      throw new Error(`store: the filter on ${collection} has undefined at '${path}'; say null or leave the field out`);
+      throw new Error(
+        `store: the filter on ${collection} has undefined at '${path}'; say null or leave the field out`,
+      );
     }
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
-    else if (isPlainObject(v)) for (const k of Object.keys(v)) walk(v[k], path ? `${path}.${k}` : k);
+    else if (isPlainObject(v))
+      for (const k of Object.keys(v)) walk(v[k], path ? `${path}.${k}` : k);
   };
   walk(filter, '');
 }
@@ -39,7 +42,9 @@ export function dropUndefined<T>(v: T): T {
 /** Thrown for an update both engines refuse: the same path (or a path and its parent) under two operators. */
 export class ConflictingUpdateError extends Error {
   constructor(collection: string, a: string, b: string) {
-    super(`store: the update on ${collection} changes both '${a}' and '${b}'; one update may change a path only once`);
+    super(
+      `store: the update on ${collection} changes both '${a}' and '${b}'; one update may change a path only once`,
+    );
     this.name = 'ConflictingUpdateError';
   }
 }
@@ -54,7 +59,9 @@ const OPERATORS = ['$set', '$inc', '$push', '$unset'] as const;
 export function normaliseUpdate(update: Update, collection: string): Update {
   for (const op of Object.keys(update)) {
     if (!(OPERATORS as readonly string[]).includes(op)) {
-      throw new Error(`store: the update on ${collection} uses ${op}; the store supports ${OPERATORS.join(', ')}`);
+      throw new Error(
+        `store: the update on ${collection} uses ${op}; the store supports ${OPERATORS.join(', ')}`,
+      );
     }
   }
   const out: Update = {};
@@ -73,10 +80,13 @@ export function normaliseUpdate(update: Update, collection: string): Update {
   }
   if (update.$push) {
     const $push: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(update.$push)) $push[k] = v === undefined ? null : dropUndefined(v);
+    for (const [k, v] of Object.entries(update.$push))
+      $push[k] = v === undefined ? null : dropUndefined(v);
     if (Object.keys($push).length) out.$push = $push;
   }
   if (Object.keys($unset).length) out.$unset = $unset;
+  // An update left with nothing to do is an empty $set (valid on every engine; `{}` is not).
+  if (Object.keys(out).length === 0) out.$set = {};
   const paths = OPERATORS.flatMap((op) => Object.keys((out[op] as Record<string, unknown>) ?? {}));
   const sorted = [...paths].sort();
   for (let i = 1; i < sorted.length; i++) {
@@ -86,7 +96,9 @@ export function normaliseUpdate(update: Update, collection: string): Update {
   // A prefix need not sort next to its extension ('a.b' < 'a0' < 'a.c' does not happen, but
   // 'a' < 'a-b' < 'a.b' does): check every pair when a path has a dot.
   if (paths.some((p) => p.includes('.'))) {
-    for (const a of paths) for (const b of paths) if (a !== b && b.startsWith(`${a}.`)) throw new ConflictingUpdateError(collection, a, b);
+    for (const a of paths)
+      for (const b of paths)
+        if (a !== b && b.startsWith(`${a}.`)) throw new ConflictingUpdateError(collection, a, b);
   }
   return out;
 }
@@ -185,9 +197,12 @@ export function mongoNullFilter(filter: Filter): Filter {
       const rest: Record<string, unknown> = {};
       const extra: Filter[] = [];
       for (const [op, arg] of Object.entries(v)) {
-        if (op === '$ne' && arg === null) extra.push({ [k]: { $exists: true } }, { [k]: { $ne: null } });
-        else if (op === '$nin' && Array.isArray(arg) && arg.includes(null)) extra.push({ [k]: { $exists: true } }, { [k]: { $nin: arg } });
-        else if (op === '$in' && Array.isArray(arg) && arg.includes(null)) extra.push({ $or: [{ [k]: { $in: arg } }, { [k]: { $exists: false } }] });
+        if (op === '$ne' && arg === null)
+          extra.push({ [k]: { $exists: true } }, { [k]: { $ne: null } });
+        else if (op === '$nin' && Array.isArray(arg) && arg.includes(null))
+          extra.push({ [k]: { $exists: true } }, { [k]: { $nin: arg } });
+        else if (op === '$in' && Array.isArray(arg) && arg.includes(null))
+          extra.push({ $or: [{ [k]: { $in: arg } }, { [k]: { $exists: false } }] });
         else rest[op] = arg;
       }
       if (extra.length) changed = true;

@@ -191,11 +191,20 @@ export function storeContract(
       expect(Object.keys(doc.nested as object)).toEqual(['a']);
       const after = await c.findOneAndUpdate({ _id: '1' }, { $set: { n: undefined, status: 's' } });
       expect(Object.keys(after!).sort()).toEqual(['_id', 'nested', 'status']);
-      expect(Object.keys((await c.findOne({ _id: '1' }))!).sort()).toEqual(['_id', 'nested', 'status']);
+      expect(Object.keys((await c.findOne({ _id: '1' }))!).sort()).toEqual([
+        '_id',
+        'nested',
+        'status',
+      ]);
       expect(await c.count({ n: { $exists: true } })).toBe(0);
-      const up = await c.findOneAndUpdate({ _id: '2' }, { $set: { owner: undefined, n: 2 } }, { upsert: true });
+      const up = await c.findOneAndUpdate(
+        { _id: '2' },
+        { $set: { owner: undefined, n: 2 } },
+        { upsert: true },
+      );
       expect(up).toEqual({ _id: '2', n: 2 });
       expect('owner' in (await c.findOne({ _id: '2' }))!).toBe(false);
+      expect(await c.findOneAndUpdate({ _id: '2' }, { $set: {} })).toEqual({ _id: '2', n: 2 });
       expect(await c.updateMany({}, { $set: { status: undefined } })).toBe(2);
       expect(await c.count({ status: { $exists: true } })).toBe(0);
     });
@@ -204,11 +213,13 @@ export function storeContract(
       const c = col();
       await c.insertOne({ _id: '1', n: 1 });
       await expect(c.findOne({ owner: undefined })).rejects.toThrow(/undefined at 'owner'/);
-      await expect(c.find({ $or: [{ n: 1 }, { 'nested.a': { $in: [1, undefined] } }] })).rejects.toThrow(
-        /undefined at '\$or\[1\]\.nested\.a\.\$in\[1\]'/,
-      );
+      await expect(
+        c.find({ $or: [{ n: 1 }, { 'nested.a': { $in: [1, undefined] } }] }),
+      ).rejects.toThrow(/undefined at '\$or\[1\]\.nested\.a\.\$in\[1\]'/);
       await expect(c.count({ n: { $gt: undefined } })).rejects.toThrow(/n\.\$gt/);
-      await expect(c.findOneAndUpdate({ _id: '1', owner: undefined }, { $set: { n: 2 } })).rejects.toThrow(/owner/);
+      await expect(
+        c.findOneAndUpdate({ _id: '1', owner: undefined }, { $set: { n: 2 } }),
+      ).rejects.toThrow(/owner/);
       await expect(c.updateMany({ owner: undefined }, { $set: { n: 2 } })).rejects.toThrow(/owner/);
       await expect(c.deleteMany({ owner: undefined })).rejects.toThrow(/owner/);
       expect(await c.find({})).toEqual([{ _id: '1', n: 1 }]);
@@ -219,7 +230,8 @@ export function storeContract(
       await c.insertOne({ _id: '1', x: 1 });
       await c.insertOne({ _id: '2', x: null });
       await c.insertOne({ _id: '3' });
-      const ids = async (f: Record<string, unknown>) => (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+      const ids = async (f: Record<string, unknown>) =>
+        (await c.find(f, { sort: { _id: 1 } })).map((d) => d._id);
       expect(await ids({ x: null })).toEqual(['2', '3']);
       expect(await ids({ x: { $ne: null } })).toEqual(['1']);
       expect(await ids({ x: { $exists: true } })).toEqual(['1', '2']);
@@ -238,7 +250,9 @@ export function storeContract(
       await c.insertOne({ _id: '1' });
       await c.insertOne({ _id: '2' });
       await c.insertOne({ _id: '3', owner: null as unknown as string });
-      await expect(c.insertOne({ _id: '4', owner: null as unknown as string })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(
+        c.insertOne({ _id: '4', owner: null as unknown as string }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await c.count({})).toBe(3);
     });
 
@@ -250,24 +264,24 @@ export function storeContract(
       await c.insertOne({ _id: '3', status: 'a' });
       await c.insertOne({ _id: '4', status: 'a' });
       await c.insertOne({ _id: '5', owner: 'x', status: null as unknown as string });
-      await expect(c.insertOne({ _id: '6', owner: 'x', status: null as unknown as string })).rejects.toBeInstanceOf(
-        DuplicateKeyError,
-      );
+      await expect(
+        c.insertOne({ _id: '6', owner: 'x', status: null as unknown as string }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
       expect(await c.count({})).toBe(5);
     });
 
     it('when an update changes one path twice, then it is refused on every engine and nothing changes', async () => {
       const c = col();
       await c.insertOne({ _id: '1', n: 1, nested: { a: 1 } });
-      await expect(c.findOneAndUpdate({ _id: '1' }, { $set: { n: 5 }, $inc: { n: 1 } })).rejects.toBeInstanceOf(
-        ConflictingUpdateError,
-      );
+      await expect(
+        c.findOneAndUpdate({ _id: '1' }, { $set: { n: 5 }, $inc: { n: 1 } }),
+      ).rejects.toBeInstanceOf(ConflictingUpdateError);
       await expect(
         c.findOneAndUpdate({ _id: '1' }, { $set: { nested: { a: 2 }, 'nested.b': 'x' } }),
       ).rejects.toThrow(/'nested' and 'nested\.b'/);
-      await expect(c.updateMany({}, { $unset: { n: true }, $inc: { n: 1 } })).rejects.toBeInstanceOf(
-        ConflictingUpdateError,
-      );
+      await expect(
+        c.updateMany({}, { $unset: { n: true }, $inc: { n: 1 } }),
+      ).rejects.toBeInstanceOf(ConflictingUpdateError);
       await expect(
         c.findOneAndUpdate({ _id: '9' }, { $set: { n: 1 }, $inc: { n: 1 } }, { upsert: true }),
       ).rejects.toBeInstanceOf(ConflictingUpdateError);
@@ -276,17 +290,37 @@ export function storeContract(
 
     it('when sort keys tie, then _id decides, in find, findReadonly and a sorted findOneAndUpdate', async () => {
       const c = col();
-      for (const id of ['e', 'b', 'd', 'a', 'c']) await c.insertOne({ _id: id, n: id === 'e' ? 0 : 1, status: 'p' });
-      expect((await c.find({}, { sort: { n: 1 } })).map((d) => d._id)).toEqual(['e', 'a', 'b', 'c', 'd']);
-      expect((await c.find({}, { sort: { n: -1 } })).map((d) => d._id)).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect((await c.findReadonly({}, { sort: { n: -1 }, skip: 1, limit: 2 })).map((d) => d._id)).toEqual(['b', 'c']);
-      const first = await c.findOneAndUpdate({ status: 'p' }, { $set: { status: 'q' } }, { sort: { n: -1 } });
+      for (const id of ['e', 'b', 'd', 'a', 'c'])
+        await c.insertOne({ _id: id, n: id === 'e' ? 0 : 1, status: 'p' });
+      expect((await c.find({}, { sort: { n: 1 } })).map((d) => d._id)).toEqual([
+        'e',
+        'a',
+        'b',
+        'c',
+        'd',
+      ]);
+      expect((await c.find({}, { sort: { n: -1 } })).map((d) => d._id)).toEqual([
+        'a',
+        'b',
+        'c',
+        'd',
+        'e',
+      ]);
+      expect(
+        (await c.findReadonly({}, { sort: { n: -1 }, skip: 1, limit: 2 })).map((d) => d._id),
+      ).toEqual(['b', 'c']);
+      const first = await c.findOneAndUpdate(
+        { status: 'p' },
+        { $set: { status: 'q' } },
+        { sort: { n: -1 } },
+      );
       expect(first!._id).toBe('a');
     });
 
     it('when updateMany sets values some documents already hold, then it counts every matched document', async () => {
       const c = col();
-      for (let i = 0; i < 4; i++) await c.insertOne({ _id: `u${i}`, status: i < 2 ? 'b' : 'a', n: i });
+      for (let i = 0; i < 4; i++)
+        await c.insertOne({ _id: `u${i}`, status: i < 2 ? 'b' : 'a', n: i });
       expect(await c.updateMany({ n: { $lt: 3 } }, { $set: { status: 'b' } })).toBe(3);
       expect(await c.updateMany({ n: { $gt: 10 } }, { $set: { status: 'b' } })).toBe(0);
       expect(await c.count({ status: 'b' })).toBe(3);
@@ -298,14 +332,18 @@ export function storeContract(
       await c.insertOne({ _id: '1', owner: 'a', n: 1 });
       await c.insertOne({ _id: '2', owner: 'b', n: 2 });
       await expect(c.insertOne({ _id: '3', owner: 'a' })).rejects.toBeInstanceOf(DuplicateKeyError);
-      await expect(c.findOneAndUpdate({ _id: '2' }, { $set: { owner: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(
+        c.findOneAndUpdate({ _id: '2' }, { $set: { owner: 'a' } }),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
       await expect(
         c.findOneAndUpdate({ n: 2 }, { $set: { owner: 'a' } }, { sort: { n: 1 } }),
       ).rejects.toBeInstanceOf(DuplicateKeyError);
       await expect(
         c.findOneAndUpdate({ _id: '4' }, { $set: { owner: 'b' } }, { upsert: true }),
       ).rejects.toBeInstanceOf(DuplicateKeyError);
-      await expect(c.updateMany({ n: 2 }, { $set: { owner: 'a' } })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await expect(c.updateMany({ n: 2 }, { $set: { owner: 'a' } })).rejects.toBeInstanceOf(
+        DuplicateKeyError,
+      );
       expect(await c.find({}, { sort: { _id: 1 } })).toEqual([
         { _id: '1', owner: 'a', n: 1 },
         { _id: '2', owner: 'b', n: 2 },
@@ -333,9 +371,13 @@ export function storeContract(
       for (let i = 0; i < 5; i++) await c.insertOne({ _id: `c${i}`, n: 0, status: 'x' });
       await Promise.all([
         ...Array.from({ length: 10 }, () => c.updateMany({ status: 'x' }, { $inc: { n: 1 } })),
-        ...Array.from({ length: 20 }, (_, i) => c.findOneAndUpdate({ _id: `c${i % 5}` }, { $inc: { n: 1 } })),
+        ...Array.from({ length: 20 }, (_, i) =>
+          c.findOneAndUpdate({ _id: `c${i % 5}` }, { $inc: { n: 1 } }),
+        ),
       ]);
-      expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d.n)).toEqual([14, 14, 14, 14, 14]);
+      expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d.n)).toEqual([
+        14, 14, 14, 14, 14,
+      ]);
     });
 
     if (name.startsWith('embedded, persisted')) {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { EmbeddedStore } from '../../services/store/embedded-store';
-import { MongoStore, MongoStoreOptions } from '../../services/store/mongo-store';
+import { lockKeyOf, MongoStore, MongoStoreOptions } from '../../services/store/mongo-store';
 import { Doc, IndexSpecChangedError } from '../../services/store/store';
 import { storeContract } from '../contract/store-contract';
 import { freshDataDir } from '../support/temp-dirs';
@@ -30,13 +30,21 @@ describe('embedded store journal', () => {
     const store = await EmbeddedStore.open(dir, { compactAtBytes: 4096 });
     const col = store.collection<{ _id: string; n: number; text: string }>('items');
     await Promise.all(
-      Array.from({ length: 300 }, (_, i) => col.insertOne({ _id: `i${i}`, n: i, text: 'x'.repeat(100) })),
+      Array.from({ length: 300 }, (_, i) =>
+        col.insertOne({ _id: `i${i}`, n: i, text: 'x'.repeat(100) }),
+      ),
     );
-    await Promise.all(Array.from({ length: 300 }, (_, i) => col.findOneAndUpdate({ _id: `i${i}` }, { $inc: { n: 1000 } })));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        col.findOneAndUpdate({ _id: `i${i}` }, { $inc: { n: 1000 } }),
+      ),
+    );
     await col.deleteMany({ n: { $lt: 1100 } });
     await store.close();
     const again = await EmbeddedStore.open(dir);
-    const docs = await again.collection<{ _id: string; n: number }>('items').find({}, { sort: { n: 1 } });
+    const docs = await again
+      .collection<{ _id: string; n: number }>('items')
+      .find({}, { sort: { n: 1 } });
     expect(docs.map((d) => d.n)).toEqual(Array.from({ length: 200 }, (_, i) => 1100 + i));
     await again.close();
   });
@@ -77,12 +85,19 @@ if (mongoUri) {
     it('when two instances claim from one queue at once, then each document is claimed exactly once', async () => {
       const [a, b] = [await connect(), await connect()];
       const name = colName();
-      for (let i = 0; i < 30; i++) await a.collection<Doc & { n: number; status: string }>(name).insertOne({ _id: `m${i}`, n: i, status: 'pending' });
+      for (let i = 0; i < 30; i++)
+        await a
+          .collection<Doc & { n: number; status: string }>(name)
+          .insertOne({ _id: `m${i}`, n: i, status: 'pending' });
       const claims = await Promise.all(
         Array.from({ length: 40 }, (_, w) =>
           (w % 2 ? a : b)
             .collection<Doc & { n: number; status: string }>(name)
-            .findOneAndUpdate({ status: 'pending' }, { $set: { status: `taken-${w}` } }, { sort: { n: 1 } }),
+            .findOneAndUpdate(
+              { status: 'pending' },
+              { $set: { status: `taken-${w}` } },
+              { sort: { n: 1 } },
+            ),
         ),
       );
       const ids = claims.filter((c) => c !== null).map((c) => c!._id);
@@ -96,7 +111,9 @@ if (mongoUri) {
       const name = colName();
       const values = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          (i % 2 ? a : b).collection<Doc & { n: number }>(name).findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } }, { upsert: true }),
+          (i % 2 ? a : b)
+            .collection<Doc & { n: number }>(name)
+            .findOneAndUpdate({ _id: 'c' }, { $inc: { n: 1 } }, { upsert: true }),
         ),
       );
       expect(new Set(values.map((v) => v!.n)).size).toBe(100);
@@ -115,10 +132,19 @@ if (mongoUri) {
       await client
         .db(dbName)
         .collection('_pk_locks')
-        .insertOne({ _id: `${name}/x#1` as never, k: `${name}/x`, g: 1, until: new Date(Date.now() + 800), owner: 'dead' });
+        .insertOne({
+          _id: `${lockKeyOf(name, 'x')}#1` as never,
+          k: lockKeyOf(name, 'x'),
+          g: 1,
+          until: new Date(Date.now() + 800),
+          owner: 'dead',
+        });
       await client.close();
       const started = Date.now();
-      expect(await col.findOneAndUpdate({ _id: 'x' }, { $inc: { n: 1 } })).toEqual({ _id: 'x', n: 2 });
+      expect(await col.findOneAndUpdate({ _id: 'x' }, { $inc: { n: 1 } })).toEqual({
+        _id: 'x',
+        n: 2,
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(500);
       expect(Date.now() - started).toBeLessThan(5000);
     });
@@ -130,10 +156,13 @@ if (mongoUri) {
       await first.collection(name).ensureIndex({ fields: ['regNo'], unique: true }); // the same spec again is fine
       await first.close();
       const second = await connect();
-      const err = await second.collection(name).ensureIndex({ fields: ['regNo'], unique: true, sparse: true }).then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const err = await second
+        .collection(name)
+        .ensureIndex({ fields: ['regNo'], unique: true, sparse: true })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       if (second.ferretdb) {
         // FerretDB neither keeps nor reports `sparse` (docs/ferretdb.md): the same index to it.
         expect(err).toBeNull();
@@ -151,7 +180,9 @@ if (mongoUri) {
       expect(changed.message).toContain(`collection ${name}`);
       expect(changed.message).toContain('"unique":true');
       expect(changed.message).toContain('"unique":false');
-      expect(changed.migrate).toBe(`db.getSiblingDB('${dbName}').getCollection('${name}').dropIndex('pk_regNo_u')`);
+      expect(changed.migrate).toBe(
+        `db.getSiblingDB('${dbName}').getCollection('${name}').dropIndex('pk_regNo_u')`,
+      );
       // The operator runs the command, restarts, and the new index is made.
       const client = new MongoClient(mongoUri);
       await client.connect();
@@ -161,7 +192,9 @@ if (mongoUri) {
       await third.collection(name).ensureIndex({ fields: ['regNo'] });
       const client2 = new MongoClient(mongoUri);
       await client2.connect();
-      const names = (await client2.db(dbName).collection(name).listIndexes().toArray()).map((i) => i.name);
+      const names = (await client2.db(dbName).collection(name).listIndexes().toArray()).map(
+        (i) => i.name,
+      );
       await client2.close();
       expect(names).toContain('pk_regNo');
     });
