@@ -5,10 +5,12 @@
  * card takes no votes.
  */
 import { App } from '../../bot/app';
-import { TeamsUser } from '../support/activities';
+import { installationUpdate, postActivity, TeamsUser } from '../support/activities';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import {
+  cardOfCall,
   cardText,
+  DEMO_TENANT,
   DEMO_USERS,
   freshDataDir,
   PersonalChat,
@@ -47,6 +49,29 @@ describe('the demo review group over real HTTP', () => {
     expect(await chat.say('hjälp')).toBe(200);
     await connector.waitUntil((cs) => cs.some((c) => c.kind === 'reply' && c.answered));
     expect((await app.services.users.get(DEMO_USERS.eva.aadObjectId))!.name).toBe('Eva Ek');
+
+    // The welcome greets Anna by name although her client sends her id as the name.
+    const annaAsId = { ...DEMO_USERS.anna, name: DEMO_USERS.anna.aadObjectId };
+    const before = connector.calls.length;
+    const install = installationUpdate({
+      serviceUrl: connector.url,
+      tenantId: DEMO_TENANT,
+      from: annaAsId,
+    });
+    expect((await postActivity(`${app.url}/api/messages`, install)).status).toBe(200);
+    const welcome = await connector.waitFor(
+      (c) =>
+        c.seq >= before &&
+        (c.kind === 'send' || c.kind === 'reply') &&
+        c.status === 200 &&
+        cardText(cardOfCall(c)).includes('Hej '),
+    );
+    const welcomeText = cardText(cardOfCall(welcome));
+    expect(welcomeText).toContain('Anna Andersson');
+    expect(welcomeText).not.toContain(DEMO_USERS.anna.aadObjectId);
+    expect((await app.services.users.get(DEMO_USERS.anna.aadObjectId))!.name).toBe(
+      'Anna Andersson',
+    );
 
     // An unknown person without a name: "en användare", never the id, and no id stored as a name.
     const nameless = {
