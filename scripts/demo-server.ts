@@ -598,6 +598,10 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   };
 
   const server = http.createServer((req, res) => void handle(req, res));
+  // The bot's connector client reuses connections; keep them open longer than it idles so a reused
+  // connection is never one the server is just closing (a reset).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => ok());
