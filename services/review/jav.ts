@@ -11,11 +11,19 @@ export interface MemberFacts {
   department?: string;
 }
 
-/** Compares names of people and organisations without case, accents or punctuation. */
+/** A name folded for comparison: no case, accents, spaces, hyphens or punctuation. */
+function folded(name: string): string {
+  return normalizeCommand(name).replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+/**
+ * Compares names of people and organisations without case, accents, spacing or punctuation
+ * ("Utbildnings­förvaltningen " as typed in the wizard is the profile's "utbildningsförvaltningen").
+ */
 export function sameName(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
-  const x = normalizeCommand(a);
-  return x.length > 0 && x === normalizeCommand(b);
+  const x = folded(a);
+  return x.length > 0 && x === folded(b);
 }
 
 function organisationsOf(app: ApplicationDoc): string[] {
@@ -25,7 +33,7 @@ function organisationsOf(app: ApplicationDoc): string[] {
     .split(/[,;\n]/)
     .map((x) => x.trim())
     .filter((x) => x.length > 0);
-  return [main, ...partners].filter((x) => x.trim().length > 0);
+  return [main.trim(), ...partners].filter((x) => x.length > 0);
 }
 
 /**
