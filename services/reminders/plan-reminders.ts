@@ -11,6 +11,7 @@ import {
   digestIdFor,
   PersonReminder,
 } from './reminder';
+import { REMINDER_KINDS } from './reminder-settings';
 
 /** One person's digest that would go (or goes) out now. */
 export interface DigestPlan {
@@ -199,10 +200,15 @@ export async function applyReminderPlan(
       }
       const entries = await s.reminders.ledger.forDigest(d.digestId);
       if (entries.length === 0) continue;
+      // Equal due times go in the kinds' order, then by key: the store's order of ties is its own.
       const items = entries
         .map((e) => e.item)
         .sort(
-          (a, b) => Number(b.mandatory) - Number(a.mandatory) || a.dueAt.localeCompare(b.dueAt),
+          (a, b) =>
+            Number(b.mandatory) - Number(a.mandatory) ||
+            a.dueAt.localeCompare(b.dueAt) ||
+            REMINDER_KINDS.indexOf(a.kind) - REMINDER_KINDS.indexOf(b.kind) ||
+            a.key.localeCompare(b.key),
         );
       const queued = await s.outbox.enqueue(
         d.digestId,
