@@ -14,6 +14,17 @@ export interface AuditEntry {
   activityId?: string;
 }
 
+let written = 0;
+
+/**
+ * An entry id that sorts in the order entries were written (real time, then a counter in this
+ * process): the store breaks ties in `at` by `_id`, so entries of one moment keep their order.
+ */
+function orderedId(): string {
+  written = (written + 1) % 36 ** 6;
+  return `${Date.now().toString(36).padStart(9, '0')}${written.toString(36).padStart(6, '0')}-${newId()}`;
+}
+
 /** Append-only record of every state change: who, what, when, before and after. */
 export class AuditLog {
   private readonly col: Collection<AuditEntry>;
@@ -27,7 +38,7 @@ export class AuditLog {
   }
 
   async append(entry: Omit<AuditEntry, '_id'> & { _id?: string }): Promise<void> {
-    await this.col.insertOne({ ...entry, _id: entry._id ?? newId() });
+    await this.col.insertOne({ ...entry, _id: entry._id ?? orderedId() });
   }
 
   async forEntity(entityId: string): Promise<AuditEntry[]> {
