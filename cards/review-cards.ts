@@ -126,6 +126,19 @@ export function reviewCard(
     { title: r.review.facts.deadline, value: snap.deadline },
   ].filter((x) => x.value !== '');
 
+  // An application that came back after a request for completion says why.
+  const completionLines = (f.completions ?? []).map((c) =>
+    line(
+      fmt(c.note ? r.review.completedAfterNote : r.review.completedAfter, {
+        round: c.round,
+        name: md(c.byName),
+        date: day(c.at),
+        steps: stepNames(t, c.steps),
+        note: md(c.note ?? ''),
+      }),
+    ),
+  );
+
   const benefitLines = [
     f.citizenBenefit ? { text: fmt(r.review.citizen, { text: md(f.citizenBenefit) }) } : null,
     f.internalBenefit ? { text: fmt(r.review.internal, { text: md(f.internalBenefit) }) } : null,
@@ -262,6 +275,8 @@ export function reviewCard(
     bannerColor,
     heading: fmt(r.review.heading, { regNo: md(snap.regNo), title: md(clip(f.title, 150)) }),
     facts,
+    completionTitle: completionLines.length > 0 ? r.review.completionTitle : '',
+    completionLines,
     benefitTitle: r.review.benefitTitle,
     benefitLines,
     statementTitle: r.review.statementTitle,

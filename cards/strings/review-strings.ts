@@ -21,6 +21,10 @@ const sv = {
     },
     effectBoth: '{sek} och {hours} timmar',
     effectHours: '{hours} timmar',
+    completionTitle: 'Kompletterad',
+    completedAfter: 'Omgång {round}: {name} begärde komplettering {date} av: {steps}.',
+    completedAfterNote:
+      'Omgång {round}: {name} begärde komplettering {date} av: {steps}. Meddelande: ”{note}”',
     benefitTitle: 'Nytta',
     citizen: '**Medborgare, företag och besökare:** {text}',
     internal: '**Verksamheten:** {text}',
@@ -223,7 +227,7 @@ const sv = {
     historyTitle: 'Tidigare omgångar',
     historyRequested: 'Omgång {round}: {name} begärde komplettering {date} av: {steps}.',
     historyComplete: 'Omgång {round}: markerad som komplett av {name} {date}.',
-    historyNote: 'Meddelande: "{note}"',
+    historyNote: 'Meddelande: ”{note}”',
     changedTitle: 'Ändrat sedan begäran',
     changedNone: 'Sökanden har inte ändrat något sedan begäran.',
     missingLabel: 'Vad saknas? (vid komplettering)',
@@ -246,7 +250,7 @@ const sv = {
     applicantTitle: 'Komplettering begärs för {regNo}',
     applicantIntro:
       'Projektkontoret behöver mer underlag för **{title}** innan ansökan kan gå till beredningsgruppen. Komplettera:',
-    applicantNote: 'Meddelande från {name}: "{note}"',
+    applicantNote: 'Meddelande från {name}: ”{note}”',
     applicantKept:
       'Allt du redan skrivit finns kvar. Bara de delar som står ovan är öppna för ändring.',
     applicantAction: 'Komplettera',
@@ -333,7 +337,8 @@ const sv = {
       decisionMaker: 'beslutsfattare',
     },
     noRoles: 'inga roller',
-    intro: 'Kryssa i vilka roller var och en har och spara. Bara ledamöter och ordförande röstar i beredningen.',
+    intro:
+      'Kryssa i vilka roller var och en har och spara. Bara ledamöter och ordförande röstar i beredningen.',
     rolesLabel: 'Roller',
     noName: 'Namn okänt',
     newTitle: 'Ge roller till någon mer',
@@ -375,6 +380,10 @@ const en: ReviewStrings = {
     },
     effectBoth: '{sek} and {hours} hours',
     effectHours: '{hours} hours',
+    completionTitle: 'Completed',
+    completedAfter: 'Round {round}: {name} requested completion {date} of: {steps}.',
+    completedAfterNote:
+      'Round {round}: {name} requested completion {date} of: {steps}. Message: “{note}”',
     benefitTitle: 'Benefit',
     citizen: '**Citizens, businesses and visitors:** {text}',
     internal: '**The organisation:** {text}',

@@ -79,7 +79,19 @@ export async function openReview(
     appId: app._id,
     regNo: app.regNo,
     portfolioId: app.data.portfolioId,
-    facts: factsOf(app, portfolio),
+    facts: {
+      ...factsOf(app, portfolio),
+      completions: (await s.review.checksFor(app._id))
+        .filter((c) => c.status === 'completion_requested')
+        .slice(-5)
+        .map((c) => ({
+          round: c.round,
+          byName: c.decidedByName ?? '',
+          at: c.decidedAt ?? '',
+          steps: c.missingSteps ?? [],
+          ...(c.note ? { note: clip(c.note, 300) } : {}),
+        })),
+    },
     status: 'open',
     openedAt: now.toISOString(),
     openedBy: actor.aadObjectId,

@@ -53,6 +53,8 @@ export interface ItemFacts {
   internalBenefit: string;
   kfGoals: string[];
   reuse: string;
+  /** Earlier rounds when the office asked for completion: why the application came back. */
+  completions?: { round: number; byName: string; at: string; steps: StepId[]; note?: string }[];
 }
 
 /** The IT function's statement on an item (003: "utlåtande och rekommendation"). */

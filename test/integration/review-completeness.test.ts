@@ -192,6 +192,10 @@ describe('completeness check and review channel binding over real HTTP', () => {
     expect(text).toContain('150\u00a0000\u00a0kr');
     expect(text).toContain('Besked inom två dagar');
     expect(text).toContain('Visa hela ansökan');
+    // The group sees why the application came back: the office's request and its note.
+    expect(text).toContain('Kompletterad');
+    expect(text).toContain('Omgång 1: Björn Berg begärde komplettering');
+    expect(text).toContain('Beskriv besparingen per år tydligare.');
     expect(connector.sent().filter((c) => c.conversationId === REVIEW_CHANNEL)).toHaveLength(1);
 
     const actions = (await app.services.audit.forEntity(appId)).map((a) => a.action);
@@ -304,9 +308,12 @@ describe('completeness check and review channel binding over real HTTP', () => {
     expect(await app.services.users.hasRole(DEMO_USERS.eva.aadObjectId, 'it')).toBe(false);
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'roller');
-    expect(
-      cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Frida Fors: ordförande'))),
-    ).toContain('Björn Berg: administratör');
+    // Without a person: the roles card, each person's roles ticked.
+    const rolesCard = JSON.stringify(
+      cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Spara roller')),
+    );
+    expect(rolesCard).toContain('"text":"Frida Fors"');
+    expect(rolesCard).toContain(`"id":"roles_${frida.aadObjectId}"`);
 
     // The review rules: anyone may read them, only admins change them; bad values are refused.
     connector.reset();
