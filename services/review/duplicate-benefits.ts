@@ -8,6 +8,7 @@ import {
   profileOverlap,
   sharedClaim,
 } from './benefit-similarity';
+import { normalizeCommand } from '../shared/text';
 import { sameName } from './jav';
 import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types';
 
@@ -43,6 +44,14 @@ const SAME_PROCESS_BONUS = 0.1;
  * test/unit/review/double-counting.test.ts.
  */
 export const DOUBLE_COUNTING_THRESHOLD = 0.22;
+
+/** The benefit claim as compared for a copy: both benefits and the plan, case and spacing ignored. */
+function claimText(d: SubmittedData): string {
+  return [d.citizenBenefit, d.internalBenefit, d.realisationPlan]
+    .map((x) => normalizeCommand(x ?? ''))
+    .join('\n')
+    .trim();
+}
 
 function claimsSavings(d: SubmittedData): boolean {
   return (d.yearlyEffectSek ?? 0) > 0 || (d.yearlyEffectHours ?? 0) > 0;
@@ -82,8 +91,10 @@ export function compareBenefits(
   const sameProcess =
     sameName(da.realisationOwner, db.realisationOwner) ||
     (sameName(da.ownerName, db.ownerName) && sameName(da.ownerOrganisation, db.ownerOrganisation));
-  const score = text.similarity + (sameProcess ? SAME_PROCESS_BONUS : 0);
-  if (score < threshold || text.matched < MIN_SHARED_TERMS) return null;
+  // A benefit claim copied word for word is the plainest double counting, however short.
+  const copied = claimText(da) !== '' && claimText(da) === claimText(db);
+  const score = copied ? 1 : text.similarity + (sameProcess ? SAME_PROCESS_BONUS : 0);
+  if (score < threshold || (!copied && text.matched < MIN_SHARED_TERMS)) return null;
   const reasons: DuplicateReason[] = [];
   if (sameOrganisation) reasons.push('same_organisation');
   if (sameProcess) reasons.push('same_process');

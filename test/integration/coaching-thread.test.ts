@@ -546,9 +546,12 @@ describe('coaching in threads over real HTTP', () => {
     expect(await chat.say('Hej igen, en helt ny sak om budgeten')).toBe(200);
     await connector.waitFor((c) => c.seq > before && c.conversationId === chat.conversationId);
     expect((await app.services.coaching.questions.get(questionId))?.status).toBe('resolved');
+    // The message never reaches the thread (the card update from "Löst" may still arrive there).
     expect(
       connector.calls.some(
-        (c) => c.seq > before && c.conversationId === threadConv(COACH_CHANNEL, root),
+        (c) =>
+          c.conversationId === threadConv(COACH_CHANNEL, root) &&
+          textOf(c).includes('en helt ny sak om budgeten'),
       ),
     ).toBe(false);
   });
