@@ -27,6 +27,7 @@ import {
   GENERAL,
   openReviewItem,
   REVIEW_CHANNEL,
+  grantReviewers,
   scores,
   submitApplication,
   waitForCard,
@@ -100,6 +101,8 @@ describe('portfolio dashboards and register exports over real HTTP', () => {
   ): Promise<{ appId: string; regNo: string; itemId: string; rootId: string }> {
     const steps = stepsFor(spec);
     steps[2] = { yearlyEffectSek: effect };
+    // Maja votes as a member of the review group (only reviewers and chairs vote).
+    await grantReviewers(app, [MAJA]);
     const item = await openReviewItem(app, connector, DEMO_USERS.anna, steps);
     if (itStatement) {
       // The IT function's statement (Eva has the it role), given while the item is open.
