@@ -211,7 +211,10 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pk-review-bench-'));
   // Both servers run in their own process; only one is under load at a time.
   const echoServer = await startChildServer('echo');
-  const app = await startChildServer('app', { BENCH_DATA_DIR: dataDir });
+  const app = await startChildServer('app', {
+    BENCH_DATA_DIR: dataDir,
+    BENCH_REVIEWERS: members.map((m) => m.aadObjectId).join(','),
+  });
   const echo: LoadResult[] = [];
   const votes: LoadResult[] = [];
   const echoCpuMs: number[] = [];

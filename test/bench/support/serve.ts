@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   };
   const config = loadConfig(env);
   const app = await createApp({ config, env, port: 0, host: '127.0.0.1', log: createLogger('silent') });
+  // The review benchmark's members vote as the review group (only reviewers and chairs vote).
+  for (const id of (process.env.BENCH_REVIEWERS ?? '').split(',').filter((x) => x))
+    await app.services.users.setRoles(id, ['reviewer'], new Date());
   process.stdout.write(`READY ${app.url}/api/messages\n`);
   process.on('SIGTERM', () => {
     void app.close().then(() => process.exit(0));
