@@ -202,8 +202,11 @@ describe('confirming a round survives a crash half-way', () => {
         $inc: { version: 1 },
       },
     );
+    // The second decision maker's click finishes the first one's decision, and is told whose it is.
     const first = await confirmRound(s, DM2, state.round._id, 'whatever', 'KS 4.3');
-    expect(first.notice).toBe('confirmed');
+    expect(first.notice).toBe('already_confirmed');
+    expect(first.noticeParams).toEqual({ name: DM.name });
+    expect(first.state.round.status).toBe('confirmed');
     const again = await confirmRound(s, DM2, state.round._id, 'whatever', 'KS 4.3');
     expect(again.notice).toBe('already_confirmed');
     const ledger = (await s.allocation.ledgers.get('p1', 2027))!;
