@@ -46,12 +46,14 @@ function withCardKept(
 }
 
 /** `completeness.refresh`: the person's own view (an admin gets the form; Teams' automatic refresh too). */
-export const completenessRefresh: VerbHandler = withCardKept(async (_context, { deps, actor, data }) => {
-  const model = await currentCompletenessModel(deps.services, data.appId);
-  if (!model) return reviewRefusalCard(actor.locale, 'app_not_found');
-  const admin = await isOfficeAdmin(deps.services, actor);
-  return completenessCard(model, actor.locale, { viewer: admin ? 'admin' : 'other' });
-});
+export const completenessRefresh: VerbHandler = withCardKept(
+  async (_context, { deps, actor, data }) => {
+    const model = await currentCompletenessModel(deps.services, data.appId);
+    if (!model) return reviewRefusalCard(actor.locale, 'app_not_found');
+    const admin = await isOfficeAdmin(deps.services, actor);
+    return completenessCard(model, actor.locale, { viewer: admin ? 'admin' : 'other' });
+  },
+);
 
 /** `completeness.complete`: "Komplett" – the application goes to its portfolio's review channel. */
 export const completenessComplete: VerbHandler = withCardKept(
