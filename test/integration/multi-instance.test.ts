@@ -5,6 +5,8 @@
  * Figures are printed at the end (PK_FIGURES lines) for the closing note.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import { outboxIdOf } from '../../bot/outbox-delivery';
 import { ApplicationDoc } from '../../services/applications/application';
@@ -72,8 +74,13 @@ describeOnMongo('three instances on one database', () => {
     });
   });
   afterAll(async () => {
-    // eslint-disable-next-line no-console
     console.log(`PK_FIGURES ${JSON.stringify(figures)}`);
+    // PK_MULTI_LOGS=<dir> keeps each instance's log (for looking into a failure).
+    if (process.env.PK_MULTI_LOGS && cluster) {
+      cluster.bots.forEach((b, i) =>
+        writeFileSync(path.join(process.env.PK_MULTI_LOGS!, `instance-${i + 1}.log`), b.output()),
+      );
+    }
     await cluster?.close();
     await stopAllBotProcesses();
     await connector?.stop();
@@ -307,7 +314,7 @@ describeOnMongo('three instances on one database', () => {
     const now = new Date();
     const from = lastSeq(connector);
     const heavy = [0, 1].map((i) => person('h', i));
-    const light = Array.from({ length: 60 }, (_, i) => person('l', i));
+    const light = Array.from({ length: 40 }, (_, i) => person('l', i));
     const reference = (u: { id: string; aadObjectId: string; name: string }) => ({
       _id: personalKey(u.aadObjectId),
       kind: 'personal' as const,
@@ -339,7 +346,7 @@ describeOnMongo('three instances on one database', () => {
       },
     );
     const ids: string[] = [];
-    for (const u of heavy) for (let n = 0; n < 70; n++) ids.push(`burst-${u.aadObjectId}-${n}`);
+    for (const u of heavy) for (let n = 0; n < 40; n++) ids.push(`burst-${u.aadObjectId}-${n}`);
     for (const u of light) ids.push(`burst-${u.aadObjectId}-0`);
     const started = Date.now();
     await Promise.all(
@@ -355,20 +362,14 @@ describeOnMongo('three instances on one database', () => {
         );
       }),
     );
-    await until(
+    const done = await until(
       async () => (await s.outbox.col.count({ _id: { $in: ids }, status: 'sent' })) === ids.length,
-      150_000,
+      240_000,
       'the burst delivered',
-    ).catch(async (err: Error) => {
-      const left = (await s.outbox.col.find({ _id: { $in: ids }, status: { $ne: 'sent' } })).slice(
-        0,
-        5,
-      );
-      const counts = await s.outbox.counts();
-      throw new Error(
-        `${err.message}; outbox ${JSON.stringify(counts)}; e.g. ${JSON.stringify(left)}; calls ${connector.calls.length - from}`,
-      );
-    });
+    ).then(
+      () => true,
+      () => false,
+    );
     const tookMs = Date.now() - started;
     const calls = connector.calls.filter((c) => c.seq > from);
     // Exactly once: one accepted request per message, none left over.
@@ -378,7 +379,6 @@ describeOnMongo('three instances on one database', () => {
     const perId = new Map<string, number>();
     for (const c of accepted)
       perId.set(outboxIdOf(c.activity)!, (perId.get(outboxIdOf(c.activity)!) ?? 0) + 1);
-    for (const id of ids) expect([id, perId.get(id)]).toEqual([id, 1]);
     // Teams' limits over every request received (answered 429 or not), per conversation and app-wide.
     const byConversation = countedByConversation(calls);
     let max1s = 0;
@@ -405,7 +405,24 @@ describeOnMongo('three instances on one database', () => {
       appWideMaxPerSecond: appWide,
       instancesSending: new Set(owners.map((m) => m.leaseOwner)).size,
       tookMs,
+      leftPending: await s.outbox.col.count({ status: 'pending' }),
+      heavyConversations: heavy.map((u) => {
+        const mine = calls.filter((c) => c.conversationId === `a:burst-${u.aadObjectId}`);
+        return {
+          requests: mine.length,
+          seconds: mine.length ? Math.round((mine[mine.length - 1].at - mine[0].at) / 1000) : 0,
+        };
+      }),
     };
+    if (!done) {
+      const stuck = await s.outbox.col.find({ _id: { $in: ids }, status: { $ne: 'sent' } });
+      const windows = await cluster.store
+        .collection('outbox_windows')
+        .find({ _id: { $in: heavy.map((u) => `c:user:${u.aadObjectId}`) } });
+      figures.burstStuck = { stuck: stuck.slice(0, 5), windows };
+    }
+    expect(done).toBe(true);
+    for (const id of ids) expect([id, perId.get(id)]).toEqual([id, 1]);
     expect(max1s).toBeLessThanOrEqual(7);
     expect(max2s).toBeLessThanOrEqual(8);
     expect(max30s).toBeLessThanOrEqual(60);
