@@ -144,7 +144,7 @@ describe('voting on a review card in the Agents Playground', () => {
       (globalThis as unknown as PageGlobals).seenTexts.join('\n'),
     );
     expect(seen).toContain('Your vote is saved.');
-    expect(seen).toContain('Your vote: Approve');
+    expect(seen).toContain('Your vote: I approve');
 
     const vote = await app.services.review.vote(draft._id, DEMO_USERS.david.aadObjectId);
     expect(vote?.vote).toBe('approve');
