@@ -198,7 +198,12 @@ export function reviewCard(
         ),
         tally.quorumReached
           ? line(r.review.quorumReached, 'Good')
-          : line(fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }), 'Warning'),
+          : line(
+              tally.quorum - tally.voted === 1
+                ? r.review.quorumMissingOne
+                : fmt(r.review.quorumMissing, { missing: tally.quorum - tally.voted }),
+              'Warning',
+            ),
       ]
     : [
         line(

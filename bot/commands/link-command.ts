@@ -16,6 +16,7 @@ import { CommandHandler } from '../handler-types';
 import { teamsDirectory } from '../roster';
 import { sendCard } from '../send';
 import { channelIdOf, teamIdOf, tenantOf } from '../turn';
+import { commandWord } from '../../cards/command-word';
 
 const name = (p: PortfolioDoc, locale: Locale): string =>
   `${p.number}. ${escapeMarkdown(p.name[locale])}`;
@@ -30,7 +31,7 @@ async function overviewLines(
     text: fmt(r.link.overviewLine, {
       number: o.portfolio.number,
       name: escapeMarkdown(o.portfolio.name[locale]),
-      key: escapeMarkdown(o.portfolio.key),
+      key: escapeMarkdown(commandWord(o.portfolio)),
       where: o.here ? r.link.here : o.bound ? r.link.elsewhere : r.link.none,
     }),
   }));

@@ -31,7 +31,7 @@ const sv = {
   sent: {
     title: 'Frågan är skickad',
     body: 'Din fråga (#{seq}) har gått till projektcoacherna. Svaret kommer här i chatten.',
-    quote: '"{text}"',
+    quote: '”{text}”',
     replySent: 'Skickat till coachen (fråga #{seq}).',
     reopened: 'Frågan (#{seq}) är öppnad igen och ditt meddelande har skickats till coachen.',
     queued: 'Sparat. Det skickas till coachen (fråga #{seq}) så snart tråden finns i coachkanalen.',
@@ -46,7 +46,7 @@ const sv = {
   },
   relay: {
     title: 'Svar från {coach}',
-    about: 'På din fråga #{seq}: "{question}"',
+    about: 'På din fråga #{seq}: ”{question}”',
     replyLabel: 'Ditt svar',
     replyHint: 'Skriv här, eller skriv direkt i chatten.',
     reply: 'Svara',
@@ -62,7 +62,7 @@ const sv = {
   },
   resolvedNotice: {
     title: 'Din fråga #{seq} är löst',
-    body: '{coach} har markerat frågan "{question}" som löst. Svara på coachens meddelande om du vill fortsätta.',
+    body: '{coach} har markerat frågan ”{question}” som löst. Svara på coachens meddelande om du vill fortsätta.',
   },
   undeliverable: {
     title: 'Frågan kom inte fram',
@@ -144,8 +144,8 @@ const sv = {
     badPortfolio: 'Välj en portfölj i listan.',
   },
   faqSearch: {
-    title: 'Svar från FAQ: "{query}"',
-    none: 'Inga FAQ-svar matchar "{query}". Skriv **fråga {query}** för att fråga en projektcoach.',
+    title: 'Svar från FAQ: ”{query}”',
+    none: 'Inga FAQ-svar matchar ”{query}”. Skriv **fråga {query}** för att fråga en projektcoach.',
     askLabel: 'Fråga en coach',
     allPortfolios: 'Alla portföljer',
   },

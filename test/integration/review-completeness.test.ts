@@ -238,6 +238,12 @@ describe('completeness check and review channel binding over real HTTP', () => {
       'sju',
     );
 
+    // The overview names each portfolio by the word a person types, Swedish letters kept.
+    connector.reset();
+    await channel.say(DEMO_USERS.bjorn, 'koppla');
+    const overview = cardText(cardOfCall(await waitForCard(connector, other, '(tillgänglighet)')));
+    expect(overview).not.toContain('tillganglighet');
+
     // One channel for everything (a small municipality, seed 004).
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'link all', { locale: 'en-US' });
@@ -323,9 +329,7 @@ describe('completeness check and review channel binding over real HTTP', () => {
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 99');
     expect(
-      cardText(
-        cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutförheten ska vara')),
-      ),
+      cardText(cardOfCall(await waitForCard(connector, REVIEW_CHANNEL, 'Beslutförheten ska vara'))),
     ).toContain('mellan 1 och 50');
     connector.reset();
     await channel.say(DEMO_USERS.bjorn, 'beredningsregler 1 kvorum 2 dagar 5');
