@@ -213,7 +213,11 @@ describe('reminders delivered as daily digests over real HTTP', () => {
     expect((await s.outbox.get('x:dead'))?.status).not.toBe('dead');
     const again = await bjorn.click('outbox.markDelivered', { id: 'x:uncertain' });
     expect(cardText(again.card)).toContain('finns inte längre i det läget');
-    expect((await s.audit.forEntity('x:dead')).map((a) => a.action)).toEqual(['outbox.retried']);
+    // The retry is audited once; the sender may already have tried it again (and audited that
+    // attempt's outcome), which is its own entry after the retry.
+    const deadActions = (await s.audit.forEntity('x:dead')).map((a) => a.action);
+    expect(deadActions[0]).toBe('outbox.retried');
+    expect(deadActions.filter((a) => a === 'outbox.retried')).toHaveLength(1);
     expect((await s.audit.forEntity('x:uncertain')).map((a) => a.action)).toEqual([
       'outbox.marked_delivered',
     ]);
