@@ -9,7 +9,7 @@ const sv = {
     empty:
       'Det finns inga portföljer än, så ingen kan söka. Skapa den första med **Ny portfölj**, eller starta boten med produktionsfröet (`SEED_FILE=deployment/seed/production-seed.json`) som har Stockholms fem portföljer.',
     noneOpen: 'Ingen portfölj är öppen just nu: sökande kan inte börja en ansökan.',
-    name: '{number}. {name}',
+    name: '{number}\\. {name}',
     open: 'Öppen för ansökningar',
     closed: 'Stängd för nya ansökningar',
     key: 'Kortnamn: `{key}`',
@@ -99,7 +99,7 @@ const en: PortfolioStrings = {
     empty:
       'There are no portfolios yet, so nobody can apply. Create the first with **New portfolio**, or start the bot with the production seed (`SEED_FILE=deployment/seed/production-seed.json`), which has Stockholm\'s five portfolios.',
     noneOpen: 'No portfolio is open right now: applicants cannot start an application.',
-    name: '{number}. {name}',
+    name: '{number}\\. {name}',
     open: 'Open for applications',
     closed: 'Closed to new applications',
     key: 'Short name: `{key}`',

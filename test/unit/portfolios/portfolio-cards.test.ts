@@ -39,6 +39,8 @@ describe('the portfolio cards', () => {
     for (const card of cards) expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
     const text = JSON.stringify(cards[0]);
     expect(text).toContain('E-tjänster (stängd)');
+    // "2. Info" in Markdown is a numbered list that clients renumber from 1: the dot is escaped.
+    expect(text).toContain('"text":"2\\\\. Tillgänglighet"');
     expect(text).toContain('"verb":"portfolio.open","data":{"portfolioId":"p2"}');
     expect(text).toContain('"frame_key":"p1|2026"');
     // A part that exists offers no "Inte med"; one that does not, does.
