@@ -110,10 +110,11 @@ export function withIdTiebreak(sort: FindOptions['sort']): Record<string, 1 | -1
   return { ...sort, _id: 1 };
 }
 
-/** The stable index name both engines use: `pk_<fields>` plus `_u` for unique and `_s` for sparse. */
+/** The stable index name both engines use: `pk_<fields>` plus `_u` for unique, `_s` for sparse and `_ttl<seconds>`. */
 export function indexName(spec: IndexSpec): string {
   const fields = spec.fields.map((f) => f.replace(/\./g, '-')).join('__');
-  return `pk_${fields}${spec.unique ? '_u' : ''}${spec.sparse ? '_s' : ''}`;
+  const ttl = spec.expireAfterSeconds !== undefined ? `_ttl${spec.expireAfterSeconds}` : '';
+  return `pk_${fields}${spec.unique ? '_u' : ''}${spec.sparse ? '_s' : ''}${ttl}`;
 }
 
 /** The fields an upsert copies from its filter: plain equalities, at the top or under $and. */

@@ -45,7 +45,19 @@ export interface IndexSpec {
   unique?: boolean;
   /** Unique only among documents that have the field(s). */
   sparse?: boolean;
+  /**
+   * A time-to-live index (one field only): a document whose field holds an ISO-8601 UTC time
+   * (`toISOString()`) more than this many seconds in the past is deleted by the store, within
+   * `TTL_PURGE_INTERVAL_MS` plus one purge. MongoDB's own TTL monitor needs BSON dates, so every
+   * engine purges by itself with an indexed range delete (the embedded store and FerretDB, which
+   * has no TTL monitor, and MongoDB alike); callers must not rely on the document being gone
+   * sooner, nor on it staying longer.
+   */
+  expireAfterSeconds?: number;
 }
+
+/** How often a store runs its TTL purges (see IndexSpec.expireAfterSeconds). */
+export const TTL_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** An index this version wants exists in the database with another spec: the operator must migrate it. */
 export class IndexSpecChangedError extends Error {
@@ -111,6 +123,13 @@ export interface Store {
   collection<T extends Doc>(name: string): Collection<T>;
   /** True when the store answers; used by /healthz and /readyz. */
   ping(): Promise<boolean>;
+  /**
+   * Runs the purges of the TTL indexes ensured through this store now, instead of waiting for
+   * the next periodic one: deletes the documents whose TTL field is more than its
+   * expireAfterSeconds before `now` (default: the current time). Returns how many were deleted.
+   * For tests and operators; the store purges by itself every TTL_PURGE_INTERVAL_MS.
+   */
+  purgeExpired(now?: Date): Promise<number>;
   close(): Promise<void>;
 }
 
