@@ -27,6 +27,7 @@ import {
   Store,
   Update,
 } from './store';
+import { TtlPurger } from './ttl-purge';
 
 /**
  * A unique-index refusal, however the server words it: MongoDB's E11000 (code 11000, or 11001
@@ -200,6 +201,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     private readonly dbName: string,
     private readonly locks: DocLocks | null,
     private readonly opTimeoutMs: number,
+    private readonly ttl: TtlPurger,
   ) {}
 
   async insertOne(doc: T): Promise<void> {
@@ -407,7 +409,18 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     return (await this.col.deleteMany(filter as never)).deletedCount;
   }
 
+  /**
+   * A TTL index (expireAfterSeconds) is a plain index on its field, purged by the store's own
+   * TtlPurger: MongoDB's TTL monitor ignores our ISO-string times, and FerretDB has none.
+   */
   async ensureIndex(spec: IndexSpec): Promise<void> {
+    if (spec.expireAfterSeconds !== undefined && spec.fields.length !== 1)
+      throw new Error(`store: a TTL index has one field, not ${spec.fields.join(', ')}`);
+    await this.ensureServerIndex(spec);
+    this.ttl.add(this as unknown as Collection<Doc>, spec);
+  }
+
+  private async ensureServerIndex(spec: IndexSpec): Promise<void> {
     const name = indexName(spec);
     const key: Record<string, 1> = {};
     for (const f of spec.fields) key[f] = 1;
@@ -463,6 +476,8 @@ export interface MongoStoreOptions {
   lockTtlMS?: number;
   /** How long a locked update waits for other holders before failing; default 30000 ms. */
   lockWaitMS?: number;
+  /** Told when a TTL purge fails (the next purge tries again); default: ignored. */
+  onTtlPurgeError?: (err: unknown) => void;
 }
 
 /** The hosts of a MongoDB URI, without user or password (for messages and logs). */
@@ -487,6 +502,12 @@ export class MongoStore implements Store {
     private readonly options: Required<MongoStoreOptions>,
   ) {}
 
+  /** The purges of this store's TTL indexes (IndexSpec.expireAfterSeconds); stopped by close(). */
+  private readonly ttl = new TtlPurger(undefined, undefined, (err) => {
+    if (!this.closed) this.options.onTtlPurgeError(err);
+  });
+  private closed = false;
+
   static async connect(
     uri: string,
     dbName: string,
@@ -497,6 +518,7 @@ export class MongoStore implements Store {
       pingTimeoutMS: opts.pingTimeoutMS ?? 2000,
       lockTtlMS: opts.lockTtlMS ?? 5000,
       lockWaitMS: opts.lockWaitMS ?? 30000,
+      onTtlPurgeError: opts.onTtlPurgeError ?? (() => undefined),
     };
     const client = new MongoClient(uri, {
       writeConcern: { w: 'majority' },
@@ -538,7 +560,12 @@ export class MongoStore implements Store {
       this.dbName,
       this.locks,
       this.options.lockWaitMS,
+      this.ttl,
     );
+  }
+
+  purgeExpired(now?: Date): Promise<number> {
+    return this.ttl.purgeNow(now);
   }
 
   /** True when the server answers within pingTimeoutMS; the same client reconnects by itself. */
@@ -562,6 +589,8 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.ttl.stop();
     if (this.locks) await Promise.all([...this.locks.releasing]);
     await this.client.close();
   }

@@ -380,6 +380,52 @@ export function storeContract(
       ]);
     });
 
+    it('when a TTL index exists, then purgeExpired deletes the documents older than its window, counts them and keeps the rest', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['at'], expireAfterSeconds: 3600 });
+      const now = new Date('2020-01-01T12:00:00.000Z');
+      const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
+      await c.insertOne({ _id: 'old', at: ago(7200) });
+      await c.insertOne({ _id: 'just-over', at: ago(3601) });
+      await c.insertOne({ _id: 'exactly', at: ago(3600) });
+      await c.insertOne({ _id: 'fresh', at: ago(10) });
+      await c.insertOne({ _id: 'future', at: ago(-3600) });
+      await c.insertOne({ _id: 'no-time', n: 1 });
+      expect(await store.purgeExpired(now)).toBe(2);
+      expect((await c.find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual([
+        'exactly',
+        'fresh',
+        'future',
+        'no-time',
+      ]);
+      expect(await store.purgeExpired(now)).toBe(0);
+      // Later, by the store's own clock (no argument), everything with a time has expired.
+      expect(await store.purgeExpired()).toBe(3);
+      expect((await c.find({})).map((d) => d._id)).toEqual(['no-time']);
+    });
+
+    it('when a TTL index is ensured on a collection holding expired documents, then the store purges them by itself, without purgeExpired', async () => {
+      const c = col();
+      const old = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      await c.insertOne({ _id: 'old', at: old });
+      await c.insertOne({ _id: 'fresh', at: new Date().toISOString() });
+      await c.ensureIndex({ fields: ['at'], expireAfterSeconds: 86_400 });
+      const until = Date.now() + 10_000;
+      while ((await c.count({ _id: 'old' })) > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await c.find({})).map((d) => d._id)).toEqual(['fresh']);
+    });
+
+    it('when a TTL index names several fields, then it is refused and nothing is purged', async () => {
+      const c = col();
+      await c.insertOne({ _id: 'old', at: '2000-01-01T00:00:00.000Z', owner: 'x' });
+      await expect(
+        c.ensureIndex({ fields: ['at', 'owner'], expireAfterSeconds: 60 }),
+      ).rejects.toThrow(/one field/);
+      expect(await store.purgeExpired()).toBe(0);
+      expect(await c.count({})).toBe(1);
+    });
+
     if (name.startsWith('embedded, persisted')) {
       it('when the store is closed and reopened, then every write is still there and deletes stay deleted', async () => {
         const c = col();

@@ -199,6 +199,38 @@ if (mongoUri) {
       expect(names).toContain('pk_regNo');
     });
 
+    it('when a TTL index is ensured, then the server holds a plain index under its TTL name, another window needs no migration, and instances purging at once delete each document once', async () => {
+      const [a, b, c] = [await connect(), await connect(), await connect()];
+      const name = colName();
+      const col = a.collection<Doc & { at: string }>(name);
+      await col.ensureIndex({ fields: ['at'], expireAfterSeconds: 3600 });
+      const client = new MongoClient(mongoUri);
+      await client.connect();
+      const indexes = await client.db(dbName).collection(name).listIndexes().toArray();
+      await client.close();
+      const ttl = indexes.find((i) => i.name === 'pk_at_ttl3600');
+      // No expireAfterSeconds on the server: MongoDB's monitor ignores strings, FerretDB refuses it.
+      expect(ttl).toMatchObject({ key: { at: 1 } });
+      expect(ttl!.expireAfterSeconds).toBeUndefined();
+      // Restarted instances with a shorter window keep the index and purge by their own window.
+      await b.collection(name).ensureIndex({ fields: ['at'], expireAfterSeconds: 60 });
+      await c.collection(name).ensureIndex({ fields: ['at'], expireAfterSeconds: 60 });
+      const now = new Date('2020-01-01T12:00:00.000Z');
+      for (let i = 0; i < 20; i++)
+        await col.insertOne({
+          _id: `d${i}`,
+          at: new Date(now.getTime() - (i < 15 ? 120_000 : 30_000)).toISOString(),
+        });
+      const [byA, byB, byC] = await Promise.all([
+        a.purgeExpired(now),
+        b.purgeExpired(now),
+        c.purgeExpired(now),
+      ]);
+      expect(byA).toBe(0); // a's window is an hour: none of them is that old
+      expect(byB + byC).toBe(15);
+      expect(await col.count({})).toBe(5);
+    });
+
     it('when the server is not there, then connect fails within its timeout and names the host but not the password', async () => {
       const port = await freePort();
       const started = Date.now();
