@@ -1,6 +1,27 @@
-import Datastore from '@seald-io/nedb';
+import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Journal, JournalRecord } from './journal';
+import path from 'node:path';
+import { Query } from 'mingo';
+import { DataDirLock } from './data-dir-lock';
+import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
+import {
+  applyUpdate,
+  assertNoUndefined,
+  dropUndefined,
+  indexName,
+  normaliseUpdate,
+  upsertSeed,
+  withIdTiebreak,
+} from './semantics';
+import {
+  fieldExpr,
+  indexStatements,
+  limitClause,
+  SqlValue,
+  toOrderBy,
+  toWhere,
+} from './sqlite-sql';
 import {
   Collection,
   Doc,
@@ -12,179 +33,150 @@ import {
   Store,
   Update,
 } from './store';
-import { assertNoUndefined, dropUndefined, indexName, mongoNullFilter, normaliseUpdate, withIdTiebreak } from './semantics';
+import { TtlPurger } from './ttl-purge';
 
-/** nedb has no compound unique index: a hidden field holds the joined key. */
-const compoundField = (fields: string[]): string => `__idx_${fields.join('__').replace(/\./g, '_')}`;
+type Row = { _id: string; doc: string };
+type Json = Record<string, unknown>;
 
-function getPath(doc: Record<string, unknown>, dotted: string): unknown {
-  let cur: unknown = doc;
-  for (const part of dotted.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-function wrapDuplicate(name: string, err: unknown): never {
-  if (err && typeof err === 'object' && (err as { errorType?: string }).errorType === 'uniqueViolated') {
-    throw new DuplicateKeyError(name, (err as { key?: string }).key);
-  }
-  throw err;
-}
-
-/**
- * nedb's own cursor (version pinned). Its `find` uses it with a general deep copy; reads here pass
- * a copy made for what the store holds (JSON documents: they go through the journal), about twice
- * as fast, which a vote's tally (every vote of the item) feels.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const NedbCursor = require('@seald-io/nedb/lib/cursor') as new <R>(
-  db: Datastore<Record<string, unknown>>,
-  query: unknown,
-  mapFn: (docs: Record<string, unknown>[]) => R,
-) => Promise<R> & {
-  sort(spec: Record<string, 1 | -1>): unknown;
-  skip(n: number): unknown;
-  limit(n: number): unknown;
-};
-
-function copyValue(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    const out = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i]);
-    return out;
-  }
-  if (v instanceof Date) return new Date(v.getTime());
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v)) out[k] = copyValue((v as Record<string, unknown>)[k]);
-  return out;
-}
-
-/** Freezes a stored document and everything in it, once (a frozen one is left as it is). */
+/** Freezes a document and everything in it (findReadonly hands out what nobody may change). */
 function deepFreeze(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
   Object.freeze(v);
   if (Array.isArray(v)) for (const x of v) deepFreeze(x);
-  else for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  else for (const k of Object.keys(v)) deepFreeze((v as Json)[k]);
   return v;
 }
 
-/** A caller's own copy of a stored document, without the nedb-only compound-index fields. */
-function copyOut(doc: Record<string, unknown>, compound: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(doc)) {
-    if (compound && k.startsWith('__idx_')) continue;
-    out[k] = copyValue(doc[k]);
+/** The dotted paths at which a document holds arrays (not looking inside the arrays). */
+function arrayPathsOf(doc: unknown, prefix: string, out: Set<string>): void {
+  if (doc === null || typeof doc !== 'object') return;
+  for (const [k, v] of Object.entries(doc as Json)) {
+    const p = prefix ? `${prefix}.${k}` : k;
+    if (Array.isArray(v)) out.add(p);
+    else if (v !== null && typeof v === 'object') arrayPathsOf(v, p, out);
   }
-  return out;
 }
 
-/** Strips nedb-only fields before a document leaves the store. */
-function clean<T>(doc: T, compound = true): T {
-  if (!compound || !doc || typeof doc !== 'object') return doc;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if (!k.startsWith('__idx_')) out[k] = v;
-  }
-  return out as T;
+const SQLITE_DUPLICATE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+function wrapDuplicate(name: string, err: unknown): never {
+  const code = (err as { code?: string })?.code;
+  if (code && SQLITE_DUPLICATE.has(code)) throw new DuplicateKeyError(name, (err as Error).message);
+  throw err;
 }
 
-class EmbeddedCollection<T extends Doc> implements Collection<T> {
-  private compound: string[][] = [];
-  /** The indexes made so far, by their fields: a second ensureIndex with other options is refused. */
+/**
+ * One collection: a table `c_<name>` of `_id` and the document as JSON text. Every operation is
+ * one transaction, committed (and fsync'd) before its promise resolves.
+ */
+class SqliteCollection<T extends Doc> implements Collection<T> {
+  private readonly table: string;
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Index specs made in this process, by fields: a second spec on the same fields is refused. */
   private readonly indexSpecs = new Map<string, IndexSpec>();
 
   constructor(
     public readonly name: string,
-    private readonly db: Datastore<Record<string, unknown>>,
-    private readonly ready: Promise<unknown>,
-    private readonly journal: Journal | null,
-  ) {}
-
-  /** Records the document's new state durably before the caller hears it is saved. */
-  private async persist(doc: Record<string, unknown> | null | undefined): Promise<void> {
-    if (this.journal && doc) await this.journal.append({ c: this.name, op: 'put', doc });
+    private readonly owner: EmbeddedStore,
+  ) {
+    this.table = `c_${name}`;
+    owner.db.exec(
+      `CREATE TABLE IF NOT EXISTS "${this.table}" (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID`,
+    );
   }
 
-  /** All documents, for compaction. */
-  allDocs(): Record<string, unknown>[] {
-    return this.db.getAllData();
+  private get db(): Database.Database {
+    return this.owner.db;
   }
 
-  /** The filter checked and rewritten for nedb (null matches a missing field, as on MongoDB). */
-  private filter(filter: Filter): Filter {
-    assertNoUndefined(filter, this.name);
-    return mongoNullFilter(filter);
-  }
-
-  private withCompound(doc: Record<string, unknown>): Record<string, unknown> {
-    for (const fields of this.compound) {
-      const values = fields.map((f) => getPath(doc, f));
-      // Only documents with every field are constrained; null is a value (as on MongoDB).
-      if (values.some((v) => v === undefined)) {
-        delete doc[compoundField(fields)];
-        continue;
-      }
-      doc[compoundField(fields)] = JSON.stringify(values);
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
     }
-    return doc;
+    return s;
   }
 
-  async insertOne(doc: T): Promise<void> {
-    await this.ready;
-    let saved: Record<string, unknown>;
+  private readonly arrays = (field: string): boolean => this.owner.hasArrayPath(this.name, field);
+
+  /** Matching documents, parsed: SQL where it can say the filter, the MongoDB matcher for the rest. */
+  private select(filter: Filter, options: FindOptions = {}): Json[] {
+    assertNoUndefined(filter, this.name);
+    const where = toWhere(filter, this.arrays);
+    const sort = options.sort ? withIdTiebreak(options.sort) : null;
+    const orderBy = sort ? toOrderBy(sort, this.arrays) : null;
+    const base = `SELECT doc FROM "${this.table}" WHERE ${where.sql}`;
+    if (where.exact && (!sort || orderBy)) {
+      const sql = `${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}${limitClause(options)}`;
+      return (this.stmt(sql).all(...where.params) as Row[]).map((r) => JSON.parse(r.doc) as Json);
+    }
+    // A superset: filter (and sort) again as MongoDB would.
+    const rows = this.stmt(`${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}`).all(
+      ...where.params,
+    ) as Row[];
+    let cursor = new Query(filter).find(rows.map((r) => JSON.parse(r.doc) as Json));
+    if (sort && !orderBy) cursor = cursor.sort(sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return cursor.all() as Json[];
+  }
+
+  private write(doc: Json, insert: boolean): void {
+    const text = JSON.stringify(doc);
+    this.owner.noteArrays(this.name, doc);
+    if (insert)
+      this.stmt(`INSERT INTO "${this.table}" (_id, doc) VALUES (?, ?)`).run(
+        doc._id as string,
+        text,
+      );
+    else this.stmt(`UPDATE "${this.table}" SET doc = ? WHERE _id = ?`).run(text, doc._id as string);
+  }
+
+  private tx<R>(fn: () => R): R {
+    this.owner.assertOpen();
     try {
-      saved = await this.db.insertAsync(this.withCompound(dropUndefined({ ...(doc as unknown as Record<string, unknown>) })));
+      return this.db.transaction(fn).immediate();
     } catch (err) {
       return wrapDuplicate(this.name, err);
     }
-    await this.persist(saved);
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    const stored = dropUndefined({ ...(doc as unknown as Json) });
+    if (stored._id === undefined) stored._id = randomBytes(12).toString('hex');
+    if (typeof stored._id !== 'string')
+      throw new Error(`store: _id on ${this.name} must be a string`);
+    this.tx(() => this.write(stored, true));
   }
 
   async findOne(filter: Filter): Promise<T | null> {
-    await this.ready;
-    const compound = this.compound.length > 0;
-    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
-      docs.length === 1 ? (copyOut(docs[0], compound) as unknown as T) : null,
-    );
-    cursor.limit(1);
-    return cursor;
+    this.owner.assertOpen();
+    const [doc] = this.select(filter, { limit: 1 });
+    return (doc as unknown as T) ?? null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    await this.ready;
-    const compound = this.compound.length > 0;
-    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
-      docs.map((d) => copyOut(d, compound) as unknown as T),
-    );
-    if (options.sort) cursor.sort(withIdTiebreak(options.sort));
-    if (options.skip) cursor.skip(options.skip);
-    if (options.limit) cursor.limit(options.limit);
-    return cursor;
+    this.owner.assertOpen();
+    return this.select(filter, options) as unknown as T[];
   }
 
-  /**
-   * The stored documents themselves, frozen (nedb never changes a stored document: an update
-   * stores a new one), so reading many costs no copies. Collections with compound indexes carry
-   * hidden fields and are copied as usual.
-   */
   async findReadonly(filter: Filter, options: FindOptions = {}): Promise<readonly Readonly<T>[]> {
-    if (this.compound.length > 0) return this.find(filter, options);
-    await this.ready;
-    const cursor = new NedbCursor(this.db, this.filter(filter), (docs) =>
-      docs.map((d) => deepFreeze(d) as unknown as T),
-    );
-    if (options.sort) cursor.sort(withIdTiebreak(options.sort));
-    if (options.skip) cursor.skip(options.skip);
-    if (options.limit) cursor.limit(options.limit);
-    return cursor;
+    this.owner.assertOpen();
+    return this.select(filter, options).map((d) => deepFreeze(d) as T);
   }
 
   async count(filter: Filter): Promise<number> {
-    await this.ready;
-    return this.db.countAsync(this.filter(filter) as never);
+    this.owner.assertOpen();
+    assertNoUndefined(filter, this.name);
+    const where = toWhere(filter, this.arrays);
+    if (where.exact) {
+      const row = this.stmt(`SELECT count(*) AS n FROM "${this.table}" WHERE ${where.sql}`).get(
+        ...where.params,
+      ) as { n: number };
+      return row.n;
+    }
+    return this.select(filter).length;
   }
 
   async findOneAndUpdate(
@@ -192,222 +184,294 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
     update: Update,
     options: { upsert?: boolean; sort?: Record<string, 1 | -1> } = {},
   ): Promise<T | null> {
-    await this.ready;
-    filter = this.filter(filter);
-    update = normaliseUpdate(update, this.name);
-    if (options.sort) {
-      // nedb's update has no sort: find the first candidate and update it, with no other
-      // sorted claim on this collection in between (the whole store lives in this process).
-      const run = this.sortedClaims.then(() => this.sortedUpdate(filter, update, options));
-      this.sortedClaims = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      return run;
-    }
-    return this.plainUpdate(filter, update, options.upsert ?? false);
-  }
-
-  private sortedClaims: Promise<void> = Promise.resolve();
-
-  private async sortedUpdate(
-    filter: Filter,
-    update: Update,
-    options: { upsert?: boolean; sort?: Record<string, 1 | -1> },
-  ): Promise<T | null> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const [first] = await this.db.findAsync(filter as never).sort(withIdTiebreak(options.sort)).limit(1);
-      if (!first) return options.upsert ? this.plainUpdate(filter, update, true) : null;
-      const doc = await this.plainUpdate({ $and: [filter, { _id: first._id }] }, update, false);
-      if (doc) return doc;
-      // An unsorted update changed the candidate meanwhile: look again.
-    }
-    return null;
-  }
-
-  private async plainUpdate(filter: Filter, update: Update, upsert: boolean): Promise<T | null> {
-    try {
-      const res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
-        upsert,
-        returnUpdatedDocs: true,
-        multi: false,
-      });
-      const doc = res.affectedDocuments as unknown as Record<string, unknown> | null;
-      if (!doc) return null;
-      const full = await this.refreshCompound(doc);
-      await this.persist(full);
-      return clean(full as unknown as T, this.compound.length > 0);
-    } catch (err) {
-      return wrapDuplicate(this.name, err);
-    }
-  }
-
-  private async refreshCompound(doc: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (this.compound.length === 0) return doc;
-    const before = JSON.stringify(this.compound.map((f) => doc[compoundField(f)]));
-    const next = this.withCompound({ ...doc });
-    const after = JSON.stringify(this.compound.map((f) => next[compoundField(f)]));
-    if (before !== after) {
-      const $set: Record<string, unknown> = {};
-      const $unset: Record<string, true> = {};
-      for (const f of this.compound) {
-        if (next[compoundField(f)] === undefined) $unset[compoundField(f)] = true;
-        else $set[compoundField(f)] = next[compoundField(f)];
+    const change = normaliseUpdate(update, this.name);
+    return this.tx(() => {
+      const [found] = this.select(filter, { sort: options.sort, limit: 1 });
+      if (found) {
+        const next = applyUpdate(found, change);
+        next._id = found._id;
+        this.write(next, false);
+        return next as unknown as T;
       }
-      try {
-        await this.db.updateAsync({ _id: doc._id } as never, { $set, $unset } as never, {});
-      } catch (err) {
-        wrapDuplicate(this.name, err);
-      }
-    }
-    return next;
-  }
-
-  private toNedbUpdate(update: Update): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    if (update.$set) out.$set = update.$set;
-    if (update.$inc) out.$inc = update.$inc;
-    if (update.$push) out.$push = update.$push;
-    if (update.$unset) out.$unset = update.$unset;
-    return out;
+      if (!options.upsert) return null;
+      const seed = upsertSeed(filter);
+      const doc = applyUpdate(seed, change);
+      if (doc._id === undefined) doc._id = randomBytes(12).toString('hex');
+      this.write(doc, true);
+      return doc as unknown as T;
+    });
   }
 
   async updateMany(filter: Filter, update: Update): Promise<number> {
-    await this.ready;
-    filter = this.filter(filter);
-    update = normaliseUpdate(update, this.name);
-    let res;
-    try {
-      res = await this.db.updateAsync(filter as never, this.toNedbUpdate(update) as never, {
-        multi: true,
-        returnUpdatedDocs: true,
-      });
-    } catch (err) {
-      return wrapDuplicate(this.name, err);
-    }
-    const docs = (res.affectedDocuments ?? []) as unknown as Record<string, unknown>[];
-    await Promise.all(docs.map((d) => this.persist(d)));
-    return res.numAffected;
+    const change = normaliseUpdate(update, this.name);
+    return this.tx(() => {
+      const docs = this.select(filter);
+      for (const doc of docs) {
+        const next = applyUpdate(doc, change);
+        next._id = doc._id;
+        this.write(next, false);
+      }
+      return docs.length;
+    });
   }
 
   async deleteMany(filter: Filter): Promise<number> {
-    await this.ready;
-    const victims = await this.db.findAsync(this.filter(filter) as never).projection({ _id: 1 });
-    if (victims.length === 0) return 0;
-    const ids = victims.map((v) => v._id as string);
-    const n = await this.db.removeAsync({ _id: { $in: ids } } as never, { multi: true });
-    if (this.journal) await Promise.all(ids.map((id) => this.journal!.append({ c: this.name, op: 'del', id })));
-    return n;
+    assertNoUndefined(filter, this.name);
+    const where = toWhere(filter, this.arrays);
+    return this.tx(() => {
+      if (where.exact) {
+        return this.stmt(`DELETE FROM "${this.table}" WHERE ${where.sql}`).run(...where.params)
+          .changes;
+      }
+      const ids = this.select(filter).map((d) => d._id as string);
+      const del = this.stmt(`DELETE FROM "${this.table}" WHERE _id = ?`);
+      for (const id of ids) del.run(id);
+      return ids.length;
+    });
   }
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
-    await this.ready;
+    this.owner.assertOpen();
     const key = spec.fields.join(',');
+    const name = indexName(spec);
     const known = this.indexSpecs.get(key);
     if (known) {
-      if (indexName(known) === indexName(spec)) return;
+      if (indexName(known) === name) return;
       throw new IndexSpecChangedError(
         this.name,
         indexName(known),
         JSON.stringify(known),
         JSON.stringify(spec),
-        'the embedded store rebuilds its indexes at start-up: restart the bot',
+        'the embedded store replaces an index whose spec changed at start-up: restart the bot',
       );
     }
     this.indexSpecs.set(key, spec);
-    if (spec.fields.length === 1) {
-      await this.db.ensureIndexAsync({
-        fieldName: spec.fields[0],
-        unique: spec.unique ?? false,
-        sparse: spec.sparse ?? false,
-      });
-      return;
-    }
-    this.compound.push(spec.fields);
-    await this.db.ensureIndexAsync({
-      fieldName: compoundField(spec.fields),
-      unique: spec.unique ?? false,
-      sparse: true,
-    });
+    this.owner.replaceIndex(this.table, name, spec);
+    this.owner.ttl.add(this as unknown as Collection<Doc>, spec);
+  }
+
+  /** The query plan of a find, for tests and the scale benchmark (`SCAN` means no index served it). */
+  explain(filter: Filter, options: FindOptions = {}): string[] {
+    const where = toWhere(filter, this.arrays);
+    const orderBy = options.sort ? toOrderBy(withIdTiebreak(options.sort), this.arrays) : null;
+    const sql = `SELECT doc FROM "${this.table}" WHERE ${where.sql}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
+    return (
+      this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...where.params) as { detail: string }[]
+    ).map((r) => r.detail);
   }
 }
 
-/** The store used without MONGODB_URI: in-memory nedb collections made durable by a journal under DATA_DIR. */
+/**
+ * The store used without MONGODB_URI: SQLite in `DATA_DIR/store.sqlite` (WAL, every commit
+ * fsync'd, one process holds the directory), or in memory for tests. An old nedb store's journal
+ * in the same directory is migrated once at start, and its files kept as `*.migrated`.
+ */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
-  private readonly collections = new Map<string, EmbeddedCollection<Doc>>();
-  private readonly preload = new Map<string, Map<string, Record<string, unknown>>>();
-  private readonly pending: Promise<unknown>[] = [];
-  private compacting: Promise<void> | null = null;
+  readonly ttl: TtlPurger;
+  private readonly collections = new Map<string, SqliteCollection<Doc>>();
+  private readonly arrayPaths = new Map<string, Set<string>>();
   private closed = false;
 
-  private constructor(private readonly journal: Journal | null) {}
-
-  /** Opens (or creates) the store in `dir`; `null` keeps everything in memory (tests only). */
-  static async open(dir: string | null, opts: { fsync?: boolean; compactAtBytes?: number } = {}): Promise<EmbeddedStore> {
-    if (!dir) return new EmbeddedStore(null);
-    mkdirSync(dir, { recursive: true });
-    const journal = new Journal(dir, { fsync: opts.fsync ?? false, compactAtBytes: opts.compactAtBytes ?? 64 * 1024 * 1024 });
-    journal.lock();
-    const store = new EmbeddedStore(journal);
-    for (const rec of journal.readAll()) {
-      let docs = store.preload.get(rec.c);
-      if (!docs) store.preload.set(rec.c, (docs = new Map()));
-      if (rec.op === 'put') docs.set(String(rec.doc._id), rec.doc);
-      else docs.delete(rec.id);
+  private constructor(
+    readonly db: Database.Database,
+    private readonly lock: DataDirLock | null,
+    /** Where the database is: a file, or ':memory:'. */
+    readonly location: string,
+  ) {
+    this.ttl = new TtlPurger();
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS _pk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID',
+    );
+    for (const row of db
+      .prepare(`SELECT key, value FROM _pk_meta WHERE key LIKE 'arrays:%'`)
+      .all() as {
+      key: string;
+      value: string;
+    }[]) {
+      this.arrayPaths.set(
+        row.key.slice('arrays:'.length),
+        new Set(JSON.parse(row.value) as string[]),
+      );
     }
-    await journal.compact(store.records());
-    return store;
   }
 
-  /** Every document of every collection (opened or not) as snapshot records. */
-  private *records(): Generator<JournalRecord> {
-    for (const [c, docs] of this.preload) {
-      if (this.collections.has(c)) continue;
-      for (const doc of docs.values()) yield { c, op: 'put', doc };
+  /** Opens (or creates) the store in `dir`; `null` keeps everything in memory (tests only). */
+  static async open(dir: string | null): Promise<EmbeddedStore> {
+    if (!dir) return new EmbeddedStore(new Database(':memory:'), null, ':memory:');
+    mkdirSync(dir, { recursive: true });
+    const lock = new DataDirLock(dir);
+    lock.take();
+    const file = path.join(dir, 'store.sqlite');
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      // One process owns the file; the lock is the operating system's and dies with the process.
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('cache_size = -32000');
+      db.exec('BEGIN IMMEDIATE; COMMIT');
+      const store = new EmbeddedStore(db, lock, file);
+      await store.migrateLegacy(dir);
+      return store;
+    } catch (err) {
+      db?.close();
+      lock.release();
+      throw err;
     }
-    for (const [c, col] of this.collections) for (const doc of col.allDocs()) yield { c, op: 'put', doc };
+  }
+
+  /** Moves an old (nedb journal) store in `dir` into this database once, in one transaction. */
+  private async migrateLegacy(dir: string): Promise<void> {
+    const files = legacyFiles(dir);
+    if (files.length === 0) return;
+    const already = this.db
+      .prepare(`SELECT value FROM _pk_meta WHERE key = 'migratedFromNedb'`)
+      .get();
+    if (!already) {
+      const batch: { c: string; put?: Json; del?: string }[] = [];
+      const statements = new Map<string, { put: Database.Statement; del: Database.Statement }>();
+      const statementsOf = (c: string) => {
+        let s = statements.get(c);
+        if (!s) {
+          this.collection<Doc>(c);
+          s = {
+            put: this.db.prepare(`INSERT OR REPLACE INTO "c_${c}" (_id, doc) VALUES (?, ?)`),
+            del: this.db.prepare(`DELETE FROM "c_${c}" WHERE _id = ?`),
+          };
+          statements.set(c, s);
+        }
+        return s;
+      };
+      let count = 0;
+      const flush = () => {
+        for (const rec of batch) {
+          if (rec.put) {
+            const doc: Json = {};
+            for (const [k, v] of Object.entries(rec.put)) if (!k.startsWith('__idx_')) doc[k] = v;
+            this.noteArrays(rec.c, doc);
+            statementsOf(rec.c).put.run(String(doc._id), JSON.stringify(doc));
+          } else if (rec.del !== undefined) {
+            statementsOf(rec.c).del.run(rec.del);
+          }
+        }
+        count += batch.length;
+        batch.length = 0;
+      };
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        for await (const rec of readLegacy(files)) {
+          batch.push(rec.op === 'put' ? { c: rec.c, put: rec.doc } : { c: rec.c, del: rec.id });
+          if (batch.length >= 1000) flush();
+        }
+        flush();
+        this.db
+          .prepare(`INSERT INTO _pk_meta (key, value) VALUES ('migratedFromNedb', ?)`)
+          .run(
+            JSON.stringify({
+              at: new Date().toISOString(),
+              records: count,
+              files: files.map((f) => path.basename(f)),
+            }),
+          );
+        this.db.exec('COMMIT');
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw new Error(
+          `the old embedded store in ${dir} could not be migrated (nothing was changed): ${(err as Error).message}`,
+        );
+      }
+    }
+    setAsideLegacy(files);
+  }
+
+  /** What the migration of an old store recorded, or null when there was none. */
+  migration(): { at: string; records: number; files: string[] } | null {
+    const row = this.db
+      .prepare(`SELECT value FROM _pk_meta WHERE key = 'migratedFromNedb'`)
+      .get() as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as { at: string; records: number; files: string[] }) : null;
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
     if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
+    this.assertOpen();
     let col = this.collections.get(name);
     if (!col) {
-      const ds = new Datastore<Record<string, unknown>>({ inMemoryOnly: true });
-      const docs = [...(this.preload.get(name)?.values() ?? [])];
-      this.preload.delete(name);
-      const ready = ds.loadDatabaseAsync().then(() => (docs.length > 0 ? ds.insertAsync(docs) : undefined));
-      this.pending.push(ready);
-      col = new EmbeddedCollection<Doc>(name, ds, ready, this.journal ? this.guardedJournal() : null);
+      col = new SqliteCollection<Doc>(name, this);
       this.collections.set(name, col);
     }
     return col as unknown as Collection<T>;
   }
 
-  /** The journal as collections see it: appends wait while a compaction rewrites the files. */
-  private guardedJournal(): Journal {
-    const journal = this.journal!;
-    const append = async (rec: JournalRecord): Promise<void> => {
-      if (this.compacting) await this.compacting;
-      await journal.append(rec);
-      if (journal.size > journal.compactAtBytes && !this.compacting && !this.closed) {
-        this.compacting = journal.compact(this.records()).finally(() => {
-          this.compacting = null;
-        });
-      }
-    };
-    return Object.assign(Object.create(journal) as Journal, { append });
+  /** True when `field` or a path above it has held an array in `collection` (queries there use the matcher). */
+  hasArrayPath(collection: string, field: string): boolean {
+    const paths = this.arrayPaths.get(collection);
+    if (!paths || paths.size === 0) return false;
+    let p = '';
+    for (const part of field.split('.')) {
+      p = p ? `${p}.${part}` : part;
+      if (paths.has(p)) return true;
+    }
+    return false;
   }
 
-  /** Waits until every opened collection has its documents. */
-  async ready(): Promise<void> {
-    await Promise.all(this.pending);
+  /** Remembers (durably, in the write's transaction) the paths where a written document holds arrays. */
+  noteArrays(collection: string, doc: Json): void {
+    const found = new Set<string>();
+    arrayPathsOf(doc, '', found);
+    if (found.size === 0) return;
+    let paths = this.arrayPaths.get(collection);
+    if (!paths) this.arrayPaths.set(collection, (paths = new Set()));
+    const before = paths.size;
+    for (const p of found) paths.add(p);
+    if (paths.size === before) return;
+    this.db
+      .prepare('INSERT OR REPLACE INTO _pk_meta (key, value) VALUES (?, ?)')
+      .run(`arrays:${collection}`, JSON.stringify([...paths].sort()));
+  }
+
+  /** Creates an index; one on the same fields with another spec (from an older version) is replaced. */
+  replaceIndex(table: string, name: string, spec: IndexSpec): void {
+    const prefix = `${table}__pk_${spec.fields.map((f) => f.replace(/\./g, '-')).join('__')}`;
+    const existing = this.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
+      .all(table) as { name: string }[];
+    const stmts = indexStatements(table, name, spec);
+    this.db.transaction(() => {
+      for (const { name: old } of existing) {
+        const base = old.replace(/__unique$/, '');
+        const sameFields =
+          base.startsWith(prefix) && /^(_u)?(_s)?(_ttl\d+)?$/.test(base.slice(prefix.length));
+        if (sameFields && base !== `${table}__${name}`) this.db.exec(`DROP INDEX "${old}"`);
+      }
+      for (const sql of stmts) this.db.exec(sql);
+    })();
+  }
+
+  /** The query plan a find would use (tests, benchmarks). */
+  explain(collection: string, filter: Filter, options?: FindOptions): string[] {
+    return (this.collection(collection) as unknown as SqliteCollection<Doc>).explain(
+      filter,
+      options,
+    );
+  }
+
+  /** Runs the TTL purges now (tests; the store also runs them every TTL_PURGE_INTERVAL_MS). */
+  async purgeExpired(now?: Date): Promise<number> {
+    return this.ttl.purgeNow(now);
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new Error('the embedded store is closed');
   }
 
   async ping(): Promise<boolean> {
+    if (this.closed) return false;
     try {
-      await this.ready();
-      return !this.closed;
+      this.db.prepare('SELECT 1').get();
+      return true;
     } catch {
       return false;
     }
@@ -415,12 +479,13 @@ export class EmbeddedStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.ttl.stop();
     this.closed = true;
-    await this.ready();
-    if (this.compacting) await this.compacting;
-    if (this.journal) {
-      await this.journal.close();
-      this.journal.unlock();
-    }
+    this.db.close();
+    this.lock?.release();
   }
 }
+
+/** The expression an indexed field is read by, re-exported for tests that look at query plans. */
+export { fieldExpr as sqliteFieldExpr };
+export type { SqlValue };

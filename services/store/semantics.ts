@@ -132,6 +132,16 @@ export function upsertSeed(filter: Filter): Record<string, unknown> {
   return seed;
 }
 
+function copyValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (v instanceof Date) return new Date(v.getTime());
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = copyValue(v[k]);
+  return out;
+}
+
 function setPath(doc: Record<string, unknown>, dotted: string, value: unknown): void {
   const parts = dotted.split('.');
   let cur = doc;
@@ -163,7 +173,9 @@ function unsetPath(doc: Record<string, unknown>, dotted: string): void {
 
 /** Applies a (normalised) update to a document of one's own, as the server would; used for upserts. */
 export function applyUpdate(doc: Record<string, unknown>, update: Update): Record<string, unknown> {
-  const out = structuredClone(doc);
+  // A copy made here, not by structuredClone, whose objects belong to another realm under jest
+  // and so are not plain objects to isPlainObject.
+  const out = copyValue(doc) as Record<string, unknown>;
   for (const [k, v] of Object.entries(update.$set ?? {})) setPath(out, k, v);
   for (const [k, v] of Object.entries(update.$inc ?? {})) {
     const cur = getPath(out, k);

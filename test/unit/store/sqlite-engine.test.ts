@@ -1,0 +1,225 @@
+import fc from 'fast-check';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Query } from 'mingo';
+import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { Filter } from '../../../services/store/store';
+import { freshDataDir } from '../../support/temp-dirs';
+
+/**
+ * What only the embedded engine (SQLite) has to get right: its SQL says exactly what MongoDB's
+ * matcher says, indexed queries are served by their index, and an old nedb DATA_DIR moves in once.
+ */
+
+interface Item {
+  _id: string;
+  owner?: string | null;
+  n?: number | string | boolean | null;
+  tags?: string[];
+  nested?: { a?: number | null; b?: string };
+}
+
+const value = fc.oneof(
+  fc.constantFrom('x', 'y', 'z', ''),
+  fc.integer({ min: -2, max: 3 }),
+  fc.constant(null),
+  fc.boolean(),
+);
+
+const doc = (id: number) =>
+  fc
+    .record(
+      {
+        owner: fc.option(fc.constantFrom('x', 'y', 'z'), { nil: null }),
+        n: value,
+        tags: fc.array(fc.constantFrom('x', 'y', 'z'), { maxLength: 3 }),
+        nested: fc.record(
+          { a: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) },
+          { requiredKeys: [] },
+        ),
+      },
+      { requiredKeys: [] },
+    )
+    .map((d) => ({ _id: `d${String(id).padStart(2, '0')}`, ...d }) as Item);
+
+const field = fc.constantFrom('owner', 'n', 'tags', 'nested.a', 'missing', '_id');
+const condition: fc.Arbitrary<unknown> = fc.oneof(
+  value,
+  fc.record({ $ne: value }),
+  fc.record({ $in: fc.array(value, { maxLength: 3 }) }),
+  fc.record({ $nin: fc.array(value, { maxLength: 3 }) }),
+  fc.record({ $lt: value }),
+  fc.record({ $gte: value }),
+  fc.record({ $exists: fc.boolean() }),
+);
+const leaf = fc.tuple(field, condition).map(([f, c]) => ({ [f]: c }) as Filter);
+const filter: fc.Arbitrary<Filter> = fc.oneof(
+  leaf,
+  fc.array(leaf, { minLength: 1, maxLength: 3 }).map((fs) => ({ $or: fs })),
+  fc.array(leaf, { minLength: 1, maxLength: 3 }).map((fs) => ({ $and: fs })),
+  fc.tuple(leaf, leaf).map(([a, b]) => ({ ...a, ...b })),
+);
+
+describe('embedded store on SQLite', () => {
+  it('when any filter of the subset runs, then it selects exactly what the MongoDB matcher selects (SQL where it can, the matcher for array paths)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(fc.nat(), { minLength: 0, maxLength: 12 })
+          .chain((ids) => fc.tuple(...ids.map((_, i) => doc(i)))),
+        filter,
+        async (docs, f) => {
+          const store = await EmbeddedStore.open(null);
+          try {
+            const col = store.collection<Item>('items');
+            await col.ensureIndex({ fields: ['owner'] });
+            await col.ensureIndex({ fields: ['n'] });
+            for (const d of docs) await col.insertOne(d);
+            const got = (await col.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+            const want = new Query(f)
+              .find(docs as unknown as Record<string, unknown>[])
+              .all()
+              .map((d) => (d as { _id: string })._id)
+              .sort();
+            expect(got).toEqual(want);
+            expect(await col.count(f)).toBe(want.length);
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when a query is on indexed fields, then SQLite searches the index instead of scanning the table', async () => {
+    const store = await EmbeddedStore.open(null);
+    const col = store.collection<Item>('apps');
+    await col.ensureIndex({ fields: ['owner'] });
+    await col.ensureIndex({ fields: ['owner', 'n'] });
+    await col.insertOne({ _id: 'a', owner: 'x', n: 1, tags: ['t'] });
+    const plan = (f: Filter, sort?: Record<string, 1 | -1>) =>
+      store.explain('apps', f, { sort }).join(' | ');
+    expect(plan({ owner: 'x' })).toMatch(/SEARCH .* USING INDEX/);
+    expect(plan({ owner: { $in: ['x', 'y'] } })).toMatch(/SEARCH .* USING INDEX/);
+    expect(plan({ owner: 'x', n: { $gte: 1 } })).toMatch(/SEARCH .* USING INDEX .*pk_owner__n/);
+    expect(plan({ owner: 'x' }, { n: -1 })).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+    expect(plan({ _id: 'a' })).toMatch(/SEARCH .* USING PRIMARY KEY/);
+    // Not indexed: a scan (what the scale benchmark looks for).
+    expect(plan({ 'nested.a': 1 })).toMatch(/SCAN/);
+    await store.close();
+  });
+
+  it('when an index spec changes between versions, then the old index is replaced at start-up and the unique rule holds', async () => {
+    const dir = freshDataDir('pk-sqlite-index-');
+    let store = await EmbeddedStore.open(dir);
+    let col = store.collection<Item>('people');
+    await col.ensureIndex({ fields: ['owner'] });
+    await col.insertOne({ _id: '1', owner: 'x' });
+    await col.insertOne({ _id: '2' });
+    await store.close();
+    store = await EmbeddedStore.open(dir);
+    col = store.collection<Item>('people');
+    await col.ensureIndex({ fields: ['owner'], unique: true, sparse: true });
+    await expect(col.insertOne({ _id: '3', owner: 'x' })).rejects.toThrow(/duplicate key/);
+    await col.insertOne({ _id: '4' });
+    const indexes = store.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_people'`)
+      .all() as { name: string }[];
+    expect(indexes.map((i) => i.name).sort()).toEqual([
+      'c_people__pk_owner_u_s',
+      'c_people__pk_owner_u_s__unique',
+    ]);
+    await store.close();
+  });
+
+  it('when a DATA_DIR holds an old nedb store, then it is migrated once at start, the old files are kept aside, and nothing is lost', async () => {
+    const dir = freshDataDir('pk-migrate-');
+    const lines = (recs: unknown[]) => recs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    // The old store's files as it wrote them: a snapshot, then a journal with later changes,
+    // compound-index helper fields, and a torn last line from a crash.
+    writeFileSync(
+      path.join(dir, 'store.snapshot.jsonl'),
+      lines([
+        {
+          c: 'applications',
+          op: 'put',
+          doc: {
+            _id: 'a1',
+            ownerId: 'u1',
+            title: 'Räkna rätt',
+            regNo: 'PK-2027-0001',
+            __idx_ownerId__year: '["u1",2027]',
+          },
+        },
+        {
+          c: 'applications',
+          op: 'put',
+          doc: { _id: 'a2', ownerId: 'u2', title: 'Gammal', tags: ['x'] },
+        },
+        { c: 'audit', op: 'put', doc: { _id: 'e1', entityId: 'a1', action: 'submitted' } },
+      ]),
+    );
+    writeFileSync(
+      path.join(dir, 'store.journal.jsonl'),
+      lines([
+        {
+          c: 'applications',
+          op: 'put',
+          doc: {
+            _id: 'a1',
+            ownerId: 'u1',
+            title: 'Räkna rätt',
+            regNo: 'PK-2027-0001',
+            status: 'submitted',
+          },
+        },
+        { c: 'applications', op: 'del', id: 'a2' },
+        { c: 'applications', op: 'put', doc: { _id: 'a3', ownerId: 'u1', tags: ['y', 'z'] } },
+      ]) + '{"c":"applications","op":"put","doc":{"_id":"a4"',
+    );
+    const store = await EmbeddedStore.open(dir);
+    const apps = store.collection<Record<string, unknown> & { _id: string }>('applications');
+    expect(await apps.find({}, { sort: { _id: 1 } })).toEqual([
+      { _id: 'a1', ownerId: 'u1', title: 'Räkna rätt', regNo: 'PK-2027-0001', status: 'submitted' },
+      { _id: 'a3', ownerId: 'u1', tags: ['y', 'z'] },
+    ]);
+    // Array fields from the old store are known, so element queries still match.
+    expect((await apps.find({ tags: 'z' })).map((d) => d._id)).toEqual(['a3']);
+    expect(await store.collection('audit').count({ entityId: 'a1' })).toBe(1);
+    expect(store.migration()).toMatchObject({ records: 6 });
+    expect(readdirSync(dir).sort()).toEqual(
+      expect.arrayContaining([
+        'store.journal.jsonl.migrated',
+        'store.snapshot.jsonl.migrated',
+        'store.sqlite',
+      ]),
+    );
+    expect(existsSync(path.join(dir, 'store.snapshot.jsonl'))).toBe(false);
+    await apps.insertOne({ _id: 'a5', ownerId: 'u3' });
+    await store.close();
+    const again = await EmbeddedStore.open(dir);
+    expect(await again.collection('applications').count({})).toBe(3);
+    await again.close();
+  });
+
+  it('when the old journal has a corrupt line in the middle, then start-up stops with the file and line and changes nothing', async () => {
+    const dir = freshDataDir('pk-migrate-bad-');
+    writeFileSync(
+      path.join(dir, 'store.journal.jsonl'),
+      '{"c":"a","op":"put","doc":{"_id":"1"}}\nnot json\n{"c":"a","op":"put","doc":{"_id":"2"}}\n',
+    );
+    await expect(EmbeddedStore.open(dir)).rejects.toThrow(
+      /could not be migrated \(nothing was changed\).*store\.journal\.jsonl line 2 is corrupt/s,
+    );
+    expect(existsSync(path.join(dir, 'store.journal.jsonl'))).toBe(true);
+    // The lock was given back: fixing the file and starting again works.
+    writeFileSync(
+      path.join(dir, 'store.journal.jsonl'),
+      '{"c":"a","op":"put","doc":{"_id":"1"}}\n',
+    );
+    const store = await EmbeddedStore.open(dir);
+    expect(await store.collection('a').count({})).toBe(1);
+    await store.close();
+  });
+});
