@@ -1,21 +1,51 @@
+import { BenefitIndex } from '../review/benefit-index';
 import { Collection, Filter, Store, Update } from '../store/store';
 import { ApplicationDoc } from './application';
+
+/** True when an update writes the submitted data (a submit, or an erasure of personal data). */
+const writesData = (update: Update): boolean =>
+  Object.keys(update.$set ?? {})
+    .concat(Object.keys(update.$unset ?? {}))
+    .some((k) => k === 'data' || k.startsWith('data.'));
 
 /** Applications (drafts and submitted), one document each. */
 export class ApplicationRepository {
   private readonly col: Collection<ApplicationDoc>;
+  /** The terms of submitted benefit claims, kept up to date by this repository's writes. */
+  readonly benefits: BenefitIndex;
 
   constructor(store: Store) {
     this.col = store.collection<ApplicationDoc>('applications');
+    this.benefits = new BenefitIndex(store);
   }
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['ownerId'] });
     await this.col.ensureIndex({ fields: ['regNo'], unique: true, sparse: true });
+    // The pipeline by status (reminders, allocation, the register, the benefit backfill).
+    await this.col.ensureIndex({ fields: ['status'] });
+    // The dashboard: one portfolio's applications of one year (by start date).
+    await this.col.ensureIndex({ fields: ['data.portfolioId', 'data.startDate'] });
+    await this.col.ensureIndex({ fields: ['data.startDate'] });
+    await this.benefits.init();
+    await this.benefits.backfill(this.col);
+    // Serves `mina ansökningar`: one owner's applications, newest first, a page at a time.
+    await this.col.ensureIndex({ fields: ['ownerId', 'createdAt'] });
   }
 
   async insert(doc: ApplicationDoc): Promise<void> {
     await this.col.insertOne(doc);
+    if (doc.status !== 'draft') await this.benefits.sync(doc);
+  }
+
+  /** Keeps the benefit index in step with a write that submitted, changed or ended an application. */
+  private async afterUpdate(
+    update: Update,
+    doc: ApplicationDoc | null,
+  ): Promise<ApplicationDoc | null> {
+    if (doc && doc.status !== 'draft' && (writesData(update) || update.$set?.status !== undefined))
+      await this.benefits.sync(doc, { benefitsChanged: writesData(update) });
+    return doc;
   }
 
   async get(id: string): Promise<ApplicationDoc | null> {
@@ -26,15 +56,43 @@ export class ApplicationRepository {
     return this.col.find({ ownerId }, { sort: { createdAt: -1 } });
   }
 
+  /** One page of an owner's applications, newest first (ties by `_id`), read by the owner index. */
+  async listByOwner(
+    ownerId: string,
+    page: { skip: number; limit: number },
+  ): Promise<ApplicationDoc[]> {
+    return this.col.find(
+      { ownerId },
+      { sort: { createdAt: -1 }, skip: page.skip, limit: page.limit },
+    );
+  }
+
+  /** How many applications (drafts included) an owner has. */
+  async countByOwner(ownerId: string): Promise<number> {
+    return this.col.count({ ownerId });
+  }
+
+  /** At most `limit` applications matching an indexed filter (whether any exists, cheaply). */
+  async findPage(filter: Filter, limit: number): Promise<readonly Readonly<ApplicationDoc>[]> {
+    return this.col.findReadonly(filter, { limit });
+  }
+
   async find(filter: Filter): Promise<ApplicationDoc[]> {
     return this.col.find(filter, { sort: { createdAt: 1 } });
   }
 
   /** Optimistic update: applies only when the document still has `version`. */
-  async updateIfVersion(id: string, version: number, update: Update): Promise<ApplicationDoc | null> {
-    return this.col.findOneAndUpdate(
-      { _id: id, version },
-      { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
+  async updateIfVersion(
+    id: string,
+    version: number,
+    update: Update,
+  ): Promise<ApplicationDoc | null> {
+    return this.afterUpdate(
+      update,
+      await this.col.findOneAndUpdate(
+        { _id: id, version },
+        { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } },
+      ),
     );
   }
 
@@ -44,6 +102,12 @@ export class ApplicationRepository {
   }
 
   async update(filter: Filter, update: Update): Promise<ApplicationDoc | null> {
-    return this.col.findOneAndUpdate(filter, { ...update, $inc: { ...(update.$inc ?? {}), version: 1 } });
+    return this.afterUpdate(
+      update,
+      await this.col.findOneAndUpdate(filter, {
+        ...update,
+        $inc: { ...(update.$inc ?? {}), version: 1 },
+      }),
+    );
   }
 }

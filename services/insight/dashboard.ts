@@ -64,9 +64,59 @@ export function parseYear(raw: unknown, now: Date): number | null {
   return year;
 }
 
-/** Submitted applications (every status but draft), each read once. */
-async function submittedApplications(s: Services): Promise<ApplicationDoc[]> {
-  return s.applications.find({ status: { $in: [...RECORD_STATUSES] } });
+/** The start dates of a fiscal year, as a range on the ISO date the wizard stores. */
+const startsIn = (year: number) => ({ $gte: `${year}`, $lt: `${year + 1}` });
+
+/**
+ * The submitted applications that may belong to a fiscal year in these portfolios, read by the
+ * (portfolio, start date) index one portfolio at a time, never every application of every year:
+ * those starting in the year, those without a start date (the year they were submitted then
+ * decides), and those whose decision in force takes money from the year. computeDashboard keeps
+ * exactly the year's own.
+ */
+async function applicationsOfYear(
+  s: Services,
+  portfolioIds: string[],
+  year: number,
+  decidedIds: string[],
+): Promise<ApplicationDoc[]> {
+  const status = { $in: [...RECORD_STATUSES] };
+  const byId = new Map<string, ApplicationDoc>();
+  for (const portfolioId of portfolioIds) {
+    for (const startDate of [startsIn(year), null]) {
+      const found = await s.applications.find({
+        'data.portfolioId': portfolioId,
+        'data.startDate': startDate,
+        status,
+      });
+      for (const a of found) byId.set(a._id, a);
+    }
+  }
+  if (decidedIds.length > 0)
+    for (const a of await s.applications.find({ _id: { $in: decidedIds }, status }))
+      byId.set(a._id, a);
+  return [...byId.values()];
+}
+
+/**
+ * The fiscal years around the current one in which applications start (in these portfolios, or
+ * any when null): one indexed look-up of at most one document per year.
+ */
+async function yearsWithApplications(
+  s: Services,
+  portfolioIds: string[] | null,
+  current: number,
+): Promise<number[]> {
+  const years: number[] = [];
+  for (let y = current - DASHBOARD_YEARS_BACK; y <= current + DASHBOARD_YEARS_AHEAD; y++) {
+    const filter: Record<string, unknown> = {
+      'data.startDate': startsIn(y),
+      status: { $in: [...RECORD_STATUSES] },
+    };
+    if (portfolioIds) filter['data.portfolioId'] = { $in: portfolioIds };
+    if ((await s.applications.findPage(filter, 1)).length > 0) years.push(y);
+  }
+  return years;
 }
 
 /**
@@ -75,16 +125,12 @@ async function submittedApplications(s: Services): Promise<ApplicationDoc[]> {
  */
 async function availableYears(
   s: Services,
-  apps: ApplicationDoc[],
   current: number,
+  decisions: readonly { year: number }[],
 ): Promise<number[]> {
-  const years = new Set<number>([current]);
+  const years = new Set<number>([current, ...(await yearsWithApplications(s, null, current))]);
   for (const { frames } of await framesOverview(s)) for (const f of frames) years.add(f.year);
-  for (const a of apps) {
-    const y = Number((a.data?.startDate ?? '').slice(0, 4));
-    if (Number.isInteger(y) && y > 1900) years.add(y);
-  }
-  for (const d of await s.allocation.decisions.all()) years.add(d.year);
+  for (const d of decisions) years.add(d.year);
   return [...years]
     .filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD)
     .sort((a, b) => a - b);
@@ -103,23 +149,34 @@ export async function portfolioDashboard(
   const now = s.clock();
   const current = fiscalYearOf(now);
   const portfolios = (await s.portfolios.all()).filter((p) => canSee(scope, p._id));
-  const applications = await submittedApplications(s);
   const decisions = await s.allocation.decisions.all();
-  const inForce = new Map(currentDecisions(decisions).map((d) => [d.applicationId, d]));
+  const inForce = currentDecisions(decisions);
+  const visible = (d: { portfolioId: string }) => canSee(scope, d.portfolioId);
   const applicationYears = [
-    ...new Set(
-      applications
-        .filter((a) => !!a.data && canSee(scope, a.data.portfolioId))
-        .map((a) => applicationYear(a, inForce.get(a._id)))
+    ...new Set([
+      ...(await yearsWithApplications(s, scope.all ? null : scope.portfolioIds, current)),
+      ...inForce
+        .filter(visible)
+        .map((d) => d.year)
         .filter((y) => y >= current - DASHBOARD_YEARS_BACK && y <= current + DASHBOARD_YEARS_AHEAD),
-    ),
+    ]),
   ].sort((a, b) => a - b);
   const y = year ?? openingYear(current, applicationYears);
+  const applications = await applicationsOfYear(
+    s,
+    portfolios.map((p) => p._id),
+    y,
+    inForce.filter((d) => d.year === y && visible(d)).map((d) => d.applicationId),
+  );
   const frames = new Map(
     await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)),
   );
   const statements = new Map<string, StatementRecommendation>();
-  for (const item of await s.review.findItems({ statement: { $exists: true } })) {
+  const items =
+    applications.length === 0
+      ? []
+      : await s.review.findItems({ _id: { $in: applications.map((a) => a._id) } });
+  for (const item of items) {
     if (item.statement) statements.set(item.appId, item.statement.recommendation);
   }
   const figures = computeDashboard({
@@ -136,7 +193,7 @@ export async function portfolioDashboard(
     coaching: await coachingStats(s, fiscalYearRange(y)),
     surveys: await s.followup.surveys.col.find({ year: y }),
   });
-  const years = [...new Set([...(await availableYears(s, applications, current)), y])].sort(
+  const years = [...new Set([...(await availableYears(s, current, decisions)), y])].sort(
     (a, b) => a - b,
   );
   return {

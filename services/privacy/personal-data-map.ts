@@ -406,6 +406,39 @@ export const PERSONAL_DATA_RULES: readonly PersonalDataRule[] = [
     reason: { sv: 'Inga personuppgifter.', en: 'No personal data.' },
   },
   {
+    collection: 'benefitTerms',
+    scope: {
+      sv: 'ordstammar ur nyttobeskrivningen i inskickade ansökningar (sökindex för dubbelräkning)',
+      en: 'word stems of the benefit claims of submitted applications (double-counting search index)',
+    },
+    policy: 'keep',
+    reason: {
+      sv: 'Härledd ur inskickade ansökningar, som bevaras (arkivlagen 3 §); följer ansökan och försvinner när den återkallas eller avslås.',
+      en: 'Derived from submitted applications, which are kept (Archives Act s. 3); follows the application and goes when it is withdrawn or rejected.',
+    },
+  },
+  {
+    collection: 'benefitTermCounts',
+    scope: { sv: 'antal ansökningar per ordstam', en: 'applications per word stem' },
+    policy: 'none',
+    reason: { sv: 'Inga personuppgifter: bara tal.', en: 'No personal data: numbers only.' },
+  },
+  {
+    collection: 'benefitIndexed',
+    scope: { sv: 'vilka ansökningar som är indexerade', en: 'which applications are indexed' },
+    policy: 'none',
+    reason: {
+      sv: 'Inga personuppgifter: ansökans id och inskickningstid.',
+      en: 'No personal data: the application id and time of submission.',
+    },
+  },
+  {
+    collection: 'benefitIndexMeta',
+    scope: { sv: 'när sökindexet byggdes', en: 'when the search index was built' },
+    policy: 'none',
+    reason: { sv: 'Inga personuppgifter.', en: 'No personal data.' },
+  },
+  {
     collection: '_pk_locks',
     scope: { sv: 'lås för uppdateringar (bara FerretDB)', en: 'update locks (FerretDB only)' },
     policy: 'none',

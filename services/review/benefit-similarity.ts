@@ -1,5 +1,6 @@
 import { SubmittedData } from '../applications/application';
 import { stemSwedish } from '../coaching/swedish-stemmer';
+import { normalizeCommand } from '../shared/text';
 
 /**
  * How alike two applications' benefit claims are, measured so that the words every municipal IT
@@ -105,6 +106,14 @@ export interface BenefitProfile {
   words: Map<string, string>;
   /** The sentences stating the benefit, with their terms. */
   claims: { text: string; terms: Set<string> }[];
+}
+
+/** The benefit claim as compared for a copy: both benefits and the plan, case and spacing ignored. */
+export function claimText(d: Partial<SubmittedData>): string {
+  return [d.citizenBenefit, d.internalBenefit, d.realisationPlan]
+    .map((x) => normalizeCommand(x ?? ''))
+    .join('\n')
+    .trim();
 }
 
 /** Splits benefit text into sentences (a claim is one sentence, often ending with the figure). */

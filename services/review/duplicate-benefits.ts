@@ -1,14 +1,14 @@
-import { ApplicationDoc, ApplicationStatus, SubmittedData } from '../applications/application';
+import { ApplicationDoc, SubmittedData } from '../applications/application';
 import { Services } from '../services';
 import {
   BenefitCorpus,
-  benefitCorpus,
   benefitProfile,
   BenefitProfile,
+  claimText,
   profileOverlap,
   sharedClaim,
 } from './benefit-similarity';
-import { normalizeCommand } from '../shared/text';
+import { COMPARABLE } from './benefit-index';
 import { sameName } from './jav';
 import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types';
 
@@ -17,16 +17,6 @@ import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types'
  * flera gånger i olika projekt" (seed 000 SID 8): when an application reaches review, other
  * applications and funded projects whose benefit claims overlap are listed on its card.
  */
-
-/** Applications whose benefit claims still count: in the pipeline or funded. */
-const COMPARABLE: ApplicationStatus[] = [
-  'submitted',
-  'completion_requested',
-  'in_review',
-  'recommended',
-  'not_recommended',
-  'approved',
-];
 
 /**
  * A pair scores its benefit-text similarity (benefit-similarity.ts), plus this when both name the
@@ -44,14 +34,6 @@ const SAME_PROCESS_BONUS = 0.1;
  * test/unit/review/double-counting.test.ts.
  */
 export const DOUBLE_COUNTING_THRESHOLD = 0.22;
-
-/** The benefit claim as compared for a copy: both benefits and the plan, case and spacing ignored. */
-function claimText(d: SubmittedData): string {
-  return [d.citizenBenefit, d.internalBenefit, d.realisationPlan]
-    .map((x) => normalizeCommand(x ?? ''))
-    .join('\n')
-    .trim();
-}
 
 function claimsSavings(d: SubmittedData): boolean {
   return (d.yearlyEffectSek ?? 0) > 0 || (d.yearlyEffectHours ?? 0) > 0;
@@ -130,16 +112,18 @@ export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
 
 /**
  * Other applications and funded projects whose benefit claims overlap this one's: the strongest
- * `limit`, best first, and how many weaker ones there are besides.
+ * `limit`, best first, and how many weaker ones there are besides. Only the applications the
+ * benefit index finds sharing terms with this one are read and compared, never every application.
  */
 export async function findPossibleDuplicates(
   s: Pick<Services, 'applications' | 'review'>,
   app: ApplicationDoc,
   limit = MAX_DUPLICATES,
 ): Promise<{ hits: DuplicateHit[]; more: number }> {
-  const others = (await s.applications.find({ status: { $in: COMPARABLE } })).filter(
-    (o) => o._id !== app._id && o.data,
-  );
+  if (!app.data) return { hits: [], more: 0 };
+  const index = s.applications.benefits;
+  // Normally indexed when it was submitted; a write a crash cut short is indexed now.
+  await index.sync(app);
   const profiles = new Map<SubmittedData, BenefitProfile>();
   const profileOf = (d: SubmittedData): BenefitProfile => {
     let p = profiles.get(d);
@@ -149,7 +133,14 @@ export async function findPossibleDuplicates(
     }
     return p;
   };
-  const corpus = benefitCorpus(
+  const ids = await index.candidates(app._id, app.data, profileOf(app.data));
+  const others =
+    ids.length === 0
+      ? []
+      : (await s.applications.find({ _id: { $in: ids } })).filter(
+          (o) => o._id !== app._id && o.data && COMPARABLE.includes(o.status),
+        );
+  const corpus: BenefitCorpus = await index.corpus(
     [app, ...others].flatMap((x) => (x.data ? [profileOf(x.data)] : [])),
   );
   const hits: DuplicateHit[] = [];
