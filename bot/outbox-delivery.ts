@@ -20,6 +20,7 @@ import { REVIEW_CARD_SOURCE, reviewCardModel } from '../services/review/card-upd
 import { Services } from '../services/services';
 import { localeOf } from '../services/shared/actor';
 import { BotAdapter } from './adapter';
+import { guardCard } from './send';
 
 interface HttpishError {
   statusCode?: number;
@@ -249,7 +250,9 @@ export function createOutboxDelivery(
           error: `unknown card template ${msg.payload.card.template}`,
           dispatched: false,
         };
-      activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+      activity = MessageFactory.attachment(
+        CardFactory.adaptiveCard(guardCard(card, locale, services.log)),
+      );
     } else {
       activity = MessageFactory.text(msg.payload.text ?? '');
     }

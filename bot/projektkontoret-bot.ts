@@ -14,7 +14,7 @@ import { DomainError } from '../services/shared/domain-error';
 import { matchCommand } from './commands';
 import { helpFor } from './help';
 import { MESSAGE_FALLBACKS } from './message-fallbacks';
-import { sendCard } from './send';
+import { guardCard, sendCard } from './send';
 import { BotDeps } from './handler-types';
 import { resolveActorName } from './profile';
 import { ACTOR_NAME_KEY, actorOf, channelIdOf, scopeOf, teamIdOf, tenantOf } from './turn';
@@ -207,7 +207,7 @@ export class ProjektkontoretBot extends TeamsActivityHandler {
         : {};
     try {
       const card = await def.handler(context, { deps: this.deps, actor, scope, data, activityId: context.activity.id });
-      return this.cardResponse(card);
+      return this.cardResponse(guardCard(card, actor.locale, turnLogOf(context, this.deps.services.log)));
     } catch (err) {
       return this.cardResponse(this.refusalFor(err, actor, context));
     }

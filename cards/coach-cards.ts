@@ -39,6 +39,8 @@ interface Item {
 
 /** Longest answer text shown on one card; cards must stay well under 80 KB. */
 const MAX_SHOWN_ANSWER = 12_000;
+/** FAQ answers on one card: the search returns 3 by default; more would only crowd the card. */
+const MAX_FAQ_HITS_SHOWN = 5;
 
 /** A plain coaching card: title, lines, listed items (FAQ entries), facts and buttons with data. */
 export function coachMessageCard(input: {
@@ -198,7 +200,7 @@ export function suggestionsCard(
   return coachMessageCard({
     title: c.suggestions.title,
     lines: [{ text: c.suggestions.intro }],
-    items: hits.map((h) => ({
+    items: hits.slice(0, MAX_FAQ_HITS_SHOWN).map((h) => ({
       heading: escapeMarkdown(clip(h.entry.question, 300)),
       text: escapeMarkdown(clip(h.entry.answer, 1200)),
       meta: portfolioLabel(locale, portfolios, h.entry.portfolioId, c.faqSearch.allPortfolios),
@@ -528,7 +530,7 @@ export function faqSearchCard(
   return coachMessageCard({
     title: fmt(c.faqSearch.title, { query: q }),
     lines: hits.length === 0 ? [{ text: fmt(c.faqSearch.none, { query: q }) }] : [],
-    items: hits.map((h) => ({
+    items: hits.slice(0, MAX_FAQ_HITS_SHOWN).map((h) => ({
       heading: escapeMarkdown(clip(h.entry.question, 300)),
       text: escapeMarkdown(clip(h.entry.answer, 1200)),
       meta: portfolioLabel(locale, portfolios, h.entry.portfolioId, c.faqSearch.allPortfolios),

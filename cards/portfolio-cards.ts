@@ -14,7 +14,7 @@ import { messageCard } from './application-cards';
 import { frameKey } from './frame-cards';
 import { partName } from './part-choices';
 import type { OutboxCardRenderer } from './outbox-cards';
-import { AdaptiveCard, escapeMarkdown, renderTemplate } from './render';
+import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';
 import { allocationText } from './strings/allocation-strings';
 import { portfolioText } from './strings/portfolio-strings';
@@ -49,7 +49,8 @@ export function portfolioAdminCard(
     portfolios: portfolios.map((p) => {
       const lines: { text: string }[] = [];
       lines.push({ text: fmt(t.key, { key: p.key }) });
-      if (p.description) lines.push({ text: escapeMarkdown(p.description) });
+      // The whole description is on the edit form; the overview shows its start.
+      if (p.description) lines.push({ text: escapeMarkdown(clip(p.description, 300)) });
       const parts = partsOf(p).map((k) =>
         fmt(p.parts?.[k]?.closed ? t.partClosed : t.partOpen, {
           name: escapeMarkdown(partName(p, k, locale)),

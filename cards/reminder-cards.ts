@@ -301,6 +301,9 @@ export function remindersDryRunCard(
   });
 }
 
+/** Messages per status on the outbox card (the overview reads the latest 10 of each). */
+const OUTBOX_ROWS_SHOWN = 10;
+
 /** The outbox for admins: counts, and what needs a person (dead, failed, uncertain) with actions. */
 export function outboxAdminCard(
   locale: Locale,
@@ -312,9 +315,9 @@ export function outboxAdminCard(
   const target = (m: OutboxMessage): string =>
     m.target.kind === 'user'
       ? fmt(t.user, {
-          name: escapeMarkdown(names.get(m.target.aadObjectId) ?? m.target.aadObjectId),
+          name: escapeMarkdown(clip(names.get(m.target.aadObjectId) ?? m.target.aadObjectId, 80)),
         })
-      : fmt(t.channel, { id: escapeMarkdown(m.target.channelId) });
+      : fmt(t.channel, { id: escapeMarkdown(clip(m.target.channelId, 120)) });
   const row = (m: OutboxMessage, uncertain: boolean): Row => ({
     text: `\`${escapeMarkdown(clip(m._id, 80))}\``,
     meta: fmt(t.row, {
@@ -335,19 +338,19 @@ export function outboxAdminCard(
     sections.push({
       heading: fmt(t.uncertain, { count: c.uncertain }),
       note: t.uncertainHelp,
-      rows: o.uncertain.map((m) => row(m, true)),
+      rows: o.uncertain.slice(0, OUTBOX_ROWS_SHOWN).map((m) => row(m, true)),
     });
   if (o.dead.length > 0)
     sections.push({
       heading: fmt(t.dead, { count: c.dead }),
       note: '',
-      rows: o.dead.map((m) => row(m, false)),
+      rows: o.dead.slice(0, OUTBOX_ROWS_SHOWN).map((m) => row(m, false)),
     });
   if (o.failed.length > 0)
     sections.push({
       heading: fmt(t.failed, { count: c.failed }),
       note: '',
-      rows: o.failed.map((m) => row(m, false)),
+      rows: o.failed.slice(0, OUTBOX_ROWS_SHOWN).map((m) => row(m, false)),
     });
   const lines: { text: string; color?: string }[] = [];
   if (notice) lines.push({ text: notice, color: 'Good' });

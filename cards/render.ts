@@ -124,9 +124,19 @@ export function renderWithLibrary(name: TemplateName, model: object): AdaptiveCa
 
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
-/** Byte size of a card as it travels to Teams. */
+/** Byte size of a card as it travels to Teams (UTF-8). */
 export function cardBytes(card: AdaptiveCard): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/**
+ * Size of a card as Teams counts it against its limit: "the message encoded as UTF-16"
+ * (learn.microsoft.com, "Format your bot messages": about 100 KB, keep within 80 KB), so two
+ * bytes per UTF-16 code unit, which is what `string.length` counts (å, ä, ö: 2 bytes; an emoji:
+ * 4). Stricter than {@link cardBytes} for Latin text; the send-time guard and the list cards use it.
+ */
+export function cardUtf16Bytes(card: AdaptiveCard): number {
+  return JSON.stringify(card).length * 2;
 }
 
 /** Anything {@link escapeMarkdown} would change. */

@@ -2,7 +2,14 @@ import { MAX_QUORUM, MAX_REVIEW_DAYS, ReviewRules } from '../services/review/rev
 import { ALL_ROLES } from '../services/review/role-grants';
 import { Locale } from '../services/shared/actor';
 import { Role } from '../services/users/user-repository';
-import { AdaptiveCard, escapeMarkdown, renderTemplate } from './render';
+import {
+  AdaptiveCard,
+  cardUtf16Bytes,
+  clip,
+  escapeMarkdown,
+  MAX_CARD_BYTES,
+  renderTemplate,
+} from './render';
 import { fmt } from './strings';
 import { reviewText } from './strings/review-strings';
 import { VERBS } from './verbs';
@@ -110,14 +117,29 @@ export function reviewRulesCard(input: {
   });
 }
 
-/** The roles card (admins): each person's roles as ticks, and a row to give roles to someone else. */
-export function rolesCard(input: {
+interface RolesCardInput {
   locale: Locale;
   users: { id: string; name?: string; email?: string; roles: Role[] }[];
   notice?: SettingsNotice;
   errors?: Record<string, string>;
   drafts?: Record<string, string>;
-}): AdaptiveCard {
+}
+
+/**
+ * The roles card (admins): each person's roles as ticks, and a row to give roles to someone else.
+ * Up to 60 people; fewer when their names would take the card past Teams' size limit (the save
+ * names the people it showed, so the others keep their roles).
+ */
+export function rolesCard(input: RolesCardInput): AdaptiveCard {
+  let card: AdaptiveCard = {};
+  for (const shown of [60, 40, 25, 15]) {
+    card = buildRolesCard(input, shown);
+    if (cardUtf16Bytes(card) <= MAX_CARD_BYTES) return card;
+  }
+  return card;
+}
+
+function buildRolesCard(input: RolesCardInput, shown: number): AdaptiveCard {
   const r = reviewText(input.locale).roles;
   const errors = input.errors ?? {};
   const drafts = input.drafts ?? {};
@@ -126,10 +148,10 @@ export function rolesCard(input: {
     const code = errors[key] as keyof typeof r.errors | undefined;
     return code ? r.errors[code] : '';
   };
-  const users = input.users.slice(0, 60);
+  const users = input.users.slice(0, shown);
   const person = (u: { id: string; name?: string; email?: string }): string =>
-    escapeMarkdown(u.name ?? u.email ?? r.noName) +
-    (u.email && u.name ? ` (${escapeMarkdown(u.email)})` : '');
+    escapeMarkdown(clip(u.name ?? u.email ?? r.noName, 100)) +
+    (u.email && u.name ? ` (${escapeMarkdown(clip(u.email, 100))})` : '');
   return renderTemplate('review-settings', {
     title: r.title,
     notice: input.notice?.text ?? '',

@@ -14,6 +14,7 @@ export const VERBS = {
   applicationDeleteDraft: 'application.deleteDraft',
   applicationDeleteDraftConfirm: 'application.deleteDraftConfirm',
   applicationsList: 'applications.list',
+  applicationsPage: 'applications.page',
   ideaNew: 'idea.new',
   ideaSubmit: 'idea.submit',
   helpShow: 'help.show',

@@ -1,9 +1,8 @@
-import { applicationsListCard } from '../../cards/application-cards';
 import { CommandHandler } from '../handler-types';
 import { sendCard } from '../send';
+import { ownApplicationsCard } from '../verbs/applications-page-verb';
 
-/** `mina ansökningar` / `my applications`: drafts and submitted applications with actions. */
+/** `mina ansökningar` / `my applications`: the first page of drafts and submitted applications. */
 export const myApplicationsCommand: CommandHandler = async (context, { deps, actor }) => {
-  const apps = await deps.services.applications.byOwner(actor.aadObjectId);
-  await sendCard(context, applicationsListCard(apps, actor.locale));
+  await sendCard(context, await ownApplicationsCard(deps.services, actor, 1));
 };

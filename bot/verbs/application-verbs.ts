@@ -1,5 +1,4 @@
 import {
-  applicationsListCard,
   deleteDraftConfirmCard,
   draftDeletedCard,
   submittedCard,
@@ -23,6 +22,7 @@ import { withdrawApplication } from '../../services/applications/withdraw-applic
 import { STEP_COUNT, STEPS } from '../../services/applications/wizard-steps';
 import { Services } from '../../services/services';
 import { BotDeps, VerbHandler } from '../handler-types';
+import { ownApplicationsCard } from './applications-page-verb';
 
 /**
  * Card inputs arrive merged into the action data; everything but our own keys is input. Teams and
@@ -179,11 +179,9 @@ export const applicationDeleteDraftConfirm: VerbHandler = async (_context, { dep
   return draftDeletedCard(app, actor.locale);
 };
 
-/** `applications.list`: the applicant's list, in place. */
-export const applicationsList: VerbHandler = async (_context, { deps, actor }) => {
-  const apps = await deps.services.applications.byOwner(actor.aadObjectId);
-  return applicationsListCard(apps, actor.locale);
-};
+/** `applications.list`: the applicant's list, in place (its first page). */
+export const applicationsList: VerbHandler = async (_context, { deps, actor }) =>
+  ownApplicationsCard(deps.services, actor, 1);
 
 /** `application.new`: a new draft from a button. */
 export const applicationNew: VerbHandler = async (context, { deps, actor, activityId }) => {

@@ -13,6 +13,7 @@ import {
   coachShowApplication,
 } from './coach-verbs';
 import { helpShow } from './help-verb';
+import { applicationsPage } from './applications-page-verb';
 import {
   applicationBack,
   applicationContinue,
@@ -90,6 +91,7 @@ export const VERB_TABLE: ReadonlyMap<string, VerbDef> = new Map<string, VerbDef>
   [VERBS.applicationWithdraw, { scope: 'personal', handler: applicationWithdraw }],
   [VERBS.applicationWithdrawConfirm, { scope: 'personal', handler: applicationWithdrawConfirm }],
   [VERBS.applicationsList, { scope: 'personal', handler: applicationsList }],
+  [VERBS.applicationsPage, { scope: 'personal', handler: applicationsPage }],
   [VERBS.applicationDeleteDraft, { scope: 'personal', handler: applicationDeleteDraft }],
   [VERBS.applicationDeleteDraftConfirm, { scope: 'personal', handler: applicationDeleteDraftConfirm }],
   [VERBS.ideaNew, { scope: 'personal', handler: ideaNew }],
