@@ -3,6 +3,7 @@ import { Collection, isDuplicateKey, Store } from '../store/store';
 interface ProcessedActivity {
   _id: string;
   status: 'processing' | 'done';
+  /** Wall-clock start of the turn (tests and demos set the app clock): the TTL field. */
   startedAt: string;
   leaseUntil: string;
 }
@@ -23,6 +24,13 @@ export type ClaimResult =
  */
 const RECENT_MAX_BYTES = 16 * 1024 * 1024;
 
+/**
+ * How long an activity is remembered (from when its turn started): 7 days, far past Teams'
+ * redelivery, which comes within minutes. The store deletes older records by itself (a TTL
+ * index on `startedAt`), so the collection holds about a week of turns, not all of history.
+ */
+export const PROCESSED_ACTIVITY_TTL_SECONDS = 7 * 24 * 60 * 60;
+
 /** Remembers which Teams activities were handled, so a redelivered one has no second effect. */
 export class ProcessedActivities {
   private readonly col: Collection<ProcessedActivity>;
@@ -30,6 +38,7 @@ export class ProcessedActivities {
   constructor(
     store: Store,
     private readonly leaseMs = 60_000,
+    private readonly wall: () => Date = () => new Date(),
   ) {
     this.col = store.collection<ProcessedActivity>('processedActivities');
   }
@@ -38,20 +47,23 @@ export class ProcessedActivities {
   private readonly recent = new Map<string, TurnAnswer>();
   private recentBytes = 0;
 
+  /** The TTL index: records older than PROCESSED_ACTIVITY_TTL_SECONDS are purged by the store. */
   async init(): Promise<void> {
-    // No secondary index: the purge scans, and every index costs each of the two writes per turn.
+    await this.col.ensureIndex({
+      fields: ['startedAt'],
+      expireAfterSeconds: PROCESSED_ACTIVITY_TTL_SECONDS,
+    });
   }
 
-  /** Claims the activity for this turn; a crashed turn's claim can be taken over after the lease. */
+  /**
+   * Claims the activity for this turn; a crashed turn's claim can be taken over after the lease.
+   * `now` is the app clock (for the lease); the record's age is counted on the wall clock.
+   */
   async claim(key: string, now: Date): Promise<ClaimResult> {
     const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
+    const startedAt = this.wall().toISOString();
     try {
-      await this.col.insertOne({
-        _id: key,
-        status: 'processing',
-        startedAt: now.toISOString(),
-        leaseUntil,
-      });
+      await this.col.insertOne({ _id: key, status: 'processing', startedAt, leaseUntil });
       return { kind: 'claimed' };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -60,7 +72,7 @@ export class ProcessedActivities {
     if (existing?.status === 'done') return { kind: 'duplicate', response: this.recent.get(key) };
     const taken = await this.col.findOneAndUpdate(
       { _id: key, status: 'processing', leaseUntil: { $lt: now.toISOString() } },
-      { $set: { leaseUntil, startedAt: now.toISOString() } },
+      { $set: { leaseUntil, startedAt } },
     );
     return taken ? { kind: 'claimed' } : { kind: 'in-progress' };
   }
@@ -84,9 +96,5 @@ export class ProcessedActivities {
   /** Lets a failed turn be retried by the next redelivery. */
   async release(key: string): Promise<void> {
     await this.col.deleteMany({ _id: key, status: 'processing' });
-  }
-
-  async purgeOlderThan(cutoff: Date): Promise<number> {
-    return this.col.deleteMany({ startedAt: { $lt: cutoff.toISOString() } });
   }
 }

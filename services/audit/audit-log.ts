@@ -33,8 +33,12 @@ export class AuditLog {
     this.col = store.collection<AuditEntry>('audit');
   }
 
+  /**
+   * Entries are kept for good (the public record), so reads go by index: one entity's entries in
+   * time order (entityId, at). The privacy area adds actorId (services/privacy/privacy-indexes.ts).
+   */
   async init(): Promise<void> {
-    await this.col.ensureIndex({ fields: ['entityId'] });
+    await this.col.ensureIndex({ fields: ['entityId', 'at'] });
   }
 
   async append(entry: Omit<AuditEntry, '_id'> & { _id?: string }): Promise<void> {

@@ -1,4 +1,6 @@
 import { Collection, Filter, isDuplicateKey, Store } from '../store/store';
+import { OUTBOX_INDEXES } from './outbox-indexes';
+import { SentCount } from './sent-count';
 
 /** Who a proactive message is for; resolved to a stored conversation reference when it is sent. */
 export type OutboxTarget =
@@ -99,14 +101,21 @@ export class OutboxRepository {
   /** Called after a message was queued, so the sender can start at once instead of polling. */
   onEnqueue: (() => void) | null = null;
 
+  private readonly sent: SentCount;
+
   constructor(readonly store: Store) {
     this.col = store.collection<OutboxMessage>('outbox');
+    this.sent = new SentCount(store);
   }
 
+  /**
+   * Sent messages stay (they are the record of what went out), so every query the sender loop
+   * or a turn runs starts with an equality on `status` or `conversationKey`: it reads the queue
+   * (pending, sending) or one conversation, never the whole history. See OUTBOX_INDEXES.
+   */
   async init(): Promise<void> {
-    await this.col.ensureIndex({ fields: ['status'] });
-    await this.col.ensureIndex({ fields: ['notBefore'] });
-    await this.col.ensureIndex({ fields: ['conversationKey'] });
+    for (const spec of OUTBOX_INDEXES) await this.col.ensureIndex(spec);
+    await this.sent.seed(this.col);
   }
 
   /**
@@ -244,7 +253,7 @@ export class OutboxRepository {
     activityId?: string,
     conversationId?: string,
   ): Promise<void> {
-    await this.col.findOneAndUpdate(
+    const sent = await this.col.findOneAndUpdate(
       { _id: id, status: { $in: ['sending', 'uncertain'] }, leaseOwner: owner },
       {
         $set: {
@@ -256,6 +265,7 @@ export class OutboxRepository {
         $unset: { leaseUntil: true, lastError: true },
       },
     );
+    if (sent) await this.sent.add();
   }
 
   /** Puts a message that was sent and refused back in the queue, not before `retryAtMs` (wall clock). */
@@ -330,12 +340,6 @@ export class OutboxRepository {
     return { uncertain, requeued };
   }
 
-  /** Kept for callers of the foundation's name: recovers expired sends, returns how many. */
-  async expireLeases(now: Date): Promise<number> {
-    const r = await this.recoverExpired(now.getTime());
-    return r.uncertain.length + r.requeued.length;
-  }
-
   /**
    * An admin sends a dead, failed or uncertain message again (after checking that an uncertain
    * one did not arrive): back to pending with fresh attempts.
@@ -358,7 +362,7 @@ export class OutboxRepository {
 
   /** An admin confirms that an uncertain message did arrive: it is sent, and never sent again. */
   async confirmDelivered(id: string, by: string, now: Date): Promise<OutboxMessage | null> {
-    return this.col.findOneAndUpdate(
+    const sent = await this.col.findOneAndUpdate(
       { _id: id, status: 'uncertain' },
       {
         $set: {
@@ -369,6 +373,8 @@ export class OutboxRepository {
         $unset: { leaseUntil: true },
       },
     );
+    if (sent) await this.sent.add();
+    return sent;
   }
 
   async get(id: string): Promise<OutboxMessage | null> {
@@ -379,10 +385,11 @@ export class OutboxRepository {
     return this.col.find({ status }, { sort: { createdAt: 1 } });
   }
 
-  /** How many messages are in each status. */
+  /** How many messages are in each status: the queue counted by index, 'sent' kept as a counter (SentCount). */
   async counts(): Promise<OutboxCounts> {
     const out = {} as OutboxCounts;
-    for (const s of STATUSES) out[s] = await this.col.count({ status: s });
+    for (const s of STATUSES)
+      out[s] = s === 'sent' ? await this.sent.current() : await this.col.count({ status: s });
     return out;
   }
 }
