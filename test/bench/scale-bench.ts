@@ -1,0 +1,285 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { startFakeConnector } from '../support/fake-connector';
+import { ScaleDataConfig, ScaleDataResult } from './support/scale-data';
+import { HTTP_APPS, PROBE_COUNT, REVIEW, REVIEWERS } from './support/scale-plan';
+import { directoryBytes, startRealServer, StoreTarget } from './support/scale-server';
+import { measureTurns, Timing, TurnFigures, wizardOverHttp } from './support/scale-turns';
+
+/**
+ * Scale benchmark (issue 15): stores of N submitted applications with a year of votes, reminders,
+ * outbox and audit; the real server restarted on each; data size, RSS, restart to `/readyz`, the
+ * event loop's longest block and the time of the measured turns against an empty store (only the
+ * measured people's own applications) in the same run.
+ *
+ *   node dist/test/bench/scale-bench.js --sizes 1000,10000,50000 [--store embedded|mongodb]
+ *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20]
+ *
+ * A report: exits 0 whatever the figures, and prints FAIL next to each target missed.
+ */
+
+interface Options {
+  sizes: number[];
+  store: 'embedded' | 'mongodb';
+  root: string;
+  reps: number;
+  mongoUri: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const arg = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const store = arg('store') ?? 'embedded';
+  if (store !== 'embedded' && store !== 'mongodb')
+    throw new Error(`--store must be embedded or mongodb, not ${store}`);
+  const sizes = (arg('sizes') ?? '1000').split(',').map((x) => Number(x.replace(/[_\s]/g, '')));
+  if (sizes.some((n) => !Number.isInteger(n) || n < PROBE_COUNT))
+    throw new Error(`--sizes: whole numbers of at least ${PROBE_COUNT}`);
+  return {
+    sizes,
+    store,
+    root: path.resolve(arg('root') ?? path.join(__dirname, '..', '..', '..')),
+    reps: Number(arg('reps') ?? 20),
+    mongoUri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/',
+  };
+}
+
+interface Row {
+  size: number;
+  label: string;
+  dataMs: number;
+  made: number;
+  failed: Record<string, number>;
+  bytes: number;
+  readyMs: number;
+  rssMb: number;
+  peakMb: number;
+  lagMs: number;
+  /** The machine's 1-minute load average while the turns were measured (2 cores here: shared). */
+  load: number;
+  /** The event loop's longest block over one /metrics scrape alone (part of lagMs's window too). */
+  scrapeLagMs: number;
+  turns?: TurnFigures;
+  error?: string;
+}
+
+function makeData(cfg: ScaleDataConfig): Promise<ScaleDataResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=8192',
+        path.join(__dirname, 'support', 'scale-data.js'),
+        JSON.stringify(cfg),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ScaleDataResult)
+        : reject(new Error(`data maker exited with ${code}`)),
+    );
+  });
+}
+
+async function storeBytes(opts: Options, target: StoreTarget): Promise<number> {
+  if (target.dataDir) return directoryBytes(target.dataDir);
+  const client = await MongoClient.connect(opts.mongoUri);
+  try {
+    const st = await client.db(target.mongoDb).stats();
+    return Number(st.totalSize ?? Number(st.storageSize ?? 0) + Number(st.indexSize ?? 0));
+  } finally {
+    await client.close();
+  }
+}
+
+async function dropTarget(opts: Options, target: StoreTarget): Promise<void> {
+  if (target.dataDir) return rmSync(target.dataDir, { recursive: true, force: true });
+  const client = await MongoClient.connect(opts.mongoUri);
+  await client
+    .db(target.mongoDb)
+    .dropDatabase()
+    .finally(() => client.close());
+}
+
+/** One store: made (HTTP wizard, then in process), then the server restarted on it and measured. */
+async function measureSize(
+  opts: Options,
+  connector: Awaited<ReturnType<typeof startFakeConnector>>,
+  size: number,
+): Promise<Row> {
+  const others = size === 0 ? 0 : size - PROBE_COUNT;
+  const target: StoreTarget =
+    opts.store === 'mongodb'
+      ? { mongoUri: opts.mongoUri, mongoDb: `scale_bench_${size}_${process.pid}` }
+      : { dataDir: mkdtempSync(path.join(tmpdir(), `pk-scale-${size}-`)) };
+  const row: Row = {
+    size,
+    label: size === 0 ? `empty (${PROBE_COUNT} own)` : size.toLocaleString('en'),
+    dataMs: 0,
+    made: 0,
+    failed: {},
+    bytes: NaN,
+    readyMs: NaN,
+    rssMb: NaN,
+    peakMb: NaN,
+    lagMs: NaN,
+    load: NaN,
+    scrapeLagMs: NaN,
+  };
+  try {
+    const t0 = Date.now();
+    const httpApps = Math.min(HTTP_APPS, others);
+    if (httpApps > 0) {
+      const first = await startRealServer(opts.root, target);
+      try {
+        row.made += await wizardOverHttp(first.url, connector, httpApps, others);
+      } finally {
+        await first.stop();
+      }
+    }
+    const data = await makeData({ root: opts.root, ...target, others });
+    row.made += data.made;
+    row.failed = data.failed;
+    row.dataMs = Date.now() - t0;
+    row.bytes = await storeBytes(opts, target);
+    process.stderr.write(
+      `  ${row.label}: ${row.made} applications made in ${(row.dataMs / 1000).toFixed(0)} s; restarting the server\n`,
+    );
+    const server = await startRealServer(opts.root, target);
+    try {
+      row.readyMs = server.readyMs;
+      await server.eventLoopMaxMs(); // resets the window: only the measured turns count
+      row.turns = await measureTurns(server.url, connector, data.pending, opts.reps);
+      row.lagMs = await server.eventLoopMaxMs();
+      // What a scrape alone blocks (it counts the outbox by status): read right after the last one.
+      row.scrapeLagMs = await server.eventLoopMaxMs();
+      row.load = loadavg()[0];
+      Object.assign(row, server.memory());
+    } finally {
+      await server.stop();
+    }
+  } catch (err) {
+    row.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await dropTarget(opts, target).catch(() => undefined);
+  }
+  return row;
+}
+
+const fmtMs = (t: Timing | undefined) =>
+  t && t.n > 0
+    ? `${t.medianMs.toFixed(1)} / ${t.p95Ms.toFixed(1)}${t.failures ? ` (${t.failures} failed)` : ''}`
+    : '—';
+const ratio = (t: Timing | undefined, base: Timing | undefined) =>
+  t && base && t.n > 0 && base.n > 0 ? t.medianMs / base.medianMs : NaN;
+const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
+const TURNS: [keyof TurnFigures, string][] = [
+  ['myAnna', '`mina ansökningar` (3 own)'],
+  ['myOffice', '`mina ansökningar` (office, 220 own)'],
+  ['portfolios', '`portföljer 2027`'],
+  ['vote', 'review vote'],
+  ['complete', '"Komplett"'],
+];
+
+function report(opts: Options, rows: Row[]): void {
+  const base = rows[0].turns;
+  console.log(
+    `Scale benchmark: ${opts.store} store, code of ${opts.root}; turns one at a time, median / p95 ms (ratio = median over the empty store's)`,
+  );
+  console.log(
+    `| submitted applications | data on disk | RSS after restart (peak) | restart to /readyz | max event-loop block | ${TURNS.map(([, n]) => n).join(' | ')} |`,
+  );
+  console.log(`|---|---|---|---|---|${TURNS.map(() => '---').join('|')}|`);
+  for (const r of rows) {
+    const cells = TURNS.map(
+      ([k]) =>
+        `${fmtMs(r.turns?.[k])}${r.size === 0 ? '' : ` (${fmtRatio(ratio(r.turns?.[k], base?.[k]))})`}`,
+    );
+    const mb = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} MB` : '—');
+    console.log(
+      `| ${r.label} | ${Number.isFinite(r.bytes) ? `${(r.bytes / 1e6).toFixed(1)} MB` : '—'} | ${mb(r.rssMb)} (${mb(r.peakMb)}) | ${Number.isFinite(r.readyMs) ? `${(r.readyMs / 1000).toFixed(2)} s` : '—'} | ${Number.isFinite(r.lagMs) ? `${r.lagMs.toFixed(0)} ms` : '—'} | ${cells.join(' | ')} |`,
+    );
+  }
+  for (const r of rows) {
+    const failed = Object.entries(r.failed);
+    console.log(
+      `${r.label}: load average ${r.load.toFixed(1)} while measured; a /metrics scrape alone blocked ${r.scrapeLagMs.toFixed(0)} ms; data made in ${(r.dataMs / 1000).toFixed(0)} s (${r.made} applications${failed.length ? `; not made: ${failed.map(([k, v]) => `${v}× ${k}`).join(', ')}` : ''})${r.error ? `; ERROR: ${r.error}` : ''}`,
+    );
+  }
+  const targets: [string, Row | undefined, boolean][] = [];
+  const at = (n: number) => rows.find((r) => r.size === n);
+  const r10 = at(10_000);
+  if (r10) {
+    targets.push(['10,000: RSS after restart < 250 MB', r10, r10.rssMb < 250]);
+    targets.push(['10,000: restart to /readyz < 3 s', r10, r10.readyMs < 3000]);
+    for (const k of ['myAnna', 'vote', 'complete'] as const)
+      targets.push([
+        `10,000: ${TURNS.find(([x]) => x === k)![1]} ≤ 1.2× empty store (${fmtRatio(ratio(r10.turns?.[k], base?.[k]))})`,
+        r10,
+        ratio(r10.turns?.[k], base?.[k]) <= 1.2,
+      ]);
+    targets.push([
+      `10,000: \`portföljer 2027\` < 50 ms (median ${fmtMs(r10.turns?.portfolios)})`,
+      r10,
+      (r10.turns?.portfolios.medianMs ?? Infinity) < 50,
+    ]);
+  }
+  const r50 = at(50_000);
+  if (r50)
+    targets.push([
+      `50,000: the server starts, in under 5 s${r50.error ? ` (${r50.error.slice(0, 120)})` : ''}`,
+      r50,
+      r50.readyMs < 5000,
+    ]);
+  for (const r of rows.filter((x) => x.size > 0))
+    if (Number.isFinite(r.lagMs))
+      targets.push([
+        `${r.label}: no turn blocks the event loop > 50 ms (max ${r.lagMs.toFixed(0)} ms)`,
+        r,
+        r.lagMs <= 50,
+      ]);
+  if (targets.length > 0) console.log('Targets (issue 15):');
+  for (const [what, , ok] of targets) console.log(`  ${ok ? 'pass' : 'FAIL'}  ${what}`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const connector = await startFakeConnector();
+  connector.setRoster(
+    REVIEW,
+    REVIEWERS.map((m) => ({ id: m.id, aadObjectId: m.aadObjectId, name: m.name })),
+  );
+  const rows: Row[] = [];
+  try {
+    for (const size of [0, ...opts.sizes]) {
+      process.stderr.write(`scale bench: ${size === 0 ? 'empty store' : `${size} applications`}\n`);
+      const row = await measureSize(opts, connector, size);
+      rows.push(row);
+      // Each store's figures as soon as they exist (a long run stopped later keeps them).
+      process.stderr.write(`  figures: ${JSON.stringify(row)}\n`);
+      connector.reset({ rosters: false });
+    }
+  } finally {
+    await connector.stop();
+  }
+  report(opts, rows);
+}
+
+if (require.main === module) {
+  main()
+    .then(() => process.exit(0))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
