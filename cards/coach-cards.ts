@@ -39,6 +39,8 @@ interface Item {
 
 /** Longest answer text shown on one card; cards must stay well under 80 KB. */
 const MAX_SHOWN_ANSWER = 12_000;
+/** The applicant's newest applications offered on the ask card (callers read no more). */
+export const ASK_APPLICATIONS_SHOWN = 20;
 /** FAQ answers on one card: the search returns 3 by default; more would only crowd the card. */
 const MAX_FAQ_HITS_SHOWN = 5;
 
@@ -142,7 +144,7 @@ export function askFormCard(
     ? []
     : (opts.applications ?? [])
         .filter((a) => a.status !== 'withdrawn')
-        .slice(0, 20)
+        .slice(0, ASK_APPLICATIONS_SHOWN)
         .map((a) => {
           const title = clip((a.data?.title ?? a.inputs.title ?? '').trim() || t.list.untitled, 80);
           return { title: a.regNo ? `${title} (${a.regNo})` : title, value: a._id };

@@ -204,7 +204,10 @@ export function reportThanksCard(
   });
 }
 
-/** `rapport` when nothing is due: what comes next, per project. */
+/** Projects named on the "nothing due" card; an office account may have hundreds. */
+const PROJECT_LINES_SHOWN = 15;
+
+/** `rapport` when nothing is due: what comes next, per project (the first 15, then how many more). */
 export function noReportDueCard(
   locale: Locale,
   owed: { upcoming: OwedReport[]; projects: ProjectDoc[] },
@@ -212,18 +215,24 @@ export function noReportDueCard(
   const t = fs(locale).report;
   const lines: { text: string }[] = [];
   if (owed.projects.length === 0) lines.push({ text: t.noProjects });
-  for (const p of owed.projects) {
-    const next = owed.upcoming.find((u) => u.project._id === p._id);
+  const nextOf = new Map(owed.upcoming.map((u) => [u.project._id, u]));
+  for (const p of owed.projects.slice(0, PROJECT_LINES_SHOWN)) {
+    const next = nextOf.get(p._id);
+    const title = escapeMarkdown(clip(p.title, 120));
     lines.push({
       text: next
         ? fmt(t.nextDue, {
             period: periodLabel(next.due.period, locale),
-            title: escapeMarkdown(p.title),
+            title,
             dueDate: next.due.dueDate,
           })
-        : fmt(t.allDone, { title: escapeMarkdown(p.title) }),
+        : fmt(t.allDone, { title }),
     });
   }
+  if (owed.projects.length > PROJECT_LINES_SHOWN)
+    lines.push({
+      text: fmt(fs(locale).dryRun.more, { count: owed.projects.length - PROJECT_LINES_SHOWN }),
+    });
   return messageCard({ title: t.noneDueTitle, lines });
 }
 

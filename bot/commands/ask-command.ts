@@ -1,6 +1,7 @@
 import { AdaptiveCard } from '../../cards/render';
 import {
   askFormCard,
+  ASK_APPLICATIONS_SHOWN,
   coachNoticeCard,
   coachTextError,
   faqSearchCard,
@@ -51,7 +52,9 @@ export async function askFlow(
       question: typed,
       error,
       context,
-      applications: context ? [] : await s.applications.byOwner(actor.aadObjectId),
+      applications: context
+        ? []
+        : await s.applications.recentOpenByOwner(actor.aadObjectId, ASK_APPLICATIONS_SHOWN),
       applicationId: appId,
     });
   try {
@@ -88,7 +91,10 @@ export async function askFlow(
 /** `fråga <text>` / `ask <text>`: asks the coaches (FAQ first); without text, the ask card. */
 export const askCommand: CommandHandler = async (context, { deps, actor, args, activityId }) => {
   if (args.trim() === '') {
-    const applications = await deps.services.applications.byOwner(actor.aadObjectId);
+    const applications = await deps.services.applications.recentOpenByOwner(
+      actor.aadObjectId,
+      ASK_APPLICATIONS_SHOWN,
+    );
     await sendCard(context, askFormCard(actor.locale, { applications }));
     return;
   }

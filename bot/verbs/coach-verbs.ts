@@ -1,5 +1,6 @@
 import {
   askFormCard,
+  ASK_APPLICATIONS_SHOWN,
   coachNoticeCard,
   coachTextError,
   faqFormCard,
@@ -48,7 +49,10 @@ export const coachAskForm: VerbHandler = async (_context, { deps, actor, data, a
   if (!appId) {
     return askFormCard(actor.locale, {
       question,
-      applications: await s.applications.byOwner(actor.aadObjectId),
+      applications: await s.applications.recentOpenByOwner(
+        actor.aadObjectId,
+        ASK_APPLICATIONS_SHOWN,
+      ),
     });
   }
   const inputs = wizardInputs(data);

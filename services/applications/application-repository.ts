@@ -67,6 +67,14 @@ export class ApplicationRepository {
     );
   }
 
+  /** An owner's newest applications that are not withdrawn (what "ask a coach" offers). */
+  async recentOpenByOwner(ownerId: string, limit: number): Promise<ApplicationDoc[]> {
+    return this.col.find(
+      { ownerId, status: { $ne: 'withdrawn' } },
+      { sort: { createdAt: -1 }, limit },
+    );
+  }
+
   /** How many applications (drafts included) an owner has. */
   async countByOwner(ownerId: string): Promise<number> {
     return this.col.count({ ownerId });

@@ -6,6 +6,7 @@
  */
 import { applicationsListCard } from '../../../cards/applications-list-card';
 import { fitCard } from '../../../cards/card-size-guard';
+import { noReportDueCard } from '../../../cards/followup-cards';
 import {
   askFormCard,
   faqSearchCard,
@@ -26,6 +27,7 @@ import { ApplicationDoc, ApplicationStatus } from '../../../services/application
 import { OWN_APPLICATIONS_PAGE_SIZE } from '../../../services/applications/list-own-applications';
 import { CoachQuestionDoc } from '../../../services/coaching/coach-question';
 import { FaqHit } from '../../../services/coaching/faq-entries';
+import type { ProjectDoc } from '../../../services/followup/project';
 import { APPLICATIONS_PER_PAGE } from '../../../services/insight/dashboard';
 import { OutboxMessage } from '../../../services/outbox/outbox-repository';
 import type { PortfolioDoc } from '../../../services/portfolios/portfolio-repository';
@@ -199,6 +201,20 @@ function listCards(locale: Locale): [string, AdaptiveCard][] {
         name: long(200, i),
         email: `${long(60, i)}@stad.example`,
         roles: ['coach', 'admin'],
+      })),
+    }),
+  ]);
+  const projects = Array.from({ length: N }, (_, i) => ({
+    _id: `proj${i}`,
+    title: long(4000, i),
+  })) as unknown as ProjectDoc[];
+  cards.push([
+    'reports: nothing due, per project',
+    noReportDueCard(locale, {
+      projects,
+      upcoming: projects.map((project) => ({
+        project,
+        due: { period: 'status-2027-Q3', kind: 'status' as const, dueDate: '2027-09-30' },
       })),
     }),
   ]);
