@@ -27,7 +27,6 @@ export class ApplicationRepository {
     // The dashboard: one portfolio's applications of one year (by start date).
     await this.col.ensureIndex({ fields: ['data.portfolioId', 'data.startDate'] });
     await this.col.ensureIndex({ fields: ['data.startDate'] });
-    await this.benefits.init();
     await this.benefits.backfill(this.col);
     // Serves `mina ansökningar`: one owner's applications, newest first, a page at a time.
     await this.col.ensureIndex({ fields: ['ownerId', 'createdAt'] });

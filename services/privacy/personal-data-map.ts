@@ -406,7 +406,7 @@ export const PERSONAL_DATA_RULES: readonly PersonalDataRule[] = [
     reason: { sv: 'Inga personuppgifter.', en: 'No personal data.' },
   },
   {
-    collection: 'benefitTerms',
+    collection: 'benefitPostings',
     scope: {
       sv: 'ordstammar ur nyttobeskrivningen i inskickade ansökningar (sökindex för dubbelräkning)',
       en: 'word stems of the benefit claims of submitted applications (double-counting search index)',

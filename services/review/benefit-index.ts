@@ -6,11 +6,12 @@ import { BenefitCorpus, benefitProfile, BenefitProfile, claimText } from './bene
 /**
  * An inverted index of the terms of every submitted application's benefit claims, so the
  * double-counting search reads the applications that share terms with one application instead
- * of every application ever submitted. One small document per term and application (scalar
- * fields only: on the SQLite store an equality or `$in` on an indexed scalar is an index lookup,
- * a query on an array element is a scan), a document frequency per term for the similarity's
- * rarity weights, and one marker per indexed application. Kept up to date by the application
- * repository's writes; a one-time backfill at start indexes what was stored before.
+ * of every application ever submitted. One document per key listing the applications that use
+ * it, a count per key (the document frequency the similarity weighs words by), and one marker per
+ * indexed application. Every read and write is by `_id`, an index on every store (on SQLite a
+ * query on an array element would be a scan: the lists are only ever read whole). Kept up to date
+ * by the application repository's writes; a one-time backfill at start indexes what was stored
+ * before.
  */
 
 /** Applications whose benefit claims still count: in the pipeline or funded. */
@@ -23,23 +24,28 @@ export const COMPARABLE: readonly ApplicationStatus[] = [
   'approved',
 ];
 
-/** One posting: application `appId` uses `key` (a benefit term, or `=` and its claim's hash). */
-export interface BenefitTermDoc {
+/**
+ * The applications that use a key (a benefit term, the start or end of a compound, or `=` and the
+ * hash of a claim text). Appended to, never rewritten: an application withdrawn or resubmitted
+ * with other benefits may stay listed, and the search reads its current state anyway. A key that
+ * has as many applications as POSTING_CAP is too common to search by and stops growing.
+ */
+export interface BenefitPostingDoc {
   _id: string;
-  key: string;
-  appId: string;
+  apps: string[];
 }
 
-/** How many indexed applications use a key (MongoDB-style document frequency). */
+/** How many indexed applications use a key now (the document frequency of the similarity). */
 export interface BenefitTermCountDoc {
   _id: string;
   n: number;
 }
 
-/** An indexed application and the submission its postings are of. */
+/** An indexed application: the submission and the keys it is counted under. */
 export interface BenefitIndexedDoc {
   _id: string;
   submittedAt: string;
+  keys: string[];
 }
 
 /**
@@ -48,7 +54,7 @@ export interface BenefitIndexedDoc {
  * never makes a pair similar; it still counts when the pair is scored.
  */
 const MIN_MAX_POSTING = 200;
-const MAX_MAX_POSTING = 1000;
+const POSTING_CAP = 1000;
 /** At most this many candidates are scored per search, those sharing the most terms first. */
 export const MAX_CANDIDATES = 400;
 /** Version of the backfill: raise it when the keys an application gets change. */
@@ -98,28 +104,25 @@ const isComparable = (app: Pick<ApplicationDoc, 'status'>): boolean =>
   COMPARABLE.includes(app.status);
 
 export class BenefitIndex {
-  private readonly terms: Collection<BenefitTermDoc>;
+  private readonly postings: Collection<BenefitPostingDoc>;
   private readonly counts: Collection<BenefitTermCountDoc>;
   private readonly indexed: Collection<BenefitIndexedDoc>;
   private readonly meta: Collection<{ _id: string; version: number; at: string }>;
 
   constructor(store: Store) {
-    this.terms = store.collection<BenefitTermDoc>('benefitTerms');
+    this.postings = store.collection<BenefitPostingDoc>('benefitPostings');
     this.counts = store.collection<BenefitTermCountDoc>('benefitTermCounts');
     this.indexed = store.collection<BenefitIndexedDoc>('benefitIndexed');
     this.meta = store.collection('benefitIndexMeta');
   }
 
-  async init(): Promise<void> {
-    await this.terms.ensureIndex({ fields: ['key'] });
-    await this.terms.ensureIndex({ fields: ['appId'] });
-  }
-
   /**
-   * Brings an application's postings up to date with its submitted benefits (idempotent: an
-   * application already indexed for this submission costs one read, unless `benefitsChanged`
-   * says a write changed its data without a new submission). An application no longer
-   * in the pipeline (withdrawn, rejected) is taken out, as the full comparison left it out.
+   * Brings an application's keys up to date with its submitted benefits in a few writes (one
+   * `$inc` and one `$push` over all its known keys). Idempotent: an application already indexed
+   * for this submission costs one read, unless `benefitsChanged` says a write changed its data
+   * without a new submission. An application no longer in the pipeline (withdrawn, rejected) is
+   * taken out of the counts, as the full comparison left it out. A crash between the writes
+   * can leave a count one off: it only weighs a word slightly differently.
    */
   async sync(app: ApplicationDoc, opts: { benefitsChanged?: boolean } = {}): Promise<void> {
     if (!app.data || !app.submittedAt || !isComparable(app)) {
@@ -128,46 +131,59 @@ export class BenefitIndex {
     }
     const marker = await this.indexed.findOne({ _id: app._id });
     if (marker?.submittedAt === app.submittedAt && !opts.benefitsChanged) return;
-    const keys = new Set(benefitKeys(app.data));
-    await this.replacePostings(app._id, keys);
+    const keys = benefitKeys(app.data);
+    const old = new Set(marker?.keys ?? []);
+    const wanted = new Set(keys);
+    const gone = [...old].filter((k) => !wanted.has(k));
+    if (gone.length > 0) await this.counts.updateMany({ _id: { $in: gone } }, { $inc: { n: -1 } });
+    await this.add(
+      app._id,
+      keys.filter((k) => !old.has(k)),
+    );
     await this.indexed.findOneAndUpdate(
       { _id: app._id },
-      { $set: { submittedAt: app.submittedAt } },
+      { $set: { submittedAt: app.submittedAt, keys } },
       { upsert: true },
     );
   }
 
-  /** Takes an application out of the index (idempotent). */
+  /** Takes an application out of the counts (idempotent); its postings are filtered on reading. */
   async remove(appId: string): Promise<void> {
-    if ((await this.indexed.count({ _id: appId })) === 0) return;
-    await this.replacePostings(appId, new Set());
+    const marker = await this.indexed.findOne({ _id: appId });
+    if (!marker) return;
+    if (marker.keys.length > 0)
+      await this.counts.updateMany({ _id: { $in: marker.keys } }, { $inc: { n: -1 } });
     await this.indexed.deleteMany({ _id: appId });
   }
 
-  /**
-   * Writes the postings that are missing and deletes those no longer wanted; a term's count
-   * moves only with a posting this call actually wrote or deleted, so twin calls count once.
-   */
-  private async replacePostings(appId: string, keys: Set<string>): Promise<void> {
-    const have = new Set((await this.terms.findReadonly({ appId })).map((t) => t.key));
-    const gone: string[] = [];
-    for (const key of have) {
-      if (keys.has(key)) continue;
-      if ((await this.terms.deleteMany({ _id: `${key}|${appId}` })) > 0) gone.push(key);
-    }
-    const added: string[] = [];
-    for (const key of keys) {
-      if (have.has(key)) continue;
+  private async add(appId: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const known = await this.counts.findReadonly({ _id: { $in: keys } });
+    const knownIds = new Set(known.map((c) => c._id));
+    if (knownIds.size > 0)
+      await this.counts.updateMany({ _id: { $in: [...knownIds] } }, { $inc: { n: 1 } });
+    const room = known.filter((c) => c.n < POSTING_CAP).map((c) => c._id);
+    if (room.length > 0)
+      await this.postings.updateMany({ _id: { $in: room } }, { $push: { apps: appId } });
+    for (const key of keys.filter((k) => !knownIds.has(k))) {
       try {
-        await this.terms.insertOne({ _id: `${key}|${appId}`, key, appId });
-        added.push(key);
+        await this.postings.insertOne({ _id: key, apps: [appId] });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
+        await this.postings.updateMany({ _id: key }, { $push: { apps: appId } });
       }
+      await this.increment(key);
     }
-    for (const key of gone) await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: -1 } });
-    for (const key of added)
+  }
+
+  /** Counts one more application under a key that may not exist yet (two first users race). */
+  private async increment(key: string): Promise<void> {
+    try {
       await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: 1 } }, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: 1 } });
+    }
   }
 
   /**
@@ -186,18 +202,20 @@ export class BenefitIndex {
     const claim = claimKey(d);
     if (claim) ofKey.set(claim, claim);
     const size = await this.indexed.count({});
-    const maxPosting = Math.min(MAX_MAX_POSTING, Math.max(MIN_MAX_POSTING, Math.ceil(size / 20)));
+    const maxPosting = Math.min(POSTING_CAP, Math.max(MIN_MAX_POSTING, Math.ceil(size / 20)));
     const usable = (await this.counts.findReadonly({ _id: { $in: [...ofKey.keys()] } }))
       .filter((c) => c.n > 0 && (c.n <= maxPosting || c._id === claim))
       .map((c) => c._id);
     if (usable.length === 0) return [];
     const shared = new Map<string, { terms: Set<string>; copied: boolean }>();
-    for (const row of await this.terms.findReadonly({ key: { $in: usable } })) {
-      if (row.appId === appId) continue;
-      const entry = shared.get(row.appId) ?? { terms: new Set<string>(), copied: false };
-      if (row.key === claim) entry.copied = true;
-      else entry.terms.add(ofKey.get(row.key)!);
-      shared.set(row.appId, entry);
+    for (const posting of await this.postings.findReadonly({ _id: { $in: usable } })) {
+      for (const other of posting.apps) {
+        if (other === appId) continue;
+        const entry = shared.get(other) ?? { terms: new Set<string>(), copied: false };
+        if (posting._id === claim) entry.copied = true;
+        else entry.terms.add(ofKey.get(posting._id)!);
+        shared.set(other, entry);
+      }
     }
     return [...shared]
       .sort(

@@ -195,8 +195,10 @@ describe('benefit index: the double-counting search reads only the candidates it
     const apps = generatedSet(120);
     for (const a of apps) await raw.insertOne(a);
     const snapshot = async () => ({
-      terms: (await store.collection('benefitTerms').find({}, { sort: { _id: 1 } })).map(
-        (d) => d._id,
+      postings: Object.fromEntries(
+        (await store.collection<{ _id: string; apps: string[] }>('benefitPostings').find({})).map(
+          (p) => [p._id, [...new Set(p.apps)].sort()],
+        ),
       ),
       counts: Object.fromEntries(
         (await store.collection<{ _id: string; n: number }>('benefitTermCounts').find({})).map(
@@ -230,15 +232,20 @@ describe('benefit index: the double-counting search reads only the candidates it
     expect((await findPossibleDuplicates(s, a)).hits.map((h) => h.appId)).toEqual(['w-1']);
     await s.applications.update({ _id: 'w-1' }, { $set: { status: 'withdrawn' } });
     expect((await findPossibleDuplicates(s, a)).hits).toEqual([]);
-    expect(await store.collection('benefitTerms').count({ appId: 'w-1' })).toBe(0);
+    expect(await store.collection('benefitIndexed').count({ _id: 'w-1' })).toBe(0);
+    const counts = store.collection<{ _id: string; n: number }>('benefitTermCounts');
+    for (const key of benefitKeys(a.data!))
+      expect([key, (await counts.findOne({ _id: key }))?.n]).toEqual([key, 1]);
     const other = BASES.find((d) => d.title !== BASES[0].title && d.internalBenefit)!;
     await s.applications.update(
       { _id: 'w-0' },
       { $set: { data: { ...a.data!, ...other }, submittedAt: '2026-02-01T00:00:00.000Z' } },
     );
-    const keys = (
-      await store.collection<{ _id: string; key: string }>('benefitTerms').find({ appId: 'w-0' })
-    ).map((t) => t.key);
+    const keys = [
+      ...(await store
+        .collection<{ _id: string; keys: string[] }>('benefitIndexed')
+        .findOne({ _id: 'w-0' }))!.keys,
+    ];
     expect(keys.sort()).toEqual(benefitKeys({ ...a.data!, ...other }).sort());
     expect(keys).toEqual(expect.arrayContaining([...benefitProfile(other).weights.keys()]));
     await store.close();
