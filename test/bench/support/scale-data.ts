@@ -168,10 +168,12 @@ export async function makeScaleData(cfg: ScaleDataConfig): Promise<ScaleDataResu
       );
   }
   // A year of history has been delivered: what the outbox holds is sent (the server starts idle).
-  await s.outbox.col.updateMany(
-    { status: 'pending' },
-    { $set: { status: 'sent', sentAt: new Date(PLAN_NOW).toISOString() } },
-  );
+  await s.store
+    .collection('outbox')
+    .updateMany(
+      { status: 'pending' },
+      { $set: { status: 'sent', sentAt: new Date(PLAN_NOW).toISOString() } },
+    );
   await store.close();
   return { made, failed, pending, seconds: (Date.now() - started) / 1000 };
 }
@@ -219,7 +221,8 @@ async function makeOne(
     return null;
   }
   // The idempotency records the server keeps of each of these turns.
-  for (const key of keys) {
+  // (Feature detection: a checkout whose repositories differ writes what it can.)
+  for (const key of typeof s.processed?.claim === 'function' ? keys : []) {
     await s.processed.claim(key, new Date(spec.at));
     await s.processed.complete(key);
   }
@@ -278,12 +281,13 @@ async function review(
         activityId: activity(member),
       });
     const key = `vote:${appId}:${member.aadObjectId}`;
-    await s.reminders.ledger.claim(
-      member.aadObjectId,
-      { key, kind: 'vote', dueAt: at, params: { regNo: appId }, mandatory: false },
-      `digest:${key}`,
-      new Date(at),
-    );
+    if (typeof s.reminders?.ledger?.claim === 'function')
+      await s.reminders.ledger.claim(
+        member.aadObjectId,
+        { key, kind: 'vote', dueAt: at, params: { regNo: appId }, mandatory: false },
+        `digest:${key}`,
+        new Date(at),
+      );
     await s.outbox.enqueue(
       `reminder-digest:${key}`,
       { kind: 'user', aadObjectId: member.aadObjectId },
