@@ -26,6 +26,9 @@ const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : 
 const num = (v: number, locale: Locale, decimals = 2): string =>
   locale === 'sv' ? v.toFixed(decimals).replace('.', ',') : v.toFixed(decimals);
 const percent = (v: number, locale: Locale): string => num(v, locale, Number.isInteger(v) ? 0 : 2);
+/** Two decimals, or "< 0,01" for a positive figure that would round to zero. */
+const atLeastHundredth = (v: number, locale: Locale): string =>
+  v > 0 && v < 0.005 ? `< ${num(0.01, locale)}` : num(v, locale);
 
 /** Which form on the card an error belongs to. */
 const CONFIRM_ERRORS: ReadonlySet<RoundError> = new Set([
@@ -203,6 +206,17 @@ function buildCard(
         available: formatSek(availableTotal, locale),
       }),
     });
+    const proof = plan.optimal.optimality;
+    if (proof && !proof.proven) {
+      // The search stopped at its node budget: the chair is told how far off it can be.
+      frameLines.push({
+        text: fmt(t.round.notProvenOptimal, {
+          gap: atLeastHundredth(valueInScoreMsek(proof.gap), locale),
+          percent: atLeastHundredth(100 * proof.relativeGap, locale),
+        }),
+        color: 'Warning',
+      });
+    }
     compareLines.push({
       text: fmt(t.round.compareGreedy, {
         value: num(valueInScoreMsek(c.valueGreedy), locale),

@@ -26,6 +26,8 @@ const sv = {
     more: 'mer',
     less: 'mindre',
     compareSame: 'Båda sätten väljer samma ansökningar.',
+    notProvenOptimal:
+      'Förslaget är inte bevisat optimalt: det ligger högst {gap} i värde (betyg × Mkr), {percent} %, från bästa möjliga. Sökningen har en gräns så att svaret kommer inom en sekund; ändra något i förslaget så räknas det om.',
     onlyOptimal: 'Bara i förslaget: {list}',
     onlyGreedy: 'Bara med högsta betyg först: {list}',
     fundedTitle: 'Ovanför strecket – föreslås beviljas ({count})',
@@ -289,6 +291,8 @@ const en: AllocationStrings = {
     more: 'more',
     less: 'less',
     compareSame: 'Both ways pick the same applications.',
+    notProvenOptimal:
+      'The proposal is not proven optimal: it is at most {gap} in value (score × MSEK), {percent} %, from the best possible. The search has a limit so that the answer comes within a second; change anything in the proposal and it is worked out again.',
     onlyOptimal: 'Only in the proposal: {list}',
     onlyGreedy: 'Only with highest score first: {list}',
     fundedTitle: 'Above the line – proposed for funding ({count})',

@@ -19,13 +19,15 @@ export class AllocationInputError extends Error {
   }
 }
 
-/** Picks, among a part's free candidates, which to fund within `capacity` kronor. */
+/** Picks, among a part's free candidates (returning those same objects), what to fund. */
 export type PartSelector = (
   candidates: AllocationItem[],
   capacity: number,
 ) => {
   chosen: AllocationItem[];
   nodes?: number;
+  /** Proven upper bound on the value of any choice within `capacity` (exact selectors only). */
+  upperBound?: number;
 };
 
 /**
@@ -49,14 +51,19 @@ export function buildProposal(
   ];
   const perPart = {} as Record<Part, PartTotals>;
   let searchNodes = 0;
+  let gap = 0;
+
+  const byPart = new Map<Part, AllocationItem[]>(PARTS.map((p) => [p, []]));
+  for (const item of items) byPart.get(item.part)?.push(item);
 
   for (const part of PARTS) {
     const budget = budgets[part];
-    const inPart = items.filter((i) => i.part === part);
-    const forcedIn = inPart.filter((i) => i.forced === 'in');
-    const free = inPart.filter((i) => i.forced === undefined);
-    for (const item of inPart.filter((i) => i.forced === 'out')) {
-      leftOut.push(result(item, false, { code: 'forced_out', reason: item.reason }));
+    const forcedIn: AllocationItem[] = [];
+    const free: AllocationItem[] = [];
+    for (const item of byPart.get(part) ?? []) {
+      if (item.forced === 'in') forcedIn.push(item);
+      else if (item.forced === undefined) free.push(item);
+      else leftOut.push(result(item, false, { code: 'forced_out', reason: item.reason }));
     }
     const forcedSek = sum(forcedIn.map(consideredAmount));
     if (forcedSek > budget) {
@@ -89,17 +96,26 @@ export function buildProposal(
     const capacity = budget - forcedSek;
     const picked = select(free, capacity);
     searchNodes += picked.nodes ?? 0;
-    const chosen = new Set(picked.chosen.map((i) => i.id));
+    if (picked.upperBound !== undefined) {
+      gap += Math.max(0, picked.upperBound - sum(picked.chosen.map((i) => itemValue(i))));
+    }
+    const chosen = new Set(picked.chosen);
     const used = forcedSek + sum(picked.chosen.map(consideredAmount));
     if (used > budget) throw new Error(`selector exceeded the ${part} budget`);
     const remaining = budget - used;
+    let value = 0;
     for (const item of forcedIn) {
-      funded.push(result(item, true, { code: 'forced_in', reason: item.reason }));
+      const r = result(item, true, { code: 'forced_in', reason: item.reason });
+      value += r.value;
+      funded.push(r);
     }
     for (const item of free) {
       const amount = consideredAmount(item);
-      if (chosen.has(item.id)) funded.push(result(item, true, { code: 'fits' }));
-      else if (amount > capacity) {
+      if (chosen.has(item)) {
+        const r = result(item, true, { code: 'fits' });
+        value += r.value;
+        funded.push(r);
+      } else if (amount > capacity) {
         leftOut.push(
           result(item, false, {
             code: 'left_out_larger_than_part',
@@ -117,25 +133,35 @@ export function buildProposal(
         );
       }
     }
-    const value = sum(funded.filter((r) => r.part === part).map((r) => r.value));
     perPart[part] = { budget, used, remaining, value, overCommitted: false };
   }
 
-  funded.sort(compareResults);
-  leftOut.sort(compareResults);
+  sortResults(funded);
+  sortResults(leftOut);
+  const totalValue = sum(PARTS.map((p) => perPart[p].value));
   return {
     method,
     budgets: { ...budgets },
     funded,
     leftOut,
     totals: {
-      value: sum(PARTS.map((p) => perPart[p].value)),
+      value: totalValue,
       amount: sum(PARTS.map((p) => perPart[p].used)),
       perPart,
     },
     explanations,
     feasible: PARTS.every((p) => !perPart[p].overCommitted),
-    ...(method === 'optimal' ? { searchNodes } : {}),
+    ...(method === 'optimal'
+      ? {
+          searchNodes,
+          optimality: {
+            proven: gap === 0,
+            upperBound: totalValue + gap,
+            gap,
+            relativeGap: gap > 0 ? gap / (totalValue + gap) : 0,
+          },
+        }
+      : {}),
   };
 }
 
@@ -155,7 +181,7 @@ export function validateAllocationInput(
     const who = `item ${item.id}`;
     if (ids.has(item.id)) problems.push(`${who}: duplicate id`);
     ids.add(item.id);
-    if (!(PARTS as readonly string[]).includes(item.part)) problems.push(`${who}: unknown part`);
+    if (!KNOWN_PARTS.has(item.part)) problems.push(`${who}: unknown part`);
     if (!Number.isSafeInteger(item.amount) || item.amount <= 0) {
       problems.push(`${who}: amount must be a positive whole number of kronor`);
     }
@@ -170,9 +196,11 @@ export function validateAllocationInput(
     if (!Number.isFinite(item.meanScore) || item.meanScore < 1 || item.meanScore > 5) {
       problems.push(`${who}: mean score must be between 1 and 5`);
     }
-    for (const field of ['yearlyEffectSek', 'yearlyRunningCost', 'devCost'] as const) {
-      if (!Number.isFinite(item[field]) || item[field] < 0) {
-        problems.push(`${who}: ${field} must be a non-negative number`);
+    if (!isCost(item.yearlyEffectSek) || !isCost(item.yearlyRunningCost) || !isCost(item.devCost)) {
+      for (const field of COST_FIELDS) {
+        if (!Number.isFinite(item[field]) || item[field] < 0) {
+          problems.push(`${who}: ${field} must be a non-negative number`);
+        }
       }
     }
     if (item.forced !== undefined && item.forced !== 'in' && item.forced !== 'out') {
@@ -189,6 +217,7 @@ export function itemKey(item: AllocationItem): string {
 
 function result(item: AllocationItem, funded: boolean, reason: ItemReason): ItemResult {
   const considered = consideredAmount(item);
+  const score = valueScore(item);
   return {
     id: item.id,
     regNo: item.regNo,
@@ -197,8 +226,8 @@ function result(item: AllocationItem, funded: boolean, reason: ItemReason): Item
     requestedAmount: item.amount,
     consideredAmount: considered,
     fundedAmount: funded ? considered : 0,
-    valueScore: valueScore(item),
-    value: itemValue(item),
+    valueScore: score,
+    value: score * considered,
     funded,
     reason,
     ...(item.reducedAmount !== undefined
@@ -207,10 +236,41 @@ function result(item: AllocationItem, funded: boolean, reason: ItemReason): Item
   };
 }
 
+const PART_INDEX = Object.fromEntries(PARTS.map((p, i) => [p, i])) as Record<Part, number>;
+const KNOWN_PARTS: ReadonlySet<string> = new Set(PARTS);
+const COST_FIELDS = ['yearlyEffectSek', 'yearlyRunningCost', 'devCost'] as const;
+/** A finite, non-negative number (false for NaN and Infinity). */
+const isCost = (x: number): boolean => x >= 0 && x < Infinity;
+
+/**
+ * Sorts in place by compareResults. Scores are whole hundredths (100..550, item-value.ts), so the
+ * items are grouped by part and score first and only equal scores are compared by their strings:
+ * a proposal with 100,000 items sorts in a fraction of the time of one comparison sort.
+ */
+function sortResults(list: ItemResult[]): void {
+  const groups = new Map<number, ItemResult[]>();
+  for (const r of list) {
+    const key = PART_INDEX[r.part] * SCORE_SPAN - r.valueScore;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => a - b);
+  let i = 0;
+  for (const key of keys) {
+    const group = groups.get(key) ?? [];
+    group.sort(compareResults);
+    for (const r of group) list[i++] = r;
+  }
+}
+
+/** Larger than any valueScore, so part × SCORE_SPAN − score orders by part, then score down. */
+const SCORE_SPAN = 1_000_000;
+
 /** Part order, then higher value per krona, then registration number, then id. */
 function compareResults(a: ItemResult, b: ItemResult): number {
   return (
-    PARTS.indexOf(a.part) - PARTS.indexOf(b.part) ||
+    PART_INDEX[a.part] - PART_INDEX[b.part] ||
     b.valueScore - a.valueScore ||
     compareStrings(a.regNo, b.regNo) ||
     compareStrings(a.id, b.id)

@@ -1,3 +1,10 @@
+import { compareStrings } from './exact-arithmetic';
+import { LpBounds } from './knapsack-bounds';
+import { meetInTheMiddle, reduce } from './knapsack-core';
+import { branchAndBound, type Incumbent } from './knapsack-search';
+
+export { compareStrings, mulDivCeil, mulDivFloor } from './exact-arithmetic';
+
 /** One candidate for the exact solver: whole-krona weight, integer value, unique tie-break key. */
 export interface KnapsackEntry {
   weight: number;
@@ -10,8 +17,18 @@ export interface KnapsackSolution {
   chosen: number[];
   value: number;
   weight: number;
-  /** Branch-and-bound nodes visited, a measure of how hard the instance was. */
+  /** Search nodes visited, a measure of how hard the instance was. */
   nodes: number;
+  /**
+   * True when no set is worth more than `chosen`: the search finished (and then the tie rule
+   * below decided between equally valuable sets), or `value` reached the LP bound.
+   */
+  optimal: boolean;
+  /**
+   * Proven upper bound on the value of any set that fits: `value` when optimal, else the LP
+   * relaxation (Dantzig bound). `upperBound − value` is the proven optimality gap.
+   */
+  upperBound: number;
 }
 
 /** Tuning of the solver's phases; the defaults suit allocation, tests force the other paths. */
@@ -20,26 +37,46 @@ export interface KnapsackOptions {
   nodeLimit?: number;
   /** Largest reduced core solved by meet-in-the-middle (default 36). */
   mitmMaxItems?: number;
+  /**
+   * Search nodes in all, over every phase, after which the solver stops and returns the best
+   * set found with its gap (default NODE_BUDGET). A count, not a clock: the same entries give
+   * the same answer on any machine under any load.
+   */
+  nodeBudget?: number;
 }
+
+/**
+ * Default node budget of one solve (one part of a portfolio). A node costs about 0.1 µs of CPU
+ * on 7,000-item parts on the 2-core machine, so a part that exhausts it takes about 0.1 s and a
+ * whole portfolio about 0.3 s; the hardest part of the 100,000-application benchmark (whole-number
+ * scores) needs 0.6 million nodes, and is proven optimal. docs/allocation.md has the figures.
+ */
+export const NODE_BUDGET = 1_000_000;
 
 /** Thrown when entries or capacity are outside what the exact solver can guarantee. */
 export class KnapsackInputError extends Error {}
 
 /**
  * Solves a 0/1 knapsack exactly, so the allocation proposal is the true optimum and not a
- * heuristic: branch and bound in the Horowitz–Sahni style (items in order of value density, the
- * Dantzig fractional bound from prefix sums and binary search, a greedy incumbent to start). When
- * that needs more than NODE_LIMIT nodes — subset-sum-like instances where many items share one
- * value per krona — the items whose flip provably loses are fixed by LP bounds against the best
- * set found, and the remaining core is solved exactly by meet-in-the-middle (or, if the core is
- * large, by unlimited branch and bound). Weights are used as given, in whole kronor, never rounded.
+ * heuristic. Items in order of value density, a greedy incumbent to start; items whose flip
+ * provably loses against it are fixed by LP bounds (Dantzig bound from prefix sums and binary
+ * search, O(n log n) in all), and the remaining core is searched by branch and bound in the
+ * Horowitz–Sahni style, iterative with an explicit stack (knapsack-search.ts), so any number of
+ * items is safe. When that needs more than `nodeLimit` nodes — subset-sum-like instances where
+ * many items share one value per krona — the fixing is repeated against the better set found and
+ * the smaller core is solved exactly by meet-in-the-middle (or, if still large, by branch and
+ * bound again). Weights are used as given, in whole kronor, never rounded.
+ *
+ * Bounded: after `nodeBudget` nodes in all, the solver stops and returns the best set found with
+ * `optimal: false` and the LP bound, so the caller can state the proven gap. It never throws for
+ * size; it throws KnapsackInputError only for entries it cannot handle exactly.
  *
  * Ties are broken deterministically, independent of input order: higher total value, then lower
  * total weight, then the set that is lexicographically greatest as an include/exclude vector
  * over the canonical order (value per krona descending, weight descending, key ascending) — i.e.
  * prefer including the item that comes first in that order (large items first: in a run of equal
- * value per krona, trying big items first finds exact fills much sooner). That is exactly the first optimum
- * an include-first depth-first search meets, so equal-value sets can be pruned; a rule that
+ * value per krona, trying big items first finds exact fills much sooner). That is exactly the first
+ * optimum an include-first depth-first search meets, so equal-value sets can be pruned; a rule that
  * compared sorted key lists instead made subset-sum-like instances search for minutes.
  */
 export function solveKnapsack(
@@ -47,30 +84,15 @@ export function solveKnapsack(
   capacity: number,
   options: KnapsackOptions = {},
 ): KnapsackSolution {
-  const nodeLimit = options.nodeLimit ?? NODE_LIMIT;
+  const budget = Math.max(1, options.nodeBudget ?? NODE_BUDGET);
+  const nodeLimit = Math.min(options.nodeLimit ?? NODE_LIMIT, budget);
   const mitmMaxItems = options.mitmMaxItems ?? MITM_MAX_ITEMS;
-  if (!Number.isSafeInteger(capacity) || capacity < 0) {
-    throw new KnapsackInputError(`capacity must be a non-negative whole number: ${capacity}`);
-  }
-  let valueSum = 0;
-  for (const e of entries) {
-    if (!Number.isSafeInteger(e.weight) || e.weight <= 0) {
-      throw new KnapsackInputError(`weight must be a positive whole number: ${e.weight}`);
-    }
-    if (!Number.isSafeInteger(e.value) || e.value < 0) {
-      throw new KnapsackInputError(`value must be a non-negative whole number: ${e.value}`);
-    }
-    valueSum += e.value;
-  }
-  if (!Number.isSafeInteger(valueSum)) {
-    throw new KnapsackInputError('total value too large for exact arithmetic');
-  }
+  validate(entries, capacity);
 
   // Items that can never fit, or add nothing, are never in the optimum under our tie rule.
-  const order = entries
-    .map((_, i) => i)
-    .filter((i) => entries[i].weight <= capacity && entries[i].value > 0)
-    .sort((a, b) => compareByDensity(entries[a], entries[b]));
+  const order = canonicalOrder(entries).filter(
+    (i) => entries[i].weight <= capacity && entries[i].value > 0,
+  );
   const w = order.map((i) => entries[i].weight);
   const v = order.map((i) => entries[i].value);
 
@@ -87,44 +109,64 @@ export function solveKnapsack(
     }
   }
 
-  const first = branchAndBound(
-    w,
-    v,
-    capacity,
-    { set: greedy, value: greedyV, weight: greedyW },
-    nodeLimit,
-  );
-  let result = first.best;
-  let nodes = first.nodes;
-  if (!first.complete) {
-    // Hard instance (typically many items with the same value per krona: subset-sum-like).
-    // Fix every item whose flip provably drops below the incumbent, then solve the rest exactly.
-    const { fixedIn, core } = reduce(w, v, capacity, first.best.value);
+  // Two rounds, each exact when it completes: fix every item whose flip provably drops below the
+  // incumbent (LP bounds), then search the remaining core. Round 1 fixes against the greedy set
+  // and searches up to `nodeLimit` nodes; round 2 (hard, subset-sum-like instances: many items
+  // with one value per krona) fixes against the better set found and solves the smaller core by
+  // meet-in-the-middle, or by branch and bound up to the budget.
+  let best: Incumbent = { set: greedy, value: greedyV, weight: greedyW };
+  let nodes = 0;
+  let complete = false;
+  let upperBound = Infinity;
+  for (let round = 0; round < 2 && !complete && nodes < budget; round++) {
+    const { fixedIn, core } = reduce(w, v, capacity, best.value);
     const fixedW = fixedIn.reduce((a, k) => a + w[k], 0);
     const fixedV = fixedIn.reduce((a, k) => a + v[k], 0);
     const cw = core.map((k) => w[k]);
     const cv = core.map((k) => v[k]);
-    const floor = first.best.value - fixedV;
+    // The incumbent restricted to the core: its value and weight, searched for again so the
+    // first equal set in canonical order wins the tie.
+    const floor: Incumbent = {
+      set: null,
+      value: best.value - fixedV,
+      weight: best.weight - fixedW,
+    };
     const solved =
-      core.length <= mitmMaxItems
-        ? meetInTheMiddle(cw, cv, capacity - fixedW)
+      round > 0 && core.length <= mitmMaxItems
+        ? { ...meetInTheMiddle(cw, cv, capacity - fixedW), complete: true }
         : branchAndBound(
             cw,
             cv,
             capacity - fixedW,
-            { set: null, value: floor, weight: first.best.weight - fixedW },
-            Infinity,
+            floor,
+            round === 0 ? nodeLimit : budget - nodes,
           );
     nodes += solved.nodes;
-    const set = [...fixedIn, ...(solved.best.set ?? []).map((c) => core[c])].sort((a, b) => a - b);
-    result = { set, value: fixedV + solved.best.value, weight: fixedW + solved.best.weight };
+    complete = solved.complete;
+    const found = solved.best;
+    if (
+      found.set !== null &&
+      (complete ||
+        found.value > floor.value ||
+        (found.value === floor.value && found.weight < floor.weight))
+    ) {
+      const set = [...fixedIn, ...found.set.map((c) => core[c])].sort((x, y) => x - y);
+      best = { set, value: fixedV + found.value, weight: fixedW + found.weight };
+    }
+    // Every set worth at least the incumbent keeps the fixed items, so none beats this bound.
+    upperBound = Math.min(
+      upperBound,
+      Math.max(best.value, fixedV + new LpBounds(cw, cv).upper(0, capacity - fixedW)),
+    );
   }
 
   return {
-    chosen: (result.set ?? []).map((k) => order[k]).sort((a, b) => a - b),
-    value: result.value,
-    weight: result.weight,
+    chosen: (best.set ?? []).map((k) => order[k]).sort((x, y) => x - y),
+    value: best.value,
+    weight: best.weight,
     nodes,
+    optimal: complete || best.value >= upperBound,
+    upperBound: complete ? best.value : Math.max(best.value, upperBound),
   };
 }
 
@@ -134,220 +176,24 @@ const NODE_LIMIT = 200_000;
 /** Largest core solved by meet-in-the-middle (2 × 2^18 partial sums). */
 const MITM_MAX_ITEMS = 36;
 
-/**
- * A candidate set, indices ascending in canonical order. `set: null` means "a set of this value
- * and weight exists, but search again for it": the first such set met then wins the tie.
- */
-interface Incumbent {
-  set: number[] | null;
-  value: number;
-  weight: number;
-}
-
-/**
- * Depth-first branch and bound over items already in canonical order, include-branch first, so
- * sets are met in lexicographically decreasing order and the first optimum met wins ties.
- */
-function branchAndBound(
-  w: readonly number[],
-  v: readonly number[],
-  capacity: number,
-  start: Incumbent,
-  nodeLimit: number,
-): { best: Incumbent; nodes: number; complete: boolean } {
-  const n = w.length;
-  // Value per krona when it is a whole number (always, for our value measure): exact and cheap.
-  const wholeDensity = w.map((wk, k) => (v[k] % wk === 0 ? v[k] / wk : -1));
-  /** floor(left × v[k] / w[k]), exactly. */
-  const fraction = (left: number, k: number): number =>
-    wholeDensity[k] >= 0 ? left * wholeDensity[k] : mulDivFloor(left, v[k], w[k]);
-  const prefixW = new Array<number>(n + 1).fill(0);
-  const prefixV = new Array<number>(n + 1).fill(0);
-  for (let k = 0; k < n; k++) {
-    prefixW[k + 1] = prefixW[k] + w[k];
-    prefixV[k + 1] = prefixV[k] + v[k];
+/** Refuses what the solver cannot handle exactly. */
+function validate(entries: readonly KnapsackEntry[], capacity: number): void {
+  if (!Number.isSafeInteger(capacity) || capacity < 0) {
+    throw new KnapsackInputError(`capacity must be a non-negative whole number: ${capacity}`);
   }
-  let best = start.set;
-  let bestV = start.value;
-  let bestW = start.weight;
-
-  /** Dantzig bound: the LP optimum of items k.. with capacity rem, rounded down safely. */
-  const lpBound = (k: number, rem: number): number => {
-    const base = prefixW[k];
-    let lo = k;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (prefixW[mid] - base <= rem) lo = mid;
-      else hi = mid - 1;
+  let valueSum = 0;
+  for (const e of entries) {
+    if (!Number.isSafeInteger(e.weight) || e.weight <= 0) {
+      throw new KnapsackInputError(`weight must be a positive whole number: ${e.weight}`);
     }
-    const whole = prefixV[lo] - prefixV[k];
-    if (lo === n) return whole;
-    return whole + fraction(rem - (prefixW[lo] - base), lo);
-  };
-
-  const stack: number[] = [];
-  let nodes = 0;
-  let aborted = false;
-  const visit = (k: number, rem: number, curV: number, curW: number): void => {
-    if (++nodes > nodeLimit) {
-      aborted = true;
-      return;
+    if (!Number.isSafeInteger(e.value) || e.value < 0) {
+      throw new KnapsackInputError(`value must be a non-negative whole number: ${e.value}`);
     }
-    if (k === n) return;
-    const ub = curV + lpBound(k, rem);
-    if (ub < bestV) return;
-    if (ub === bestV) {
-      // Only an equally valuable set that costs less can still win (a full tie found later
-      // loses); each further krona adds at most v[k] / w[k] of value, so reaching bestV needs at least
-      // this much more weight.
-      const minWeight = curW + mulDivCeil(bestV - curV, w[k], v[k]);
-      if (minWeight > bestW || (minWeight === bestW && best !== null)) return;
-    }
-    if (w[k] <= rem) {
-      stack.push(k);
-      const value = curV + v[k];
-      const weight = curW + w[k];
-      if (
-        value > bestV ||
-        (value === bestV && (weight < bestW || (weight === bestW && best === null)))
-      ) {
-        best = stack.slice();
-        bestV = value;
-        bestW = weight;
-      }
-      visit(k + 1, rem - w[k], value, weight);
-      stack.pop();
-      if (aborted) return;
-    }
-    visit(k + 1, rem, curV, curW);
-  };
-  visit(0, capacity, 0, 0);
-  if (best === null) {
-    // Nothing reached the required value: only possible when that value is 0 (the empty set).
-    if (!aborted && bestV > 0) throw new Error('branch and bound lost its incumbent');
-    return { best: { set: [], value: 0, weight: 0 }, nodes, complete: !aborted };
+    valueSum += e.value;
   }
-  return { best: { set: best, value: bestV, weight: bestW }, nodes, complete: !aborted };
-}
-
-/** LP optimum over items in canonical order, skipping one item, with capacity `cap`. */
-function lpWithout(w: readonly number[], v: readonly number[], skip: number, cap: number): number {
-  let rem = cap;
-  let value = 0;
-  for (let k = 0; k < w.length; k++) {
-    if (k === skip) continue;
-    if (w[k] <= rem) {
-      rem -= w[k];
-      value += v[k];
-    } else {
-      return value + mulDivFloor(rem, v[k], w[k]);
-    }
+  if (!Number.isSafeInteger(valueSum)) {
+    throw new KnapsackInputError('total value too large for exact arithmetic');
   }
-  return value;
-}
-
-/**
- * Variable fixing: an item whose inclusion (exclusion) bounds every such set strictly below the
- * incumbent value is out (in) of every set that is at least as good, so of the optimum too.
- */
-function reduce(
-  w: readonly number[],
-  v: readonly number[],
-  capacity: number,
-  incumbentValue: number,
-): { fixedIn: number[]; core: number[] } {
-  const fixedIn: number[] = [];
-  const core: number[] = [];
-  for (let k = 0; k < w.length; k++) {
-    const ifIn = v[k] + lpWithout(w, v, k, capacity - w[k]);
-    const ifOut = lpWithout(w, v, k, capacity);
-    if (ifIn < incumbentValue) continue;
-    if (ifOut < incumbentValue) fixedIn.push(k);
-    else core.push(k);
-  }
-  return { fixedIn, core };
-}
-
-/**
- * Exact solve of a small core by meet-in-the-middle: all subsets of each half, the second half
- * sorted by weight with the best prefix kept under the tie rule (value, then weight, then the
- * lexicographically greatest set, encoded as a bit mask with the first item as the highest bit).
- */
-function meetInTheMiddle(
-  w: readonly number[],
-  v: readonly number[],
-  capacity: number,
-): { best: Incumbent; nodes: number } {
-  const m = w.length;
-  const h = m >> 1;
-  const half = (from: number, to: number) => {
-    const size = to - from;
-    const count = 2 ** size;
-    const hw = new Float64Array(count);
-    const hv = new Float64Array(count);
-    for (let mask = 1; mask < count; mask++) {
-      const low = 31 - Math.clz32(mask & -mask); // lowest set bit = item (to - 1 - low)
-      const prev = mask & (mask - 1);
-      hw[mask] = hw[prev] + w[to - 1 - low];
-      hv[mask] = hv[prev] + v[to - 1 - low];
-    }
-    return { hw, hv, count };
-  };
-  const a = half(0, h);
-  const b = half(h, m);
-
-  // Second half: masks sorted by weight, then best-so-far under the tie rule.
-  const sorted = Array.from({ length: b.count }, (_, i) => i)
-    .filter((i) => b.hw[i] <= capacity)
-    .sort((x, y) => b.hw[x] - b.hw[y]);
-  const bestUpTo = new Array<number>(sorted.length);
-  for (let j = 0; j < sorted.length; j++) {
-    const cand = sorted[j];
-    const prev = j > 0 ? bestUpTo[j - 1] : -1;
-    bestUpTo[j] =
-      prev < 0 || beats(b.hv[cand], b.hw[cand], cand, b.hv[prev], b.hw[prev], prev) ? cand : prev;
-  }
-
-  let bestA = -1;
-  let bestB = -1;
-  let bestV = -1;
-  let bestW = 0;
-  for (let ma = 0; ma < a.count; ma++) {
-    const rem = capacity - a.hw[ma];
-    if (rem < 0) continue;
-    let lo = -1;
-    let hi = sorted.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (b.hw[sorted[mid]] <= rem) lo = mid;
-      else hi = mid - 1;
-    }
-    if (lo < 0) continue;
-    const mb = bestUpTo[lo];
-    const value = a.hv[ma] + b.hv[mb];
-    const weight = a.hw[ma] + b.hw[mb];
-    if (
-      bestA < 0 ||
-      value > bestV ||
-      (value === bestV &&
-        (weight < bestW || (weight === bestW && (ma > bestA || (ma === bestA && mb > bestB)))))
-    ) {
-      bestA = ma;
-      bestB = mb;
-      bestV = value;
-      bestW = weight;
-    }
-  }
-  const set: number[] = [];
-  for (let i = 0; i < h; i++) if (bestA & (1 << (h - 1 - i))) set.push(i);
-  for (let i = h; i < m; i++) if (bestB & (1 << (m - 1 - i))) set.push(i);
-  return { best: { set, value: bestV, weight: bestW }, nodes: a.count + b.count };
-}
-
-/** Tie rule on (value, weight, mask): higher value, lower weight, greater mask. */
-function beats(v1: number, w1: number, m1: number, v2: number, w2: number, m2: number): boolean {
-  return v1 > v2 || (v1 === v2 && (w1 < w2 || (w1 === w2 && m1 > m2)));
 }
 
 /** Higher value per krona first, then the larger weight, then the key: a total, stable order. */
@@ -358,39 +204,22 @@ function compareByDensity(a: KnapsackEntry, b: KnapsackEntry): number {
   // Close or equal: decide exactly, since products may exceed 2^53.
   const cross = BigInt(b.value) * BigInt(a.weight) - BigInt(a.value) * BigInt(b.weight);
   if (cross !== 0n) return cross > 0n ? 1 : -1;
-  return b.weight - a.weight || compareStrings(a.key, b.key);
+  return 0;
 }
 
-/** The canonical order the tie rule refers to, exported so tests can state the rule. */
+/**
+ * The canonical order the tie rule refers to (value per krona descending, weight descending, key
+ * ascending), exported so tests can state the rule. Whole-number values per krona — always, for
+ * our value measure — are compared directly; others exactly by cross-multiplication.
+ */
 export function canonicalOrder(entries: readonly KnapsackEntry[]): number[] {
-  return entries.map((_, i) => i).sort((a, b) => compareByDensity(entries[a], entries[b]));
-}
-
-/** floor(a × b / c) for non-negative safe integers, exact even when a × b exceeds 2^53. */
-export function mulDivFloor(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER) {
-    let q = Math.floor(p / c);
-    if (q * c > p) q -= 1;
-    else if ((q + 1) * c <= p) q += 1;
-    return q;
-  }
-  return Number((BigInt(a) * BigInt(b)) / BigInt(c));
-}
-
-/** ceil(a × b / c) for non-negative safe integers, exact. */
-export function mulDivCeil(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (p <= Number.MAX_SAFE_INTEGER) {
-    const q = mulDivFloor(a, b, c);
-    return q * c === p ? q : q + 1;
-  }
-  const big = BigInt(a) * BigInt(b);
-  const q = big / BigInt(c);
-  return Number(q * BigInt(c) === big ? q : q + 1n);
-}
-
-/** Code-unit string order: independent of locale, so results never depend on the server. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const whole = entries.map((e) => (e.value % e.weight === 0 ? e.value / e.weight : -1));
+  return entries
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const ea = entries[a];
+      const eb = entries[b];
+      const by = whole[a] >= 0 && whole[b] >= 0 ? whole[b] - whole[a] : compareByDensity(ea, eb);
+      return by || eb.weight - ea.weight || compareStrings(ea.key, eb.key);
+    });
 }

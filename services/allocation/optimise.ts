@@ -1,6 +1,6 @@
 import { buildProposal, itemKey } from './build-proposal';
 import { consideredAmount, itemValue } from './item-value';
-import { solveKnapsack } from './knapsack';
+import { solveKnapsack, type KnapsackOptions } from './knapsack';
 import type { AllocationItem, AllocationProposal, PartBudgets } from './types';
 
 /** The tie rule of the exact proposal, cited on the card and in the decision record. */
@@ -12,11 +12,14 @@ export const OPTIMAL_TIE_RULE = 'value-then-fewer-kronor-then-canonical-order';
  * knapsack (knapsack.ts), never a heuristic. Parts are independent because each has its own
  * budget. Ties: higher value, then fewer kronor, then the canonical order (higher value per
  * krona, larger amount, lower registration number) — the same answer for the same items in any
- * input order.
+ * input order. The search has a node budget per part (knapsack.ts NODE_BUDGET); a part that
+ * exhausts it keeps the best set found, and `optimality` states the proven gap for the card.
  */
 export function optimise(
   items: readonly AllocationItem[],
   budgets: PartBudgets,
+  /** Solver tuning (node budget); the defaults are what the chair gets. */
+  solver: KnapsackOptions = {},
 ): AllocationProposal {
   return buildProposal(
     'optimal',
@@ -30,8 +33,13 @@ export function optimise(
           key: itemKey(item),
         })),
         capacity,
+        solver,
       );
-      return { chosen: solution.chosen.map((i) => candidates[i]), nodes: solution.nodes };
+      return {
+        chosen: solution.chosen.map((i) => candidates[i]),
+        nodes: solution.nodes,
+        upperBound: solution.upperBound,
+      };
     },
     { code: 'tie_break', rule: OPTIMAL_TIE_RULE },
   );

@@ -1,6 +1,7 @@
 import { PARTS } from '../applications/wizard-steps';
 import { compareWithGreedy, type AllocationComparison } from './compare-with-greedy';
 import { greedyByScore } from './greedy-by-score';
+import type { KnapsackOptions } from './knapsack';
 import { optimise } from './optimise';
 import { partBudgets } from './part-budgets';
 import type { AllocationItem, AllocationProposal, PartBudgets, PartShares } from './types';
@@ -29,13 +30,15 @@ export function planAllocation(input: {
   whatIfs?: readonly WhatIf[];
   /** Kronor per part already granted this fiscal year by earlier decisions (default none). */
   granted?: PartBudgets;
+  /** Exact solver tuning, e.g. a smaller node budget in tests; default: the solver's own. */
+  solver?: KnapsackOptions;
 }): AllocationPlan {
   const budgets = partBudgets(input.frame, input.shares);
   const available = { ...budgets };
   for (const part of PARTS)
     available[part] = Math.max(0, budgets[part] - (input.granted?.[part] ?? 0));
   const items = withWhatIfs(input.items, input.whatIfs ?? []);
-  const optimal = optimise(items, available);
+  const optimal = optimise(items, available, input.solver);
   const greedy = greedyByScore(items, available);
   return { budgets, available, optimal, greedy, comparison: compareWithGreedy(optimal, greedy) };
 }

@@ -115,4 +115,22 @@ export interface AllocationProposal {
   feasible: boolean;
   /** Search nodes the exact solver visited (optimal only), for benchmarks. */
   searchNodes?: number;
+  /** Whether the exact search proved its proposal optimal (optimal only); see Optimality. */
+  optimality?: Optimality;
+}
+
+/**
+ * How far the exact proposal can be from the best possible. The search has a node budget
+ * (knapsack.ts); when a part runs out of it, the proposal is the best found and the gap is proven
+ * by the LP relaxation: no proposal is worth more than `upperBound`.
+ */
+export interface Optimality {
+  /** No proposal within the part budgets is worth more than this one. */
+  proven: boolean;
+  /** Proven upper bound on the total value of any proposal (same units as totals.value). */
+  upperBound: number;
+  /** upperBound − totals.value: 0 when proven. */
+  gap: number;
+  /** gap / upperBound, 0..1 (0 when proven or when nothing has value). */
+  relativeGap: number;
 }

@@ -110,6 +110,54 @@ describe('the allocation card', () => {
     expect(seen.size).toBe(300);
   });
 
+  it('when the search stops at its budget, then the chair is told in Swedish and English how far from optimal the proposal can be', () => {
+    const s = state(300);
+    const items = s.candidates.map((c) => c.item);
+    const frame = s.ledger!.amount;
+    const shares = s.ledger!.shares;
+    const bounded = planAllocation({
+      frame,
+      shares,
+      items,
+      solver: { nodeBudget: 1, mitmMaxItems: 0 },
+    });
+    const proof = bounded.optimal.optimality!;
+    expect(proof.proven).toBe(false);
+    expect(proof.gap).toBeGreaterThan(0);
+    // The bound is a real bound: the unbounded search's optimum lies between the two.
+    const exact = planAllocation({ frame, shares, items });
+    expect(exact.optimal.optimality).toEqual({
+      proven: true,
+      upperBound: exact.optimal.totals.value,
+      gap: 0,
+      relativeGap: 0,
+    });
+    expect(exact.optimal.totals.value).toBeGreaterThanOrEqual(bounded.optimal.totals.value);
+    expect(exact.optimal.totals.value).toBeLessThanOrEqual(proof.upperBound);
+
+    const sv = JSON.stringify(
+      allocationCard({ state: { ...s, plan: bounded } }, 'sv', { page: 1 }),
+    );
+    const en = JSON.stringify(
+      allocationCard({ state: { ...s, plan: bounded } }, 'en', { page: 1 }),
+    );
+    const gap = proof.gap / 100 / 1_000_000;
+    const shown = (v: number, locale: 'sv' | 'en') => {
+      const text = v < 0.005 ? '< 0.01' : v.toFixed(2);
+      return locale === 'sv' ? text.replace('.', ',') : text;
+    };
+    expect(sv).toContain(
+      `Förslaget är inte bevisat optimalt: det ligger högst ${shown(gap, 'sv')} i värde (betyg × Mkr), ${shown(100 * proof.relativeGap, 'sv')} %, från bästa möjliga.`,
+    );
+    expect(en).toContain(
+      `The proposal is not proven optimal: it is at most ${shown(gap, 'en')} in value (score × MSEK), ${shown(100 * proof.relativeGap, 'en')} %, from the best possible.`,
+    );
+    // A proven proposal says nothing of the kind.
+    const provenCard = JSON.stringify(allocationCard({ state: s }, 'sv', { page: 1 }));
+    expect(s.plan!.optimal.optimality!.proven).toBe(true);
+    expect(provenCard).not.toContain('inte bevisat optimalt');
+  });
+
   it('when titles are long and full of markdown, then the card still fits and the text is shown as typed', () => {
     const s = state(
       150,
