@@ -18,7 +18,12 @@ import { createProfileLookup } from './profile';
 import { ProjektkontoretBot } from './projektkontoret-bot';
 import { registerExportRoutes } from './routes/exports';
 import { createServer } from './server';
-import { isStoreUnavailable, storeOutageText, storeUnreachableAtStart } from './store-outage';
+import {
+  embeddedStoreUnusableAtStart,
+  isStoreUnavailable,
+  storeOutageText,
+  storeUnreachableAtStart,
+} from './store-outage';
 import { localeOf } from '../services/shared/actor';
 
 export interface App {
@@ -58,11 +63,16 @@ export async function createApp(opts: AppOptions): Promise<App> {
   let services: Services;
   try {
     try {
-      store = await openStore({ mongoUri: config.mongoUri, mongoDb: config.mongoDb, dataDir: config.dataDir });
+      store = await openStore({
+        mongoUri: config.mongoUri,
+        mongoDb: config.mongoDb,
+        dataDir: config.dataDir,
+        embeddedMaxMb: config.embeddedMaxMb,
+      });
     } catch (err) {
       // A database that cannot be reached or refuses us at start is the operator's to fix.
       if (config.mongoUri) throw storeUnreachableAtStart(config.mongoUri, err);
-      throw err;
+      throw embeddedStoreUnusableAtStart(config.dataDir, err);
     }
     services = await createServices(store, {
       clock,

@@ -345,6 +345,12 @@ export function createServer(deps: ServerDeps): restify.Server {
       tlog.error({ err }, 'turn failed');
       if (claimed && key) await services.processed.release(key).catch(() => undefined);
       const outage = isStoreUnavailable(err);
+      if (outage && claimed && activity.type === 'invoke') {
+        // A write of the turn failed (and was rolled back): the card says nothing new was saved.
+        const locale = localeOf(activity.locale);
+        res.send(200, { statusCode: 200, type: CARD_CONTENT_TYPE, value: refusalCard(locale, storeOutageText(locale)) });
+        return;
+      }
       if (outage && !claimed) {
         // The database is down before the turn could start: nothing ran, nothing was saved.
         // The user is told to try again shortly (Teams does not redeliver reliably, and a late

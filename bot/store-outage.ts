@@ -12,6 +12,8 @@ const UNAVAILABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // The embedded store's file cannot be written (disk full, read-only DATA_DIR, I/O error).
+  'EmbeddedStoreUnavailableError',
 ]);
 
 /** True when `err` (or an error it wraps) says the database cannot be reached right now. */
@@ -56,6 +58,23 @@ export function storeUnreachableAtStart(uri: string, err: unknown): StartupError
   return new StartupError(
     `Cannot use the database: ${reason}\n` +
       `Check that the MongoDB server in MONGODB_URI (${safe}) is running and reachable from here. ` +
+      'The bot starts only with a working database, so it never acknowledges what it cannot save.',
+  );
+}
+
+/**
+ * Explains an embedded store that could not be opened (DATA_DIR read-only, disk full, held by
+ * another process, an old store that could not be migrated); any other error is passed on.
+ */
+export function embeddedStoreUnusableAtStart(dataDir: string | null, err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const known =
+    err.name === 'EmbeddedStoreUnavailableError' ||
+    /is in use by process|could not be migrated/.test(err.message);
+  if (!known) return err;
+  return new StartupError(
+    `Cannot use the embedded store in DATA_DIR (${dataDir ?? 'memory'}): ${err.message.split('\n')[0].slice(0, 400)}\n` +
+      'Give the bot a writable DATA_DIR with free space (or set MONGODB_URI). ' +
       'The bot starts only with a working database, so it never acknowledges what it cannot save.',
   );
 }

@@ -15,6 +15,8 @@ export interface AppConfig {
   mongoUri?: string;
   mongoDb: string;
   dataDir: string;
+  /** The embedded database refuses writes past this size (MB), as on a full disk; unset: no cap. */
+  embeddedMaxMb?: number;
   allowedTenants: string[];
   botAdmins: string[];
   seedFile?: string;
@@ -94,6 +96,7 @@ const schema = z
       .refine((v) => !v || /^mongodb(\+srv)?:\/\//.test(v), 'must start with mongodb:// or mongodb+srv://'),
     MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('projektkontoret'),
     DATA_DIR: z.string().min(1).default('./data'),
+    EMBEDDED_MAX_MB: z.coerce.number().int().positive().optional(),
     ALLOWED_TENANTS: z.string().optional(),
     BOT_ADMINS: z.string().optional(),
     SEED_FILE: z.string().optional(),
@@ -194,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mongoUri: e.MONGODB_URI,
     mongoDb: e.MONGODB_DB,
     dataDir: e.DATA_DIR,
+    embeddedMaxMb: e.EMBEDDED_MAX_MB,
     allowedTenants: csv(e.ALLOWED_TENANTS),
     botAdmins: csv(e.BOT_ADMINS).map((s) => s.toLowerCase()),
     seedFile: e.SEED_FILE,

@@ -8,6 +8,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { EmbeddedStoreUnavailableError } from './embedded-unavailable';
 
 /**
  * The pid file that tells an operator which process owns a DATA_DIR. The embedded store serves
@@ -27,8 +28,10 @@ export class DataDirLock {
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return;
-    } catch {
-      /* held, or stale: see below */
+    } catch (err) {
+      // Held (or stale: see below); anything else is a DATA_DIR this process cannot write.
+      if ((err as { code?: string }).code !== 'EEXIST')
+        throw EmbeddedStoreUnavailableError.fromFs(err, this.dir);
     }
     const pid = Number(readFileSync(this.file, 'utf8'));
     let alive = false;

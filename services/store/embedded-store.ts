@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Query } from 'mingo';
 import { DataDirLock } from './data-dir-lock';
+import { EmbeddedStoreUnavailableError } from './embedded-unavailable';
 import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
 import {
   applyUpdate,
@@ -59,9 +60,14 @@ function arrayPathsOf(doc: unknown, prefix: string, out: Set<string>): void {
 
 const SQLITE_DUPLICATE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
 
-function wrapDuplicate(name: string, err: unknown): never {
+const SQLITE_UNAVAILABLE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|NOTADB|CORRUPT|PERM)/;
+
+/** The store's own error for what SQLite said: a duplicate, an outage, or the error itself. */
+function wrapError(name: string, err: unknown): never {
   const code = (err as { code?: string })?.code;
   if (code && SQLITE_DUPLICATE.has(code)) throw new DuplicateKeyError(name, (err as Error).message);
+  if (code && SQLITE_UNAVAILABLE.test(code))
+    throw new EmbeddedStoreUnavailableError(code, (err as Error).message);
   throw err;
 }
 
@@ -102,6 +108,14 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   /** Matching documents, parsed: SQL where it can say the filter, the MongoDB matcher for the rest. */
   private select(filter: Filter, options: FindOptions = {}): Json[] {
+    try {
+      return this.selectRows(filter, options);
+    } catch (err) {
+      return wrapError(this.name, err);
+    }
+  }
+
+  private selectRows(filter: Filter, options: FindOptions): Json[] {
     assertNoUndefined(filter, this.name);
     const where = toWhere(filter, this.arrays);
     const sort = options.sort ? withIdTiebreak(options.sort) : null;
@@ -138,7 +152,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
-      return wrapDuplicate(this.name, err);
+      return wrapError(this.name, err);
     }
   }
 
@@ -297,9 +311,13 @@ export class EmbeddedStore implements Store {
   }
 
   /** Opens (or creates) the store in `dir`; `null` keeps everything in memory (tests only). */
-  static async open(dir: string | null): Promise<EmbeddedStore> {
+  static async open(dir: string | null, opts: { maxMb?: number } = {}): Promise<EmbeddedStore> {
     if (!dir) return new EmbeddedStore(new Database(':memory:'), null, ':memory:');
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw EmbeddedStoreUnavailableError.fromFs(err, dir);
+    }
     const lock = new DataDirLock(dir);
     lock.take();
     const file = path.join(dir, 'store.sqlite');
@@ -311,6 +329,10 @@ export class EmbeddedStore implements Store {
       // One process owns the file; the lock is the operating system's and dies with the process.
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('cache_size = -32000');
+      if (opts.maxMb) {
+        const pageSize = db.pragma('page_size', { simple: true }) as number;
+        db.pragma(`max_page_count = ${Math.ceil((opts.maxMb * 1024 * 1024) / pageSize)}`);
+      }
       db.exec('BEGIN IMMEDIATE; COMMIT');
       const store = new EmbeddedStore(db, lock, file);
       await store.migrateLegacy(dir);
@@ -318,6 +340,10 @@ export class EmbeddedStore implements Store {
     } catch (err) {
       db?.close();
       lock.release();
+      const code = (err as { code?: string })?.code;
+      if (code && SQLITE_UNAVAILABLE.test(code)) {
+        throw new EmbeddedStoreUnavailableError(code, `${file}: ${(err as Error).message}`);
+      }
       throw err;
     }
   }
@@ -366,15 +392,13 @@ export class EmbeddedStore implements Store {
           if (batch.length >= 1000) flush();
         }
         flush();
-        this.db
-          .prepare(`INSERT INTO _pk_meta (key, value) VALUES ('migratedFromNedb', ?)`)
-          .run(
-            JSON.stringify({
-              at: new Date().toISOString(),
-              records: count,
-              files: files.map((f) => path.basename(f)),
-            }),
-          );
+        this.db.prepare(`INSERT INTO _pk_meta (key, value) VALUES ('migratedFromNedb', ?)`).run(
+          JSON.stringify({
+            at: new Date().toISOString(),
+            records: count,
+            files: files.map((f) => path.basename(f)),
+          }),
+        );
         this.db.exec('COMMIT');
       } catch (err) {
         this.db.exec('ROLLBACK');
@@ -470,7 +494,10 @@ export class EmbeddedStore implements Store {
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
-      this.db.prepare('SELECT 1').get();
+      // A write, so /readyz turns red when the disk is full or DATA_DIR became read-only.
+      this.db
+        .prepare(`INSERT OR REPLACE INTO _pk_meta (key, value) VALUES ('ping', ?)`)
+        .run(new Date().toISOString());
       return true;
     } catch {
       return false;
@@ -485,6 +512,8 @@ export class EmbeddedStore implements Store {
     this.lock?.release();
   }
 }
+
+export { EmbeddedStoreUnavailableError };
 
 /** The expression an indexed field is read by, re-exported for tests that look at query plans. */
 export { fieldExpr as sqliteFieldExpr };

@@ -12,7 +12,9 @@ export async function openStore(opts: {
   mongoDb: string;
   dataDir: string | null;
   mongoOptions?: MongoStoreOptions;
+  /** The embedded database's size cap in MB (EMBEDDED_MAX_MB). */
+  embeddedMaxMb?: number;
 }): Promise<Store> {
   if (opts.mongoUri) return MongoStore.connect(opts.mongoUri, opts.mongoDb, opts.mongoOptions);
-  return EmbeddedStore.open(opts.dataDir);
+  return EmbeddedStore.open(opts.dataDir, { maxMb: opts.embeddedMaxMb });
 }
