@@ -1,17 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  Collection as MongoCollection,
-  Document,
-  IndexDescription,
-  MongoClient,
-  MongoServerError,
-  ObjectId,
-} from 'mongodb';
+import { Collection as MongoCollection, MongoClient, ObjectId } from 'mongodb';
 import {
   applyUpdate,
   assertNoUndefined,
   dropUndefined,
-  indexName,
   normaliseUpdate,
   upsertSeed,
   withIdTiebreak,
@@ -23,172 +14,18 @@ import {
   Filter,
   FindOptions,
   IndexSpec,
-  IndexSpecChangedError,
   Store,
   Update,
 } from './store';
+import { ensureMongoIndex } from './mongo-indexes';
+import { DocLocks, HeldLock, isServerDuplicate, LockDoc, lockKeyOf } from './mongo-locks';
 import { TtlPurger } from './ttl-purge';
 
-/**
- * A unique-index refusal, however the server words it: MongoDB's E11000 (code 11000, or 11001
- * from old servers), and FerretDB v1's update path, which passes PostgreSQL's unique_violation
- * (SQLSTATE 23505) through as code 1 "InternalError" (see docs/ferretdb.md).
- */
-export function isServerDuplicate(err: unknown): err is MongoServerError {
-  if (!(err instanceof MongoServerError)) return false;
-  if (err.code === 11000 || err.code === 11001) return true;
-  return (
-    err.code === 1 &&
-    /SQLSTATE 23505|duplicate key value violates unique constraint/.test(err.message)
-  );
-}
+export { isServerDuplicate, lockKeyOf } from './mongo-locks';
 
 function wrap(name: string, err: unknown): never {
   if (isServerDuplicate(err)) throw new DuplicateKeyError(name, err.message);
   throw err;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-interface LockDoc {
-  _id: string;
-  /** The locked key: `<collection>/<hash of the document _id>`. */
-  k: string;
-  /** The lock's generation: whoever inserted the highest one for k holds it (until it expires). */
-  g: number;
-  until: Date;
-  owner: string;
-}
-
-interface HeldLock {
-  key: string;
-  id: string;
-  until: number;
-}
-
-/**
- * Per-document locks for servers whose updates are not atomic (FerretDB v1). The only atomic
- * step such a server offers is an insert refused by the unique `_id`; a lock is the document
- * `<key>#<generation>`. Whoever inserted the highest generation of a key holds it until it
- * expires; a holder releases by deleting its own document. A crashed holder's document expires
- * after `ttlMs` and the next taker inserts the next generation (nobody deletes another's lock,
- * which on FerretDB would race: its delete is also read-then-delete). See docs/ferretdb.md.
- */
-class DocLocks {
-  private readonly owner = randomUUID();
-  /**
-   * Keys this process holds or is taking, with the updates of this process waiting for each
-   * (first come, first served): only one update per process asks the server for a key, and a
-   * lock with time left is handed straight to the next waiting update here.
-   */
-  private readonly local = new Map<string, ((handed: HeldLock | null) => void)[]>();
-  /** Releases still talking to the server (close waits for them). */
-  readonly releasing = new Set<Promise<void>>();
-
-  constructor(
-    private readonly col: MongoCollection<LockDoc>,
-    readonly ttlMs: number,
-  ) {}
-
-  private takeLocal(key: string): boolean {
-    if (this.local.has(key)) return false;
-    this.local.set(key, []);
-    return true;
-  }
-
-  /** Frees the key here, or lets the next waiting update of this process have it. */
-  private passLocal(key: string, handed: HeldLock | null): void {
-    const next = this.local.get(key)?.shift();
-    if (next) next(handed);
-    else this.local.delete(key);
-  }
-
-  /** The lock, or null when someone (here or in another process) holds it now. */
-  async tryAcquire(key: string): Promise<HeldLock | null> {
-    if (!this.takeLocal(key)) return null;
-    try {
-      const held = await this.tryServer(key);
-      if (!held) this.passLocal(key, null);
-      return held;
-    } catch (err) {
-      this.passLocal(key, null);
-      throw err;
-    }
-  }
-
-  private async tryServer(key: string): Promise<HeldLock | null> {
-    const [latest] = await this.col.find({ k: key }).sort({ g: -1 }).limit(1).toArray();
-    if (latest && latest.until.getTime() > Date.now()) return null;
-    const g = latest ? latest.g + 1 : 1;
-    const until = Date.now() + this.ttlMs;
-    const id = `${key}#${g}`;
-    try {
-      await this.col.insertOne({ _id: id, k: key, g, until: new Date(until), owner: this.owner });
-    } catch (err) {
-      if (isServerDuplicate(err)) return null;
-      throw err;
-    }
-    return { key, id, until };
-  }
-
-  /** Waits for the lock until `deadline` (ms since the epoch). */
-  async acquire(key: string, deadline: number): Promise<HeldLock> {
-    if (!this.takeLocal(key)) {
-      const handed = await new Promise<HeldLock | null>((resolve) =>
-        this.local.get(key)!.push(resolve),
-      );
-      if (handed) return handed;
-    }
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const held = await this.tryServer(key);
-        if (held) return held;
-        if (Date.now() > deadline)
-          throw new Error(`store: could not lock ${key} in time (held by another update)`);
-        await sleep(backoff(attempt));
-      }
-    } catch (err) {
-      this.passLocal(key, null);
-      throw err;
-    }
-  }
-
-  /** True while enough of the lock's time is left to start a write under it. */
-  fresh(held: HeldLock): boolean {
-    return held.until - Date.now() > this.ttlMs / 2;
-  }
-
-  /** Releases without making the caller wait for the server. */
-  release(held: HeldLock): void {
-    if (this.local.get(held.key)?.length && this.fresh(held)) {
-      this.passLocal(held.key, held);
-      return;
-    }
-    const done = (async () => {
-      try {
-        // A lock that outlived its time is left alone: someone may hold a newer generation, and
-        // deleting this one could let a third party take a generation that is already taken.
-        if (Date.now() < held.until) await this.col.deleteOne({ _id: held.id });
-      } catch {
-        // It expires by itself.
-      } finally {
-        this.passLocal(held.key, null);
-      }
-    })();
-    this.releasing.add(done);
-    void done.finally(() => this.releasing.delete(done));
-  }
-}
-
-/** The lock key of a document on FerretDB: the collection and a hash of its _id (ids may name people). */
-export function lockKeyOf(collection: string, id: unknown): string {
-  const raw = id instanceof ObjectId ? id.toHexString() : String(id);
-  return `${collection}/${createHash('sha256').update(raw).digest('base64url').slice(0, 22)}`;
-}
-
-/** A few ms, growing, with jitter, so waiting updates do not march in step. */
-function backoff(attempt: number): number {
-  return Math.min(40, 2 + attempt * 3) * (0.5 + Math.random());
 }
 
 /** How many candidates a locked findOneAndUpdate fetches per look. */
@@ -416,54 +253,8 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   async ensureIndex(spec: IndexSpec): Promise<void> {
     if (spec.expireAfterSeconds !== undefined && spec.fields.length !== 1)
       throw new Error(`store: a TTL index has one field, not ${spec.fields.join(', ')}`);
-    await this.ensureServerIndex(spec);
+    await ensureMongoIndex(this.col, this.dbName, spec, this.locks !== null);
     this.ttl.add(this as unknown as Collection<Doc>, spec);
-  }
-
-  private async ensureServerIndex(spec: IndexSpec): Promise<void> {
-    const name = indexName(spec);
-    const key: Record<string, 1> = {};
-    for (const f of spec.fields) key[f] = 1;
-    const wanted: IndexDescription = { key, name, unique: spec.unique ?? false };
-    if (spec.fields.length > 1 && spec.unique && !this.locks) {
-      // Constrain only documents with every field, as the embedded store and FerretDB do
-      // (MongoDB would index a missing field as null); a partial index cannot also be sparse.
-      wanted.partialFilterExpression = Object.fromEntries(
-        spec.fields.map((f) => [f, { $exists: true }]),
-      );
-    } else if (spec.sparse) {
-      wanted.sparse = true;
-    }
-    let existing: Document[] = [];
-    try {
-      existing = await this.col.listIndexes().toArray();
-    } catch (err) {
-      if (!(err instanceof MongoServerError && err.code === 26)) throw err; // NamespaceNotFound: new collection
-    }
-    const sameKey = (i: Document) => JSON.stringify(i.key) === JSON.stringify(key);
-    const found = existing.find((i) => i.name === name) ?? existing.find(sameKey);
-    if (found) {
-      const describe = (i: Document) =>
-        JSON.stringify({
-          key: i.key,
-          unique: Boolean(i.unique),
-          // FerretDB v1 accepts `sparse` but neither keeps nor reports it (docs/ferretdb.md).
-          ...(this.locks ? {} : { sparse: Boolean(i.sparse) }),
-          ...(i.partialFilterExpression
-            ? { partialFilterExpression: i.partialFilterExpression }
-            : {}),
-        });
-      if (sameKey(found) && describe(found) === describe(wanted)) return;
-      throw new IndexSpecChangedError(
-        this.name,
-        String(found.name),
-        describe(found),
-        `${describe(wanted)} named ${name}`,
-        `db.getSiblingDB('${this.dbName}').getCollection('${this.name}').dropIndex('${String(found.name)}')`,
-      );
-    }
-    const { key: _key, ...options } = wanted;
-    await this.col.createIndex(key, options);
   }
 }
 
