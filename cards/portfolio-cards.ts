@@ -14,9 +14,11 @@ import { messageCard } from './application-cards';
 import { frameKey } from './frame-cards';
 import { partName } from './part-choices';
 import type { OutboxCardRenderer } from './outbox-cards';
+import { pageWindow } from '../services/shared/paging';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';
 import { allocationText } from './strings/allocation-strings';
+import { pagingText } from './strings/paging-strings';
 import { portfolioText } from './strings/portfolio-strings';
 import { VERBS } from './verbs';
 
@@ -26,27 +28,39 @@ export interface CardNotice {
   color?: 'Good' | 'Warning' | 'Attention' | 'Default';
 }
 
+/** Portfolios per page of the admin card: at the form's longest texts 10 stay far under 80 KB. */
+export const PORTFOLIOS_PER_PAGE = 10;
+
 /**
  * The `hantera portföljer` card: every portfolio with its state, parts and frames, and buttons to
- * change, open or close it, to set its frame and to create a new one (project office).
+ * change, open or close it, to set its frame and to create a new one (project office). Ten a
+ * page, with Föregående / Nästa (`portfolio.list` with the page).
  */
 export function portfolioAdminCard(
   portfolios: PortfolioDoc[],
   locale: Locale,
   year: number,
   notice?: CardNotice,
+  page = 1,
 ): AdaptiveCard {
   const t = portfolioText(locale).admin;
+  const pg = pagingText(locale);
   const warnings: { text: string }[] = [];
   if (portfolios.length === 0) warnings.push({ text: t.empty });
   else if (!portfolios.some(isOffered)) warnings.push({ text: t.noneOpen });
+  const w = pageWindow(portfolios.length, page, PORTFOLIOS_PER_PAGE);
+  const pager: { title: string; page: string }[] = [];
+  if (w.hasPrevious) pager.push({ title: pg.previous, page: String(w.page - 1) });
+  if (w.hasNext) pager.push({ title: pg.next, page: String(w.page + 1) });
   return renderTemplate('portfolio-admin', {
     title: t.title,
     intro: t.intro,
+    showing: w.pages > 1 ? fmt(pg.showing, { from: w.from, to: w.to, total: w.total }) : '',
     notice: notice?.text ?? '',
     noticeColor: notice?.color ?? 'Good',
     warnings,
-    portfolios: portfolios.map((p) => {
+    pager,
+    portfolios: portfolios.slice(w.skip, w.skip + w.limit).map((p) => {
       const lines: { text: string }[] = [];
       lines.push({ text: fmt(t.key, { key: p.key }) });
       // The whole description is on the edit form; the overview shows its start.

@@ -6,8 +6,9 @@ import {
   portfolioFormCard,
   portfolioRefusalCard,
 } from '../../cards/portfolio-cards';
-import { AdaptiveCard } from '../../cards/render';
+import { AdaptiveCard, clip, escapeMarkdown } from '../../cards/render';
 import { fmt } from '../../cards/strings';
+import { pagingText } from '../../cards/strings/paging-strings';
 import { portfolioText } from '../../cards/strings/portfolio-strings';
 import { PARTS, type Part } from '../../services/applications/wizard-steps';
 import {
@@ -20,6 +21,7 @@ import {
 import { Services } from '../../services/services';
 import { Actor } from '../../services/shared/actor';
 import { fiscalYearOf } from '../../services/shared/dates';
+import { parsePageNumber } from '../../services/shared/paging';
 import { VerbHandler } from '../handler-types';
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -64,9 +66,14 @@ async function isAdmin(s: Services, actor: Actor): Promise<boolean> {
   return s.users.hasRole(actor.aadObjectId, 'admin');
 }
 
-/** The overview card, fresh from the store, with a notice on top. */
-export async function adminOverview(s: Services, actor: Actor, notice?: CardNotice): Promise<AdaptiveCard> {
-  return portfolioAdminCard(await s.portfolios.all(), actor.locale, fiscalYearOf(s.clock()), notice);
+/** The overview card, fresh from the store, with a notice on top (a page of it; the first by default). */
+export async function adminOverview(
+  s: Services,
+  actor: Actor,
+  notice?: CardNotice,
+  page = 1,
+): Promise<AdaptiveCard> {
+  return portfolioAdminCard(await s.portfolios.all(), actor.locale, fiscalYearOf(s.clock()), notice, page);
 }
 
 /** Turns a use case's answer into the card shown in place of the one the admin acted on. */
@@ -94,10 +101,16 @@ async function answer(
   return await onErrors();
 }
 
-/** `portfolio.list`: the overview again (from a form's back button). */
-export const portfolioList: VerbHandler = async (_context, { deps, actor }) => {
+/** `portfolio.list`: the overview again (a form's back button), or another page of it. */
+export const portfolioList: VerbHandler = async (_context, { deps, actor, data }) => {
   if (!(await isAdmin(deps.services, actor))) return portfolioRefusalCard(actor.locale);
-  return adminOverview(deps.services, actor);
+  const page = parsePageNumber(data.page);
+  if (page === null) {
+    const shown = typeof data.page === 'string' || typeof data.page === 'number' ? String(data.page) : '?';
+    const line = fmt(pagingText(actor.locale).badPage, { page: escapeMarkdown(clip(shown, 20)) });
+    return adminOverview(deps.services, actor, { text: line, color: 'Attention' });
+  }
+  return adminOverview(deps.services, actor, undefined, page);
 };
 
 /** `portfolio.form`: the empty form for a new portfolio, numbered after the last one. */

@@ -218,16 +218,12 @@ function listCards(locale: Locale): [string, AdaptiveCard][] {
       })),
     }),
   ]);
-  // Portfolios are few (Stockholm has five); this card is not paged yet, so 20 at full length is
-  // its bound here. Past about 25 the send-time guard cuts it (see the guard tests below).
-  cards.push([
-    'portfolio admin',
-    portfolioAdminCard(
-      Array.from({ length: 20 }, (_, i) => portfolio(i)),
-      locale,
-      2027,
-    ),
-  ]);
+  const portfolios = Array.from({ length: N }, (_, i) => portfolio(i));
+  for (const page of [1, 25, 50])
+    cards.push([
+      `portfolio admin page ${page}`,
+      portfolioAdminCard(portfolios, locale, 2027, undefined, page),
+    ]);
   return cards;
 }
 
