@@ -83,5 +83,6 @@ export async function createServices(
   await s.reminders.init();
   await s.allocation.init();
   await s.privacy.init();
+  await s.users.init(opts.clock());
   return s;
 }

@@ -7,7 +7,7 @@ import { ReviewStrings, reviewText } from '../../cards/strings/review-strings';
 import { changeRoles, parseRoleChanges, usersWithRoles } from '../../services/review/role-grants';
 import { Services } from '../../services/services';
 import { DomainError } from '../../services/shared/domain-error';
-import { personName, Role, UserDoc } from '../../services/users/user-repository';
+import { personName, Role } from '../../services/users/user-repository';
 import { CommandHandler } from '../handler-types';
 import { sendCard } from '../send';
 import { rolesCardFor } from '../verbs/review-settings-verbs';
@@ -59,9 +59,7 @@ async function resolvePerson(
     return { person: { aadObjectId: first.toLowerCase(), name: known?.name }, rest };
   }
   if (first.includes('@')) {
-    const email = first.toLowerCase();
-    const users = await s.store.collection<UserDoc>('users').find({ email: { $exists: true } });
-    const u = users.find((x) => x.email?.toLowerCase() === email);
+    const u = await s.users.byEmail(first);
     return { person: u ? { aadObjectId: u._id, name: u.name } : null, rest };
   }
   return { person: null, rest: words };

@@ -46,6 +46,9 @@ export class OwnerAcceptanceRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['ownerUserId'] });
+    // A person's acceptances, for a personal-data request (privacy/personal-data.ts).
+    await this.col.ensureIndex({ fields: ['ownerEmail'] });
+    await this.col.ensureIndex({ fields: ['pickedBy.aadObjectId'] });
   }
 
   async get(appId: string): Promise<OwnerAcceptanceDoc | null> {

@@ -3,7 +3,7 @@ import { personalKey } from '../conversations/conversation-repository';
 import type { Services } from '../services';
 import type { Actor } from '../shared/actor';
 import { checkText } from '../shared/text';
-import { personName, type UserDoc } from '../users/user-repository';
+import { emailKeyOf, personName, type UserDoc } from '../users/user-repository';
 import { refuse } from './access';
 import type { OwnerAcceptanceDoc } from './owner-acceptance';
 
@@ -28,14 +28,12 @@ export async function userByEmail(
   s: Pick<Services, 'store'>,
   email: string | undefined,
 ): Promise<UserDoc | null> {
-  const raw = (email ?? '').trim();
-  if (!raw || raw.length > 200 || !raw.includes('@')) return null;
+  // By the indexed lower-case key (UserDoc.emailKey), whatever capitals the profile has.
+  const key = emailKeyOf(email);
+  if (!key) return null;
   const users = s.store.collection<UserDoc>('users');
-  const exact = await users.find({ email: { $in: [raw, raw.toLowerCase()] } });
-  if (exact.length > 0) return exact[0];
-  // Stored with other capitals ("Anna.Andersson@…"): compare case-insensitively among those with an e-mail.
-  const all = await users.find({ email: { $exists: true } });
-  return all.find((u) => u.email?.toLowerCase() === raw.toLowerCase()) ?? null;
+  const found = await users.find({ emailKey: key }, { sort: { _id: 1 }, limit: 1 });
+  return found[0] ?? null;
 }
 
 /** True when the bot can write to the person in personal chat (a stored, reachable conversation). */

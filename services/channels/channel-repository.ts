@@ -44,6 +44,7 @@ export class ChannelRepository {
     return this.channels.findOne({ _id: channelId });
   }
 
+  /** Every bound review channel (a few per portfolio: read whole). */
   async all(): Promise<ReviewChannelDoc[]> {
     return this.channels.find({}, { sort: { boundAt: 1 } });
   }
@@ -53,7 +54,11 @@ export class ChannelRepository {
     return this.channels.findOneAndUpdate({ _id }, { $set: rest }, { upsert: true });
   }
 
-  /** Removes portfolios from every other channel's binding (a portfolio has one review channel). */
+  /**
+   * Removes portfolios from every other channel's binding (a portfolio has one review channel).
+   * `portfolioIds` is an array (no SQLite index): fine, the collection holds one document per
+   * bound review channel, at most a few per portfolio.
+   */
   async detach(portfolioIds: string[], exceptChannelId: string): Promise<void> {
     const others = await this.channels.find({ portfolioIds: { $in: portfolioIds } });
     for (const other of others) {

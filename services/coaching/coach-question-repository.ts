@@ -10,10 +10,19 @@ export class CoachQuestionRepository {
   }
 
   async init(): Promise<void> {
-    await this.col.ensureIndex({ fields: ['askerId'] });
+    // byAsker: the asker's questions newest first (equality plus sort: one compound index).
+    await this.col.ensureIndex({ fields: ['askerId', 'createdAt'] });
     await this.col.ensureIndex({ fields: ['threadConversationId'], unique: true, sparse: true });
     await this.col.ensureIndex({ fields: ['status'] });
     await this.col.ensureIndex({ fields: ['relayCheck'] });
+    // Questions whose thread is not yet known (`rootActivityId` missing: few, and recent).
+    await this.col.ensureIndex({ fields: ['rootActivityId'] });
+    // Coaching figures for a period (coach-stats).
+    await this.col.ensureIndex({ fields: ['createdAt'] });
+    // A coach's questions, for a personal-data request (privacy/personal-data.ts).
+    await this.col.ensureIndex({ fields: ['assigneeId'] });
+    await this.col.ensureIndex({ fields: ['firstAnswerById'] });
+    await this.col.ensureIndex({ fields: ['resolvedById'] });
   }
 
   async insert(doc: CoachQuestionDoc): Promise<void> {

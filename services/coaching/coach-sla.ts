@@ -91,8 +91,9 @@ export async function checkCoachDeliveries(s: Services): Promise<number> {
 
 /** Records the threads of questions whose root card has been posted (or failed) since. */
 export async function syncCoachThreads(s: Services): Promise<void> {
+  // `null` (missing or null) rather than `$exists: false`: SQLite answers it from the index.
   const unknown = await s.coaching.questions.find({
-    rootActivityId: { $exists: false },
+    rootActivityId: null,
     threadFailed: { $ne: true },
   });
   for (const q of unknown) await ensureThreadRoot(s, q);

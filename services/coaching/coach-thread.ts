@@ -230,7 +230,7 @@ export async function findQuestionByThread(
   if (known) return known;
   const unrecorded = await s.coaching.questions.find({
     channelId: m[1],
-    rootActivityId: { $exists: false },
+    rootActivityId: null, // missing (never null): by the rootActivityId index
     threadFailed: { $ne: true },
   });
   for (const q of unrecorded) {

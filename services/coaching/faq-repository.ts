@@ -25,9 +25,13 @@ export class FaqRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['sourceQuestionId'], unique: true, sparse: true });
+    await this.col.ensureIndex({ fields: ['createdBy'] });
   }
 
-  /** Every entry; cached briefly because each `fråga` searches them all. */
+  /**
+   * Every entry; cached briefly because each `fråga` searches them all. Read whole: the FAQ is the
+   * coaches' curated answers (tens to hundreds), and a search ranks all of them.
+   */
   async all(): Promise<FaqEntryDoc[]> {
     const now = Date.now();
     if (this.cache && now - this.cache.at < 5000) return this.cache.docs;

@@ -64,6 +64,8 @@ export class ConversationRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['aadObjectId'] });
+    // The newest reference (bot/outbox-delivery.ts: a channel's serviceUrl), without a sort of all.
+    await this.col.ensureIndex({ fields: ['updatedAt'] });
   }
 
   async save(doc: Omit<ConversationDoc, 'updatedAt'>, now: Date): Promise<void> {

@@ -17,6 +17,12 @@ export class DecisionRepository {
     await this.col.ensureIndex({ fields: ['roundId'] });
     await this.col.ensureIndex({ fields: ['portfolioId'] });
     await this.col.ensureIndex({ fields: ['supersedes'], unique: true, sparse: true });
+    // The register of one portfolio and year, or of one year (all(), the register export).
+    await this.col.ensureIndex({ fields: ['portfolioId', 'year'] });
+    await this.col.ensureIndex({ fields: ['year'] });
+    // A person's decisions, for a personal-data request (privacy/personal-data.ts).
+    await this.col.ensureIndex({ fields: ['applicantId'] });
+    await this.col.ensureIndex({ fields: ['decidedBy.aadObjectId'] });
   }
 
   /** Records a decision; false when a record with this id exists already (a retried write). */

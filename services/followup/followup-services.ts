@@ -26,7 +26,8 @@ export class ProjectRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['applicationId'], unique: true });
-    await this.col.ensureIndex({ fields: ['ownerId'] });
+    // byOwner: equality plus sort, one compound index.
+    await this.col.ensureIndex({ fields: ['ownerId', 'endDate'] });
   }
 
   /** Inserts a project; false when one for the application already exists. */
@@ -52,6 +53,7 @@ export class ProjectRepository {
     return this.col.find({ ownerId: ownerId.toLowerCase() }, { sort: { endDate: 1 } });
   }
 
+  /** Every project: one per granted application (the dashboard's and reminders' whole view). */
   async all(): Promise<ProjectDoc[]> {
     return this.col.find({}, { sort: { createdAt: 1 } });
   }
@@ -67,6 +69,8 @@ export class ReportRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['projectId'] });
+    // A person's reports, for a personal-data request (privacy/personal-data.ts).
+    await this.col.ensureIndex({ fields: ['submittedBy'] });
   }
 
   async get(id: string): Promise<ReportDoc | null> {
@@ -77,6 +81,7 @@ export class ReportRepository {
     return this.col.find({ projectId }, { sort: { dueDate: 1 } });
   }
 
+  /** Every report (a few per project): the dashboard's and reminders' whole view. */
   async all(): Promise<ReportDoc[]> {
     return this.col.find({});
   }
@@ -107,6 +112,8 @@ export class SurveyRepository {
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['surveyId'] });
+    // A person's answers, for a personal-data request (privacy/personal-data.ts).
+    await this.col.ensureIndex({ fields: ['respondentId'] });
   }
 
   async get(id: string): Promise<SurveyResponseDoc | null> {

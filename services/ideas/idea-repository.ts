@@ -20,7 +20,8 @@ export class IdeaRepository {
   }
 
   async init(): Promise<void> {
-    await this.col.ensureIndex({ fields: ['ownerId'] });
+    // byOwner: equality plus sort, one compound index.
+    await this.col.ensureIndex({ fields: ['ownerId', 'createdAt'] });
   }
 
   async insert(doc: IdeaDoc): Promise<void> {

@@ -12,9 +12,10 @@ import { newId } from '../shared/ids';
 import type { Doc } from '../store/store';
 import type { UserDoc } from '../users/user-repository';
 import { requireAdmin } from '../insight/insight-access';
-import { collectPersonalData, isUnsubmittedDraft, PersonalDataSection } from './personal-data';
+import { collectPersonalData, isUnsubmittedDraft } from './personal-data';
 import { ErasureCounts } from './privacy-requests';
 import { resolveSubject, Subject } from './subject';
+import { walkMatching } from './walk-collection';
 
 /** How long an erasure waits for a message to the person that is on its way (20 × 100 ms). */
 const RATE_WINDOW_ATTEMPTS = 20;
@@ -24,6 +25,7 @@ const RATE_WINDOW_WAIT_MS = 100;
 export const PROFILE_FIELDS = [
   'name',
   'email',
+  'emailKey',
   'organisation',
   'department',
   'jobTitle',
@@ -73,9 +75,6 @@ function col<T extends Doc>(s: Pick<Services, 'store'>, name: string) {
   return s.store.collection<T>(name);
 }
 
-const count = (sections: PersonalDataSection[], name: string): number =>
-  sections.find((x) => x.collection === name)?.documents.length ?? 0;
-
 /** Plans the erasure of a person known by AAD object id; nothing is changed. */
 export async function planErasure(s: Services, subject: Subject): Promise<ErasurePlan> {
   const id = subject.aadObjectId;
@@ -111,11 +110,12 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
   );
 
   const toPerson = docs<OutboxMessage>('outbox');
-  // Messages to others that carry erased content: a question's thread root, its in-place updates
-  // (`coach-card:<id>:<version>`) and the applicant's posts in the thread, found by the entity id.
+  // Messages to others with erased content (thread root, `coach-card:<id>:<version>` updates, the
+  // applicant's posts): the entity id anywhere in id or content; no index finds that: walked.
   const related =
     erasedEntities.size > 0
-      ? (await col<OutboxMessage>(s, 'outbox').find({})).filter(
+      ? await walkMatching(
+          col<OutboxMessage>(s, 'outbox'),
           (m) =>
             questionOutboxIds.includes(m._id) ||
             [...erasedEntities].some(
@@ -173,10 +173,10 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
     'survey_responses',
     'settings',
   ]) {
-    keep(name, count(sections, name));
+    keep(name, docs(name).length);
   }
-  keep('reminder_ledger', count(sections, 'reminder_ledger') - ledger.length);
-  keep('audit', count(sections, 'audit') - auditRedactIds.length);
+  keep('reminder_ledger', docs('reminder_ledger').length - ledger.length);
+  keep('audit', docs('audit').length - auditRedactIds.length);
 
   return {
     subject: { ...subject, aadObjectId: id },
@@ -184,8 +184,8 @@ export async function planErasure(s: Services, subject: Subject): Promise<Erasur
     questionIds: asked.map((q) => q._id),
     questionOutboxIds,
     profile: user ? (hasRoles ? 'anonymise' : 'delete') : null,
-    conversations: count(sections, 'conversations'),
-    reminderPrefs: count(sections, 'reminder_prefs') > 0,
+    conversations: docs('conversations').length,
+    reminderPrefs: docs('reminder_prefs').length > 0,
     ledgerIds: ledger.map((e) => e._id),
     outboxDeleteIds,
     outboxRedactIds,

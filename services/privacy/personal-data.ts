@@ -26,6 +26,7 @@ import type { Doc, Filter } from '../store/store';
 import type { UserDoc } from '../users/user-repository';
 import type { PrivacyRequestDoc } from './privacy-requests';
 import type { Subject } from './subject';
+import { walkMatching } from './walk-collection';
 
 /** The documents of one collection that name the person. */
 export interface PersonalDataSection {
@@ -57,18 +58,47 @@ function namesByEmail(app: ApplicationDoc, emails: ReadonlySet<string>): boolean
   return fields.some((f) => emails.has(lower(f)));
 }
 
-/** The person's applications: as owner (applicant) and those naming them as contact or owner by e-mail. */
+/**
+ * The person's applications: as owner (applicant, by the ownerId index) and those naming them as
+ * contact or owner by e-mail. The addresses are stored as typed (any capitals), so no index
+ * answers "names this address": those are found by a paged walk (walkMatching), which a
+ * personal-data request (rare, an admin's) can afford and a turn never does.
+ */
 export async function applicationsOf(
   s: Pick<Services, 'store'>,
   subject: Subject,
 ): Promise<ApplicationDoc[]> {
   const emails = new Set(subject.emails);
-  const all = await col<ApplicationDoc>(s, 'applications').find({});
-  return all.filter(
-    (a) =>
-      (subject.aadObjectId !== null && a.ownerId.toLowerCase() === subject.aadObjectId) ||
-      namesByEmail(a, emails),
-  );
+  const apps = col<ApplicationDoc>(s, 'applications');
+  const id = subject.aadObjectId;
+  const own = id ? await apps.find({ ownerId: id }) : [];
+  const mine = new Set(own.map((a) => a._id));
+  const named =
+    emails.size > 0
+      ? await walkMatching(apps, (a) => !mine.has(a._id) && namesByEmail(a, emails))
+      : [];
+  return [...own, ...named].sort(idOrder);
+}
+
+const idOrder = (a: Doc, b: Doc): number => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+
+const emptyIn = (v: unknown): boolean =>
+  typeof v === 'object' && v !== null && Array.isArray((v as { $in?: unknown }).$in)
+    ? (v as { $in: unknown[] }).$in.length === 0
+    : false;
+
+/**
+ * The documents matching any of the branches, each an indexed equality or $in. Branches that
+ * cannot match (an empty $in) are left out, so SQLite answers the rest from their indexes.
+ */
+async function findAny<T extends Doc>(
+  s: Pick<Services, 'store'>,
+  name: string,
+  branches: Filter[],
+): Promise<T[]> {
+  const live = branches.filter((b) => !Object.values(b).some(emptyIn));
+  if (live.length === 0) return [];
+  return col<T>(s, name).find(live.length === 1 ? live[0] : { $or: live });
 }
 
 /** Finds by any of the fields equal to the person's id; nothing when the id is unknown. */
@@ -79,14 +109,19 @@ async function byId<T extends Doc>(
   fields: string[],
 ): Promise<T[]> {
   if (!subject.aadObjectId) return [];
-  const filter: Filter = { $or: fields.map((f) => ({ [f]: subject.aadObjectId })) };
-  return col<T>(s, name).find(filter);
+  return findAny<T>(
+    s,
+    name,
+    fields.map((f) => ({ [f]: subject.aadObjectId })),
+  );
 }
 
 /**
  * Everything stored about a person (GDPR art. 15), collection by collection: their own working
  * data and every public record that names them. Read at the moment of the request from the
- * collections the other areas own; nothing is copied elsewhere.
+ * collections the other areas own; nothing is copied elsewhere. Each collection is read by the
+ * person's id fields (indexed: see privacy-indexes.ts and the repositories' init), except the
+ * few bounded by the number of channels, portfolios and years, or of requests, read whole.
  */
 export async function collectPersonalData(
   s: Services,
@@ -101,11 +136,7 @@ export async function collectPersonalData(
 
   const users = id ? await col<UserDoc>(s, 'users').find({ _id: id }) : [];
   if (!id && emails.size > 0)
-    users.push(
-      ...(await col<UserDoc>(s, 'users').find({ email: { $exists: true } })).filter((u) =>
-        emails.has(lower(u.email)),
-      ),
-    );
+    users.push(...(await col<UserDoc>(s, 'users').find({ emailKey: { $in: [...emails] } })));
   add('users', users);
   add(
     'conversations',
@@ -118,8 +149,22 @@ export async function collectPersonalData(
   const ideas = await byId<IdeaDoc>(s, 'ideas', subject, ['ownerId']);
   add('ideas', ideas);
 
+  // What the person did, from the audit log's actorId index: the questions they answered as a
+  // coach (every coach reply is audited on its question), and the audit section below.
+  const acted = id
+    ? await col<AuditEntry>(s, 'audit').find({ actorId: id }, { sort: { at: 1 } })
+    : [];
+  const answered = acted.filter((e) => e.entityType === 'coachQuestion').map((e) => e.entityId);
   const questions = id
-    ? (await col<CoachQuestionDoc>(s, 'coachQuestions').find({})).filter(
+    ? (
+        await findAny<CoachQuestionDoc>(s, 'coachQuestions', [
+          { askerId: id },
+          { assigneeId: id },
+          { firstAnswerById: id },
+          { resolvedById: id },
+          { _id: { $in: [...new Set(answered)] } },
+        ])
+      ).filter(
         (q) =>
           q.askerId === id ||
           q.assigneeId === id ||
@@ -128,8 +173,10 @@ export async function collectPersonalData(
           q.messages.some((m) => m.authorId?.toLowerCase() === id),
       )
     : [];
-  add('coachQuestions', questions);
+  add('coachQuestions', questions.sort(idOrder));
   add('coachFaq', await byId<FaqEntryDoc>(s, 'coachFaq', subject, ['createdBy']));
+  // Rosters: one document per coach or review channel (few), so read whole; memberIds and
+  // members are arrays, which the SQLite engine matches by scanning anyway.
   add(
     'coachRosters',
     id ? await col<CoachRosterDoc>(s, 'coachRosters').find({ memberIds: id }) : [],
@@ -142,25 +189,31 @@ export async function collectPersonalData(
   add('channelRosters', rosters);
   add('reviewChannels', await byId<ReviewChannelDoc>(s, 'reviewChannels', subject, ['boundBy']));
 
-  const items = (await col<ReviewItemDoc>(s, 'reviewItems').find({})).filter(
+  const itemFilter: Filter[] = [{ appId: { $in: [...appIds] } }];
+  if (id) itemFilter.push({ openedBy: id }, { closedBy: id }, { 'statement.byId': id });
+  const items = (await findAny<ReviewItemDoc>(s, 'reviewItems', itemFilter)).filter(
     (i) =>
       appIds.has(i.appId) ||
       (id !== null && (i.openedBy === id || i.closedBy === id || i.statement?.byId === id)),
   );
-  add('reviewItems', items);
-  add('reviewVotes', await byId<VoteDoc>(s, 'reviewVotes', subject, ['memberId']));
+  add('reviewItems', items.sort(idOrder));
+  const votes = await byId<VoteDoc>(s, 'reviewVotes', subject, ['memberId']);
+  add('reviewVotes', votes);
   add(
     'reviewObjections',
     await byId<ObjectionDoc>(s, 'reviewObjections', subject, ['memberId', 'raisedBy', 'ruledBy']),
   );
   add('reviewComments', await byId<CommentDoc>(s, 'reviewComments', subject, ['authorId']));
+  const checkFilter: Filter[] = [{ appId: { $in: [...appIds] } }];
+  if (id) checkFilter.push({ decidedBy: id });
   add(
     'completenessChecks',
-    (await col<CompletenessCheckDoc>(s, 'completenessChecks').find({})).filter(
-      (c) => appIds.has(c.appId) || (id !== null && c.decidedBy === id),
-    ),
+    (await findAny<CompletenessCheckDoc>(s, 'completenessChecks', checkFilter))
+      .filter((c) => appIds.has(c.appId) || (id !== null && c.decidedBy === id))
+      .sort(idOrder),
   );
 
+  // Rounds: a few per portfolio and year, read whole.
   add(
     'allocationRounds',
     id
@@ -174,7 +227,8 @@ export async function collectPersonalData(
     appIds.has(d.applicationId) ||
     (id !== null &&
       (d.applicantId === id || d.decidedBy.aadObjectId === id || d.recusedIds.includes(id)));
-  add('decisions', (await col<DecisionDoc>(s, 'decisions').find({})).filter(names));
+  add('decisions', await decisionsNaming(s, id, appIds, votes, names));
+  // Ledgers: one per portfolio and year, read whole.
   const ledgers = (await col<FrameLedgerDoc>(s, 'frameLedgers').find({}))
     .map((l) => ({
       _id: l._id,
@@ -182,31 +236,45 @@ export async function collectPersonalData(
     }))
     .filter((l) => Object.keys(l.claims).length > 0);
   add('frameLedgers', ledgers);
+  // The owner's e-mail address is the application's (found above with the application); the
+  // exact lower-case one is looked up too.
+  const ownerFilter: Filter[] = [
+    { _id: { $in: [...appIds] } },
+    { ownerEmail: { $in: [...emails] } },
+  ];
+  if (id) ownerFilter.push({ ownerUserId: id }, { 'pickedBy.aadObjectId': id });
   add(
     'ownerAcceptances',
-    (await col<OwnerAcceptanceDoc>(s, 'ownerAcceptances').find({})).filter(
-      (o) =>
-        (id !== null && (o.ownerUserId === id || o.pickedBy?.aadObjectId === id)) ||
-        emails.has(lower(o.ownerEmail)) ||
-        appIds.has(o.appId),
-    ),
+    (await findAny<OwnerAcceptanceDoc>(s, 'ownerAcceptances', ownerFilter))
+      .filter(
+        (o) =>
+          (id !== null && (o.ownerUserId === id || o.pickedBy?.aadObjectId === id)) ||
+          emails.has(lower(o.ownerEmail)) ||
+          appIds.has(o.appId),
+      )
+      .sort(idOrder),
   );
 
-  const projects = (await col<ProjectDoc>(s, 'projects').find({})).filter(
-    (p) => (id !== null && p.ownerId === id) || appIds.has(p.applicationId),
-  );
+  const projectFilter: Filter[] = [{ applicationId: { $in: [...appIds] } }];
+  if (id) projectFilter.push({ ownerId: id });
+  const projects = (await findAny<ProjectDoc>(s, 'projects', projectFilter))
+    .filter((p) => (id !== null && p.ownerId === id) || appIds.has(p.applicationId))
+    .sort(idOrder);
   const projectIds = new Set(projects.map((p) => p._id));
   add('projects', projects);
+  const reportFilter: Filter[] = [{ projectId: { $in: [...projectIds] } }];
+  if (id) reportFilter.push({ submittedBy: id });
   add(
     'project_reports',
-    (await col<ReportDoc>(s, 'project_reports').find({})).filter(
-      (r) => projectIds.has(r.projectId) || (id !== null && r.submittedBy === id),
-    ),
+    (await findAny<ReportDoc>(s, 'project_reports', reportFilter))
+      .filter((r) => projectIds.has(r.projectId) || (id !== null && r.submittedBy === id))
+      .sort(idOrder),
   );
   add(
     'survey_responses',
     await byId<SurveyResponseDoc>(s, 'survey_responses', subject, ['respondentId']),
   );
+  // Settings: a handful of named settings, by updatedBy.
   add('settings', await byId<Any>(s, 'settings', subject, ['updatedBy']));
   add('reminder_prefs', await byId<ReminderPrefsDoc>(s, 'reminder_prefs', subject, ['_id']));
   add('reminder_ledger', await byId<LedgerEntry>(s, 'reminder_ledger', subject, ['recipientId']));
@@ -219,10 +287,14 @@ export async function collectPersonalData(
     ...projectIds,
   ]);
   if (id) entityIds.add(id);
-  const audit = (await col<AuditEntry>(s, 'audit').find({}, { sort: { at: 1 } })).filter(
-    (e) => (id !== null && e.actorId === id) || entityIds.has(e.entityId),
+  const about = await col<AuditEntry>(s, 'audit').find({ entityId: { $in: [...entityIds] } });
+  const audit = new Map<string, AuditEntry>();
+  for (const e of [...acted, ...about]) audit.set(e._id, e);
+  add(
+    'audit',
+    [...audit.values()].sort((a, b) => (a.at === b.at ? idOrder(a, b) : a.at < b.at ? -1 : 1)),
   );
-  add('audit', audit);
+  // Requests: one per personal-data request (few), read whole; subjectEmails is an array.
   add(
     'privacy_requests',
     (await col<PrivacyRequestDoc>(s, 'privacy_requests').find({})).filter(
@@ -232,4 +304,29 @@ export async function collectPersonalData(
     ),
   );
   return out;
+}
+
+/**
+ * The decisions that name the person: on their applications, as applicant or decision maker, or
+ * as recused. A recusal is a vote the member marked as jäv (review tally), so the decisions they
+ * were recused from are on the applications of the items they voted on.
+ */
+async function decisionsNaming(
+  s: Services,
+  id: string | null,
+  appIds: ReadonlySet<string>,
+  votes: readonly VoteDoc[],
+  names: (d: DecisionDoc) => boolean,
+): Promise<DecisionDoc[]> {
+  const itemIds = [...new Set(votes.map((v) => v.itemId))];
+  const voted =
+    itemIds.length > 0
+      ? await col<ReviewItemDoc>(s, 'reviewItems').find({ _id: { $in: itemIds } })
+      : [];
+  const candidates: Filter[] = [
+    { applicationId: { $in: [...new Set([...appIds, ...voted.map((i) => i.appId)])] } },
+  ];
+  if (id) candidates.push({ applicantId: id }, { 'decidedBy.aadObjectId': id });
+  const docs = await findAny<DecisionDoc>(s, 'decisions', candidates);
+  return docs.filter(names).sort(idOrder);
 }

@@ -1,4 +1,5 @@
 import { Collection, Store } from '../store/store';
+import { ensurePrivacyIndexes } from './privacy-indexes';
 
 /** Counts per collection of what an erasure did (never the erased values themselves). */
 export type ErasureCounts = Record<string, number>;
@@ -29,12 +30,13 @@ export interface PrivacyRequestDoc {
 export class PrivacyRequestRepository {
   readonly col: Collection<PrivacyRequestDoc>;
 
-  constructor(store: Store) {
+  constructor(private readonly store: Store) {
     this.col = store.collection<PrivacyRequestDoc>('privacy_requests');
   }
 
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['subjectId'] });
+    await ensurePrivacyIndexes(this.store);
   }
 
   async insert(doc: PrivacyRequestDoc): Promise<void> {

@@ -1,4 +1,3 @@
-import { userByEmail } from '../allocation/owner-requests';
 import type { Services } from '../services';
 import { DomainError } from '../shared/domain-error';
 import type { UserDoc } from '../users/user-repository';
@@ -40,7 +39,7 @@ export async function resolveSubject(
     user = await s.users.get(aad);
   } else if (EMAIL.test(text)) {
     emails.add(text.toLowerCase());
-    user = await userByEmail(s, text);
+    user = await s.users.byEmail(text);
     aad = user?._id ?? null;
   } else {
     throw new DomainError('invalid_input', 'give an AAD object id or an e-mail address', {

@@ -136,9 +136,11 @@ describe('erasing a person who holds roles', () => {
     await erasePerson(s, admin, REVIEWER);
 
     const user = await s.users.get(REVIEWER);
+    // Nothing but the roles (and their index key) stays: no name, e-mail or its lookup key.
     expect(user).toEqual({
       _id: REVIEWER,
       roles: ['reviewer', 'coach'],
+      roleHolder: true,
       updatedAt: expect.any(String),
     });
     expect(await s.users.hasRole(REVIEWER, 'reviewer')).toBe(true);
