@@ -181,12 +181,17 @@ describe('hot paths on kept history: every query is served by an index', () => {
     await processed.complete('conv|act-1', null);
     await processed.claim('conv|act-1', now);
     await processed.release('conv|act-1');
-    // The TTL purge the store runs (services/store/ttl-purge.ts) is one range delete on the field.
-    log.push({
-      collection: 'processedActivities',
-      op: 'deleteMany',
-      filter: { startedAt: { $lt: now.toISOString() } },
-    });
+    // The TTL purge the store runs (services/store/ttl-purge.ts): a batch of expired ids by the
+    // field's range, then their delete.
+    const expired = { startedAt: { $lt: now.toISOString() } };
+    log.push(
+      { collection: 'processedActivities', op: 'find', filter: expired, options: { limit: 250 } },
+      {
+        collection: 'processedActivities',
+        op: 'deleteMany',
+        filter: { _id: { $in: ['a', 'b'] }, ...expired },
+      },
+    );
     expectIndexed();
   });
 });

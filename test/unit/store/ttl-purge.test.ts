@@ -5,7 +5,7 @@ import { openTestStore } from '../../support/test-store';
 type Timed = Doc & { at: string };
 
 describe('TTL purge', () => {
-  it('when a backlog of expired documents is purged, then it goes in deletes of about a batch, oldest first, a run of equal times in one, and fresh documents stay', async () => {
+  it('when a backlog of expired documents is purged, then it goes in deletes of at most a batch, equal times too, and fresh documents stay', async () => {
     const store = await openTestStore();
     const real = store.collection<Timed>('ttl_backlog');
     await real.ensureIndex({ fields: ['at'] });
@@ -13,7 +13,7 @@ describe('TTL purge', () => {
     // The purger reads and deletes through this view of the collection, which notes each delete.
     const col = {
       name: real.name,
-      find: (f: Filter, o?: FindOptions) => real.find(f, o),
+      findReadonly: (f: Filter, o?: FindOptions) => real.findReadonly(f, o),
       deleteMany: async (f: Filter) => {
         const n = await real.deleteMany(f);
         deleted.push(n);
@@ -32,7 +32,7 @@ describe('TTL purge', () => {
     for (let i = 0; i < 5; i++) await real.insertOne({ _id: `fresh${i}`, at: at(1000 * i) });
 
     expect(await purger.purgeNow()).toBe(35);
-    expect(deleted).toEqual([15, 10, 10, 0]);
+    expect(deleted).toEqual([10, 10, 10, 5]);
     expect((await real.find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual([
       'fresh0',
       'fresh1',
