@@ -157,8 +157,12 @@ function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths): SqlWh
         parts.push(compare(field, '>=', arg));
         break;
       case '$exists':
+        // A missing field reads as NULL: `expr IS NULL` lets the field's index find the
+        // candidates, and the type tells a stored null (exists) from a missing field.
         parts.push({
-          sql: `${typeExpr(field)} IS ${arg ? 'NOT NULL' : 'NULL'}`,
+          sql: arg
+            ? `${typeExpr(field)} IS NOT NULL`
+            : `(${fieldExpr(field)} IS NULL AND ${typeExpr(field)} IS NULL)`,
           params: [],
           exact: true,
         });

@@ -105,6 +105,7 @@ describe('embedded store on SQLite', () => {
     expect(plan({ owner: 'x', n: { $gte: 1 } })).toMatch(/SEARCH .* USING INDEX .*pk_owner__n/);
     expect(plan({ owner: 'x' }, { n: -1 })).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     expect(plan({ _id: 'a' })).toMatch(/SEARCH .* USING PRIMARY KEY/);
+    expect(plan({ owner: { $exists: false } })).toMatch(/SEARCH .* USING INDEX/);
     // Not indexed: a scan (what the scale benchmark looks for).
     expect(plan({ 'nested.a': 1 })).toMatch(/SCAN/);
     await store.close();
