@@ -243,9 +243,9 @@ const COST_FIELDS = ['yearlyEffectSek', 'yearlyRunningCost', 'devCost'] as const
 const isCost = (x: number): boolean => x >= 0 && x < Infinity;
 
 /**
- * Sorts in place by compareResults. Scores are whole hundredths (100..550, item-value.ts), so the
- * items are grouped by part and score first and only equal scores are compared by their strings:
- * a proposal with 100,000 items sorts in a fraction of the time of one comparison sort.
+ * Sorts in place: part order, then higher value per krona, then registration number, then id.
+ * Results are grouped by part and score first (a score is at most 550 hundredths, item-value.ts),
+ * so only results with equal scores are compared by their strings.
  */
 function sortResults(list: ItemResult[]): void {
   const groups = new Map<number, ItemResult[]>();
@@ -259,23 +259,13 @@ function sortResults(list: ItemResult[]): void {
   let i = 0;
   for (const key of keys) {
     const group = groups.get(key) ?? [];
-    group.sort(compareResults);
+    group.sort((a, b) => compareStrings(a.regNo, b.regNo) || compareStrings(a.id, b.id));
     for (const r of group) list[i++] = r;
   }
 }
 
 /** Larger than any valueScore, so part × SCORE_SPAN − score orders by part, then score down. */
 const SCORE_SPAN = 1_000_000;
-
-/** Part order, then higher value per krona, then registration number, then id. */
-function compareResults(a: ItemResult, b: ItemResult): number {
-  return (
-    PART_INDEX[a.part] - PART_INDEX[b.part] ||
-    b.valueScore - a.valueScore ||
-    compareStrings(a.regNo, b.regNo) ||
-    compareStrings(a.id, b.id)
-  );
-}
 
 function sum(xs: readonly number[]): number {
   let s = 0;

@@ -91,8 +91,9 @@ export function solveKnapsack(
   validate(entries, capacity);
 
   // Items that can never fit, or add nothing, are never in the optimum under our tie rule.
-  const order = canonicalOrder(entries).filter(
-    (i) => entries[i].weight <= capacity && entries[i].value > 0,
+  const order = sortCanonical(
+    entries,
+    entries.map((_, i) => i).filter((i) => entries[i].weight <= capacity && entries[i].value > 0),
   );
   const w = order.map((i) => entries[i].weight);
   const v = order.map((i) => entries[i].value);
@@ -210,17 +211,25 @@ function compareByDensity(a: KnapsackEntry, b: KnapsackEntry): number {
 
 /**
  * The canonical order the tie rule refers to (value per krona descending, weight descending, key
- * ascending), exported so tests can state the rule. Whole-number values per krona — always, for
- * our value measure — are compared directly; others exactly by cross-multiplication.
+ * ascending), exported so tests can state the rule.
  */
 export function canonicalOrder(entries: readonly KnapsackEntry[]): number[] {
+  return sortCanonical(
+    entries,
+    entries.map((_, i) => i),
+  );
+}
+
+/**
+ * Sorts `indices` into the canonical order. Whole-number values per krona — always, for our
+ * value measure — are compared directly; others exactly by cross-multiplication.
+ */
+function sortCanonical(entries: readonly KnapsackEntry[], indices: number[]): number[] {
   const whole = entries.map((e) => (e.value % e.weight === 0 ? e.value / e.weight : -1));
-  return entries
-    .map((_, i) => i)
-    .sort((a, b) => {
-      const ea = entries[a];
-      const eb = entries[b];
-      const by = whole[a] >= 0 && whole[b] >= 0 ? whole[b] - whole[a] : compareByDensity(ea, eb);
-      return by || eb.weight - ea.weight || compareStrings(ea.key, eb.key);
-    });
+  return indices.sort((a, b) => {
+    const ea = entries[a];
+    const eb = entries[b];
+    const by = whole[a] >= 0 && whole[b] >= 0 ? whole[b] - whole[a] : compareByDensity(ea, eb);
+    return by || eb.weight - ea.weight || compareStrings(ea.key, eb.key);
+  });
 }
