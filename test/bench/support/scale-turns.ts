@@ -155,14 +155,14 @@ export async function measureTurns(
     return timing(ms, failures);
   };
   const always = () => true;
-  const myAnna = await series(reps, 3, () => personal(ANNA, 'mina ansökningar'), always);
+  const myAnna = await series(reps, 5, () => personal(ANNA, 'mina ansökningar'), always);
   const myOffice = await series(
     Math.max(5, reps / 2),
     2,
     () => personal(OFFICE, 'mina ansökningar'),
     always,
   );
-  const portfolios = await series(reps, 3, () => personal(BJORN, 'portföljer 2027'), always);
+  const portfolios = await series(reps, 5, () => personal(BJORN, 'portföljer 2027'), always);
 
   // "Komplett" on the newest submitted applications: each opens its review and posts the card.
   const complete = await series(
