@@ -41,11 +41,15 @@ export interface BenefitTermCountDoc {
   n: number;
 }
 
-/** An indexed application: the submission and the keys it is counted under. */
+/**
+ * An indexed application: the submission, the keys it is counted under, and its terms' weights
+ * (so a search weighs a candidate without reading and stemming its whole application).
+ */
 export interface BenefitIndexedDoc {
   _id: string;
   submittedAt: string;
   keys: string[];
+  weights?: Record<string, number>;
 }
 
 /**
@@ -61,7 +65,7 @@ export const MAX_CANDIDATES = 400;
 const BACKFILL_VERSION = 1;
 const BACKFILL_PAGE = 200;
 
-const claimKey = (d: Partial<SubmittedData>): string | null => {
+export const claimKey = (d: Partial<SubmittedData>): string | null => {
   const text = claimText(d);
   return text === '' ? null : `=${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
 };
@@ -131,7 +135,9 @@ export class BenefitIndex {
     }
     const marker = await this.indexed.findOne({ _id: app._id });
     if (marker?.submittedAt === app.submittedAt && !opts.benefitsChanged) return;
-    const keys = benefitKeys(app.data);
+    const profile = benefitProfile(app.data);
+    const keys = benefitKeys(app.data, profile);
+    const weights = Object.fromEntries(profile.weights);
     const old = new Set(marker?.keys ?? []);
     const wanted = new Set(keys);
     const gone = [...old].filter((k) => !wanted.has(k));
@@ -142,7 +148,7 @@ export class BenefitIndex {
     );
     await this.indexed.findOneAndUpdate(
       { _id: app._id },
-      { $set: { submittedAt: app.submittedAt, keys } },
+      { $set: { submittedAt: app.submittedAt, keys, weights } },
       { upsert: true },
     );
   }
@@ -230,7 +236,13 @@ export class BenefitIndex {
    * The document frequencies of the given profiles' terms over every indexed application: the
    * same corpus the similarity had when it read every application in the pipeline.
    */
-  async corpus(profiles: Iterable<BenefitProfile>): Promise<BenefitCorpus> {
+  /** The indexed form of these applications: their keys and term weights. */
+  async indexedOf(ids: string[]): Promise<Map<string, Readonly<BenefitIndexedDoc>>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.indexed.findReadonly({ _id: { $in: ids } })).map((d) => [d._id, d]));
+  }
+
+  async corpus(profiles: Iterable<Pick<BenefitProfile, 'weights'>>): Promise<BenefitCorpus> {
     const terms = new Set<string>();
     for (const p of profiles) for (const t of p.weights.keys()) terms.add(t);
     const df = new Map<string, number>();

@@ -8,7 +8,7 @@ import {
   profileOverlap,
   sharedClaim,
 } from './benefit-similarity';
-import { COMPARABLE } from './benefit-index';
+import { claimKey, COMPARABLE } from './benefit-index';
 import { sameName } from './jav';
 import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types';
 
@@ -133,16 +133,38 @@ export async function findPossibleDuplicates(
     }
     return p;
   };
-  const ids = await index.candidates(app._id, app.data, profileOf(app.data));
+  const mine = profileOf(app.data);
+  const indexed = await index.indexedOf(await index.candidates(app._id, app.data, mine));
+  const weightsOf = new Map(
+    [...indexed].flatMap(([id, d]) =>
+      d.weights ? [[id, { weights: new Map(Object.entries(d.weights)) }] as const] : [],
+    ),
+  );
+  let corpus: BenefitCorpus = await index.corpus([mine, ...weightsOf.values()]);
+  // Weighed on the stored terms first: only a candidate that can reach the threshold is read.
+  const copiedKey = claimKey(app.data);
+  const ids = [...indexed.keys()].filter((id) => {
+    const w = weightsOf.get(id);
+    if (!w || (copiedKey && indexed.get(id)!.keys.includes(copiedKey))) return true;
+    const text = profileOverlap(mine, { ...w, words: new Map(), claims: [] }, corpus);
+    return (
+      text.matched >= MIN_SHARED_TERMS &&
+      text.similarity + SAME_PROCESS_BONUS >= DOUBLE_COUNTING_THRESHOLD - 1e-9
+    );
+  });
   const others =
     ids.length === 0
       ? []
       : (await s.applications.find({ _id: { $in: ids } })).filter(
           (o) => o._id !== app._id && o.data && COMPARABLE.includes(o.status),
         );
-  const corpus: BenefitCorpus = await index.corpus(
-    [app, ...others].flatMap((x) => (x.data ? [profileOf(x.data)] : [])),
-  );
+  const unweighed = others.filter((o) => !weightsOf.has(o._id));
+  if (unweighed.length > 0)
+    corpus = await index.corpus([
+      mine,
+      ...weightsOf.values(),
+      ...unweighed.map((o) => profileOf(o.data!)),
+    ]);
   const hits: DuplicateHit[] = [];
   for (const other of others) {
     const match = compareBenefits(app, other, profileOf, corpus);

@@ -17,7 +17,7 @@ import {
 } from '../../../services/review/duplicate-benefits';
 import { ReviewRepository } from '../../../services/review/review-repository';
 import { Store } from '../../../services/store/store';
-import { openTestStore } from '../../support/test-store';
+import { openTestStore, testStoreKind } from '../../support/test-store';
 import { DOUBLE_COUNTING_PAIRS } from './double-counting-pairs';
 
 /** A small deterministic random source (the same set on every run). */
@@ -130,11 +130,19 @@ async function repositories(store: Store) {
   return { applications, review };
 }
 
+/**
+ * FerretDB (the MongoDB-wire test server) updates a document at a time under a lock, so a set of
+ * a few hundred takes minutes there: a smaller set, and more time.
+ */
+const ON_MONGODB = testStoreKind() === 'mongodb';
+const SET_SIZE = ON_MONGODB ? 90 : 300;
+if (ON_MONGODB) jest.setTimeout(900_000);
+
 describe('benefit index: the double-counting search reads only the candidates it finds', () => {
-  it('when a few hundred applications are stored, then the indexed search finds exactly the duplicates the full scan found', async () => {
+  it('when a set of generated applications is stored, then the indexed search finds exactly the duplicates the full scan found', async () => {
     const store = await openTestStore();
     const s = await repositories(store);
-    const apps = generatedSet(300);
+    const apps = generatedSet(SET_SIZE);
     for (const a of apps) await s.applications.insert(a);
     const comparable = apps.filter((a) => COMPARABLE.includes(a.status));
     let compared = 0;
@@ -154,7 +162,7 @@ describe('benefit index: the double-counting search reads only the candidates it
     }
     console.log(
       `benefit index on ${apps.length} applications: ${compared} searches, ${flagged} possible double countings, ` +
-        `the same as the full scan; ${(candidatesRead / compared).toFixed(0)} candidates read per search instead of ${comparable.length - 1}`,
+        `the same as the full scan; ${(candidatesRead / compared).toFixed(0)} candidates found per search instead of ${comparable.length - 1}`,
     );
     expect(flagged).toBeGreaterThan(compared);
     await store.close();
