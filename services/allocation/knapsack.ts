@@ -222,14 +222,30 @@ export function canonicalOrder(entries: readonly KnapsackEntry[]): number[] {
 
 /**
  * Sorts `indices` into the canonical order. Whole-number values per krona — always, for our
- * value measure — are compared directly; others exactly by cross-multiplication.
+ * value measure, and few distinct ones — are grouped first, so only items of equal value per krona
+ * are compared; other entries are compared exactly by cross-multiplication.
  */
 function sortCanonical(entries: readonly KnapsackEntry[], indices: number[]): number[] {
-  const whole = entries.map((e) => (e.value % e.weight === 0 ? e.value / e.weight : -1));
-  return indices.sort((a, b) => {
-    const ea = entries[a];
-    const eb = entries[b];
-    const by = whole[a] >= 0 && whole[b] >= 0 ? whole[b] - whole[a] : compareByDensity(ea, eb);
-    return by || eb.weight - ea.weight || compareStrings(ea.key, eb.key);
-  });
+  const byWeightThenKey = (a: number, b: number): number =>
+    entries[b].weight - entries[a].weight || compareStrings(entries[a].key, entries[b].key);
+  const whole = (e: KnapsackEntry): number => (e.value % e.weight === 0 ? e.value / e.weight : -1);
+  const groups = new Map<number, number[]>();
+  for (const i of indices) {
+    const d = whole(entries[i]);
+    if (d < 0) {
+      return indices.sort(
+        (a, b) => compareByDensity(entries[a], entries[b]) || byWeightThenKey(a, b),
+      );
+    }
+    const group = groups.get(d);
+    if (group) group.push(i);
+    else groups.set(d, [i]);
+  }
+  const densities = [...groups.keys()].sort((a, b) => b - a);
+  let k = 0;
+  for (const d of densities) {
+    const group = (groups.get(d) ?? []).sort(byWeightThenKey);
+    for (const i of group) indices[k++] = i;
+  }
+  return indices;
 }
