@@ -1,15 +1,6 @@
-import { ApplicationDoc } from '../services/applications/application';
-import { FieldDef, STEPS } from '../services/applications/wizard-steps';
 import { byStrength, MAX_DUPLICATES } from '../services/review/duplicate-benefits';
-import { ReviewSnapshot, ViewerState } from '../services/review/review-view';
-import {
-  CommentDoc,
-  CompletenessCheckDoc,
-  CRITERIA,
-  RECOMMENDATIONS,
-  STATEMENT_RECOMMENDATIONS,
-  VOTE_CHOICES,
-} from '../services/review/review-types';
+import { MAX_REFRESH_USERS, ReviewSnapshot, ViewerState } from '../services/review/review-view';
+import { CRITERIA } from '../services/review/review-types';
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
@@ -17,33 +8,31 @@ import { duplicateWhy } from './duplicate-why';
 import type { OutboxCardRenderer } from './outbox-cards';
 import {
   AdaptiveCard,
-  cardBytes,
-  clip,
-  escapeMarkdown,
+  cardUtf16Bytes as cardBytes,
   MAX_CARD_BYTES,
   renderTemplate,
 } from './render';
+import { stepNames } from './review-application-card';
+import {
+  day,
+  Line,
+  line,
+  md,
+  nameList,
+  num,
+  quote,
+  REVIEW_BUDGETS,
+  ReviewBudget,
+} from './review-card-fit';
 import { fmt, strings, Strings } from './strings';
 import { reviewText, ReviewStrings } from './strings/review-strings';
+import { viewerSections } from './review-viewer-sections';
+import { statementRequestCard, StatementRequestModel } from './statement-request-card';
 import { VERBS } from './verbs';
 
-type Line = { text: string; color: string };
-const line = (text: string, color = 'Default'): Line => ({ text, color });
-const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
-const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
-const num = (n: number, locale: Locale): string =>
-  locale === 'sv' ? n.toFixed(1).replace('.', ',') : n.toFixed(1);
-
-/** A step's field label in the user's language (cost-sharing rows are numbered). */
-export function fieldLabel(t: Strings, id: string): string {
-  const m = /^(shareOrg|sharePercent)(\d)$/.exec(id);
-  if (m) return fmt(t.fields[m[1] as 'shareOrg' | 'sharePercent'], { n: m[2] });
-  return (t.fields as Record<string, string>)[id] ?? id;
-}
-
-function stepNames(t: Strings, steps: readonly string[]): string {
-  return steps.map((s) => t.steps[s as keyof Strings['steps']] ?? s).join(', ');
-}
+// "Visa hela ansökan" and the IT function's statement request live in their own files.
+export { fieldLabel, reviewApplicationCard } from './review-application-card';
+export { statementRequestCard, type StatementRequestModel } from './statement-request-card';
 
 function portfolioLabel(
   p: { number: number; name: { sv: string; en: string } } | undefined,
@@ -66,10 +55,6 @@ function effectText(f: ReviewSnapshot['facts'], locale: Locale, r: ReviewStrings
   return sek;
 }
 
-function refusalLines(r: ReviewStrings, text: string): Line[] {
-  return [line(text, 'Attention')];
-}
-
 /** What every member sees on the shared card, plus — for one person — their own part. */
 export interface ReviewCardOptions {
   viewer?: ViewerState;
@@ -81,12 +66,29 @@ export interface ReviewCardOptions {
  * The review card: title, organisation, requested SEK, yearly running cost, benefit, KF goals,
  * statement, deadline, possible double counting and the live tally; after closing, the result.
  * With a viewer it is that person's view (their declaration, vote and forms); it always carries
- * `refresh` so Teams shows each listed member their own view.
+ * `refresh` so Teams shows each listed member their own view. Whatever the data it stays within
+ * Teams' limit: quoted texts and lists are shortened step by step (REVIEW_BUDGETS) until it fits,
+ * and the forms and actions stay whole.
  */
 export function reviewCard(
   snap: ReviewSnapshot,
   locale: Locale,
   opts: ReviewCardOptions = {},
+): AdaptiveCard {
+  let card: AdaptiveCard = {};
+  for (const [i, budget] of REVIEW_BUDGETS.entries()) {
+    card = buildReviewCard(snap, locale, opts, budget, i > 0);
+    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
+  }
+  return card;
+}
+
+function buildReviewCard(
+  snap: ReviewSnapshot,
+  locale: Locale,
+  opts: ReviewCardOptions,
+  b: ReviewBudget,
+  shortened: boolean,
 ): AdaptiveCard {
   const t = strings(locale);
   const r = reviewText(locale);
@@ -108,8 +110,8 @@ export function reviewCard(
   }
 
   const facts = [
-    { title: r.review.facts.organisation, value: md(f.organisation) },
-    { title: r.review.facts.applicant, value: md(f.applicantName) },
+    { title: r.review.facts.organisation, value: quote(f.organisation, b.name) },
+    { title: r.review.facts.applicant, value: quote(f.applicantName, b.name) },
     { title: r.review.facts.portfolio, value: portfolioLabel(f.portfolio, locale) },
     { title: r.review.facts.part, value: t.parts[f.part as keyof Strings['parts']] ?? md(f.part) },
     { title: r.review.facts.devCost, value: formatSek(f.devCost, locale) },
@@ -126,22 +128,36 @@ export function reviewCard(
     { title: r.review.facts.deadline, value: snap.deadline },
   ].filter((x) => x.value !== '');
 
-  // An application that came back after a request for completion says why.
-  const completionLines = (f.completions ?? []).map((c) =>
+  // An application that came back after a request for completion says why (the latest rounds).
+  const completions = f.completions ?? [];
+  const earlier = Math.max(0, completions.length - b.names);
+  const completionLines = completions.slice(earlier).map((c) =>
     line(
       fmt(c.note ? r.review.completedAfterNote : r.review.completedAfter, {
         round: c.round,
-        name: md(c.byName),
+        name: quote(c.byName, b.name),
         date: day(c.at),
         steps: stepNames(t, c.steps),
-        note: md(c.note ?? ''),
+        note: quote(c.note, b.text),
       }),
     ),
   );
+  if (earlier > 0)
+    completionLines.unshift(
+      line(
+        earlier === 1
+          ? r.review.fit.moreRoundsOne
+          : fmt(r.review.fit.moreRounds, { count: earlier }),
+      ),
+    );
 
   const benefitLines = [
-    f.citizenBenefit ? { text: fmt(r.review.citizen, { text: md(f.citizenBenefit) }) } : null,
-    f.internalBenefit ? { text: fmt(r.review.internal, { text: md(f.internalBenefit) }) } : null,
+    f.citizenBenefit
+      ? { text: fmt(r.review.citizen, { text: quote(f.citizenBenefit, b.text) }) }
+      : null,
+    f.internalBenefit
+      ? { text: fmt(r.review.internal, { text: quote(f.internalBenefit, b.text) }) }
+      : null,
   ].filter((x): x is { text: string } => !!x);
 
   const statementLines: Line[] = snap.statement
@@ -149,12 +165,12 @@ export function reviewCard(
         line(
           fmt(r.review.statementBy, {
             recommendation: r.review.statementRec[snap.statement.recommendation],
-            name: md(snap.statement.byName),
+            name: quote(snap.statement.byName, b.name),
             date: day(snap.statement.at),
           }),
           snap.statement.recommendation === 'advise_against' ? 'Attention' : 'Good',
         ),
-        line(md(snap.statement.text)),
+        line(quote(snap.statement.text, b.text)),
       ]
     : [
         line(
@@ -167,7 +183,7 @@ export function reviewCard(
   const ranked = [...snap.duplicates].sort(byStrength);
   const moreDuplicates = snap.moreDuplicates + Math.max(0, ranked.length - MAX_DUPLICATES);
   const duplicates = ranked.slice(0, MAX_DUPLICATES).map((d) => {
-    const name = `${md(d.regNo)} ${md(clip(d.title, 80))}`;
+    const name = `${md(d.regNo)} ${quote(d.title, Math.min(80, b.name))}`;
     const reasons = d.reasons
       .map((x) => fmt(r.review.reasons[x], { pct: Math.round(d.similarity * 100) }))
       .join(', ');
@@ -175,7 +191,7 @@ export function reviewCard(
       appId: d.appId,
       text: fmt(r.review.duplicateLine, {
         link: d.link ? `[${name}](${d.link})` : `**${name}**`,
-        organisation: md(d.organisation),
+        organisation: quote(d.organisation, b.name),
         status: t.status[d.status as keyof Strings['status']] ?? md(d.status),
         reasons,
       }),
@@ -258,27 +274,43 @@ export function reviewCard(
         ),
       );
     }
-    for (const x of result.recused)
+    for (const x of result.recused.slice(0, b.names))
       resultNotes.push(
         line(
-          fmt(x.how === 'ruled' ? r.review.ruledLine : r.review.recusedLine, { name: md(x.name) }),
+          fmt(x.how === 'ruled' ? r.review.ruledLine : r.review.recusedLine, {
+            name: quote(x.name, b.name),
+          }),
         ),
+      );
+    if (result.recused.length > b.names)
+      resultNotes.push(
+        line(fmt(r.review.fit.moreRecused, { count: result.recused.length - b.names })),
       );
     if (result.absentNames.length > 0)
       resultNotes.push(
-        line(fmt(r.review.absentLine, { names: result.absentNames.map(md).join(', ') })),
+        line(fmt(r.review.absentLine, { names: nameList(result.absentNames, b, r) })),
       );
     if (result.motivation)
-      resultNotes.push(line(fmt(r.review.motivation, { text: md(result.motivation) })));
+      resultNotes.push(line(fmt(r.review.motivation, { text: quote(result.motivation, b.text) })));
     resultNotes.push(
-      line(fmt(r.review.closedBy, { name: md(result.closedByName), date: day(result.closedAt) })),
+      line(
+        fmt(r.review.closedBy, {
+          name: quote(result.closedByName, b.name),
+          date: day(result.closedAt),
+        }),
+      ),
     );
   }
 
   const vm = {
     banner,
     bannerColor,
-    heading: fmt(r.review.heading, { regNo: md(snap.regNo), title: md(clip(f.title, 150)) }),
+    heading: fmt(r.review.heading, {
+      regNo: md(snap.regNo),
+      title: quote(f.title, Math.min(150, b.text)),
+    }),
+    // Said when a card too large for Teams had its quoted texts and lists shortened.
+    clipped: shortened ? r.application.clipped : '',
     facts,
     completionTitle: completionLines.length > 0 ? r.review.completionTitle : '',
     completionLines,
@@ -299,7 +331,7 @@ export function reviewCard(
     resultNotes,
     itemId: snap.itemId,
     appId: snap.appId,
-    ...viewerSections(snap, locale, r, v, opts.refusal),
+    ...viewerSections(snap, locale, r, v, opts.refusal, b),
     // A closed card offers no voting: only the application itself.
     actions: [
       ...(!open
@@ -318,267 +350,12 @@ export function reviewCard(
       verb: VERBS.reviewRefresh,
       data: { itemId: snap.itemId },
     },
-    ...(snap.refreshUserIds.length > 0 ? { userIds: snap.refreshUserIds } : {}),
+    // Teams refreshes automatically for at most 60 listed users; with more, each refreshes by hand.
+    ...(snap.refreshUserIds.length > 0 && snap.refreshUserIds.length <= MAX_REFRESH_USERS
+      ? { userIds: snap.refreshUserIds }
+      : {}),
   };
   return card;
-}
-
-const hidden = {
-  me: { show: false, title: '', lines: [] as Line[] },
-  declare: {
-    show: false,
-    showNone: false,
-    showMotivation: false,
-    showReason: false,
-    motivationLabel: '',
-    motivationValue: '',
-    reasonLabel: '',
-    reasonValue: '',
-    noneTitle: '',
-    conflictTitle: '',
-  },
-  voteForm: {
-    show: false,
-    voteLabel: '',
-    voteValue: '',
-    voteChoices: [] as { title: string; value: string }[],
-    criteria: [] as { id: string; label: string; value: string }[],
-    scoreChoices: [] as { title: string; value: string }[],
-    scorePlaceholder: '',
-    commentLabel: '',
-    comment: '',
-    submitTitle: '',
-    recuseTitle: '',
-  },
-  chairObjections: {
-    show: false,
-    title: '',
-    noteLabel: '',
-    upholdTitle: '',
-    dismissTitle: '',
-    items: [] as { id: string; text: string }[],
-  },
-  closeForm: {
-    show: false,
-    title: '',
-    lines: [] as Line[],
-    recommendationLabel: '',
-    choices: [] as { title: string; value: string }[],
-    value: '',
-    motivationLabel: '',
-    motivation: '',
-    submitTitle: '',
-  },
-  statementForm: {
-    show: false,
-    title: '',
-    recommendationLabel: '',
-    choices: [] as { title: string; value: string }[],
-    value: '',
-    textLabel: '',
-    text: '',
-    submitTitle: '',
-  },
-  objectionForm: {
-    show: false,
-    offer: false,
-    offerTitle: '',
-    title: '',
-    memberLabel: '',
-    members: [] as { title: string; value: string }[],
-    memberValue: '',
-    reasonLabel: '',
-    reasonValue: '',
-    submitTitle: '',
-  },
-};
-
-function viewerSections(
-  snap: ReviewSnapshot,
-  locale: Locale,
-  r: ReviewStrings,
-  v: ViewerState | undefined,
-  refusal: string | undefined,
-): typeof hidden {
-  if (!v) {
-    if (!refusal) return hidden;
-    return {
-      ...hidden,
-      me: { show: true, title: r.review.me.title, lines: refusalLines(r, refusal) },
-    };
-  }
-  const open = snap.status === 'open';
-  const draft = v.draft ?? {};
-  const lines: Line[] = [];
-  if (refusal) lines.push(line(refusal, 'Attention'));
-  if (v.notice) lines.push(line(r.review.notices[v.notice], 'Good'));
-  if (v.error) {
-    const max =
-      v.error === 'statement_text'
-        ? 3000
-        : v.error === 'comment_too_long' || v.error === 'close_motivation'
-          ? 2000
-          : 1000;
-    lines.push(line(fmt(r.review.errors[v.error], { max }), 'Attention'));
-  }
-  const out = { ...hidden };
-  const conflicted = v.conflict === 'declared' || v.conflict === 'ruled';
-  const flagText = v.flags
-    .map((x) =>
-      x.kind === 'organisation'
-        ? fmt(r.review.me.flag.organisation, { org: md(x.detail ?? '') })
-        : r.review.me.flag[x.kind],
-    )
-    .join(', ');
-  if (v.member) {
-    if (v.conflict === 'declared') lines.push(line(r.review.me.conflicted, 'Warning'));
-    else if (v.conflict === 'ruled') {
-      lines.push(line(r.review.me.ruled, 'Warning'));
-      if (v.conflictReason) lines.push(line(md(v.conflictReason)));
-    } else if (!v.conflict) {
-      if (open) {
-        lines.push(
-          v.flags.length > 0
-            ? line(
-                fmt(v.hardFlag ? r.review.me.hardFlagged : r.review.me.flagged, {
-                  reasons: flagText,
-                }),
-                'Warning',
-              )
-            : line(r.review.me.declarePrompt),
-        );
-        out.declare = {
-          show: true,
-          showNone: !v.hardFlag,
-          showMotivation: v.flags.length > 0 && !v.hardFlag,
-          showReason: true,
-          motivationLabel: r.review.me.motivationLabel,
-          motivationValue: draft.nojav_motivation ?? '',
-          reasonLabel: r.review.me.reasonLabel,
-          reasonValue: draft.jav_reason ?? '',
-          noneTitle: r.review.actions.noConflict,
-          conflictTitle:
-            v.flags.length > 0 ? r.review.actions.confirmConflict : r.review.actions.conflict,
-        };
-      }
-    } else {
-      lines.push(
-        v.vote
-          ? line(
-              fmt(r.review.me.yourVote, {
-                vote: r.review.me.voteChoices[v.vote],
-                date: day(v.votedAt),
-              }),
-              'Good',
-            )
-          : line(r.review.me.noVoteYet),
-      );
-      if (open) lines.push(line(r.review.me.changeUntilClose));
-      if (v.interim && v.interim.scoredBy > 0) {
-        lines.push(line(fmt(r.review.me.interimTitle, { count: v.interim.scoredBy })));
-        for (const c of CRITERIA) {
-          const mean = v.interim.meanByCriterion[c];
-          if (mean !== undefined) lines.push(line(`${r.review.criteria[c]}: ${num(mean, locale)}`));
-        }
-      }
-      if (open) {
-        const pick = (key: string, stored: string | undefined): string =>
-          key in draft ? draft[key] : (stored ?? '');
-        out.voteForm = {
-          show: true,
-          voteLabel: r.review.me.voteLabel,
-          voteValue: pick('vote', v.vote),
-          voteChoices: VOTE_CHOICES.map((c) => ({ title: r.review.me.voteChoices[c], value: c })),
-          criteria: CRITERIA.map((c) => ({
-            id: `s_${c}`,
-            label: r.review.criteria[c],
-            value: pick(`s_${c}`, v.scores?.[c] !== undefined ? String(v.scores[c]) : undefined),
-          })),
-          scoreChoices: r.review.me.scoreChoices.map((title, i) => ({
-            title,
-            value: String(i + 1),
-          })),
-          scorePlaceholder: '1–5',
-          commentLabel: r.review.me.commentLabel,
-          comment: pick('comment', v.comment),
-          submitTitle: r.review.actions.vote,
-          recuseTitle: r.review.actions.recuse,
-        };
-      }
-    }
-    if (open && !conflicted) {
-      out.objectionForm = {
-        show: v.objectionForm && v.members.length > 0,
-        offer: !v.objectionForm,
-        offerTitle: r.review.actions.object,
-        title: r.review.objection.title,
-        memberLabel: r.review.objection.memberLabel,
-        members: v.members.map((m) => ({ title: m.name, value: m.id })),
-        memberValue: draft.obj_member ?? '',
-        reasonLabel: r.review.objection.reasonLabel,
-        reasonValue: draft.obj_reason ?? '',
-        submitTitle: r.review.actions.sendObjection,
-      };
-    }
-  } else {
-    lines.push(line(r.review.me.notMember));
-  }
-  if (v.chair && open) {
-    if (v.openObjections.length > 0) {
-      out.chairObjections = {
-        show: true,
-        title: r.review.chair.objectionsTitle,
-        noteLabel: r.review.objection.rulingNote,
-        upholdTitle: r.review.actions.uphold,
-        dismissTitle: r.review.actions.dismiss,
-        items: v.openObjections.map((o) => ({
-          id: o.id,
-          text: fmt(r.review.objection.open, {
-            raisedBy: md(o.raisedByName),
-            member: md(o.memberName),
-            reason: md(o.reason),
-          }),
-        })),
-      };
-    }
-    // "Väger lika" only when there are votes to weigh.
-    const closeLines: Line[] = [
-      line(r.review.chair.closeIntro),
-      line(r.review.chair.majority[snap.tally.voted > 0 ? (v.majority ?? 'tie') : 'none']),
-    ];
-    if (v.closeBlockers.includes('quorum'))
-      closeLines.push(line(r.review.chair.blockedQuorum, 'Warning'));
-    if (v.closeBlockers.includes('statement'))
-      closeLines.push(line(r.review.chair.blockedStatement, 'Warning'));
-    out.closeForm = {
-      show: true,
-      title: r.review.chair.closeTitle,
-      lines: closeLines,
-      recommendationLabel: r.review.chair.recommendationLabel,
-      choices: RECOMMENDATIONS.map((x) => ({ title: r.review.chair.choices[x], value: x })),
-      value: draft.close_recommendation ?? (v.majority && v.majority !== 'tie' ? v.majority : ''),
-      motivationLabel: r.review.chair.motivationLabel,
-      motivation: draft.close_motivation ?? '',
-      submitTitle: r.review.actions.close,
-    };
-  }
-  if (v.it && open) {
-    out.statementForm = {
-      show: true,
-      title: r.review.it.title,
-      recommendationLabel: r.review.it.recommendationLabel,
-      choices: STATEMENT_RECOMMENDATIONS.map((x) => ({
-        title: r.review.statementRec[x],
-        value: x,
-      })),
-      value: draft.st_recommendation ?? snap.statement?.recommendation ?? '',
-      textLabel: r.review.it.textLabel,
-      text: draft.st_text ?? (snap.statement?.byId === v.aadObjectId ? snap.statement.text : ''),
-      submitTitle: r.review.actions.sendStatement,
-    };
-  }
-  out.me = { show: true, title: r.review.me.title, lines };
-  return out;
 }
 
 /** A refusal on review cards, in the user's language (nothing was changed). */
@@ -592,203 +369,6 @@ export function reviewRefusalCard(
   return messageCard({
     title: strings(locale).appName,
     lines: [{ text: fmt(text, params), color: 'Attention' }],
-  });
-}
-
-function displayValue(
-  def: FieldDef,
-  raw: string | undefined,
-  t: Strings,
-  locale: Locale,
-  max: number,
-  portfolios: { id: string; label: string }[],
-): string {
-  if (raw === undefined || raw.trim() === '') return '';
-  switch (def.type) {
-    case 'toggle':
-      return raw === 'true' ? t.yes : t.no;
-    case 'choice':
-      if (def.options === 'portfolios')
-        return portfolios.find((p) => p.id === raw)?.label ?? md(raw);
-      if (def.options === 'parts') return t.parts[raw as keyof Strings['parts']] ?? md(raw);
-      if (def.options === 'reuse') return t.reuse[raw as keyof Strings['reuse']] ?? md(raw);
-      if (def.options === 'securityClass')
-        return t.securityClass[raw as keyof Strings['securityClass']] ?? md(raw);
-      return md(raw);
-    case 'multichoice':
-      return raw
-        .split(',')
-        .map((g) => t.kfGoals[g.trim() as keyof Strings['kfGoals']] ?? md(g))
-        .join('; ');
-    default:
-      return md(clip(raw.trim(), max));
-  }
-}
-
-/** What "Visa hela ansökan" shows. */
-export interface ApplicationCardInput {
-  app: ApplicationDoc;
-  locale: Locale;
-  portfolios: { id: string; label: string }[];
-  itemId?: string;
-  comments: CommentDoc[];
-  checks: CompletenessCheckDoc[];
-}
-
-/**
- * "Visa hela ansökan": every field of the application, the completion history and the thread's
- * discussion. Long texts are shortened step by step until the card fits Teams' size limit.
- */
-export function reviewApplicationCard(input: ApplicationCardInput): AdaptiveCard {
-  const { app, locale } = input;
-  const t = strings(locale);
-  const r = reviewText(locale);
-  let card: AdaptiveCard = {};
-  for (const max of [3000, 1500, 800, 400, 200, 100]) {
-    let clipped = false;
-    const sections = STEPS.map((step) => ({
-      title: t.steps[step.id],
-      facts: step.fields
-        .map((def) => {
-          const raw = app.inputs[def.id];
-          if (raw && raw.trim().length > max) clipped = true;
-          return {
-            title: fieldLabel(t, def.id),
-            value: displayValue(def, raw, t, locale, max, input.portfolios),
-          };
-        })
-        .filter((x) => x.value !== ''),
-    }));
-    const lines = [{ text: fmt(r.application.status, { status: t.status[app.status] }) }];
-    if (clipped) lines.push({ text: r.application.clipped });
-    const history = input.checks
-      .filter((c) => c.status === 'completion_requested')
-      .flatMap((c) => [
-        {
-          text: fmt(r.completeness.historyRequested, {
-            round: c.round,
-            name: md(c.decidedByName ?? ''),
-            date: day(c.decidedAt),
-            steps: stepNames(t, c.missingSteps ?? []),
-          }),
-        },
-        ...(c.note
-          ? [{ text: fmt(r.completeness.historyNote, { note: md(clip(c.note, max)) }) }]
-          : []),
-      ]);
-    const discussion = input.comments.slice(-20).map((c) => ({
-      text: fmt(r.application.discussionLine, {
-        name: md(c.authorName),
-        date: day(c.at),
-        text: md(clip(c.text, Math.min(max, 600))),
-      }),
-    }));
-    card = renderTemplate('review-application', {
-      heading:
-        fmt(r.application.title, { regNo: md(app.regNo ?? '') }) +
-        ` – ${md(clip(app.data?.title ?? app.inputs.title ?? '', 150))}`,
-      lines,
-      sections,
-      historyTitle: r.application.historyTitle,
-      history,
-      discussionTitle: r.application.discussionTitle,
-      discussion,
-      actions: input.itemId
-        ? [
-            {
-              title: r.review.actions.back,
-              verb: VERBS.reviewRefresh,
-              itemId: input.itemId,
-              appId: app._id,
-            },
-          ]
-        : [],
-    });
-    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
-  }
-  return card;
-}
-
-/** The IT function's statement request (also its outbox model). */
-export interface StatementRequestModel {
-  itemId: string;
-  regNo: string;
-  title: string;
-  organisation: string;
-  portfolio: { number: number; name: { sv: string; en: string } };
-  reuse: string;
-  reuseDetails: string;
-  securityClass: string;
-  deadline: string;
-  required: boolean;
-}
-
-/** The IT function's personal card asking for a statement (with the form). */
-export function statementRequestCard(
-  model: StatementRequestModel,
-  locale: Locale,
-  extra: {
-    notice?: string;
-    error?: string;
-    draft?: Record<string, string>;
-    current?: { recommendation: string; text: string };
-    open?: boolean;
-  } = {},
-): AdaptiveCard {
-  const t = strings(locale);
-  const r = reviewText(locale);
-  const lines: Line[] = [];
-  if (extra.notice) lines.push(line(extra.notice, 'Good'));
-  if (extra.error) lines.push(line(extra.error, 'Attention'));
-  lines.push(
-    line(
-      fmt(r.statementRequest.intro, {
-        portfolio: md(model.portfolio?.name?.[locale] ?? ''),
-        title: md(model.title),
-        organisation: md(model.organisation),
-        deadline: model.deadline,
-      }),
-    ),
-  );
-  if (model.required) lines.push(line(r.statementRequest.requiredNote, 'Warning'));
-  if (extra.current) {
-    lines.push(
-      line(
-        fmt(r.statementRequest.current, {
-          recommendation:
-            r.review.statementRec[
-              extra.current.recommendation as keyof ReviewStrings['review']['statementRec']
-            ] ?? '',
-          text: md(clip(extra.current.text, 1000)),
-        }),
-      ),
-    );
-  }
-  const draft = extra.draft ?? {};
-  return renderTemplate('review-statement', {
-    heading: fmt(r.statementRequest.title, { regNo: md(model.regNo) }),
-    lines,
-    facts: [
-      {
-        title: r.statementRequest.reuse,
-        value: t.reuse[model.reuse as keyof Strings['reuse']] ?? md(model.reuse),
-      },
-      { title: r.statementRequest.reuseDetails, value: md(model.reuseDetails) },
-      {
-        title: r.statementRequest.security,
-        value:
-          t.securityClass[model.securityClass as keyof Strings['securityClass']] ??
-          md(model.securityClass),
-      },
-    ].filter((x) => x.value !== ''),
-    open: extra.open !== false,
-    recommendationLabel: r.review.it.recommendationLabel,
-    choices: STATEMENT_RECOMMENDATIONS.map((x) => ({ title: r.review.statementRec[x], value: x })),
-    stValue: draft.st_recommendation ?? extra.current?.recommendation ?? '',
-    textLabel: r.review.it.textLabel,
-    stText: draft.st_text ?? extra.current?.text ?? '',
-    submitTitle: r.review.actions.sendStatement,
-    itemId: model.itemId,
   });
 }
 

@@ -42,6 +42,16 @@ const sv = {
       'Samma verksamhetsförändring får inte räknas hem som besparing i flera projekt. Jämför med:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
     duplicatesMore: '… och {count} till med svagare överlapp.',
+    /** What a card too large for Teams left out (it is shortened step by step until it fits). */
+    fit: {
+      moreNames: '{names} och {count} till',
+      moreRecused: '+ {count} till deltog inte i beredningen på grund av jäv.',
+      moreRounds: '+ {count} tidigare omgångar.',
+      moreRoundsOne: '+ 1 tidigare omgång.',
+      moreObjections: '+ {count} anmälningar till – de visas när du har prövat dessa.',
+      moreObjectionsOne: '+ 1 anmälan till – den visas när du har prövat dessa.',
+      moreMembers: '+ {count} ledamöter till finns inte i listan.',
+    },
     reasons: {
       same_organisation: 'samma organisation',
       same_process: 'samma process eller mottagare',
@@ -402,6 +412,15 @@ const en: ReviewStrings = {
       'The same change must not be counted as a saving in several projects. Compare with:',
     duplicateLine: '{link} – {organisation} · {status} · {reasons}',
     duplicatesMore: '… and {count} more with weaker overlap.',
+    fit: {
+      moreNames: '{names} and {count} more',
+      moreRecused: '+ {count} more took no part in the review because of a conflict of interest.',
+      moreRounds: '+ {count} earlier rounds.',
+      moreRoundsOne: '+ 1 earlier round.',
+      moreObjections: '+ {count} more reports – they are shown once you have ruled on these.',
+      moreObjectionsOne: '+ 1 more report – it is shown once you have ruled on these.',
+      moreMembers: '+ {count} more members are not in the list.',
+    },
     reasons: {
       same_organisation: 'same organisation',
       same_process: 'same process or receiver',

@@ -1,8 +1,9 @@
 import { completenessCard, completionRequestCard } from '../../../cards/completeness-cards';
-import { cardBytes, MAX_CARD_BYTES } from '../../../cards/render';
+import { AdaptiveCard, cardUtf16Bytes as cardBytes, MAX_CARD_BYTES } from '../../../cards/render';
 import { reviewApplicationCard, reviewCard } from '../../../cards/review-cards';
 import { ApplicationDoc } from '../../../services/applications/application';
 import { STEPS } from '../../../services/applications/wizard-steps';
+import { CRITERIA } from '../../../services/review/review-types';
 import { ReviewSnapshot, ViewerState } from '../../../services/review/review-view';
 import { cardText } from '../../support/test-app';
 
@@ -109,12 +110,175 @@ function viewer(over: Partial<ViewerState> = {}): ViewerState {
   };
 }
 
+/** Every element of a card (body, nested items, actions, ShowCards) that matches. */
+function elements(card: unknown, match: (o: Record<string, unknown>) => boolean) {
+  const out: Record<string, unknown>[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (match(o)) out.push(o);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+const inputIds = (card: AdaptiveCard): string[] =>
+  elements(card, (o) => typeof o.type === 'string' && o.type.startsWith('Input.')).map(
+    (o) => o.id as string,
+  );
+const verbs = (card: AdaptiveCard): string[] =>
+  elements(card, (o) => o.type === 'Action.Execute').map((o) => o.verb as string);
+
+/** The verbs of the card's own buttons (at its foot). */
+const cardActions = (card: AdaptiveCard): string[] =>
+  (card.actions as { verb: string }[]).map((a) => a.verb);
+
+/** Every form and action a member who is also chair and IT function has on an open item. */
+const FORM_INPUTS = [
+  'vote',
+  ...CRITERIA.map((c) => `s_${c}`),
+  'comment',
+  'ruling_note',
+  'close_recommendation',
+  'close_motivation',
+  'st_recommendation',
+  'st_text',
+  'obj_member',
+  'obj_reason',
+];
+const FORM_VERBS = [
+  'review.vote',
+  'review.recuse',
+  'review.rule',
+  'review.close',
+  'review.statement',
+  'review.object',
+  'review.refresh',
+  'review.application',
+];
+
+/** A closed item whose group was far larger than usual: 200 absent, 200 recused. */
+function closedSnapshot(members: number): ReviewSnapshot {
+  return snapshot({
+    status: 'closed',
+    result: {
+      recommendation: 'not_recommended',
+      majority: 'recommended',
+      motivation: long(2000),
+      votes: { approve: 1, reject: 0, abstain: 0 },
+      meanScore: 3.5,
+      meanByCriterion: { citizenBenefit: 3.5 },
+      spreadByCriterion: { citizenBenefit: { min: 1, max: 5, sd: 1.5 } },
+      divergentCriteria: ['citizenBenefit'],
+      voterNames: ['Maja'],
+      recused: Array.from({ length: members }, (_, i) => ({
+        id: `r-${i}`,
+        name: `Ledamot med jäv och ett långt namn ${i}`,
+        how: i % 2 ? ('ruled' as const) : ('declared' as const),
+      })),
+      absentNames: Array.from({ length: members }, (_, i) => `Frånvarande ${long(120)} ${i}`),
+      eligible: members,
+      closedAt: '2026-12-05T10:00:00Z',
+      closedBy: 'chair',
+      closedByName: 'Maja',
+    },
+  });
+}
+
 describe('review cards', () => {
+  it.each([
+    ['at the maximum the services give (60 members, 10 reports)', 60, 10],
+    ['beyond it (200 members, 50 reports)', 200, 50],
+  ])(
+    "when a member's own view holds 1,000-character reports of conflicts and a 2,000-character comment %s, then every view fits Teams' limit with the forms and actions whole",
+    (_, members, objections) => {
+      const comment = long(2000);
+      const me = viewer({
+        comment,
+        members: Array.from({ length: members }, (_x, i) => ({
+          id: `member-${i}`,
+          name: `Ledamot med ett långt namn ${i}`,
+        })),
+        openObjections: Array.from({ length: objections }, (_x, i) => ({
+          id: `o-${i}`,
+          memberName: `Nils ${long(120)}`,
+          raisedByName: `Maja ${long(120)}`,
+          reason: long(1000),
+          at: '2026-11-22',
+        })),
+      });
+      for (const locale of ['sv', 'en'] as const) {
+        const shared = reviewCard(snapshot(), locale);
+        const own = reviewCard(snapshot(), locale, { viewer: me });
+        expect(cardBytes(shared)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+        expect(cardBytes(own)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+        // The shared card asks each member in; the own view has every form and its actions.
+        expect(cardActions(shared)).toEqual(['review.refresh', 'review.application']);
+        expect(inputIds(own)).toEqual(FORM_INPUTS);
+        expect(new Set(verbs(own))).toEqual(new Set(FORM_VERBS));
+        // What the person typed is given back whole; quoted texts are what was shortened.
+        const commentInput = elements(own, (o) => o.id === 'comment')[0];
+        expect(commentInput.value).toBe(comment);
+        expect(own.refresh).toEqual(shared.refresh);
+        const text = cardText(own);
+        expect(text).toContain(
+          locale === 'sv' ? 'Långa texter är förkortade' : 'Long texts are shortened',
+        );
+        // The chair rules on the first reports; the rest are counted, none is lost silently.
+        const listed = elements(own, (o) => o.verb === 'review.rule').length / 2;
+        expect(listed).toBeGreaterThanOrEqual(1);
+        expect(listed).toBeLessThanOrEqual(10);
+        expect(text).toContain(
+          locale === 'sv'
+            ? `+ ${objections - listed} anmälningar till – de visas när du har prövat dessa.`
+            : `+ ${objections - listed} more reports – they are shown once you have ruled on these.`,
+        );
+        // At most 60 members to choose from; more are counted.
+        const choices = elements(own, (o) => o.id === 'obj_member')[0].choices as unknown[];
+        expect(choices).toHaveLength(60);
+        if (members > 60)
+          expect(text).toContain(
+            locale === 'sv'
+              ? '+ 140 ledamöter till finns inte i listan.'
+              : '+ 140 more members are not in the list.',
+          );
+        else expect(text).not.toMatch(/ledamöter till|more members/);
+      }
+    },
+  );
+
+  it("when a closed item's group had 200 members who did not vote or had a conflict, then the result lists a few names and counts the rest", () => {
+    for (const locale of ['sv', 'en'] as const) {
+      const card = reviewCard(closedSnapshot(200), locale);
+      expect(cardBytes(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+      expect(cardActions(card)).toEqual(['review.application']);
+      const text = cardText(card);
+      expect(text).toMatch(
+        locale === 'sv' ? /Röstade inte: .* och \d+ till\./ : /Did not vote: .* and \d+ more\./,
+      );
+      expect(text).toMatch(
+        locale === 'sv'
+          ? /\+ \d+ till deltog inte i beredningen på grund av jäv\./
+          : /\+ \d+ more took no part in the review because of a conflict of interest\./,
+      );
+    }
+    // A closed item of an ordinary group fits as it is: every name, nothing shortened.
+    const small = cardText(reviewCard(closedSnapshot(6), 'sv'));
+    expect(small).toContain('Frånvarande');
+    expect(small).not.toMatch(/och \d+ till|Långa texter är förkortade/);
+    expect(small.match(/Frånvarande/g)).toHaveLength(6);
+  });
+
   it("when everything on the review card is at its maximum, then the card stays under Teams' size limit", () => {
     const base = reviewCard(snapshot(), 'sv');
     const mine = reviewCard(snapshot(), 'sv', { viewer: viewer() });
-    expect(cardBytes(base)).toBeLessThan(MAX_CARD_BYTES);
-    expect(cardBytes(mine)).toBeLessThan(MAX_CARD_BYTES);
+    expect(cardBytes(base)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    expect(cardBytes(mine)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    // The shared card fits with every text as stored; only the own view had to be shortened.
+    expect(cardText(base)).not.toContain('Långa texter är förkortade');
+    expect(cardText(base)).toContain(long(1500).replace(/([*_[\]])/g, '\\$1'));
     expect(base.refresh).toEqual({
       action: {
         type: 'Action.Execute',
