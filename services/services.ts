@@ -72,7 +72,7 @@ export async function createServices(
     privacy: new PrivacyRequestRepository(store),
   };
   await s.audit.init();
-  await s.applications.init();
+  await s.applications.init(opts.log);
   await s.ideas.init();
   await s.outbox.init();
   await s.conversations.init();

@@ -1,4 +1,4 @@
-import { BenefitIndex } from '../review/benefit-index';
+import { BackfillLog, BenefitIndex } from '../review/benefit-index';
 import { Collection, Filter, Store, Update } from '../store/store';
 import { ApplicationDoc } from './application';
 
@@ -19,7 +19,11 @@ export class ApplicationRepository {
     this.benefits = new BenefitIndex(store);
   }
 
-  async init(): Promise<void> {
+  /**
+   * Ensures the indexes and starts the benefit index's backfill in the background (not awaited:
+   * after an upgrade it may take minutes; progress and failures go to `log`).
+   */
+  async init(log?: BackfillLog): Promise<void> {
     await this.col.ensureIndex({ fields: ['ownerId'] });
     await this.col.ensureIndex({ fields: ['regNo'], unique: true, sparse: true });
     // The pipeline by status (reminders, allocation, the register, the benefit backfill).
@@ -27,9 +31,9 @@ export class ApplicationRepository {
     // The dashboard: one portfolio's applications of one year (by start date).
     await this.col.ensureIndex({ fields: ['data.portfolioId', 'data.startDate'] });
     await this.col.ensureIndex({ fields: ['data.startDate'] });
-    await this.benefits.backfill(this.col);
     // Serves `mina ansökningar`: one owner's applications, newest first, a page at a time.
     await this.col.ensureIndex({ fields: ['ownerId', 'createdAt'] });
+    this.benefits.start(this.col, log);
   }
 
   async insert(doc: ApplicationDoc): Promise<void> {
@@ -82,6 +86,18 @@ export class ApplicationRepository {
   /** At most `limit` applications matching an indexed filter (whether any exists, cheaply). */
   async findPage(filter: Filter, limit: number): Promise<readonly Readonly<ApplicationDoc>[]> {
     return this.col.findReadonly(filter, { limit });
+  }
+
+  /** One page of the applications in these statuses, by `_id` after `after` (read by the status index). */
+  async pageByStatus(
+    statuses: readonly string[],
+    after: string,
+    limit: number,
+  ): Promise<readonly Readonly<ApplicationDoc>[]> {
+    return this.col.findReadonly(
+      { status: { $in: [...statuses] }, _id: { $gt: after } },
+      { sort: { _id: 1 }, limit },
+    );
   }
 
   async find(filter: Filter): Promise<ApplicationDoc[]> {

@@ -1,17 +1,22 @@
-import { createHash } from 'node:crypto';
 import type { ApplicationDoc, ApplicationStatus, SubmittedData } from '../applications/application';
-import { Collection, isDuplicateKey, Store } from '../store/store';
-import { BenefitCorpus, benefitProfile, BenefitProfile, claimText } from './benefit-similarity';
+import { Collection, Doc, isDuplicateKey, Store } from '../store/store';
+import { BenefitCorpus, benefitProfile, BenefitProfile } from './benefit-similarity';
+import { benefitKeys, claimKey, compoundKeys, variants } from './benefit-keys';
+
+export { benefitKeys, claimKey } from './benefit-keys';
 
 /**
  * An inverted index of the terms of every submitted application's benefit claims, so the
  * double-counting search reads the applications that share terms with one application instead
- * of every application ever submitted. One document per key listing the applications that use
- * it, a count per key (the document frequency the similarity weighs words by), and one marker per
- * indexed application. Every read and write is by `_id`, an index on every store (on SQLite a
- * query on an array element would be a scan: the lists are only ever read whole). Kept up to date
- * by the application repository's writes; a one-time backfill at start indexes what was stored
- * before.
+ * of every application ever submitted. The applications that use a key are listed in chunks of
+ * at most POSTING_CHUNK (`<key>#<chunk>`), so a submit appends to one small document per key
+ * instead of re-writing a list of a thousand; a count per key (the document frequency the
+ * similarity weighs words by, and how many were listed, which says how many chunks there are);
+ * and one marker per indexed application. Every read and write is by `_id`, an index on every
+ * store (on SQLite a query on an array element would be a scan: the lists are only ever read
+ * whole). Kept up to date by the application repository's writes; a backfill started at start-up
+ * indexes what was stored before in the background, and until it has finished the search
+ * compares with the applications in the pipeline instead (duplicate-benefits.ts).
  */
 
 /** Applications whose benefit claims still count: in the pipeline or funded. */
@@ -25,20 +30,26 @@ export const COMPARABLE: readonly ApplicationStatus[] = [
 ];
 
 /**
- * The applications that use a key (a benefit term, the start or end of a compound, or `=` and the
- * hash of a claim text). Appended to, never rewritten: an application withdrawn or resubmitted
- * with other benefits may stay listed, and the search reads its current state anyway. A key that
- * has as many applications as POSTING_CAP is too common to search by and stops growing.
+ * One chunk (`_id` `<key>#<n>`, n from 0) of the applications that use a key (a benefit term, the
+ * start or end of a compound, or `=` and the hash of a claim text). Appended to, never rewritten:
+ * an application withdrawn or resubmitted with other benefits may stay listed, and the search
+ * reads its current state anyway. A key that has as many applications as POSTING_CAP is too
+ * common to search by and stops growing.
  */
 export interface BenefitPostingDoc {
   _id: string;
   apps: string[];
 }
 
-/** How many indexed applications use a key now (the document frequency of the similarity). */
+/**
+ * How many indexed applications use a key now (`n`, the document frequency of the similarity),
+ * and how many times an application was listed under it (`p`: its chunks are 0 to
+ * ceil(p / POSTING_CHUNK) - 1; counted before the listing, so a chunk is never beyond it).
+ */
 export interface BenefitTermCountDoc {
   _id: string;
   n: number;
+  p?: number;
 }
 
 /**
@@ -59,49 +70,28 @@ export interface BenefitIndexedDoc {
  */
 const MIN_MAX_POSTING = 200;
 const POSTING_CAP = 1000;
+/** Applications per posting chunk: what one submit re-writes per key. */
+export const POSTING_CHUNK = 100;
 /** At most this many candidates are scored per search, those sharing the most terms first. */
 export const MAX_CANDIDATES = 400;
-/** Version of the backfill: raise it when the keys an application gets change. */
-const BACKFILL_VERSION = 1;
+/**
+ * Version of the backfill: raise it when the keys an application gets or the stored layout
+ * change (2: postings in chunks). A lower version's index is deleted and built again.
+ */
+const BACKFILL_VERSION = 2;
 const BACKFILL_PAGE = 200;
+/** Documents deleted per write when an old index is cleared (an old posting list is ~40 KB). */
+const CLEAR_PAGE = 100;
 
-export const claimKey = (d: Partial<SubmittedData>): string | null => {
-  const text = claimText(d);
-  return text === '' ? null : `=${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-};
+const chunkId = (key: string, chunk: number): string => `${key}#${chunk}`;
+/** The chunks a key's postings are in, from its count document. */
+const chunksOf = (c: Pick<BenefitTermCountDoc, '_id' | 'p'>): string[] =>
+  Array.from({ length: Math.ceil((c.p ?? 0) / POSTING_CHUNK) }, (_, i) => chunkId(c._id, i));
 
-/**
- * The similarity credits a compound ("förskol" in "förskoleplats", "arkiv" in "fjärrarkiv") when
- * one term starts or ends another and the shared part has at least this many letters, so two
- * such terms always share their first or their last this many letters.
- */
-const COMPOUND_PART = 5;
-
-/** The keys a term is found by beyond itself: the start and end a compound would share. */
-function compoundKeys(term: string): string[] {
-  return term.length < COMPOUND_PART
-    ? []
-    : [`^${term.slice(0, COMPOUND_PART)}`, `$${term.slice(-COMPOUND_PART)}`];
-}
-
-/**
- * The keys an application is found by: its benefit terms, the starts and ends of its compounds,
- * and the hash of its claim text.
- */
-export function benefitKeys(d: Partial<SubmittedData>, profile = benefitProfile(d)): string[] {
-  const keys = new Set<string>();
-  for (const term of profile.weights.keys()) {
-    keys.add(term);
-    for (const k of compoundKeys(term)) keys.add(k);
-  }
-  const claim = claimKey(d);
-  if (claim) keys.add(claim);
-  return [...keys];
-}
-
-/** The spellings of a term that match it (benefit-similarity's matchOf: a final s or not). */
-function variants(term: string): string[] {
-  return term.endsWith('s') ? [term, term.slice(0, -1), `${term}s`] : [term, `${term}s`];
+/** Where backfill progress and failures are told (the services' logger). */
+export interface BackfillLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 const isComparable = (app: Pick<ApplicationDoc, 'status'>): boolean =>
@@ -112,6 +102,14 @@ export class BenefitIndex {
   private readonly counts: Collection<BenefitTermCountDoc>;
   private readonly indexed: Collection<BenefitIndexedDoc>;
   private readonly meta: Collection<{ _id: string; version: number; at: string }>;
+  /** Syncs of one application run one after another (a write's and the backfill's). */
+  private readonly syncing = new Map<string, Promise<void>>();
+  /** While an old index is being cleared, writes are not indexed (the backfill indexes them). */
+  private clearing = false;
+  /** Settles once the backfill knows whether it clears (syncs wait for it). */
+  private gate: Promise<void> = Promise.resolve();
+  private running: Promise<number> | null = null;
+  private complete = false;
 
   constructor(store: Store) {
     this.postings = store.collection<BenefitPostingDoc>('benefitPostings');
@@ -121,14 +119,30 @@ export class BenefitIndex {
   }
 
   /**
-   * Brings an application's keys up to date with its submitted benefits in a few writes (one
-   * `$inc` and one `$push` over all its known keys). Idempotent: an application already indexed
-   * for this submission costs one read, unless `benefitsChanged` says a write changed its data
-   * without a new submission. An application no longer in the pipeline (withdrawn, rejected) is
-   * taken out of the counts, as the full comparison left it out. A crash between the writes
-   * can leave a count one off: it only weighs a word slightly differently.
+   * Brings an application's keys up to date with its submitted benefits in a few writes (an
+   * `$inc` of its known keys' counts and one `$push` to their last chunks). Idempotent: an
+   * application already indexed for this submission costs one read, unless `benefitsChanged`
+   * says a write changed its data without a new submission. An application no longer in the
+   * pipeline (withdrawn, rejected) is taken out of the counts, as the full comparison left it
+   * out. A crash between the writes can leave a count one off: it only weighs a word slightly
+   * differently. Syncs of one application run in turn (a write's and the backfill's); while the
+   * backfill clears an old index, nothing is written (the backfill indexes it afterwards).
    */
   async sync(app: ApplicationDoc, opts: { benefitsChanged?: boolean } = {}): Promise<void> {
+    await this.gate;
+    if (this.clearing) return;
+    const before = this.syncing.get(app._id);
+    const run = (before ?? Promise.resolve()).then(() => this.syncNow(app, opts));
+    const done = run.catch(() => undefined);
+    this.syncing.set(app._id, done);
+    try {
+      await run;
+    } finally {
+      if (this.syncing.get(app._id) === done) this.syncing.delete(app._id);
+    }
+  }
+
+  private async syncNow(app: ApplicationDoc, opts: { benefitsChanged?: boolean }): Promise<void> {
     if (!app.data || !app.submittedAt || !isComparable(app)) {
       if (app.status !== 'draft') await this.remove(app._id);
       return;
@@ -162,33 +176,57 @@ export class BenefitIndex {
     await this.indexed.deleteMany({ _id: appId });
   }
 
+  /**
+   * Counts an application under keys and lists it in the last chunk of each key that is not too
+   * common: an `$inc` of the known counts, one `$push` over their last chunks, and an insert per
+   * chunk begun (one key in POSTING_CHUNK) or key first used. Counted before listed, so a reader
+   * that derives the chunks from the count never misses one; two submits racing may put
+   * POSTING_CHUNK + 1 in a chunk, which only makes it a little longer.
+   */
   private async add(appId: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     const known = await this.counts.findReadonly({ _id: { $in: keys } });
     const knownIds = new Set(known.map((c) => c._id));
-    if (knownIds.size > 0)
-      await this.counts.updateMany({ _id: { $in: [...knownIds] } }, { $inc: { n: 1 } });
-    const room = known.filter((c) => c.n < POSTING_CAP).map((c) => c._id);
+    const room = known.filter((c) => c.n < POSTING_CAP);
+    const full = known.filter((c) => c.n >= POSTING_CAP).map((c) => c._id);
+    if (full.length > 0) await this.counts.updateMany({ _id: { $in: full } }, { $inc: { n: 1 } });
     if (room.length > 0)
-      await this.postings.updateMany({ _id: { $in: room } }, { $push: { apps: appId } });
+      await this.counts.updateMany(
+        { _id: { $in: room.map((c) => c._id) } },
+        { $inc: { n: 1, p: 1 } },
+      );
+    const appendTo = room.filter((c) => (c.p ?? 0) % POSTING_CHUNK !== 0);
+    if (appendTo.length > 0)
+      await this.postings.updateMany(
+        { _id: { $in: appendTo.map((c) => chunkId(c._id, Math.floor(c.p! / POSTING_CHUNK))) } },
+        { $push: { apps: appId } },
+      );
+    for (const c of room.filter((x) => (x.p ?? 0) % POSTING_CHUNK === 0))
+      await this.begin(chunkId(c._id, (c.p ?? 0) / POSTING_CHUNK), appId);
     for (const key of keys.filter((k) => !knownIds.has(k))) {
-      try {
-        await this.postings.insertOne({ _id: key, apps: [appId] });
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        await this.postings.updateMany({ _id: key }, { $push: { apps: appId } });
-      }
       await this.increment(key);
+      await this.begin(chunkId(key, 0), appId);
+    }
+  }
+
+  /** Lists an application in a chunk that may not exist yet (two submits may begin it at once). */
+  private async begin(id: string, appId: string): Promise<void> {
+    try {
+      await this.postings.insertOne({ _id: id, apps: [appId] });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await this.postings.updateMany({ _id: id }, { $push: { apps: appId } });
     }
   }
 
   /** Counts one more application under a key that may not exist yet (two first users race). */
   private async increment(key: string): Promise<void> {
+    const inc = { $inc: { n: 1, p: 1 } };
     try {
-      await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: 1 } }, { upsert: true });
+      await this.counts.findOneAndUpdate({ _id: key }, inc, { upsert: true });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: 1 } });
+      await this.counts.findOneAndUpdate({ _id: key }, inc);
     }
   }
 
@@ -209,17 +247,18 @@ export class BenefitIndex {
     if (claim) ofKey.set(claim, claim);
     const size = await this.indexed.count({});
     const maxPosting = Math.min(POSTING_CAP, Math.max(MIN_MAX_POSTING, Math.ceil(size / 20)));
-    const usable = (await this.counts.findReadonly({ _id: { $in: [...ofKey.keys()] } }))
+    const chunks = (await this.counts.findReadonly({ _id: { $in: [...ofKey.keys()] } }))
       .filter((c) => c.n > 0 && (c.n <= maxPosting || c._id === claim))
-      .map((c) => c._id);
-    if (usable.length === 0) return [];
+      .flatMap(chunksOf);
+    if (chunks.length === 0) return [];
     const shared = new Map<string, { terms: Set<string>; copied: boolean }>();
-    for (const posting of await this.postings.findReadonly({ _id: { $in: usable } })) {
+    for (const posting of await this.postings.findReadonly({ _id: { $in: chunks } })) {
+      const key = posting._id.slice(0, posting._id.lastIndexOf('#'));
       for (const other of posting.apps) {
         if (other === appId) continue;
         const entry = shared.get(other) ?? { terms: new Set<string>(), copied: false };
-        if (posting._id === claim) entry.copied = true;
-        else entry.terms.add(ofKey.get(posting._id)!);
+        if (key === claim) entry.copied = true;
+        else entry.terms.add(ofKey.get(key)!);
         shared.set(other, entry);
       }
     }
@@ -252,31 +291,98 @@ export class BenefitIndex {
     return { size: await this.indexed.count({}), df };
   }
 
+  /** True once the backfill has indexed every application stored before (its marker says so). */
+  async isComplete(): Promise<boolean> {
+    if (!this.complete) this.complete = await this.marked('backfill');
+    return this.complete;
+  }
+
+  private async marked(id: 'cleared' | 'backfill'): Promise<boolean> {
+    return ((await this.meta.findOne({ _id: id }))?.version ?? 0) >= BACKFILL_VERSION;
+  }
+
+  /**
+   * Starts the backfill in the background (start-up must not wait for it): progress and a
+   * failure go to the log; a failed backfill is tried again at the next start, and until one
+   * has finished the search compares without the index.
+   */
+  start(applications: Collection<ApplicationDoc>, log?: BackfillLog): void {
+    this.running = this.backfill(applications, log).catch((err: unknown) => {
+      log?.error({ err }, 'benefit index backfill failed; it is tried again at the next start');
+      return -1;
+    });
+  }
+
+  /** Resolves when a backfill started by `start` has ended: how many it indexed, -1 if it failed. */
+  async whenBackfilled(): Promise<number> {
+    return (await this.running) ?? 0;
+  }
+
   /**
    * Indexes the applications stored before the index existed, once (a marker records it) and
-   * idempotently (an application already indexed for its submission is skipped). Returns how
-   * many applications it looked at (0 when the marker says it ran).
+   * idempotently (an application already indexed for its submission is skipped). An index of an
+   * older version is first deleted (a marker records that too, so a restart does not do it
+   * again). Returns how many applications it looked at (0 when the marker says it ran).
    */
-  async backfill(applications: Collection<ApplicationDoc>): Promise<number> {
-    const done = await this.meta.findOne({ _id: 'backfill' });
-    if (done && done.version >= BACKFILL_VERSION) return 0;
+  async backfill(applications: Collection<ApplicationDoc>, log?: BackfillLog): Promise<number> {
+    let opened!: () => void;
+    this.gate = new Promise((resolve) => (opened = resolve));
+    try {
+      if (await this.marked('backfill')) return 0;
+      this.clearing = !(await this.marked('cleared'));
+      opened();
+      if (this.clearing) {
+        for (const col of [this.postings, this.counts, this.indexed] as Collection<Doc>[])
+          for (;;) {
+            const ids = (await col.findReadonly({}, { sort: { _id: 1 }, limit: CLEAR_PAGE })).map(
+              (d) => d._id,
+            );
+            if (ids.length === 0) break;
+            await col.deleteMany({ _id: { $in: ids } });
+          }
+        await this.mark('cleared');
+        this.clearing = false;
+      }
+      const seen = await this.indexAll(applications, log);
+      await this.mark('backfill');
+      this.complete = true;
+      log?.info({ applications: seen }, 'benefit index backfill complete');
+      return seen;
+    } finally {
+      this.clearing = false;
+      opened();
+    }
+  }
+
+  /** Syncs every application in the pipeline, read again one by one so a write in between wins. */
+  private async indexAll(
+    applications: Collection<ApplicationDoc>,
+    log?: BackfillLog,
+  ): Promise<number> {
     let seen = 0;
     let after = '';
     for (;;) {
-      const page = await applications.find(
+      const page = await applications.findReadonly(
         { status: { $in: [...COMPARABLE] }, _id: { $gt: after } },
         { sort: { _id: 1 }, limit: BACKFILL_PAGE },
       );
-      for (const app of page) await this.sync(app);
+      for (const { _id } of page) {
+        const app = await applications.findOne({ _id });
+        if (app) await this.sync(app);
+      }
       seen += page.length;
-      if (page.length < BACKFILL_PAGE) break;
+      if (page.length < BACKFILL_PAGE) return seen;
       after = page[page.length - 1]._id;
+      if (seen % (BACKFILL_PAGE * 25) === 0)
+        log?.info({ applications: seen }, 'benefit index backfill in progress');
     }
+  }
+
+  private async mark(id: 'cleared' | 'backfill'): Promise<void> {
     await this.meta.findOneAndUpdate(
-      { _id: 'backfill' },
+      { _id: id },
       { $set: { version: BACKFILL_VERSION, at: new Date().toISOString() } },
       { upsert: true },
     );
-    return seen;
   }
 }

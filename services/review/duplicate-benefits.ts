@@ -9,6 +9,7 @@ import {
   sharedClaim,
 } from './benefit-similarity';
 import { claimKey, COMPARABLE } from './benefit-index';
+import { benefitKeys, compoundKeys, variants } from './benefit-keys';
 import { sameName } from './jav';
 import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types';
 
@@ -110,10 +111,56 @@ export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
   return y.reasons.length - x.reasons.length || y.similarity - x.similarity;
 }
 
+type Others = { others: readonly Readonly<ApplicationDoc>[]; corpus: BenefitCorpus };
+type ProfileOf = (d: SubmittedData) => BenefitProfile;
+
+/** Applications read per page when the search compares without the index. */
+const PIPELINE_PAGE = 500;
+
+/**
+ * The applications in the pipeline that share a benefit key with this one, and the corpus of
+ * all of them: what the search compares with until the benefit index's backfill has finished
+ * (after an upgrade). Every one is read, a page at a time by the status index, but only those
+ * that can match are kept: a pair that shares no key has no matching term nor the same claim.
+ */
+async function viaPipeline(
+  s: Pick<Services, 'applications'>,
+  app: ApplicationDoc,
+  mine: BenefitProfile,
+  profiles: Map<SubmittedData, BenefitProfile>,
+): Promise<Others> {
+  const ofKey = new Set(
+    [...mine.weights.keys()].flatMap((t) => [...variants(t), ...compoundKeys(t)]),
+  );
+  const claim = claimKey(app.data!);
+  if (claim) ofKey.add(claim);
+  const df = new Map<string, number>();
+  for (const t of mine.weights.keys()) df.set(t, 1);
+  let size = 1;
+  const others: Readonly<ApplicationDoc>[] = [];
+  let after = '';
+  for (;;) {
+    const page = await s.applications.pageByStatus(COMPARABLE, after, PIPELINE_PAGE);
+    for (const other of page) {
+      if (other._id === app._id || !other.data) continue;
+      const p = benefitProfile(other.data);
+      size++;
+      for (const t of p.weights.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+      if (benefitKeys(other.data, p).some((k) => ofKey.has(k))) {
+        profiles.set(other.data, p);
+        others.push(other);
+      }
+    }
+    if (page.length < PIPELINE_PAGE) return { others, corpus: { size, df } };
+    after = page[page.length - 1]._id;
+  }
+}
+
 /**
  * Other applications and funded projects whose benefit claims overlap this one's: the strongest
  * `limit`, best first, and how many weaker ones there are besides. Only the applications the
- * benefit index finds sharing terms with this one are read and compared, never every application.
+ * benefit index finds sharing terms with this one are read and compared, never every application
+ * (until the index's backfill has finished: then every application in the pipeline is read).
  */
 export async function findPossibleDuplicates(
   s: Pick<Services, 'applications' | 'review'>,
@@ -134,7 +181,40 @@ export async function findPossibleDuplicates(
     return p;
   };
   const mine = profileOf(app.data);
-  const indexed = await index.indexedOf(await index.candidates(app._id, app.data, mine));
+  const { others, corpus } = (await index.isComplete())
+    ? await viaIndex(s, app, mine, profileOf)
+    : await viaPipeline(s, app, mine, profiles);
+  const hits: DuplicateHit[] = [];
+  for (const other of others) {
+    const match = compareBenefits(app, other, profileOf, corpus);
+    if (!match) continue;
+    const item = await s.review.item(other._id);
+    hits.push({
+      appId: other._id,
+      regNo: other.regNo ?? '',
+      title: other.data!.title,
+      organisation: other.data!.organisation,
+      status: other.status,
+      reasons: match.reasons,
+      similarity: match.similarity,
+      overlap: match.overlap,
+      channelId: item?.channelId,
+      cardActivityId: item?.cardActivityId,
+    });
+  }
+  hits.sort(byStrength);
+  return { hits: hits.slice(0, limit), more: Math.max(0, hits.length - limit) };
+}
+
+/** The candidates the benefit index finds, weighed on their stored terms first, and the corpus. */
+async function viaIndex(
+  s: Pick<Services, 'applications'>,
+  app: ApplicationDoc,
+  mine: BenefitProfile,
+  profileOf: ProfileOf,
+): Promise<Others> {
+  const index = s.applications.benefits;
+  const indexed = await index.indexedOf(await index.candidates(app._id, app.data!, mine));
   const weightsOf = new Map(
     [...indexed].flatMap(([id, d]) =>
       d.weights ? [[id, { weights: new Map(Object.entries(d.weights)) }] as const] : [],
@@ -142,7 +222,7 @@ export async function findPossibleDuplicates(
   );
   let corpus: BenefitCorpus = await index.corpus([mine, ...weightsOf.values()]);
   // Weighed on the stored terms first: only a candidate that can reach the threshold is read.
-  const copiedKey = claimKey(app.data);
+  const copiedKey = claimKey(app.data!);
   const ids = [...indexed.keys()].filter((id) => {
     const w = weightsOf.get(id);
     if (!w || (copiedKey && indexed.get(id)!.keys.includes(copiedKey))) return true;
@@ -165,24 +245,5 @@ export async function findPossibleDuplicates(
       ...weightsOf.values(),
       ...unweighed.map((o) => profileOf(o.data!)),
     ]);
-  const hits: DuplicateHit[] = [];
-  for (const other of others) {
-    const match = compareBenefits(app, other, profileOf, corpus);
-    if (!match) continue;
-    const item = await s.review.item(other._id);
-    hits.push({
-      appId: other._id,
-      regNo: other.regNo ?? '',
-      title: other.data!.title,
-      organisation: other.data!.organisation,
-      status: other.status,
-      reasons: match.reasons,
-      similarity: match.similarity,
-      overlap: match.overlap,
-      channelId: item?.channelId,
-      cardActivityId: item?.cardActivityId,
-    });
-  }
-  hits.sort(byStrength);
-  return { hits: hits.slice(0, limit), more: Math.max(0, hits.length - limit) };
+  return { others, corpus };
 }

@@ -127,6 +127,7 @@ async function repositories(store: Store) {
   const review = new ReviewRepository(store);
   await applications.init();
   await review.init();
+  await applications.benefits.whenBackfilled(); // the search uses the index from here on
   return { applications, review };
 }
 
@@ -215,7 +216,7 @@ describe('benefit index: the double-counting search reads only the candidates it
       ),
       indexed: await store.collection('benefitIndexed').count({}),
     });
-    const s = await repositories(store); // init runs the backfill
+    const s = await repositories(store); // init runs the backfill (awaited there)
     const once = await snapshot();
     expect(await s.applications.benefits.backfill(raw)).toBe(0); // the marker says it ran
     await store.collection('benefitIndexMeta').deleteMany({});
