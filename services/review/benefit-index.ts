@@ -83,6 +83,12 @@ const BACKFILL_PAGE = 200;
 /** Documents deleted per write when an old index is cleared (an old posting list is ~40 KB). */
 const CLEAR_PAGE = 100;
 
+/**
+ * Lets the turns waiting on the event loop run: the embedded store answers synchronously, so a
+ * loop of awaited store calls would otherwise hold the event loop until it ends.
+ */
+export const yieldToTurns = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const chunkId = (key: string, chunk: number): string => `${key}#${chunk}`;
 /** The chunks a key's postings are in, from its count document. */
 const chunksOf = (c: Pick<BenefitTermCountDoc, '_id' | 'p'>): string[] =>
@@ -339,6 +345,7 @@ export class BenefitIndex {
             );
             if (ids.length === 0) break;
             await col.deleteMany({ _id: { $in: ids } });
+            await yieldToTurns();
           }
         await this.mark('cleared');
         this.clearing = false;
@@ -369,6 +376,7 @@ export class BenefitIndex {
       for (const { _id } of page) {
         const app = await applications.findOne({ _id });
         if (app) await this.sync(app);
+        await yieldToTurns();
       }
       seen += page.length;
       if (page.length < BACKFILL_PAGE) return seen;

@@ -8,7 +8,7 @@ import {
   profileOverlap,
   sharedClaim,
 } from './benefit-similarity';
-import { claimKey, COMPARABLE } from './benefit-index';
+import { claimKey, COMPARABLE, yieldToTurns } from './benefit-index';
 import { benefitKeys, compoundKeys, variants } from './benefit-keys';
 import { sameName } from './jav';
 import { DuplicateHit, DuplicateOverlap, DuplicateReason } from './review-types';
@@ -114,8 +114,11 @@ export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
 type Others = { others: readonly Readonly<ApplicationDoc>[]; corpus: BenefitCorpus };
 type ProfileOf = (d: SubmittedData) => BenefitProfile;
 
-/** Applications read per page when the search compares without the index. */
-const PIPELINE_PAGE = 500;
+/**
+ * Applications read (and their benefit texts analysed) per page when the search compares without
+ * the index: about what fits in the event loop's 50 ms; other turns run between pages.
+ */
+const PIPELINE_PAGE = 100;
 
 /**
  * The applications in the pipeline that share a benefit key with this one, and the corpus of
@@ -153,6 +156,7 @@ async function viaPipeline(
     }
     if (page.length < PIPELINE_PAGE) return { others, corpus: { size, df } };
     after = page[page.length - 1]._id;
+    await yieldToTurns();
   }
 }
 

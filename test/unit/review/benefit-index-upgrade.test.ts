@@ -116,8 +116,18 @@ describe('benefit index after an upgrade: the backfill runs in the background', 
     expect(pipelineReads).toHaveBeenCalled();
 
     const log = recordingLog();
-    await applications.init(log);
+    await applications.init(log); // returns before the backfill has run
+    expect(await applications.benefits.isComplete()).toBe(false);
+    let turns = 0; // other work the event loop runs while the backfill goes on
+    let backfilling = true;
+    const turn = (): void => {
+      turns++;
+      if (backfilling) setImmediate(turn);
+    };
+    setImmediate(turn);
     expect(await applications.benefits.whenBackfilled()).toBe(apps.length);
+    backfilling = false;
+    expect(turns).toBeGreaterThan(apps.length / 2);
     expect(log.lines).toContain('info benefit index backfill complete');
     expect(await applications.benefits.isComplete()).toBe(true);
     const postings = await store.collection('benefitPostings').find({});
