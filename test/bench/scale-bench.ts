@@ -16,7 +16,7 @@ import { measureTurns, Timing, TurnFigures, wizardOverHttp } from './support/sca
  * measured people's own applications) in the same run.
  *
  *   node dist/test/bench/scale-bench.js --sizes 1000,10000,50000 [--store embedded|mongodb]
- *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20]
+ *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20] [--keep]
  *
  * A report: exits 0 whatever the figures, and prints FAIL next to each target missed.
  */
@@ -103,6 +103,10 @@ async function storeBytes(opts: Options, target: StoreTarget): Promise<number> {
 }
 
 async function dropTarget(opts: Options, target: StoreTarget): Promise<void> {
+  if (target.dataDir && process.argv.includes('--keep')) {
+    console.log(`  kept ${target.dataDir} (--keep)`);
+    return;
+  }
   if (target.dataDir) return rmSync(target.dataDir, { recursive: true, force: true });
   const client = await MongoClient.connect(opts.mongoUri);
   await client
