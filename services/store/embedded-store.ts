@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Query } from 'mingo';
+import type { Query as MingoQuery } from 'mingo';
 import { DataDirLock } from './data-dir-lock';
 import { EmbeddedStoreUnavailableError } from './embedded-unavailable';
 import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
@@ -37,6 +37,17 @@ import {
 import { TtlPurger } from './ttl-purge';
 
 type Row = { _id: string; doc: string };
+
+/**
+ * The MongoDB matcher, loaded on first use: it checks only filters on array fields, and loading
+ * it costs about a second of start-up on a busy machine.
+ */
+let mingoQuery: typeof MingoQuery | null = null;
+function matcher(filter: Filter): MingoQuery {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  mingoQuery ??= (require('mingo') as typeof import('mingo')).Query;
+  return new mingoQuery(filter);
+}
 
 /** How often the planner's statistics are refreshed (see EmbeddedStore.optimize). */
 const OPTIMIZE_INTERVAL_MS = 15 * 60 * 1000;
@@ -132,7 +143,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     const rows = this.stmt(`${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}`).all(
       ...where.params,
     ) as Row[];
-    let cursor = new Query(filter).find(rows.map((r) => JSON.parse(r.doc) as Json));
+    let cursor = matcher(filter).find(rows.map((r) => JSON.parse(r.doc) as Json));
     if (sort && !orderBy) cursor = cursor.sort(sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
