@@ -185,7 +185,7 @@ describe('benefit index after an upgrade: the backfill runs in the background', 
     const claim = benefitKeys(apps[0].data!).find((k) => k.startsWith('='))!;
     const chunks = await store
       .collection<{ _id: string; apps: string[] }>('benefitPostings')
-      .find({ _id: { $in: [0, 1, 2, 3].map((c) => `${claim}#${c}`) } });
+      .find({ _id: { $in: [0, 1, 2, 3].map((c) => `${claim}#${c}`) } }, { sort: { _id: 1 } });
     expect(chunks.map((c) => [c._id, c.apps.length])).toEqual([
       [`${claim}#0`, POSTING_CHUNK],
       [`${claim}#1`, POSTING_CHUNK],

@@ -201,7 +201,8 @@ describe('benefit index: the double-counting search reads only the candidates it
   it('when applications stored before the index are backfilled twice, then the postings and counts are the same as once, and as from scratch', async () => {
     const store = await openTestStore();
     const raw = store.collection<ApplicationDoc>('applications');
-    const apps = generatedSet(120);
+    // Backfilled twice, the second time from scratch: fewer on FerretDB.
+    const apps = generatedSet(ON_MONGODB ? 50 : 120);
     for (const a of apps) await raw.insertOne(a);
     const snapshot = async () => ({
       postings: Object.fromEntries(
