@@ -49,6 +49,15 @@ function matcher(filter: Filter): MingoQuery {
   return new mingoQuery(filter);
 }
 
+/** The error an operation's caller sees: the store's own wrapping of what SQLite threw. */
+function catchWrap(wrap: (err: unknown) => never, err: unknown): unknown {
+  try {
+    return wrap(err);
+  } catch (wrapped) {
+    return wrapped;
+  }
+}
+
 /** How often the planner's statistics are refreshed (see EmbeddedStore.optimize). */
 const OPTIMIZE_INTERVAL_MS = 15 * 60 * 1000;
 type Json = Record<string, unknown>;
@@ -161,13 +170,9 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     else this.stmt(`UPDATE "${this.table}" SET doc = ? WHERE _id = ?`).run(text, doc._id as string);
   }
 
-  private tx<R>(fn: () => R): R {
-    this.owner.assertOpen();
-    try {
-      return this.db.transaction(fn).immediate();
-    } catch (err) {
-      return wrapError(this.name, err);
-    }
+  /** Runs one atomic operation in the store's group commit; resolves once it is durable. */
+  private tx<R>(fn: () => R): Promise<R> {
+    return this.owner.atomically(fn, (err) => wrapError(this.name, err));
   }
 
   async insertOne(doc: T): Promise<void> {
@@ -175,7 +180,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     if (stored._id === undefined) stored._id = randomBytes(12).toString('hex');
     if (typeof stored._id !== 'string')
       throw new Error(`store: _id on ${this.name} must be a string`);
-    this.tx(() => this.write(stored, true));
+    await this.tx(() => this.write(stored, true));
   }
 
   async findOne(filter: Filter): Promise<T | null> {
@@ -301,6 +306,8 @@ export class EmbeddedStore implements Store {
   private readonly arrayPaths = new Map<string, Set<string>>();
   private closed = false;
   private optimizer: NodeJS.Timeout | null = null;
+  /** The operations of the open group-commit transaction, waiting for its COMMIT. */
+  private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
 
   private constructor(
     readonly db: Database.Database,
@@ -517,19 +524,65 @@ export class EmbeddedStore implements Store {
   async ping(): Promise<boolean> {
     if (this.closed) return false;
     try {
-      // A write, so /readyz turns red when the disk is full or DATA_DIR became read-only.
-      this.db
-        .prepare(`INSERT OR REPLACE INTO _pk_meta (key, value) VALUES ('ping', ?)`)
-        .run(new Date().toISOString());
+      // A write, committed, so /readyz turns red when the disk is full or DATA_DIR became read-only.
+      await this.atomically(
+        () =>
+          this.db
+            .prepare(`INSERT OR REPLACE INTO _pk_meta (key, value) VALUES ('ping', ?)`)
+            .run(new Date().toISOString()),
+        (err) => {
+          throw err;
+        },
+      );
       return true;
     } catch {
       return false;
     }
   }
 
+  /**
+   * Group commit: the writes made in one turn of the event loop share one transaction and one
+   * fsync. Each operation runs under its own savepoint (so a refused one leaves no trace and the
+   * others stand), and its promise settles only after the COMMIT: nobody hears "saved" before
+   * it is on disk. If the COMMIT fails (disk full, I/O error), every operation of the batch is
+   * rejected and nothing of it is stored.
+   */
+  atomically<R>(fn: () => R, wrap: (err: unknown) => never): Promise<R> {
+    this.assertOpen();
+    if (!this.batch) {
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (err) {
+        return Promise.reject(catchWrap(wrap, err));
+      }
+      this.batch = [];
+      setImmediate(() => this.commitBatch());
+    }
+    let result: R;
+    this.db.exec('SAVEPOINT op');
+    try {
+      result = fn();
+      this.db.exec('RELEASE op');
+    } catch (err) {
+      try {
+        this.db.exec('ROLLBACK TO op');
+        this.db.exec('RELEASE op');
+      } catch {
+        /* the batch is lost with the transaction: its COMMIT will tell the others */
+      }
+      return Promise.reject(catchWrap(wrap, err));
+    }
+    return new Promise<R>((resolve, reject) =>
+      this.batch!.push({
+        resolve: () => resolve(result),
+        reject: (e) => reject(catchWrap(wrap, e)),
+      }),
+    );
+  }
+
   /** Refreshes the planner's statistics where tables changed much (SQLite's `PRAGMA optimize`). */
   optimize(): void {
-    if (this.closed) return;
+    if (this.closed || this.batch) return;
     try {
       this.db.pragma('optimize');
     } catch {
@@ -537,8 +590,26 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  private commitBatch(): void {
+    const waiting = this.batch ?? [];
+    this.batch = null;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        /* nothing more to undo */
+      }
+      for (const w of waiting) w.reject(err);
+      return;
+    }
+    for (const w of waiting) w.resolve();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.batch) this.commitBatch();
     if (this.optimizer) clearInterval(this.optimizer);
     this.optimize();
     this.ttl.stop();
