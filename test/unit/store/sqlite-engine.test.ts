@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Query } from 'mingo';
 import { EmbeddedStore } from '../../../services/store/embedded-store';
-import { Filter } from '../../../services/store/store';
+import { DuplicateKeyError, Filter } from '../../../services/store/store';
 import { freshDataDir } from '../../support/temp-dirs';
 
 /**
@@ -109,6 +109,39 @@ describe('embedded store on SQLite', () => {
     // Not indexed: a scan (what the scale benchmark looks for).
     expect(plan({ 'nested.a': 1 })).toMatch(/SCAN/);
     await store.close();
+  });
+
+  it('when writes of one moment share a commit and one is refused, then only that one fails and the others are on disk when acknowledged', async () => {
+    const dir = freshDataDir('pk-sqlite-group-');
+    const store = await EmbeddedStore.open(dir);
+    const col = store.collection<Item>('g');
+    await col.insertOne({ _id: 'taken' });
+    // Issued in the same turn of the event loop: one transaction, one fsync.
+    const results = await Promise.allSettled([
+      col.insertOne({ _id: 'a', n: 1 }),
+      col.insertOne({ _id: 'taken', n: 2 }),
+      col.findOneAndUpdate({ _id: 'a' }, { $inc: { n: 10 } }),
+      col.insertOne({ _id: 'b', n: 3 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+    expect((results[2] as PromiseFulfilledResult<Item | null>).value).toMatchObject({
+      _id: 'a',
+      n: 11,
+    });
+    await store.close();
+    const again = await EmbeddedStore.open(dir);
+    expect(await again.collection<Item>('g').find({}, { sort: { _id: 1 } })).toEqual([
+      { _id: 'a', n: 11 },
+      { _id: 'b', n: 3 },
+      { _id: 'taken' },
+    ]);
+    await again.close();
   });
 
   it('when an index spec changes between versions, then the old index is replaced at start-up and the unique rule holds', async () => {
