@@ -58,6 +58,13 @@ function catchWrap(wrap: (err: unknown) => never, err: unknown): unknown {
   }
 }
 
+const parse = (row: Row): Json => JSON.parse(row.doc) as Json;
+
+/** The parsed-document cache of a collection holds at most this much JSON text (UTF-16 units). */
+const CACHE_MAX_CHARS = 8 * 1024 * 1024;
+/** Larger documents are parsed each time (they would push out many small hot ones). */
+const CACHE_MAX_DOC_CHARS = 256 * 1024;
+
 /** How often the planner's statistics are refreshed (see EmbeddedStore.optimize). */
 const OPTIMIZE_INTERVAL_MS = 15 * 60 * 1000;
 type Json = Record<string, unknown>;
@@ -130,29 +137,53 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   private readonly arrays = (field: string): boolean => this.owner.hasArrayPath(this.name, field);
 
   /** Matching documents, parsed: SQL where it can say the filter, the MongoDB matcher for the rest. */
-  private select(filter: Filter, options: FindOptions = {}): Json[] {
+  private select(filter: Filter, options: FindOptions = {}, readonly = false): Json[] {
     try {
-      return this.selectRows(filter, options);
+      return this.selectRows(filter, options, readonly ? this.frozen : parse);
     } catch (err) {
       return wrapError(this.name, err);
     }
   }
 
-  private selectRows(filter: Filter, options: FindOptions): Json[] {
+  /**
+   * Frozen documents for readers that only look, parsed once while their text is unchanged:
+   * the cache is checked by the stored text itself, so a write needs no invalidation (the
+   * collection's readers of hot documents, such as a vote's tally, parse nothing twice).
+   */
+  private readonly cache = new Map<string, { text: string; doc: Json }>();
+  private cachedChars = 0;
+  private readonly frozen = (row: Row): Json => {
+    const hit = this.cache.get(row._id);
+    if (hit && hit.text === row.doc) return hit.doc;
+    const doc = deepFreeze(JSON.parse(row.doc)) as Json;
+    if (row.doc.length > CACHE_MAX_DOC_CHARS) return doc;
+    if (hit) this.cachedChars -= hit.text.length;
+    this.cache.delete(row._id);
+    this.cache.set(row._id, { text: row.doc, doc });
+    this.cachedChars += row.doc.length;
+    for (const [id, v] of this.cache) {
+      if (this.cachedChars <= CACHE_MAX_CHARS) break;
+      this.cache.delete(id);
+      this.cachedChars -= v.text.length;
+    }
+    return doc;
+  };
+
+  private selectRows(filter: Filter, options: FindOptions, toDoc: (row: Row) => Json): Json[] {
     assertNoUndefined(filter, this.name);
     const where = toWhere(filter, this.arrays);
     const sort = options.sort ? withIdTiebreak(options.sort) : null;
     const orderBy = sort ? toOrderBy(sort, this.arrays) : null;
-    const base = `SELECT doc FROM "${this.table}" WHERE ${where.sql}`;
+    const base = `SELECT _id, doc FROM "${this.table}" WHERE ${where.sql}`;
     if (where.exact && (!sort || orderBy)) {
       const sql = `${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}${limitClause(options)}`;
-      return (this.stmt(sql).all(...where.params) as Row[]).map((r) => JSON.parse(r.doc) as Json);
+      return (this.stmt(sql).all(...where.params) as Row[]).map(toDoc);
     }
     // A superset: filter (and sort) again as MongoDB would.
     const rows = this.stmt(`${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}`).all(
       ...where.params,
     ) as Row[];
-    let cursor = matcher(filter).find(rows.map((r) => JSON.parse(r.doc) as Json));
+    let cursor = matcher(filter).find(rows.map(toDoc));
     if (sort && !orderBy) cursor = cursor.sort(sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -196,7 +227,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async findReadonly(filter: Filter, options: FindOptions = {}): Promise<readonly Readonly<T>[]> {
     this.owner.assertOpen();
-    return this.select(filter, options).map((d) => deepFreeze(d) as T);
+    return this.select(filter, options, true) as unknown as T[];
   }
 
   async count(filter: Filter): Promise<number> {
