@@ -250,7 +250,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   ): Promise<T | null> {
     const change = normaliseUpdate(update, this.name);
     return this.tx(() => {
-      const [found] = this.select(filter, { sort: options.sort, limit: 1 });
+      // The cached frozen document: applyUpdate makes the new one as a copy.
+      const [found] = this.select(filter, { sort: options.sort, limit: 1 }, true);
       if (found) {
         const next = applyUpdate(found, change);
         next._id = found._id;
@@ -269,7 +270,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   async updateMany(filter: Filter, update: Update): Promise<number> {
     const change = normaliseUpdate(update, this.name);
     return this.tx(() => {
-      const docs = this.select(filter);
+      const docs = this.select(filter, {}, true);
       for (const doc of docs) {
         const next = applyUpdate(doc, change);
         next._id = doc._id;
