@@ -15,14 +15,7 @@ import {
   upsertSeed,
   withIdTiebreak,
 } from './semantics';
-import {
-  fieldExpr,
-  indexStatements,
-  limitClause,
-  SqlValue,
-  toOrderBy,
-  toWhere,
-} from './sqlite-sql';
+import { indexStatements, limitClause, toOrderBy, toWhere } from './sqlite-sql';
 import {
   Collection,
   Doc,
@@ -344,8 +337,6 @@ export class EmbeddedStore implements Store {
   private constructor(
     readonly db: Database.Database,
     private readonly lock: DataDirLock | null,
-    /** Where the database is: a file, or ':memory:'. */
-    readonly location: string,
   ) {
     this.ttl = new TtlPurger();
     db.exec(
@@ -366,7 +357,7 @@ export class EmbeddedStore implements Store {
 
   /** Opens (or creates) the store in `dir`; `null` keeps everything in memory (tests only). */
   static async open(dir: string | null, opts: { maxMb?: number } = {}): Promise<EmbeddedStore> {
-    if (!dir) return new EmbeddedStore(new Database(':memory:'), null, ':memory:');
+    if (!dir) return new EmbeddedStore(new Database(':memory:'), null);
     try {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
@@ -394,7 +385,7 @@ export class EmbeddedStore implements Store {
       // about 1,000 rows read per index).
       db.pragma('analysis_limit = 1000');
       db.pragma('optimize = 0x10002');
-      const store = new EmbeddedStore(db, lock, file);
+      const store = new EmbeddedStore(db, lock);
       store.optimizer = setInterval(() => store.optimize(), OPTIMIZE_INTERVAL_MS);
       store.optimizer.unref();
       await store.migrateLegacy(dir);
@@ -652,7 +643,3 @@ export class EmbeddedStore implements Store {
 }
 
 export { EmbeddedStoreUnavailableError };
-
-/** The expression an indexed field is read by, re-exported for tests that look at query plans. */
-export { fieldExpr as sqliteFieldExpr };
-export type { SqlValue };
