@@ -68,10 +68,8 @@ export function storeUnreachableAtStart(uri: string, err: unknown): StartupError
  */
 export function embeddedStoreUnusableAtStart(dataDir: string | null, err: unknown): unknown {
   if (!(err instanceof Error)) return err;
-  const known =
-    err.name === 'EmbeddedStoreUnavailableError' ||
-    /is in use by process|could not be migrated/.test(err.message);
-  if (!known) return err;
+  if (err.name !== 'EmbeddedStoreUnavailableError' && err.name !== 'EmbeddedStoreStartError')
+    return err;
   return new StartupError(
     `Cannot use the embedded store in DATA_DIR (${dataDir ?? 'memory'}): ${err.message.split('\n')[0].slice(0, 400)}\n` +
       'Give the bot a writable DATA_DIR with free space (or set MONGODB_URI). ' +

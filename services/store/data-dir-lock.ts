@@ -8,7 +8,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import { EmbeddedStoreUnavailableError } from './embedded-unavailable';
+import { EmbeddedStoreStartError, EmbeddedStoreUnavailableError } from './embedded-unavailable';
 
 /**
  * The pid file that tells an operator which process owns a DATA_DIR. The embedded store serves
@@ -44,7 +44,7 @@ export class DataDirLock {
       alive = false;
     }
     if (alive) {
-      throw new Error(
+      throw new EmbeddedStoreStartError(
         `DATA_DIR ${this.dir} is in use by process ${pid}: the embedded store serves one process; use MongoDB to run several`,
       );
     }

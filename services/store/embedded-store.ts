@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Query as MingoQuery } from 'mingo';
 import { DataDirLock } from './data-dir-lock';
-import { EmbeddedStoreUnavailableError } from './embedded-unavailable';
+import { EmbeddedStoreStartError, EmbeddedStoreUnavailableError } from './embedded-unavailable';
 import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
 import {
   applyUpdate,
@@ -455,7 +455,7 @@ export class EmbeddedStore implements Store {
         this.db.exec('COMMIT');
       } catch (err) {
         this.db.exec('ROLLBACK');
-        throw new Error(
+        throw new EmbeddedStoreStartError(
           `the old embedded store in ${dir} could not be migrated (nothing was changed): ${(err as Error).message}`,
         );
       }

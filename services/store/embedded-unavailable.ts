@@ -35,3 +35,8 @@ export class EmbeddedStoreUnavailableError extends Error {
     return 'the database file in DATA_DIR cannot be read or written';
   }
 }
+
+/** The embedded store cannot start here for a reason the operator must fix (DATA_DIR held by another process, an old store that could not be migrated). */
+export class EmbeddedStoreStartError extends Error {
+  override name = 'EmbeddedStoreStartError';
+}
