@@ -1,5 +1,5 @@
 import { BackfillLog, BenefitIndex } from '../review/benefit-index';
-import { Collection, Filter, Store, Update } from '../store/store';
+import { Collection, Filter, Store, TallyRow, Update } from '../store/store';
 import { ApplicationDoc } from './application';
 
 /** True when an update writes the submitted data (a submit, or an erasure of personal data). */
@@ -98,6 +98,11 @@ export class ApplicationRepository {
       { status: { $in: [...statuses] }, _id: { $gt: after } },
       { sort: { _id: 1 }, limit },
     );
+  }
+
+  /** Counts and sums of the applications matching an indexed filter, grouped (Collection.tally). */
+  async tally(filter: Filter, by: string[], sum: string[] = []): Promise<TallyRow[]> {
+    return this.col.tally(filter, by, sum);
   }
 
   async find(filter: Filter): Promise<ApplicationDoc[]> {

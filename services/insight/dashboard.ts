@@ -3,13 +3,20 @@ import type { ApplicationDoc } from '../applications/application';
 import { frameOf, framesOverview } from '../allocation/frames';
 import { coachingStats } from '../coaching/coach-stats';
 import { currentDecisions } from '../decisions/decision-repository';
+import type { DecisionDoc } from '../decisions/decision';
 import { stockholmDate } from '../followup/report-schedule';
 import type { Services } from '../services';
 import type { Actor } from '../shared/actor';
 import { fiscalYearOf, STOCKHOLM_ZONE } from '../shared/dates';
 import { DomainError } from '../shared/domain-error';
 import type { StatementRecommendation } from '../review/review-types';
-import { applicationYear, computeDashboard, DashboardFigures, RECORD_STATUSES } from './figures';
+import {
+  ApplicationTally,
+  applicationYear,
+  computeDashboard,
+  DashboardFigures,
+  RECORD_STATUSES,
+} from './figures';
 import { canSee, dashboardScope, DashboardScope } from './insight-access';
 
 /** Years a person may ask the dashboard for, around the current fiscal year. */
@@ -68,34 +75,65 @@ export function parseYear(raw: unknown, now: Date): number | null {
 const startsIn = (year: number) => ({ $gte: `${year}`, $lt: `${year + 1}` });
 
 /**
- * The submitted applications that may belong to a fiscal year in these portfolios, read by the
- * (portfolio, start date) index one portfolio at a time, never every application of every year:
- * those starting in the year, those without a start date (the year they were submitted then
- * decides), and those whose decision in force takes money from the year. computeDashboard keeps
- * exactly the year's own.
+ * The submitted applications of a fiscal year in these portfolios, without reading each one:
+ * those starting in the year and undecided are tallied by the (portfolio, start date) index
+ * (counts and sums per portfolio, status and part); only the few that need a closer look are
+ * read whole: those decided (the year of their decision in force counts, not their start) and
+ * those without a start date (the year they were submitted then decides). computeDashboard
+ * keeps exactly the year's own of what is read.
  */
-async function applicationsOfYear(
+export async function applicationsOfYear(
   s: Services,
   portfolioIds: string[],
   year: number,
-  decidedIds: string[],
-): Promise<ApplicationDoc[]> {
+  inForce: readonly DecisionDoc[],
+): Promise<{ applications: ApplicationDoc[]; tallies: ApplicationTally[] }> {
+  if (portfolioIds.length === 0) return { applications: [], tallies: [] };
   const status = { $in: [...RECORD_STATUSES] };
-  const byId = new Map<string, ApplicationDoc>();
-  for (const portfolioId of portfolioIds) {
-    for (const startDate of [startsIn(year), null]) {
-      const found = await s.applications.find({
-        'data.portfolioId': portfolioId,
-        'data.startDate': startDate,
-        status,
-      });
-      for (const a of found) byId.set(a._id, a);
-    }
+  const inPortfolios = { 'data.portfolioId': { $in: portfolioIds }, status };
+  const startingInYear = { ...inPortfolios, 'data.startDate': startsIn(year) };
+  const decidedIds = [...new Set(inForce.map((d) => d.applicationId))];
+  const [rows, decidedStarting, undated, decidedInYear] = await Promise.all([
+    s.applications.tally(
+      startingInYear,
+      ['data.portfolioId', 'status', 'data.part'],
+      ['data.devCost'],
+    ),
+    decidedIds.length === 0
+      ? []
+      : s.applications.find({ ...startingInYear, _id: { $in: decidedIds } }),
+    s.applications.find({ ...inPortfolios, 'data.startDate': null }),
+    (() => {
+      const ids = inForce.filter((d) => d.year === year).map((d) => d.applicationId);
+      return ids.length === 0 ? [] : s.applications.find({ ...inPortfolios, _id: { $in: ids } });
+    })(),
+  ]);
+  // The tallies hold every application starting in the year: take the decided ones out again.
+  const tallies = new Map<string, ApplicationTally>();
+  const keyOf = (portfolioId: unknown, st: unknown, part: unknown) =>
+    JSON.stringify([portfolioId, st, part]);
+  for (const r of rows) {
+    const [portfolioId, st, part] = r.key as [string, ApplicationTally['status'], string];
+    tallies.set(keyOf(portfolioId, st, part), {
+      portfolioId,
+      status: st,
+      part,
+      count: r.count,
+      devCost: r.sums[0],
+    });
   }
-  if (decidedIds.length > 0)
-    for (const a of await s.applications.find({ _id: { $in: decidedIds }, status }))
-      byId.set(a._id, a);
-  return [...byId.values()];
+  for (const a of decidedStarting) {
+    const t = tallies.get(keyOf(a.data?.portfolioId, a.status, a.data?.part));
+    if (!t) continue;
+    t.count--;
+    t.devCost -= typeof a.data?.devCost === 'number' ? a.data.devCost : 0;
+  }
+  const byId = new Map<string, ApplicationDoc>();
+  for (const a of [...decidedStarting, ...undated, ...decidedInYear]) byId.set(a._id, a);
+  return {
+    applications: [...byId.values()],
+    tallies: [...tallies.values()].filter((t) => t.count > 0),
+  };
 }
 
 /**
@@ -162,20 +200,22 @@ export async function portfolioDashboard(
     ]),
   ].sort((a, b) => a - b);
   const y = year ?? openingYear(current, applicationYears);
-  const applications = await applicationsOfYear(
+  const { applications, tallies } = await applicationsOfYear(
     s,
     portfolios.map((p) => p._id),
     y,
-    inForce.filter((d) => d.year === y && visible(d)).map((d) => d.applicationId),
+    inForce.filter(visible),
   );
   const frames = new Map(
     await Promise.all(portfolios.map(async (p) => [p._id, await frameOf(s, p, y)] as const)),
   );
+  // The IT statements count only for funded applications (all of them read whole above).
   const statements = new Map<string, StatementRecommendation>();
-  const items =
-    applications.length === 0
-      ? []
-      : await s.review.findItems({ _id: { $in: applications.map((a) => a._id) } });
+  const approved = new Set(
+    inForce.filter((d) => d.outcome === 'approved').map((d) => d.applicationId),
+  );
+  const funded = applications.filter((a) => approved.has(a._id)).map((a) => a._id);
+  const items = funded.length === 0 ? [] : await s.review.findItems({ _id: { $in: funded } });
   for (const item of items) {
     if (item.statement) statements.set(item.appId, item.statement.recommendation);
   }
@@ -186,6 +226,7 @@ export async function portfolioDashboard(
     portfolios,
     frames,
     applications,
+    tallies,
     decisions,
     projects: await s.followup.projects.all(),
     reports: await s.followup.reports.all(),

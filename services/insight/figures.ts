@@ -141,6 +141,18 @@ export interface DashboardFigures {
   };
 }
 
+/**
+ * Undecided applications of the year counted instead of read (store tallies): how many of one
+ * portfolio, status and part, and the development cost they apply for together.
+ */
+export interface ApplicationTally {
+  portfolioId: string;
+  status: Exclude<ApplicationStatus, 'draft'>;
+  part: string;
+  count: number;
+  devCost: number;
+}
+
 /** What the figures are computed from: read from the repositories that own the data. */
 export interface DashboardInput {
   year: number;
@@ -150,6 +162,11 @@ export interface DashboardInput {
   frames: Map<string, FrameView | null>;
   /** Submitted applications (every status but draft); the year is decided here. */
   applications: ApplicationDoc[];
+  /**
+   * More applications of the year, counted: none of them has a decision in force, none is also
+   * in `applications`.
+   */
+  tallies?: readonly ApplicationTally[];
   /** Every decision record (corrections included); the ones in force are picked here. */
   decisions: DecisionDoc[];
   projects: ProjectDoc[];
@@ -190,11 +207,13 @@ export function projectYear(project: ProjectDoc, decision: DecisionDoc | undefin
 
 /** The latest report of a project that states a realised effect (as follow-up reads it). */
 export function latestRealised(reports: readonly ReportDoc[]): ReportDoc | undefined {
-  return reports
-    // != null: documents written by the MongoDB driver before undefined was dropped hold null.
-    .filter((r) => r.realisedEffectSek != null || r.realisedEffectHours != null)
-    .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
-    .pop();
+  return (
+    reports
+      // != null: documents written by the MongoDB driver before undefined was dropped hold null.
+      .filter((r) => r.realisedEffectSek != null || r.realisedEffectHours != null)
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
+      .pop()
+  );
 }
 
 /** The reports a project owed by `today` and has not sent. */
@@ -347,6 +366,9 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
     const mine = apps.filter((a) => a.data!.portfolioId === portfolio._id);
     const live = mine.filter((a) => a.status !== 'withdrawn');
     const pending = live.filter((a) => PENDING_STATUSES.has(a.status) && !inForce.has(a._id));
+    const counted = (input.tallies ?? []).filter((t) => t.portfolioId === portfolio._id);
+    const countedCost = (part: Part, keep: (t: ApplicationTally) => boolean) =>
+      counted.filter((t) => t.part === part && keep(t)).reduce((acc, t) => acc + t.devCost, 0);
     const parts: PartFigures[] = PARTS.map((part) => {
       const budget = frame?.budgets[part] ?? 0;
       const granted = frame?.used[part] ?? 0;
@@ -355,16 +377,19 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
         frame: budget,
         granted,
         remaining: budget - granted,
-        requested: live
-          .filter((a) => a.data!.part === part)
-          .reduce((acc, a) => acc + a.data!.devCost, 0),
-        pending: pending
-          .filter((a) => a.data!.part === part)
-          .reduce((acc, a) => acc + a.data!.devCost, 0),
+        requested:
+          live.filter((a) => a.data!.part === part).reduce((acc, a) => acc + a.data!.devCost, 0) +
+          countedCost(part, (t) => t.status !== 'withdrawn'),
+        pending:
+          pending
+            .filter((a) => a.data!.part === part)
+            .reduce((acc, a) => acc + a.data!.devCost, 0) +
+          countedCost(part, (t) => PENDING_STATUSES.has(t.status)),
       };
     });
     const statusCounts = emptyStatusCounts();
     for (const a of mine) statusCounts[a.status as Exclude<ApplicationStatus, 'draft'>]++;
+    for (const t of counted) statusCounts[t.status] += t.count;
     const funded = mine.filter((a) => inForce.get(a._id)?.outcome === 'approved');
     const myProjects = projects.filter((p) => p.portfolioId === portfolio._id);
     const money = sumMoney(parts);
@@ -379,7 +404,7 @@ export function computeDashboard(input: DashboardInput): DashboardFigures {
       remaining: (frame?.amount ?? 0) - money.granted,
       parts,
       statusCounts,
-      applications: mine.length,
+      applications: mine.length + counted.reduce((acc, t) => acc + t.count, 0),
       benefit: benefitOf(myProjects, reportsBy),
       coaching: {
         asked: input.coaching.byPortfolio[portfolio._id]?.asked ?? 0,

@@ -12,10 +12,19 @@ import {
   dropUndefined,
   indexName,
   normaliseUpdate,
+  tallyDocs,
   upsertSeed,
   withIdTiebreak,
 } from './semantics';
-import { indexStatements, limitClause, toOrderBy, toWhere } from './sqlite-sql';
+import {
+  fieldExpr,
+  indexStatements,
+  jsonPath,
+  limitClause,
+  sqlString,
+  toOrderBy,
+  toWhere,
+} from './sqlite-sql';
 import {
   Collection,
   Doc,
@@ -25,6 +34,7 @@ import {
   IndexSpec,
   IndexSpecChangedError,
   Store,
+  TallyRow,
   Update,
 } from './store';
 import { TtlPurger } from './ttl-purge';
@@ -234,6 +244,39 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       return row.n;
     }
     return this.select(filter).length;
+  }
+
+  async tally(filter: Filter, by: string[], sum: string[] = []): Promise<TallyRow[]> {
+    this.owner.assertOpen();
+    assertNoUndefined(filter, this.name);
+    try {
+      const where = toWhere(filter, this.arrays);
+      if (!where.exact || by.some(this.arrays))
+        return tallyDocs(this.select(filter, {}, true), by, sum);
+      // Each key with its JSON type, so that true/false (1/0 in SQL) come back as booleans.
+      const keys = by.flatMap((f, i) => [
+        `${fieldExpr(f)} AS k${i}`,
+        `${f === '_id' ? `'text'` : `json_type(doc, ${sqlString(jsonPath(f))})`} AS t${i}`,
+      ]);
+      const sums = sum.map(
+        (f, i) =>
+          `total(CASE WHEN json_type(doc, ${sqlString(jsonPath(f))}) IN ('integer', 'real') THEN ${fieldExpr(f)} END) AS s${i}`,
+      );
+      const groups = by.flatMap((_, i) => [`k${i}`, `t${i}`]);
+      const sql = `SELECT ${[...keys, 'count(*) AS n', ...sums].join(', ')} FROM "${this.table}" WHERE ${where.sql}${groups.length ? ` GROUP BY ${groups.join(', ')}` : ''}`;
+      const rows = this.stmt(sql).all(...where.params) as Record<string, unknown>[];
+      return rows
+        .filter((r) => (r.n as number) > 0)
+        .map((r) => ({
+          key: by.map((_, i) =>
+            r[`t${i}`] === 'true' ? true : r[`t${i}`] === 'false' ? false : (r[`k${i}`] ?? null),
+          ),
+          count: r.n as number,
+          sums: sum.map((_, i) => r[`s${i}`] as number),
+        }));
+    } catch (err) {
+      return wrapError(this.name, err);
+    }
   }
 
   async findOneAndUpdate(

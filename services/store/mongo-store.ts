@@ -15,6 +15,7 @@ import {
   FindOptions,
   IndexSpec,
   Store,
+  TallyRow,
   Update,
 } from './store';
 import { ensureMongoIndex } from './mongo-indexes';
@@ -71,6 +72,41 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   async count(filter: Filter): Promise<number> {
     assertNoUndefined(filter, this.name);
     return this.col.countDocuments(filter as never);
+  }
+
+  /**
+   * One `$group` per accumulator: FerretDB 1.24 computes only the first accumulator of a
+   * `$group` and gives 0 for the others (docs/ferretdb.md), so the count and each sum are asked
+   * for apart and joined by their group key.
+   */
+  async tally(filter: Filter, by: string[], sum: string[] = []): Promise<TallyRow[]> {
+    assertNoUndefined(filter, this.name);
+    const _id = Object.fromEntries(by.map((f, i) => [`k${i}`, `$${f}`]));
+    const run = (acc: unknown) =>
+      this.col
+        .aggregate<{ _id?: Record<string, unknown>; v: unknown }>([
+          { $match: filter },
+          { $group: { _id, v: acc } },
+        ])
+        .toArray();
+    const [counts, ...sums] = await Promise.all([
+      run({ $sum: 1 }),
+      ...sum.map((f) => run({ $sum: `$${f}` })),
+    ]);
+    const keyOf = (id: Record<string, unknown> | undefined) =>
+      by.map((_, i) => id?.[`k${i}`] ?? null);
+    const rows = new Map<string, TallyRow>();
+    for (const r of counts) {
+      const key = keyOf(r._id);
+      rows.set(JSON.stringify(key), { key, count: Number(r.v), sums: sum.map(() => 0) });
+    }
+    sums.forEach((part, i) => {
+      for (const r of part) {
+        const row = rows.get(JSON.stringify(keyOf(r._id)));
+        if (row) row.sums[i] = Number(r.v ?? 0);
+      }
+    });
+    return [...rows.values()].filter((r) => r.count > 0);
   }
 
   async findOneAndUpdate(

@@ -1,9 +1,9 @@
 /**
  * The store semantics both engines share (see store.ts): what happens to `undefined`, which
  * update operators may be combined, how ties in a sort are broken, and how an upsert builds its
- * document. Pure functions; the engines call them before they talk to nedb or the server.
+ * document. Pure functions; the engines call them before they talk to SQLite or the server.
  */
-import type { Filter, FindOptions, IndexSpec, Update } from './store';
+import type { Filter, FindOptions, IndexSpec, TallyRow, Update } from './store';
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null &&
@@ -227,4 +227,33 @@ export function mongoNullFilter(filter: Filter): Filter {
   }
   if (!changed) return filter;
   return conds.length === 1 ? conds[0] : { $and: conds };
+}
+
+/** A tally (Collection.tally) of documents already read: what the stores do in their engines. */
+export function tallyDocs(
+  docs: readonly Record<string, unknown>[],
+  by: string[],
+  sum: string[],
+): TallyRow[] {
+  const get = (doc: Record<string, unknown>, field: string): unknown =>
+    field
+      .split('.')
+      .reduce<unknown>(
+        (v, k) =>
+          v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined,
+        doc,
+      );
+  const groups = new Map<string, TallyRow>();
+  for (const doc of docs) {
+    const key = by.map((f) => get(doc, f) ?? null);
+    const id = JSON.stringify(key);
+    let row = groups.get(id);
+    if (!row) groups.set(id, (row = { key, count: 0, sums: sum.map(() => 0) }));
+    row.count++;
+    sum.forEach((f, i) => {
+      const v = get(doc, f);
+      if (typeof v === 'number') row.sums[i] += v;
+    });
+  }
+  return [...groups.values()];
 }

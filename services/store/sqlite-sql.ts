@@ -31,7 +31,7 @@ export function jsonPath(field: string): string {
     .join('')}`;
 }
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** The expression a field is read and indexed by. `_id` is the table's own key column. */
 export function fieldExpr(field: string): string {

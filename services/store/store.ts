@@ -87,6 +87,13 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/** One group of a tally: the values of the grouping fields (null for a missing field), how many, the sums. */
+export interface TallyRow {
+  key: unknown[];
+  count: number;
+  sums: number[];
+}
+
 export interface Collection<T extends Doc> {
   readonly name: string;
   insertOne(doc: T): Promise<void>;
@@ -98,6 +105,13 @@ export interface Collection<T extends Doc> {
    */
   findReadonly(filter: Filter, options?: FindOptions): Promise<readonly Readonly<T>[]>;
   count(filter: Filter): Promise<number>;
+  /**
+   * The matching documents counted by the values of `by` (MongoDB's `$group`), with the sums of
+   * the numeric fields `sum` (a value that is not a number counts as 0): for figures over many
+   * documents without reading them. A missing or null field groups as null; the rows come in
+   * no particular order. Grouping fields must hold scalars (not arrays or objects).
+   */
+  tally(filter: Filter, by: string[], sum?: string[]): Promise<TallyRow[]>;
   /** Atomic single-document update; returns the document after the update, or null when none matched. */
   findOneAndUpdate(
     filter: Filter,

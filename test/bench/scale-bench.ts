@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -17,6 +17,11 @@ import { measureTurns, Timing, TurnFigures, wizardOverHttp } from './support/sca
  *
  *   node dist/test/bench/scale-bench.js --sizes 1000,10000,50000 [--store embedded|mongodb]
  *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20] [--keep]
+ *     [--data <a DATA_DIR kept by --keep>]
+ *
+ * --keep copies each made embedded DATA_DIR to <dir>-kept (and <dir>-kept.json, what the data
+ * maker reported) before it is measured; --data <dir>-kept measures a copy of such a store
+ * instead of making the data again.
  *
  * A report: exits 0 whatever the figures, and prints FAIL next to each target missed.
  */
@@ -27,6 +32,8 @@ interface Options {
   root: string;
   reps: number;
   mongoUri: string;
+  /** A kept DATA_DIR to measure (a copy of it) instead of making the data. */
+  data?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -46,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     root: path.resolve(arg('root') ?? path.join(__dirname, '..', '..', '..')),
     reps: Number(arg('reps') ?? 20),
     mongoUri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/',
+    data: arg('data') ? path.resolve(arg('data')!) : undefined,
   };
 }
 
@@ -103,10 +111,6 @@ async function storeBytes(opts: Options, target: StoreTarget): Promise<number> {
 }
 
 async function dropTarget(opts: Options, target: StoreTarget): Promise<void> {
-  if (target.dataDir && process.argv.includes('--keep')) {
-    console.log(`  kept ${target.dataDir} (--keep)`);
-    return;
-  }
   if (target.dataDir) return rmSync(target.dataDir, { recursive: true, force: true });
   const client = await MongoClient.connect(opts.mongoUri);
   await client
@@ -142,6 +146,14 @@ async function measureSize(
   };
   try {
     const t0 = Date.now();
+    if (opts.data && size > 0 && target.dataDir) {
+      const kept = JSON.parse(readFileSync(`${opts.data}.json`, 'utf8')) as ScaleDataResult & {
+        made: number;
+      };
+      cpSync(opts.data, target.dataDir, { recursive: true });
+      Object.assign(row, { made: kept.made, failed: kept.failed });
+      return await measureStore(opts, connector, row, target, kept);
+    }
     const httpApps = Math.min(HTTP_APPS, others);
     if (httpApps > 0) {
       const first = await startRealServer(opts.root, target);
@@ -155,27 +167,45 @@ async function measureSize(
     row.made += data.made;
     row.failed = data.failed;
     row.dataMs = Date.now() - t0;
-    row.bytes = await storeBytes(opts, target);
-    process.stderr.write(
-      `  ${row.label}: ${row.made} applications made in ${(row.dataMs / 1000).toFixed(0)} s; restarting the server\n`,
-    );
-    const server = await startRealServer(opts.root, target);
-    try {
-      row.readyMs = server.readyMs;
-      await server.eventLoopMaxMs(); // resets the window: only the measured turns count
-      row.turns = await measureTurns(server.url, connector, data.pending, opts.reps);
-      row.lagMs = await server.eventLoopMaxMs();
-      // What a scrape alone blocks (it counts the outbox by status): read right after the last one.
-      row.scrapeLagMs = await server.eventLoopMaxMs();
-      row.load = loadavg()[0];
-      Object.assign(row, server.memory());
-    } finally {
-      await server.stop();
+    if (target.dataDir && process.argv.includes('--keep')) {
+      // A pristine copy (the measured turns change the store), for --data later.
+      cpSync(target.dataDir, `${target.dataDir}-kept`, { recursive: true });
+      writeFileSync(`${target.dataDir}-kept.json`, JSON.stringify({ ...data, made: row.made }));
+      process.stderr.write(`  kept a copy in ${target.dataDir}-kept (--keep)\n`);
     }
+    return await measureStore(opts, connector, row, target, data);
   } catch (err) {
     row.error = err instanceof Error ? err.message : String(err);
   } finally {
     await dropTarget(opts, target).catch(() => undefined);
+  }
+  return row;
+}
+
+/** The server restarted on a made store, and measured. */
+async function measureStore(
+  opts: Options,
+  connector: Awaited<ReturnType<typeof startFakeConnector>>,
+  row: Row,
+  target: StoreTarget,
+  data: Pick<ScaleDataResult, 'pending'>,
+): Promise<Row> {
+  row.bytes = await storeBytes(opts, target);
+  process.stderr.write(
+    `  ${row.label}: ${row.made} applications made in ${(row.dataMs / 1000).toFixed(0)} s; restarting the server\n`,
+  );
+  const server = await startRealServer(opts.root, target);
+  try {
+    row.readyMs = server.readyMs;
+    await server.eventLoopMaxMs(); // resets the window: only the measured turns count
+    row.turns = await measureTurns(server.url, connector, data.pending, opts.reps);
+    row.lagMs = await server.eventLoopMaxMs();
+    // What a scrape alone blocks (it counts the outbox by status): read right after the last one.
+    row.scrapeLagMs = await server.eventLoopMaxMs();
+    row.load = loadavg()[0];
+    Object.assign(row, server.memory());
+  } finally {
+    await server.stop();
   }
   return row;
 }

@@ -418,6 +418,44 @@ export function storeContract(
       expect((await c.find({})).map((d) => d._id)).toEqual(['fresh']);
     });
 
+    it('when documents are tallied, then they are counted and summed per group of values as MongoDB groups them', async () => {
+      const c = col();
+      await c.ensureIndex({ fields: ['owner', 'status'] });
+      await c.insertOne({ _id: '1', owner: 'x', status: 'open', n: 2, nested: { a: 1 } });
+      await c.insertOne({ _id: '2', owner: 'x', status: 'open', n: 3.5 });
+      await c.insertOne({ _id: '3', owner: 'x', status: 'done', n: 10, gone: true });
+      await c.insertOne({ _id: '4', owner: 'y', status: 'open', gone: false });
+      await c.insertOne({ _id: '5', owner: 'y', x: null, nested: { b: 'not a number' } });
+      await c.insertOne({ _id: '6', owner: 'z', status: 'open', n: 100, tags: ['a'] });
+      const order = (k: unknown[]) => JSON.stringify(k);
+      const sorted = (rows: Awaited<ReturnType<typeof c.tally>>) =>
+        [...rows].sort((a, b) => (order(a.key) < order(b.key) ? -1 : 1));
+      expect(
+        sorted(
+          await c.tally({ owner: { $in: ['x', 'y'] } }, ['owner', 'status'], ['n', 'nested.a']),
+        ),
+      ).toEqual([
+        { key: ['x', 'done'], count: 1, sums: [10, 0] },
+        { key: ['x', 'open'], count: 2, sums: [5.5, 1] },
+        { key: ['y', 'open'], count: 1, sums: [0, 0] },
+        { key: ['y', null], count: 1, sums: [0, 0] },
+      ]);
+      // Booleans stay booleans; a missing field and null group together; no fields: one group.
+      expect(sorted(await c.tally({ owner: { $ne: 'z' } }, ['gone']))).toEqual([
+        { key: [false], count: 1, sums: [] },
+        { key: [null], count: 3, sums: [] },
+        { key: [true], count: 1, sums: [] },
+      ]);
+      expect(await c.tally({ owner: 'x' }, [], ['n'])).toEqual([
+        { key: [], count: 3, sums: [15.5] },
+      ]);
+      expect(await c.tally({ owner: 'nobody' }, ['status'], ['n'])).toEqual([]);
+      // A filter on an array path (the embedded store checks it again in JavaScript) tallies the same.
+      expect(await c.tally({ tags: 'a' }, ['owner'], ['n'])).toEqual([
+        { key: ['z'], count: 1, sums: [100] },
+      ]);
+    });
+
     it('when a TTL index names several fields, then it is refused and nothing is purged', async () => {
       const c = col();
       await c.insertOne({ _id: 'old', at: '2000-01-01T00:00:00.000Z', owner: 'x' });

@@ -39,6 +39,7 @@ function recording(store: EmbeddedStore, log: Recorded[]): Store {
       find: (f: Filter, o?: FindOptions) => (note('find', f, o), col.find(f, o)),
       findReadonly: (f: Filter, o?: FindOptions) => (note('find', f, o), col.findReadonly(f, o)),
       count: (f: Filter) => (note('count', f), col.count(f)),
+      tally: (f: Filter, by: string[], sum?: string[]) => (note('count', f), col.tally(f, by, sum)),
       findOneAndUpdate: (
         f: Filter,
         u: Update,
