@@ -100,7 +100,13 @@ export async function startRealServer(
   const started = process.hrtime.bigint();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--max-semi-space-size=64', '--no-deprecation', path.join(root, 'dist', 'bot', 'index.js')],
+    [
+      '--max-semi-space-size=64',
+      '--no-deprecation',
+      // Node flags to try (a later V8 flag wins): the same variable the turn benchmarks read.
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+      path.join(root, 'dist', 'bot', 'index.js'),
+    ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
