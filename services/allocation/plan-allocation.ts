@@ -18,12 +18,8 @@ export interface AllocationPlan {
   comparison: AllocationComparison;
 }
 
-/**
- * One call for `fördela <portfölj>`: splits the frame into part budgets, takes off what earlier
- * decisions of the year already granted per part, applies the chair's what-ifs, and returns the
- * exact proposal beside the greedy baseline and their difference.
- */
-export function planAllocation(input: {
+/** What `planAllocation` plans from: plain data, so a worker thread can be handed it as it is. */
+export interface PlanAllocationInput {
   frame: number;
   shares: PartShares;
   items: readonly AllocationItem[];
@@ -32,7 +28,14 @@ export function planAllocation(input: {
   granted?: PartBudgets;
   /** Exact solver tuning, e.g. a smaller node budget in tests; default: the solver's own. */
   solver?: KnapsackOptions;
-}): AllocationPlan {
+}
+
+/**
+ * One call for `fördela <portfölj>`: splits the frame into part budgets, takes off what earlier
+ * decisions of the year already granted per part, applies the chair's what-ifs, and returns the
+ * exact proposal beside the greedy baseline and their difference.
+ */
+export function planAllocation(input: PlanAllocationInput): AllocationPlan {
   const budgets = partBudgets(input.frame, input.shares);
   const available = { ...budgets };
   for (const part of PARTS)

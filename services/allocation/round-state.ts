@@ -9,7 +9,8 @@ import { allocationItemOf, eligibilityGates, type Gate } from './eligibility';
 import type { FrameLedgerDoc } from './frame-ledger';
 import { ledgerOf } from './frames';
 import { reachable } from './owner-requests';
-import { planAllocation, type AllocationPlan } from './plan-allocation';
+import type { AllocationPlan } from './plan-allocation';
+import { planAllocationAsync } from './plan-allocation-async';
 import type { AllocationItem, ItemReason, Part, Reduction } from './types';
 import type { WhatIf } from './what-if';
 
@@ -91,8 +92,9 @@ export async function openApplications(
 
 /**
  * Computes a round's proposal: gates per recommended application, the exact proposal among the
- * eligible ones within what each part has left this year (planAllocation), the greedy baseline,
- * and the decisions a confirmation would record. Finishes first any decision a crash cut short.
+ * eligible ones within what each part has left this year (planAllocationAsync: off the event loop
+ * when large), the greedy baseline, and the decisions a confirmation would record. Finishes first
+ * any decision a crash cut short.
  */
 export async function roundState(
   s: Services,
@@ -142,13 +144,17 @@ export async function roundState(
       digest: digestOf([]),
     };
   }
-  const plan = planAllocation({
-    frame: ledger.amount,
-    shares: ledger.shares,
-    items: candidates.map((c) => c.item),
-    whatIfs: engineWhatIfs(round.whatIfs),
-    granted: ledger.used,
-  });
+  // In a worker thread when large: other people's turns go on while the proposal is computed.
+  const plan = await planAllocationAsync(
+    {
+      frame: ledger.amount,
+      shares: ledger.shares,
+      items: candidates.map((c) => c.item),
+      whatIfs: engineWhatIfs(round.whatIfs),
+      granted: ledger.used,
+    },
+    { log: s.log },
+  );
   const drafts: DraftDecision[] = [];
   for (const r of plan.optimal.funded) {
     drafts.push({

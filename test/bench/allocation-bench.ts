@@ -1,12 +1,21 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import { PARTS } from '../../services/applications/wizard-steps';
 import { compareWithGreedy } from '../../services/allocation/compare-with-greedy';
 import { greedyByScore } from '../../services/allocation/greedy-by-score';
 import { valueInScoreMsek } from '../../services/allocation/item-value';
 import { optimise } from '../../services/allocation/optimise';
 import { partBudgets } from '../../services/allocation/part-budgets';
-import type { AllocationItem, PartBudgets, PartShares } from '../../services/allocation/types';
+import { planAllocation } from '../../services/allocation/plan-allocation';
+import { planAllocationAsync } from '../../services/allocation/plan-allocation-async';
+import type {
+  AllocationItem,
+  AllocationProposal,
+  PartBudgets,
+  PartShares,
+} from '../../services/allocation/types';
 
 /** One portfolio's line in the benchmark table. */
 export interface PortfolioBenchRow {
@@ -45,6 +54,8 @@ export interface BenchResult {
   /** Same sizes, but every review score a whole number 1–5 (consensus scoring): the hard case. */
   stressCoarseScoresMs: number;
   stressCoarseScoresValueRatio: number;
+  /** The stress case as the bot plans it (planAllocationAsync), the event loop's longest block. */
+  stressCoarseScoresBot: BotPathRun;
   /** The exact proposal at 2,000 / 20,000 / 100,000 applications, realistic and coarse scores. */
   scale: ScaleRow[];
   /** os.loadavg() and CPU count when the scale runs started: wall times depend on them. */
@@ -70,6 +81,33 @@ export interface ScaleRow {
   searchNodes: number;
   /** What the engine threw instead of a proposal (the old recursive search overflowed). */
   error?: string;
+  /** The same portfolios as the bot plans them, off the event loop when large. */
+  bot?: BotPathRun;
+}
+
+/**
+ * Portfolios planned one after the other the way a turn plans them: planAllocationAsync (exact
+ * proposal, greedy baseline and their comparison; in a worker thread above a few thousand items or
+ * a few milliseconds of search), while a 1 ms ticker measures how long the event loop was held.
+ */
+export interface BotPathRun {
+  /** The same plans made by planAllocation on the event loop (a turn before), all portfolios. */
+  onLoopMs: number;
+  /** Wall time, all portfolios. */
+  ms: number;
+  maxPortfolioMs: number;
+  /** Longest gap between two ticks of the event loop during the runs, less the 1 ms interval. */
+  maxBlockMs: number;
+  /**
+   * Most CPU time the main thread used between two ticks (Linux: its schedstat), i.e. the longest
+   * the bot's own work held the loop; on a loaded machine the wall-clock gap above also holds the
+   * time the thread waited for a CPU. NaN where the kernel does not tell.
+   */
+  maxBlockCpuMs: number;
+  /** Ticks per second of wall time (1,000 when the loop was never held). */
+  ticksPerSecond: number;
+  /** Every portfolio's exact proposal equal to the one `optimise` made on the event loop. */
+  sameProposals: boolean;
 }
 
 const SCALE_SIZES = [2_000, 20_000, 100_000];
@@ -161,7 +199,9 @@ function median(xs: number[]): number {
  * Times the exact optimum for 2,000 applications in 5 portfolios and compares it with greedy;
  * then plans 2,000, 20,000 and 100,000 applications in 5 portfolios once each, with realistic and
  * with whole-number (coarse) scores, and reports wall and CPU time and whether each proposal was
- * proven optimal or with what gap. Target: each size under 1 s for all five portfolios.
+ * proven optimal or with what gap. Target: each size under 1 s for all five portfolios. Each size
+ * and the stress case are then planned as the bot plans them (planAllocationAsync), timing the
+ * event loop's longest block, which must stay short (no turn waits on another's proposal).
  */
 export async function runAllocationBench(): Promise<BenchResult> {
   const portfolios = generate(20_270_101, false);
@@ -206,17 +246,23 @@ export async function runAllocationBench(): Promise<BenchResult> {
   const t = performance.now();
   let stressOpt = 0;
   let stressGreedy = 0;
+  const stressProposals: AllocationProposal[] = [];
   for (const p of stress) {
-    stressOpt += optimise(p.items, p.budgets).totals.value;
+    const proposal = optimise(p.items, p.budgets);
+    stressProposals.push(proposal);
+    stressOpt += proposal.totals.value;
     stressGreedy += greedyByScore(p.items, p.budgets).totals.value;
   }
   const stressMs = performance.now() - t;
+  const stressBot = await botPathRun(stress, stressProposals);
 
   const loadAverage = os.loadavg();
   const scale: ScaleRow[] = [];
   for (const applications of SCALE_SIZES) {
-    scale.push(scaleRun(applications, 'realistic', generate(20_270_101, false, applications)));
-    scale.push(scaleRun(applications, 'coarse', generate(20_270_102, true, applications)));
+    scale.push(
+      await scaleRun(applications, 'realistic', generate(20_270_101, false, applications)),
+    );
+    scale.push(await scaleRun(applications, 'coarse', generate(20_270_102, true, applications)));
   }
 
   const optimalMsMedian = median(optimalRuns);
@@ -239,18 +285,22 @@ export async function runAllocationBench(): Promise<BenchResult> {
     perPortfolio,
     stressCoarseScoresMs: stressMs,
     stressCoarseScoresValueRatio: stressOpt / stressGreedy,
+    stressCoarseScoresBot: stressBot,
     scale,
     loadAverage,
     cpus: os.cpus().length,
   };
 }
 
-/** Plans every portfolio once with the exact engine; a throw is recorded, not propagated. */
-function scaleRun(
+/**
+ * Plans every portfolio once with the exact engine on the event loop, then once as the bot does
+ * (botPathRun); a throw is recorded, not propagated.
+ */
+async function scaleRun(
   applications: number,
   scores: ScaleRow['scores'],
   portfolios: Portfolio[],
-): ScaleRow {
+): Promise<ScaleRow> {
   const row: ScaleRow = {
     applications,
     scores,
@@ -264,12 +314,14 @@ function scaleRun(
     searchNodes: 0,
   };
   let bound = 0;
+  const proposals: AllocationProposal[] = [];
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   try {
     for (const p of portfolios) {
       const t = performance.now();
       const proposal = optimise(p.items, p.budgets);
+      proposals.push(proposal);
       row.maxPortfolioMs = Math.max(row.maxPortfolioMs, performance.now() - t);
       row.searchNodes += proposal.searchNodes ?? 0;
       const o = proposal.optimality;
@@ -285,7 +337,70 @@ function scaleRun(
   row.cpuMs = (cpu.user + cpu.system) / 1000;
   row.relativeGap = bound > 0 ? row.gap / bound : 0;
   row.withinTarget = !row.error && row.ms < TARGET_MS;
+  if (!row.error) row.bot = await botPathRun(portfolios, proposals);
   return row;
+}
+
+/** CPU time the main thread (not the worker threads) has used, in ms; NaN off Linux. */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8');
+    return Number(stat.split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/** See BotPathRun; `proposals` are optimise's on the event loop, to compare with. */
+async function botPathRun(
+  portfolios: Portfolio[],
+  proposals: AllocationProposal[],
+): Promise<BotPathRun> {
+  const run: BotPathRun = {
+    onLoopMs: 0,
+    ms: 0,
+    maxPortfolioMs: 0,
+    maxBlockMs: 0,
+    maxBlockCpuMs: 0,
+    ticksPerSecond: 0,
+    sameProposals: true,
+  };
+  const onLoop0 = performance.now();
+  for (const p of portfolios) planAllocation({ frame: p.frame, shares: p.shares, items: p.items });
+  run.onLoopMs = performance.now() - onLoop0;
+
+  let ticks = 0;
+  let last = performance.now();
+  let lastCpu = mainThreadCpuMs();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    const cpu = mainThreadCpuMs();
+    run.maxBlockMs = Math.max(run.maxBlockMs, now - last - 1);
+    run.maxBlockCpuMs = Math.max(run.maxBlockCpuMs, cpu - lastCpu);
+    last = now;
+    lastCpu = cpu;
+    ticks++;
+  }, 1);
+  const optimal: AllocationProposal[] = [];
+  const t0 = performance.now();
+  try {
+    for (const p of portfolios) {
+      // A turn per portfolio: a plan made in process resolves without giving the loop a turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      const t = performance.now();
+      const plan = await planAllocationAsync({ frame: p.frame, shares: p.shares, items: p.items });
+      run.maxPortfolioMs = Math.max(run.maxPortfolioMs, performance.now() - t);
+      optimal.push(plan.optimal);
+    }
+    run.ms = performance.now() - t0;
+    run.maxBlockMs = Math.max(run.maxBlockMs, performance.now() - last - 1);
+    run.maxBlockCpuMs = Math.max(run.maxBlockCpuMs, mainThreadCpuMs() - lastCpu);
+  } finally {
+    clearInterval(ticker);
+  }
+  run.ticksPerSecond = (1000 * ticks) / run.ms;
+  run.sameProposals = optimal.every((o, i) => isDeepStrictEqual(o, proposals[i]));
+  return run;
 }
 
 function printTable(r: BenchResult): void {
@@ -321,16 +436,27 @@ function printTable(r: BenchResult): void {
       `(ratio ${r.valueRatio.toFixed(4)}); money used ${msek(r.amountOptimal)} vs ${msek(r.amountGreedy)} ` +
       `of ${msek(r.frameTotal)} MSEK`,
   );
+  const bot = (b: BotPathRun) =>
+    `${b.ms.toFixed(1)} ms (on the loop ${b.onLoopMs.toFixed(1)} ms), ` +
+    `longest event-loop block ${b.maxBlockMs.toFixed(1)} ms ` +
+    `(${b.maxBlockCpuMs.toFixed(1)} ms of main-thread CPU), ` +
+    `${b.ticksPerSecond.toFixed(0)} ticks/s, proposals ${b.sameProposals ? 'identical' : 'DIFFERENT'}`;
   console.log(
     `stress (whole-number consensus scores): ${r.stressCoarseScoresMs.toFixed(1)} ms, ` +
-      `value ratio ${r.stressCoarseScoresValueRatio.toFixed(4)}`,
+      `value ratio ${r.stressCoarseScoresValueRatio.toFixed(4)}; as the bot plans it: ` +
+      bot(r.stressCoarseScoresBot),
   );
   console.log(
     `scale (5 portfolios each, frames grown with the number of applications; ` +
-      `load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} on ${r.cpus} CPUs):`,
+      `load average ${r.loadAverage.map((x) => x.toFixed(1)).join(' ')} on ${r.cpus} CPUs; ` +
+      `"bot": the same portfolios planned as a turn plans them, planAllocationAsync with greedy ` +
+      `baseline and comparison, off the event loop when large, next to "loop": planAllocation on the ` +
+      `event loop as before; the loop's longest block in wall time ` +
+      `and in main-thread CPU time):`,
   );
   console.log(
-    '   apps  scores      all ms   cpu ms  max portf ms  target   proven  gap (score × MSEK)    nodes',
+    '   apps  scores      all ms   cpu ms  max portf ms  target   proven  gap (score × MSEK)    nodes' +
+      '  loop ms   bot ms  max portf  block ms  cpu ms  ticks/s  same',
   );
   for (const s of r.scale) {
     const head = `${String(s.applications).padStart(7)}  ${s.scores.padEnd(10)}`;
@@ -348,6 +474,17 @@ function printTable(r: BenchResult): void {
         `${s.proven}/5`.padStart(8),
         `${val(s.gap)} (${(100 * s.relativeGap).toFixed(4)} %)`.padStart(19),
         String(s.searchNodes).padStart(8),
+        ...(s.bot
+          ? [
+              s.bot.onLoopMs.toFixed(1).padStart(8),
+              s.bot.ms.toFixed(1).padStart(8),
+              s.bot.maxPortfolioMs.toFixed(1).padStart(10),
+              s.bot.maxBlockMs.toFixed(1).padStart(9),
+              s.bot.maxBlockCpuMs.toFixed(1).padStart(7),
+              s.bot.ticksPerSecond.toFixed(0).padStart(8),
+              (s.bot.sameProposals ? 'yes' : 'NO').padStart(5),
+            ]
+          : []),
       ].join(' '),
     );
   }
