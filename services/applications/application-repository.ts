@@ -28,8 +28,11 @@ export class ApplicationRepository {
     await this.col.ensureIndex({ fields: ['regNo'], unique: true, sparse: true });
     // The pipeline by status (reminders, allocation, the register, the benefit backfill).
     await this.col.ensureIndex({ fields: ['status'] });
-    // The dashboard: one portfolio's applications of one year (by start date).
-    await this.col.ensureIndex({ fields: ['data.portfolioId', 'data.startDate'] });
+    // The dashboard: one portfolio's applications of one year (by start date), and their
+    // tally by status and part with the sum of their cost, answered by the index alone.
+    await this.col.ensureIndex({
+      fields: ['data.portfolioId', 'data.startDate', 'status', 'data.part', 'data.devCost'],
+    });
     await this.col.ensureIndex({ fields: ['data.startDate'] });
     // Serves `mina ansökningar`: one owner's applications, newest first, a page at a time.
     await this.col.ensureIndex({ fields: ['ownerId', 'createdAt'] });

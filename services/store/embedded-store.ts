@@ -16,15 +16,7 @@ import {
   upsertSeed,
   withIdTiebreak,
 } from './semantics';
-import {
-  fieldExpr,
-  indexStatements,
-  jsonPath,
-  limitClause,
-  sqlString,
-  toOrderBy,
-  toWhere,
-} from './sqlite-sql';
+import { fieldExpr, indexStatements, limitClause, toOrderBy, toWhere } from './sqlite-sql';
 import {
   Collection,
   Doc,
@@ -120,9 +112,27 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     private readonly owner: EmbeddedStore,
   ) {
     this.table = `c_${name}`;
-    owner.db.exec(
-      `CREATE TABLE IF NOT EXISTS "${this.table}" (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID`,
-    );
+    // A rowid table: a document of a few KB fits its leaf page (a WITHOUT ROWID table keeps
+    // under ~1 KB of a row in the b-tree and the rest in overflow pages), and an index on
+    // expressions covers a query without a look into the table (tallies, counts).
+    const create = (table: string) =>
+      `CREATE TABLE IF NOT EXISTS "${table}" (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`;
+    const existing = owner.db
+      .prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`)
+      .get(this.table) as { sql: string } | undefined;
+    if (existing && /WITHOUT\s+ROWID/i.test(existing.sql)) {
+      // A store made by an earlier version: the same rows, moved once into the rowid layout
+      // (its indexes go with the old table; the repositories ensure them again at start).
+      const next = `${this.table}__rowid`;
+      owner.db.transaction(() => {
+        owner.db.exec(create(next));
+        owner.db.exec(`INSERT INTO "${next}" (_id, doc) SELECT _id, doc FROM "${this.table}"`);
+        owner.db.exec(`DROP TABLE "${this.table}"`);
+        owner.db.exec(`ALTER TABLE "${next}" RENAME TO "${this.table}"`);
+      })();
+    } else {
+      owner.db.exec(create(this.table));
+    }
   }
 
   private get db(): Database.Database {
@@ -251,27 +261,26 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     this.owner.assertOpen();
     assertNoUndefined(filter, this.name);
     try {
-      const where = toWhere(filter, this.arrays);
+      const where = toWhere(filter, this.arrays, { typed: true });
       if (!where.exact || by.some(this.arrays))
         return tallyDocs(this.select(filter, {}, true), by, sum);
-      // Each key with its JSON type, so that true/false (1/0 in SQL) come back as booleans.
-      const keys = by.flatMap((f, i) => [
-        `${fieldExpr(f)} AS k${i}`,
-        `${f === '_id' ? `'text'` : `json_type(doc, ${sqlString(jsonPath(f))})`} AS t${i}`,
-      ]);
-      const sums = sum.map(
-        (f, i) =>
-          `total(CASE WHEN json_type(doc, ${sqlString(jsonPath(f))}) IN ('integer', 'real') THEN ${fieldExpr(f)} END) AS s${i}`,
-      );
-      const groups = by.flatMap((_, i) => [`k${i}`, `t${i}`]);
-      const sql = `SELECT ${[...keys, 'count(*) AS n', ...sums].join(', ')} FROM "${this.table}" WHERE ${where.sql}${groups.length ? ` GROUP BY ${groups.join(', ')}` : ''}`;
+      // Only the indexed expressions of the fields, in a materialised CTE: an index holding them
+      // all then answers alone (SQLite reads the table for a GROUP BY over the expressions).
+      const cols = [
+        ...by.map((f, i) => `${fieldExpr(f)} AS k${i}`),
+        ...sum.map((f, i) => `${fieldExpr(f)} AS v${i}`),
+      ];
+      const groups = by.map((_, i) => `k${i}`);
+      const sums = sum.map((_, i) => `total(v${i}) AS s${i}`);
+      const sql =
+        `WITH t AS MATERIALIZED (SELECT ${cols.length ? cols.join(', ') : '1 AS one'} FROM "${this.table}" WHERE ${where.sql}) ` +
+        `SELECT ${[...groups, 'count(*) AS n', ...sums].join(', ')} FROM t` +
+        (groups.length ? ` GROUP BY ${groups.join(', ')}` : '');
       const rows = this.stmt(sql).all(...where.params) as Record<string, unknown>[];
       return rows
         .filter((r) => (r.n as number) > 0)
         .map((r) => ({
-          key: by.map((_, i) =>
-            r[`t${i}`] === 'true' ? true : r[`t${i}`] === 'false' ? false : (r[`k${i}`] ?? null),
-          ),
+          key: by.map((_, i) => r[`k${i}`] ?? null),
           count: r.n as number,
           sums: sum.map((_, i) => r[`s${i}`] as number),
         }));
@@ -566,6 +575,7 @@ export class EmbeddedStore implements Store {
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
       .all(table) as { name: string }[];
     const stmts = indexStatements(table, name, spec);
+    const made = existing.some((i) => i.name === `${table}__${name}`);
     this.db.transaction(() => {
       for (const { name: old } of existing) {
         const base = old.replace(/__unique$/, '');
@@ -574,6 +584,10 @@ export class EmbeddedStore implements Store {
         if (sameFields && base !== `${table}__${name}`) this.db.exec(`DROP INDEX "${old}"`);
       }
       for (const sql of stmts) this.db.exec(sql);
+      // A new index on rows already there: its statistics now (analysis_limit keeps this to
+      // about a thousand rows), or the planner guesses until the next PRAGMA optimize.
+      if (!made && this.db.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get())
+        this.db.exec(`ANALYZE "${table}"`);
     })();
   }
 

@@ -31,7 +31,7 @@ export function jsonPath(field: string): string {
     .join('')}`;
 }
 
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** The expression a field is read and indexed by. `_id` is the table's own key column. */
 export function fieldExpr(field: string): string {
@@ -49,8 +49,18 @@ export type ArrayPaths = (field: string) => boolean;
 
 const NOT_SAID: SqlWhere = { sql: '1', params: [], exact: false };
 
-function scalarGuard(field: string, v: string | number | boolean): string {
-  if (field === '_id') return '';
+/**
+ * Whether the type of a field's value must be checked in the document (json_type) or may be
+ * taken as a string or number (a tally's promise, Collection.tally): then an index holding the
+ * fields answers without reading the documents.
+ */
+interface Mode {
+  typed: boolean;
+}
+const CHECKED: Mode = { typed: false };
+
+function scalarGuard(field: string, v: string | number | boolean, mode: Mode): string {
+  if (field === '_id' || (mode.typed && typeof v !== 'boolean')) return '';
   if (typeof v === 'string') return ` AND ${typeExpr(field)} = 'text'`;
   if (typeof v === 'number') return ` AND ${typeExpr(field)} IN ('integer', 'real')`;
   return ` AND ${typeExpr(field)} = '${v ? 'true' : 'false'}'`;
@@ -62,17 +72,17 @@ const bindable = (v: unknown): v is string | number | boolean =>
 const bind = (v: string | number | boolean): SqlValue => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
 
 /** `field == v` as MongoDB means it for a scalar or null; never SQL NULL (so NOT works). */
-function equals(field: string, v: unknown): SqlWhere {
+function equals(field: string, v: unknown, mode: Mode): SqlWhere {
   if (v === null) return { sql: `${fieldExpr(field)} IS NULL`, params: [], exact: true };
   if (!bindable(v)) return NOT_SAID;
   return {
-    sql: `(${fieldExpr(field)} IS ?${scalarGuard(field, v)})`,
+    sql: `(${fieldExpr(field)} IS ?${scalarGuard(field, v, mode)})`,
     params: [bind(v)],
     exact: true,
   };
 }
 
-function inList(field: string, list: unknown[]): SqlWhere {
+function inList(field: string, list: unknown[], mode: Mode): SqlWhere {
   if (list.length === 0) return { sql: '0', params: [], exact: true };
   if (!list.every((v) => v === null || bindable(v))) return NOT_SAID;
   const parts: SqlWhere[] = [];
@@ -80,29 +90,33 @@ function inList(field: string, list: unknown[]): SqlWhere {
   const numbers = list.filter((v): v is number => typeof v === 'number');
   if (strings.length) {
     parts.push({
-      sql: `(${fieldExpr(field)} IN (${strings.map(() => '?').join(', ')})${scalarGuard(field, 'x')})`,
+      sql: `(${fieldExpr(field)} IN (${strings.map(() => '?').join(', ')})${scalarGuard(field, 'x', mode)})`,
       params: strings,
       exact: true,
     });
   }
   if (numbers.length) {
     parts.push({
-      sql: `(${fieldExpr(field)} IN (${numbers.map(() => '?').join(', ')})${scalarGuard(field, 0)})`,
+      sql: `(${fieldExpr(field)} IN (${numbers.map(() => '?').join(', ')})${scalarGuard(field, 0, mode)})`,
       params: numbers,
       exact: true,
     });
   }
   for (const b of list.filter((v): v is boolean => typeof v === 'boolean'))
-    parts.push(equals(field, b));
-  if (list.includes(null)) parts.push(equals(field, null));
+    parts.push(equals(field, b, mode));
+  if (list.includes(null)) parts.push(equals(field, null, mode));
   return combine(parts, 'OR');
 }
 
-function compare(field: string, op: '<' | '<=' | '>' | '>=', v: unknown): SqlWhere {
+function compare(field: string, op: '<' | '<=' | '>' | '>=', v: unknown, mode: Mode): SqlWhere {
   if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return NOT_SAID;
   // `_id` is always a string, and MongoDB compares only within a type.
   if (field === '_id' && typeof v !== 'string') return { sql: '0', params: [], exact: true };
-  return { sql: `(${fieldExpr(field)} ${op} ?${scalarGuard(field, v)})`, params: [v], exact: true };
+  return {
+    sql: `(${fieldExpr(field)} ${op} ?${scalarGuard(field, v, mode)})`,
+    params: [v],
+    exact: true,
+  };
 }
 
 function not(w: SqlWhere): SqlWhere {
@@ -123,38 +137,38 @@ function combine(parts: SqlWhere[], op: 'AND' | 'OR'): SqlWhere {
   };
 }
 
-function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths): SqlWhere {
+function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths, mode: Mode): SqlWhere {
   if (field.startsWith('$')) return NOT_SAID;
   if (field !== '_id' && arrays(field)) return NOT_SAID;
   if (!isPlainObject(cond) || !Object.keys(cond).some((k) => k.startsWith('$'))) {
-    return equals(field, cond);
+    return equals(field, cond, mode);
   }
   const parts: SqlWhere[] = [];
   for (const [op, arg] of Object.entries(cond)) {
     switch (op) {
       case '$eq':
-        parts.push(equals(field, arg));
+        parts.push(equals(field, arg, mode));
         break;
       case '$ne':
-        parts.push(not(equals(field, arg)));
+        parts.push(not(equals(field, arg, mode)));
         break;
       case '$in':
-        parts.push(Array.isArray(arg) ? inList(field, arg) : NOT_SAID);
+        parts.push(Array.isArray(arg) ? inList(field, arg, mode) : NOT_SAID);
         break;
       case '$nin':
-        parts.push(Array.isArray(arg) ? not(inList(field, arg)) : NOT_SAID);
+        parts.push(Array.isArray(arg) ? not(inList(field, arg, mode)) : NOT_SAID);
         break;
       case '$lt':
-        parts.push(compare(field, '<', arg));
+        parts.push(compare(field, '<', arg, mode));
         break;
       case '$lte':
-        parts.push(compare(field, '<=', arg));
+        parts.push(compare(field, '<=', arg, mode));
         break;
       case '$gt':
-        parts.push(compare(field, '>', arg));
+        parts.push(compare(field, '>', arg, mode));
         break;
       case '$gte':
-        parts.push(compare(field, '>=', arg));
+        parts.push(compare(field, '>=', arg, mode));
         break;
       case '$exists':
         // A missing field reads as NULL: `expr IS NULL` lets the field's index find the
@@ -174,19 +188,24 @@ function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths): SqlWh
   return combine(parts, 'AND');
 }
 
-/** The filter as a WHERE clause (exact, or a superset to filter again). */
-export function toWhere(filter: Filter, arrays: ArrayPaths): SqlWhere {
+/**
+ * The filter as a WHERE clause (exact, or a superset to filter again). `typed`: the caller
+ * promises that the filter's fields hold strings, numbers, booleans compared as booleans, or
+ * null — never an object or array where a string is compared, nor a boolean where a number is
+ * (Collection.tally) — so the values' types need not be read from the documents.
+ */
+export function toWhere(filter: Filter, arrays: ArrayPaths, mode: Mode = CHECKED): SqlWhere {
   const parts: SqlWhere[] = [];
   for (const [k, v] of Object.entries(filter)) {
     if ((k === '$and' || k === '$or') && Array.isArray(v)) {
       parts.push(
         combine(
-          v.map((f) => toWhere(f as Filter, arrays)),
+          v.map((f) => toWhere(f as Filter, arrays, mode)),
           k === '$and' ? 'AND' : 'OR',
         ),
       );
     } else {
-      parts.push(fieldCondition(k, v, arrays));
+      parts.push(fieldCondition(k, v, arrays, mode));
     }
   }
   return combine(parts, 'AND');

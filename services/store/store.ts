@@ -109,7 +109,12 @@ export interface Collection<T extends Doc> {
    * The matching documents counted by the values of `by` (MongoDB's `$group`), with the sums of
    * the numeric fields `sum` (a value that is not a number counts as 0): for figures over many
    * documents without reading them. A missing or null field groups as null; the rows come in
-   * no particular order. Grouping fields must hold scalars (not arrays or objects).
+   * no particular order. Grouping fields must hold strings or numbers (or be missing): not
+   * booleans (SQLite reads them as 1 and 0), arrays or objects. Summed fields must hold numbers
+   * (SQLite reads a numeric string as its number, MongoDB counts it as 0). The filter's fields
+   * must hold what they are compared with (a string field compared with strings, a number field
+   * with numbers, never an object or array there): the embedded store then answers from an
+   * index that holds every field named, without reading a document.
    */
   tally(filter: Filter, by: string[], sum?: string[]): Promise<TallyRow[]>;
   /** Atomic single-document update; returns the document after the update, or null when none matched. */

@@ -104,7 +104,7 @@ describe('embedded store on SQLite', () => {
     expect(plan({ owner: { $in: ['x', 'y'] } })).toMatch(/SEARCH .* USING INDEX/);
     expect(plan({ owner: 'x', n: { $gte: 1 } })).toMatch(/SEARCH .* USING INDEX .*pk_owner__n/);
     expect(plan({ owner: 'x' }, { n: -1 })).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
-    expect(plan({ _id: 'a' })).toMatch(/SEARCH .* USING PRIMARY KEY/);
+    expect(plan({ _id: 'a' })).toMatch(/SEARCH .* USING INDEX sqlite_autoindex_\S+ \(_id=\?\)/);
     expect(plan({ owner: { $exists: false } })).toMatch(/SEARCH .* USING INDEX/);
     // Not indexed: a scan (what the scale benchmark looks for).
     expect(plan({ 'nested.a': 1 })).toMatch(/SCAN/);
@@ -158,13 +158,52 @@ describe('embedded store on SQLite', () => {
     await expect(col.insertOne({ _id: '3', owner: 'x' })).rejects.toThrow(/duplicate key/);
     await col.insertOne({ _id: '4' });
     const indexes = store.db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_people'`)
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_people' AND name NOT LIKE 'sqlite_autoindex_%'`,
+      )
       .all() as { name: string }[];
     expect(indexes.map((i) => i.name).sort()).toEqual([
       'c_people__pk_owner_u_s',
       'c_people__pk_owner_u_s__unique',
     ]);
     await store.close();
+  });
+
+  it('when a DATA_DIR was made with WITHOUT ROWID tables (the first SQLite version), then each table is moved to the rowid layout once at start and nothing is lost', async () => {
+    const dir = freshDataDir();
+    // The first version's layout, written as it wrote it.
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(path.join(dir, 'store.sqlite'));
+    old.pragma('journal_mode = WAL');
+    old.exec(
+      'CREATE TABLE c_people (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID',
+    );
+    const insert = old.prepare('INSERT INTO c_people (_id, doc) VALUES (?, ?)');
+    for (let i = 0; i < 50; i++)
+      insert.run(`p${i}`, JSON.stringify({ _id: `p${i}`, owner: `o${i % 5}`, n: i }));
+    old.close();
+
+    const store = await EmbeddedStore.open(dir);
+    const col = store.collection<Item>('people');
+    await col.ensureIndex({ fields: ['owner', 'n'] });
+    const sql = (
+      store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'c_people'`).get() as {
+        sql: string;
+      }
+    ).sql;
+    expect(sql).not.toMatch(/WITHOUT ROWID/i);
+    expect(await col.count({})).toBe(50);
+    expect((await col.find({ owner: 'o3' }, { sort: { n: 1 } })).map((d) => d.n)).toEqual([
+      3, 8, 13, 18, 23, 28, 33, 38, 43, 48,
+    ]);
+    await expect(col.insertOne({ _id: 'p7' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    // The counts an index covers do not read the documents.
+    expect(store.explain('people', { owner: 'o1', n: { $gt: 3 } })[0]).toMatch(/USING INDEX/);
+    await store.close();
+    // Once: the next start finds the rowid layout and keeps it.
+    const again = await EmbeddedStore.open(dir);
+    expect(await again.collection<Item>('people').count({ owner: 'o1' })).toBe(10);
+    await again.close();
   });
 
   it('when a DATA_DIR holds an old nedb store, then it is migrated once at start, the old files are kept aside, and nothing is lost', async () => {
