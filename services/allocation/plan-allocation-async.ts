@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Logger } from '../logging/logger';
 import { AllocationInputError } from './build-proposal';
 import { KnapsackInputError } from './knapsack';
@@ -10,6 +10,7 @@ import {
   WORKER_ROLE,
   planList,
   type FromWorker,
+  type PlanChunk,
   type ToWorker,
 } from './plan-allocation-protocol';
 
@@ -173,13 +174,13 @@ class PlanWorker {
     if (this.dead) return Promise.reject(new WorkerFailure(new Error('allocation worker stopped')));
     if (this.idle) clearTimeout(this.idle);
     this.worker.ref();
+    const channel = new MessageChannel();
     return new Promise<AllocationPlan>((resolve, reject) => {
-      let plan: AllocationPlan | null = null;
-      const post = (msg: ToWorker) => this.worker.postMessage(msg);
       let settled = false;
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
+        channel.port1.close();
         if (this.job === job) this.job = null;
         if (!this.dead) {
           this.worker.unref();
@@ -188,26 +189,24 @@ class PlanWorker {
         outcome();
       };
       const fail = (err: unknown) => finish(() => reject(new WorkerFailure(err)));
+      // The chunks are all on the results port when the skeleton arrives: one per turn.
+      const collect = async (plan: AllocationPlan, chunks: number) => {
+        for (let k = 0; k < chunks; k++) {
+          await nextTurn();
+          if (settled) return;
+          const received = receiveMessageOnPort(channel.port1) as
+            { message: PlanChunk } | undefined;
+          if (!received) throw new Error('allocation worker sent fewer chunks than it announced');
+          const list = planList(plan, received.message.list);
+          for (const x of received.message.items) list.push(x);
+        }
+        finish(() => resolve(plan));
+      };
       const job: Job = {
         onMessage: (msg) => {
           switch (msg.type) {
             case 'plan':
-              plan = msg.skeleton;
-              post({ type: 'more' });
-              return;
-            case 'chunk': {
-              if (!plan)
-                return this.die(new Error('allocation worker sent results before the plan'));
-              const list = planList(plan, msg.list);
-              for (const x of msg.items) list.push(x);
-              post({ type: 'more' });
-              return;
-            }
-            case 'done': {
-              const done = plan;
-              if (!done) return this.die(new Error('allocation worker finished without a plan'));
-              return finish(() => resolve(done));
-            }
+              return void collect(msg.skeleton, msg.chunks).catch(fail);
             case 'error':
               return finish(() => reject(planError(msg)));
           }
@@ -219,12 +218,18 @@ class PlanWorker {
 
       void (async () => {
         const { items, ...rest } = input;
-        post({ type: 'input', input: rest });
+        this.worker.postMessage(
+          { type: 'input', input: rest, results: channel.port2 } satisfies ToWorker,
+          [channel.port2],
+        );
         for (let i = 0; i < items.length && !settled; i += CHUNK) {
-          post({ type: 'items', items: items.slice(i, i + CHUNK) });
+          this.worker.postMessage({
+            type: 'items',
+            items: items.slice(i, i + CHUNK),
+          } satisfies ToWorker);
           await nextTurn();
         }
-        if (!settled) post({ type: 'end' });
+        if (!settled) this.worker.postMessage({ type: 'end' } satisfies ToWorker);
       })().catch((err: unknown) => this.die(err));
     });
   }

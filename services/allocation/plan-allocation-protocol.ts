@@ -1,11 +1,14 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { AllocationPlan, PlanAllocationInput } from './plan-allocation';
 import type { AllocationItem } from './types';
 
 /**
  * The messages between planAllocationAsync (plan-allocation-async.ts) and its worker thread
- * (plan-allocation-worker.ts): the input goes in chunks, the plan comes back in chunks, one each
- * time the main thread asks for more, so the main thread never has more than one chunk to read
- * at a time.
+ * (plan-allocation-worker.ts). The input goes in chunks, a turn of the event loop apart. The plan
+ * comes back as its skeleton (on the worker's own port) after all its long lists were posted in
+ * chunks on a port of their own, which has no listener: the main thread takes one chunk per turn
+ * from it (receiveMessageOnPort), so it never reads more than one chunk at a time and never waits
+ * for the worker in between.
  */
 
 /** The long lists of a plan, sent back in chunks; everything else goes in one message. */
@@ -22,19 +25,22 @@ export type PlanList = (typeof PLAN_LISTS)[number];
 /** Items (and results) per message: reading one takes a few milliseconds. */
 export const CHUNK = 1_000;
 
-/** Main thread to worker. */
+/** Main thread to worker; `results` is where the worker posts the chunks of the plan. */
 export type ToWorker =
-  | { type: 'input'; input: Omit<PlanAllocationInput, 'items'> }
+  | { type: 'input'; input: Omit<PlanAllocationInput, 'items'>; results: MessagePort }
   | { type: 'items'; items: AllocationItem[] }
-  | { type: 'end' }
-  | { type: 'more' };
+  | { type: 'end' };
 
-/** Worker to main thread. */
+/** Worker to main thread, once per request: the plan (its `chunks` already posted) or the error. */
 export type FromWorker =
-  | { type: 'plan'; skeleton: AllocationPlan }
-  | { type: 'chunk'; list: PlanList; items: unknown[] }
-  | { type: 'done' }
+  | { type: 'plan'; skeleton: AllocationPlan; chunks: number }
   | { type: 'error'; kind: PlanErrorKind; message: string; problems?: string[] };
+
+/** One chunk of a long list of the plan, on the results port. */
+export interface PlanChunk {
+  list: PlanList;
+  items: unknown[];
+}
 
 /** The errors planAllocation throws on purpose, rebuilt as the same class on the main thread. */
 export type PlanErrorKind = 'allocation_input' | 'part_budget' | 'knapsack_input' | 'other';

@@ -1,8 +1,8 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { AllocationInputError } from './build-proposal';
 import { KnapsackInputError } from './knapsack';
 import { PartBudgetError } from './part-budgets';
-import { planAllocation, type AllocationPlan, type PlanAllocationInput } from './plan-allocation';
+import { planAllocation, type PlanAllocationInput } from './plan-allocation';
 import {
   CHUNK,
   PLAN_LISTS,
@@ -10,6 +10,7 @@ import {
   planList,
   skeletonOf,
   type FromWorker,
+  type PlanChunk,
   type ToWorker,
 } from './plan-allocation-protocol';
 import type { AllocationItem } from './types';
@@ -17,7 +18,7 @@ import type { AllocationItem } from './types';
 /**
  * The worker thread of planAllocationAsync (plan-allocation-async.ts), kept between plans: for each
  * request it receives the input in chunks, runs the very same planAllocation, and sends the plan
- * back in chunks, each when the main thread asks for more (plan-allocation-protocol.ts).
+ * back in chunks (plan-allocation-protocol.ts).
  */
 
 function errorMessage(err: unknown): FromWorker {
@@ -32,49 +33,48 @@ function errorMessage(err: unknown): FromWorker {
 /** Plans one request after another: each starts with 'input' and ends when its plan is sent. */
 function serve(port: NonNullable<typeof parentPort>): void {
   let input: Omit<PlanAllocationInput, 'items'> | null = null;
+  let results: MessagePort | null = null;
   let items: AllocationItem[] = [];
-  let outbox: FromWorker[] = [];
-  const send = (msg: FromWorker) => port.postMessage(msg);
 
   port.on('message', (msg: ToWorker) => {
     switch (msg.type) {
       case 'input':
         input = msg.input;
+        results = msg.results;
         items = [];
-        outbox = [];
         break;
       case 'items':
         for (const item of msg.items) items.push(item);
         break;
       case 'end': {
-        let plan: AllocationPlan;
+        const out = results;
         try {
-          if (!input) throw new Error('allocation worker got items without their input');
-          plan = planAllocation({ ...input, items });
+          if (!input || !out) throw new Error('allocation worker got items without their input');
+          const plan = planAllocation({ ...input, items });
+          let chunks = 0;
+          for (const list of PLAN_LISTS) {
+            const all = planList(plan, list);
+            for (let i = 0; i < all.length; i += CHUNK, chunks++) {
+              const chunk: PlanChunk = { list, items: all.slice(i, i + CHUNK) };
+              out.postMessage(chunk);
+            }
+          }
+          post(port, { type: 'plan', skeleton: skeletonOf(plan), chunks });
         } catch (err) {
-          send(errorMessage(err));
-          break;
+          post(port, errorMessage(err));
         } finally {
           input = null;
+          results = null;
           items = [];
         }
-        for (const list of PLAN_LISTS) {
-          const all = planList(plan, list);
-          for (let i = 0; i < all.length; i += CHUNK)
-            outbox.push({ type: 'chunk', list, items: all.slice(i, i + CHUNK) });
-        }
-        outbox.push({ type: 'done' });
-        outbox.reverse(); // popped from the end: the first chunk is last
-        send({ type: 'plan', skeleton: skeletonOf(plan) });
-        break;
-      }
-      case 'more': {
-        const next = outbox.pop();
-        if (next) send(next);
         break;
       }
     }
   });
+}
+
+function post(port: NonNullable<typeof parentPort>, msg: FromWorker): void {
+  port.postMessage(msg);
 }
 
 if (parentPort && (workerData as { role?: unknown } | null)?.role === WORKER_ROLE)
