@@ -21,7 +21,7 @@ export async function startChildServer(
 ): Promise<{ url: string; cpuMs(): number; stop(): Promise<void> }> {
   const script = path.join(__dirname, 'serve.js');
   // Both servers run with the production flags (package.json `serve`, the Dockerfile).
-  const extra = ['--max-semi-space-size=64', '--no-deprecation', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
+  const extra = ['--max-semi-space-size=16', '--no-deprecation', ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [])];
   const child: ChildProcess = spawn(process.execPath, [...extra, script, kind], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -101,7 +101,7 @@ export async function startRealServer(
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      '--max-semi-space-size=64',
+      '--max-semi-space-size=16',
       '--no-deprecation',
       // Node flags to try (a later V8 flag wins): the same variable the turn benchmarks read.
       ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),

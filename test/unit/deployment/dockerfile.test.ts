@@ -91,7 +91,7 @@ describe('deployment/Dockerfile', () => {
     const cmd = inFinal('CMD');
     expect(cmd).toHaveLength(1);
     // The same node flags as `npm run serve` (a larger young generation: less GC per turn).
-    expect(JSON.parse(cmd[0].args)).toEqual(['node', '--max-semi-space-size=64', '--no-deprecation', 'dist/bot/index.js']);
+    expect(JSON.parse(cmd[0].args)).toEqual(['node', '--max-semi-space-size=16', '--no-deprecation', 'dist/bot/index.js']);
     expect(inFinal('EXPOSE').map((i) => i.args)).toContain('3978');
     expect(
       inFinal('ENV')
