@@ -12,6 +12,7 @@ import { applySeed, readSeed } from '../services/seed/apply-seed';
 import { createServices, Services } from '../services/services';
 import { Clock, systemClock } from '../services/shared/clock';
 import { openStore } from '../services/store/open-store';
+import { warmUpLibraries } from '../services/shared/warm-up';
 import { BotAdapter, createAuthentication } from './adapter';
 import { createOutboxDelivery } from './outbox-delivery';
 import { createProfileLookup } from './profile';
@@ -85,6 +86,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const changes = await applySeed(services, await readSeed(config.seedFile));
       log.info({ seed: config.seedFile, changes }, 'seed applied');
     }
+    // What the first turns would otherwise load while people wait (a few hundred ms on a busy
+    // machine, blocking every other turn): loaded before the server says it is ready.
+    warmUpLibraries(clock());
   } catch (err) {
     await store?.close().catch(() => undefined);
     if (config.mongoUri && isStoreUnavailable(err)) throw storeUnreachableAtStart(config.mongoUri, err);

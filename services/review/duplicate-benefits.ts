@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { ApplicationDoc, SubmittedData } from '../applications/application';
 import { Services } from '../services';
 import {
@@ -120,6 +121,9 @@ type ProfileOf = (d: SubmittedData) => BenefitProfile;
  */
 const PIPELINE_PAGE = 100;
 
+/** The longest the comparison runs before other turns get the event loop (issue 15: < 50 ms). */
+const SLICE_MS = 10;
+
 /**
  * The applications in the pipeline that share a benefit key with this one, and the corpus of
  * all of them: what the search compares with until the benefit index's backfill has finished
@@ -189,7 +193,13 @@ export async function findPossibleDuplicates(
     ? await viaIndex(s, app, mine, profileOf)
     : await viaPipeline(s, app, mine, profiles);
   const hits: DuplicateHit[] = [];
+  // Hundreds of candidates can share common terms: other turns run every SLICE_MS meanwhile.
+  let slice = performance.now();
   for (const other of others) {
+    if (performance.now() - slice > SLICE_MS) {
+      await yieldToTurns();
+      slice = performance.now();
+    }
     const match = compareBenefits(app, other, profileOf, corpus);
     if (!match) continue;
     const item = await s.review.item(other._id);

@@ -39,10 +39,14 @@ type Row = { _id: string; doc: string };
  * it costs about a second of start-up on a busy machine.
  */
 let mingoQuery: typeof MingoQuery | null = null;
-function matcher(filter: Filter): MingoQuery {
+/** Loads the matcher now (the server does at start-up, before it is ready: warm-up.ts). */
+export function loadMatcher(): typeof MingoQuery {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   mingoQuery ??= (require('mingo') as typeof import('mingo')).Query;
-  return new mingoQuery(filter);
+  return mingoQuery;
+}
+function matcher(filter: Filter): MingoQuery {
+  return new (loadMatcher())(filter);
 }
 
 /** The error an operation's caller sees: the store's own wrapping of what SQLite threw. */
