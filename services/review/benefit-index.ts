@@ -80,6 +80,11 @@ export const MAX_CANDIDATES = 400;
  */
 const BACKFILL_VERSION = 2;
 const BACKFILL_PAGE = 200;
+/**
+ * Writes to different documents the index has in flight at once (a submit's new keys, a backfill
+ * page's keys and markers): on FerretDB every update is several round trips under a lock.
+ */
+const WRITES_AT_ONCE = 8;
 /** Documents deleted per write when an old index is cleared (an old posting list is ~40 KB). */
 const CLEAR_PAGE = 100;
 
@@ -93,6 +98,25 @@ const chunkId = (key: string, chunk: number): string => `${key}#${chunk}`;
 /** The chunks a key's postings are in, from its count document. */
 const chunksOf = (c: Pick<BenefitTermCountDoc, '_id' | 'p'>): string[] =>
   Array.from({ length: Math.ceil((c.p ?? 0) / POSTING_CHUNK) }, (_, i) => chunkId(c._id, i));
+
+/**
+ * Runs `fn` on every item, at most `size` at a time; waits for all of them, then throws the first
+ * failure (so no write is still running when the caller goes on).
+ */
+async function inGroups<T>(
+  items: readonly T[],
+  size: number,
+  fn: (x: T) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await settled(items.slice(i, i + size).map(fn));
+}
+
+/** Waits for every task, then throws the first failure. */
+async function settled(tasks: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(tasks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
 
 /** Where backfill progress and failures are told (the services' logger). */
 export interface BackfillLog {
@@ -125,8 +149,8 @@ export class BenefitIndex {
   }
 
   /**
-   * Brings an application's keys up to date with its submitted benefits in a few writes (an
-   * `$inc` of its known keys' counts and one `$push` to their last chunks). Idempotent: an
+   * Brings an application's keys up to date with its submitted benefits: per new key its count
+   * raised and a `$push` to its last chunk (an insert for a key first used). Idempotent: an
    * application already indexed for this submission costs one read, unless `benefitsChanged`
    * says a write changed its data without a new submission. An application no longer in the
    * pipeline (withdrawn, rejected) is taken out of the counts, as the full comparison left it
@@ -161,7 +185,7 @@ export class BenefitIndex {
     const old = new Set(marker?.keys ?? []);
     const wanted = new Set(keys);
     const gone = [...old].filter((k) => !wanted.has(k));
-    if (gone.length > 0) await this.counts.updateMany({ _id: { $in: gone } }, { $inc: { n: -1 } });
+    await this.uncount(gone);
     await this.add(
       app._id,
       keys.filter((k) => !old.has(k)),
@@ -177,63 +201,94 @@ export class BenefitIndex {
   async remove(appId: string): Promise<void> {
     const marker = await this.indexed.findOne({ _id: appId });
     if (!marker) return;
-    if (marker.keys.length > 0)
-      await this.counts.updateMany({ _id: { $in: marker.keys } }, { $inc: { n: -1 } });
+    await this.uncount(marker.keys);
     await this.indexed.deleteMany({ _id: appId });
   }
 
   /**
    * Counts an application under keys and lists it in the last chunk of each key that is not too
-   * common: an `$inc` of the known counts, one `$push` over their last chunks, and an insert per
-   * chunk begun (one key in POSTING_CHUNK) or key first used. Counted before listed, so a reader
-   * that derives the chunks from the count never misses one; two submits racing may put
-   * POSTING_CHUNK + 1 in a chunk, which only makes it a little longer.
+   * common (list, one key after another, WRITES_AT_ONCE at a time).
    */
   private async add(appId: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    const known = await this.counts.findReadonly({ _id: { $in: keys } });
-    const knownIds = new Set(known.map((c) => c._id));
-    const room = known.filter((c) => c.n < POSTING_CAP);
-    const full = known.filter((c) => c.n >= POSTING_CAP).map((c) => c._id);
-    if (full.length > 0) await this.counts.updateMany({ _id: { $in: full } }, { $inc: { n: 1 } });
-    if (room.length > 0)
-      await this.counts.updateMany(
-        { _id: { $in: room.map((c) => c._id) } },
-        { $inc: { n: 1, p: 1 } },
+    const known = new Map(
+      (await this.counts.findReadonly({ _id: { $in: keys } })).map((c) => [c._id, c]),
+    );
+    await inGroups(keys, WRITES_AT_ONCE, (key) => this.list(key, [appId], known.get(key)));
+  }
+
+  /** Counts one application fewer under each key. */
+  private async uncount(keys: readonly string[]): Promise<void> {
+    await inGroups(keys, WRITES_AT_ONCE, async (key) => {
+      await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: -1 } });
+    });
+  }
+
+  /**
+   * Counts applications under one key and lists them. A key first used gets its count and its
+   * chunks inserted whole. A known key's count is raised by all of them in one update, whose
+   * result says which places (`p`) are theirs: a chunk they begin is inserted whole, the places
+   * left in the chunk begun before them are appended to it. Counted before listed, so a reader
+   * that derives the chunks from the count never misses one. A key with as many applications as
+   * POSTING_CAP is only counted. Every write names one document by `_id`: on FerretDB an update
+   * with any other filter reads the whole collection, and each one runs under a lock.
+   */
+  private async list(
+    key: string,
+    apps: string[],
+    count?: Readonly<BenefitTermCountDoc>,
+  ): Promise<void> {
+    const k = apps.length;
+    let first: number | null = null;
+    if (!count) {
+      try {
+        await this.counts.insertOne({ _id: key, n: k, p: k });
+        first = 0;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err; // another write counted it first
+      }
+    } else if (count.n >= POSTING_CAP) {
+      await this.counts.findOneAndUpdate({ _id: key }, { $inc: { n: k } });
+      return;
+    }
+    if (first === null) {
+      const after = await this.counts.findOneAndUpdate(
+        { _id: key },
+        { $inc: { n: k, p: k } },
+        { upsert: true },
       );
-    const appendTo = room.filter((c) => (c.p ?? 0) % POSTING_CHUNK !== 0);
-    if (appendTo.length > 0)
-      await this.postings.updateMany(
-        { _id: { $in: appendTo.map((c) => chunkId(c._id, Math.floor(c.p! / POSTING_CHUNK))) } },
-        { $push: { apps: appId } },
-      );
-    for (const c of room.filter((x) => (x.p ?? 0) % POSTING_CHUNK === 0))
-      await this.begin(chunkId(c._id, (c.p ?? 0) / POSTING_CHUNK), appId);
-    for (const key of keys.filter((k) => !knownIds.has(k))) {
-      await this.increment(key);
-      await this.begin(chunkId(key, 0), appId);
+      first = after!.p! - k;
+    }
+    const rest: string[] = [];
+    for (let i = 0; i < k;) {
+      const chunk = Math.floor((first + i) / POSTING_CHUNK);
+      const end = Math.min(k, (chunk + 1) * POSTING_CHUNK - first);
+      if ((first + i) % POSTING_CHUNK === 0)
+        await this.begin(chunkId(key, chunk), apps.slice(i, end));
+      else rest.push(...apps.slice(i, end));
+      i = end;
+    }
+    for (const appId of rest)
+      await this.append(chunkId(key, Math.floor(first / POSTING_CHUNK)), appId);
+  }
+
+  /** Lists applications in a chunk that may not exist yet (two writes may begin it at once). */
+  private async begin(id: string, apps: string[]): Promise<void> {
+    try {
+      await this.postings.insertOne({ _id: id, apps });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      for (const appId of apps) await this.append(id, appId);
     }
   }
 
-  /** Lists an application in a chunk that may not exist yet (two submits may begin it at once). */
-  private async begin(id: string, appId: string): Promise<void> {
-    try {
-      await this.postings.insertOne({ _id: id, apps: [appId] });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      await this.postings.updateMany({ _id: id }, { $push: { apps: appId } });
-    }
-  }
-
-  /** Counts one more application under a key that may not exist yet (two first users race). */
-  private async increment(key: string): Promise<void> {
-    const inc = { $inc: { n: 1, p: 1 } };
-    try {
-      await this.counts.findOneAndUpdate({ _id: key }, inc, { upsert: true });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      await this.counts.findOneAndUpdate({ _id: key }, inc);
-    }
+  /**
+   * Appends an application to a chunk begun by the write that counted its first place, or being
+   * begun by it still: then it is begun here (and that write appends to it).
+   */
+  private async append(id: string, appId: string): Promise<void> {
+    if (!(await this.postings.findOneAndUpdate({ _id: id }, { $push: { apps: appId } })))
+      await this.begin(id, [appId]);
   }
 
   /**
@@ -361,7 +416,7 @@ export class BenefitIndex {
     }
   }
 
-  /** Syncs every application in the pipeline, read again one by one so a write in between wins. */
+  /** Indexes every application in the pipeline, a page at a time (indexPage). */
   private async indexAll(
     applications: Collection<ApplicationDoc>,
     log?: BackfillLog,
@@ -373,16 +428,83 @@ export class BenefitIndex {
         { status: { $in: [...COMPARABLE] }, _id: { $gt: after } },
         { sort: { _id: 1 }, limit: BACKFILL_PAGE },
       );
-      for (const { _id } of page) {
-        const app = await applications.findOne({ _id });
-        if (app) await this.sync(app);
-        await yieldToTurns();
-      }
+      if (page.length > 0)
+        await this.indexPage(
+          page.map((a) => a._id),
+          applications,
+        );
       seen += page.length;
       if (page.length < BACKFILL_PAGE) return seen;
       after = page[page.length - 1]._id;
       if (seen % (BACKFILL_PAGE * 25) === 0)
         log?.info({ applications: seen }, 'benefit index backfill in progress');
+    }
+  }
+
+  /**
+   * Indexes a page of applications as one: their keys are counted and listed together, one write
+   * per key (or chunk) instead of one per application and key (list), then a marker inserted per
+   * application. The page is read again after the syncs of its applications have been queued
+   * behind it, so a write in between wins (its sync runs afterwards). An application already
+   * indexed or no longer in the pipeline is synced on its own. A crash in the middle leaves the
+   * counts of the page's keys up to a page too high (its applications are counted again at the
+   * next start, their postings listed twice, which the search reads once): it only weighs those
+   * words slightly differently.
+   */
+  private async indexPage(ids: string[], applications: Collection<ApplicationDoc>): Promise<void> {
+    let finished!: () => void;
+    const turn = new Promise<void>((resolve) => (finished = resolve));
+    const before = ids.map((id) => this.syncing.get(id));
+    for (const id of ids) this.syncing.set(id, turn);
+    try {
+      await Promise.all(before);
+      const apps = await applications.findReadonly({ _id: { $in: ids } }, { sort: { _id: 1 } });
+      const indexed = new Set(
+        (await this.indexed.findReadonly({ _id: { $in: ids } })).map((m) => m._id),
+      );
+      const byKey = new Map<string, string[]>();
+      const markers: BenefitIndexedDoc[] = [];
+      for (const app of apps) {
+        if (indexed.has(app._id) || !app.data || !app.submittedAt || !isComparable(app)) {
+          await this.syncNow(app as ApplicationDoc, {});
+        } else {
+          const profile = benefitProfile(app.data);
+          const keys = benefitKeys(app.data, profile);
+          for (const key of keys) {
+            const listed = byKey.get(key);
+            if (listed) listed.push(app._id);
+            else byKey.set(key, [app._id]);
+          }
+          const weights = Object.fromEntries(profile.weights);
+          markers.push({ _id: app._id, submittedAt: app.submittedAt, keys, weights });
+        }
+        await yieldToTurns();
+      }
+      if (byKey.size > 0) {
+        const counts = new Map(
+          (await this.counts.findReadonly({ _id: { $in: [...byKey.keys()] } })).map((c) => [
+            c._id,
+            c,
+          ]),
+        );
+        await inGroups([...byKey], WRITES_AT_ONCE, async ([key, listed]) => {
+          await this.list(key, listed, counts.get(key));
+          await yieldToTurns();
+        });
+      }
+      await inGroups(markers, WRITES_AT_ONCE, async (marker) => {
+        try {
+          await this.indexed.insertOne(marker);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          const { _id, ...fields } = marker;
+          await this.indexed.findOneAndUpdate({ _id }, { $set: fields }, { upsert: true });
+        }
+        await yieldToTurns();
+      });
+    } finally {
+      finished();
+      for (const id of ids) if (this.syncing.get(id) === turn) this.syncing.delete(id);
     }
   }
 
