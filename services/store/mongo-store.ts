@@ -96,14 +96,18 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     const keyOf = (id: Record<string, unknown> | undefined) =>
       by.map((_, i) => id?.[`k${i}`] ?? null);
     const rows = new Map<string, TallyRow>();
+    // A missing field and a stored null are two groups on the server, one here: added up.
     for (const r of counts) {
       const key = keyOf(r._id);
-      rows.set(JSON.stringify(key), { key, count: Number(r.v), sums: sum.map(() => 0) });
+      const id = JSON.stringify(key);
+      const row = rows.get(id);
+      if (row) row.count += Number(r.v);
+      else rows.set(id, { key, count: Number(r.v), sums: sum.map(() => 0) });
     }
     sums.forEach((part, i) => {
       for (const r of part) {
         const row = rows.get(JSON.stringify(keyOf(r._id)));
-        if (row) row.sums[i] = Number(r.v ?? 0);
+        if (row) row.sums[i] += Number(r.v ?? 0);
       }
     });
     return [...rows.values()].filter((r) => r.count > 0);
@@ -208,8 +212,10 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     const locks = this.locks!;
     try {
       if (!locks.fresh(held)) return null;
+      // `_id` at the top level: FerretDB hands only top-level equalities to PostgreSQL and checks
+      // `$and` in Go against every document of the collection (docs/ferretdb.md).
       const doc = await this.col.findOneAndUpdate(
-        { $and: [filter, { _id }] } as never,
+        { _id, $and: [filter] } as never,
         update as never,
         {
           returnDocument: 'after',
@@ -259,7 +265,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
               try {
                 if (!locks.fresh(held)) continue;
                 const res = await this.col.updateOne(
-                  { $and: [filter, { _id }] } as never,
+                  { _id, $and: [filter] } as never,
                   u as never,
                 );
                 return res.matchedCount;
