@@ -108,6 +108,11 @@ export class ApplicationRepository {
     return this.col.tally(filter, by, sum);
   }
 
+  /** Matching applications to look at only (never to change): see Collection.findReadonly. */
+  async findReadonly(filter: Filter): Promise<readonly Readonly<ApplicationDoc>[]> {
+    return this.col.findReadonly(filter);
+  }
+
   async find(filter: Filter): Promise<ApplicationDoc[]> {
     return this.col.find(filter, { sort: { createdAt: 1 } });
   }

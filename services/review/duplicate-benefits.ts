@@ -121,6 +121,14 @@ type ProfileOf = (d: SubmittedData) => BenefitProfile;
  */
 const PIPELINE_PAGE = 100;
 
+/**
+ * Profiles of applications the store handed out frozen (the embedded store's cache of documents
+ * whose stored text is unchanged): a text that cannot change is analysed once, not on every
+ * search that meets it. A changed application is a new frozen object, so nothing goes stale;
+ * entries go with their documents.
+ */
+const analysed = new WeakMap<SubmittedData, BenefitProfile>();
+
 /** The longest the comparison runs before other turns get the event loop (issue 15: < 50 ms). */
 const SLICE_MS = 10;
 
@@ -181,11 +189,12 @@ export async function findPossibleDuplicates(
   await index.sync(app);
   const profiles = new Map<SubmittedData, BenefitProfile>();
   const profileOf = (d: SubmittedData): BenefitProfile => {
-    let p = profiles.get(d);
+    let p = profiles.get(d) ?? (Object.isFrozen(d) ? analysed.get(d) : undefined);
     if (!p) {
       p = benefitProfile(d);
-      profiles.set(d, p);
+      if (Object.isFrozen(d)) analysed.set(d, p);
     }
+    profiles.set(d, p);
     return p;
   };
   const mine = profileOf(app.data);
@@ -249,7 +258,7 @@ async function viaIndex(
   const others =
     ids.length === 0
       ? []
-      : (await s.applications.find({ _id: { $in: ids } })).filter(
+      : (await s.applications.findReadonly({ _id: { $in: ids } })).filter(
           (o) => o._id !== app._id && o.data && COMPARABLE.includes(o.status),
         );
   const unweighed = others.filter((o) => !weightsOf.has(o._id));
