@@ -21,6 +21,7 @@ import {
 import { fmt } from './strings';
 import { allocationText, AllocationStrings } from './strings/allocation-strings';
 import { VERBS } from './verbs';
+import { stockholmDay } from '../services/shared/dates';
 
 const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
 const num = (v: number, locale: Locale, decimals = 2): string =>
@@ -287,7 +288,7 @@ function buildCard(
     if (conf)
       frameLines.unshift({
         text: fmt(t.round.confirmedTitle, {
-          date: round.confirmedAt?.slice(0, 10) ?? '',
+          date: stockholmDay(round.confirmedAt),
           name: md(conf.byName),
           delegation: md(conf.delegation),
         }),

@@ -9,6 +9,7 @@ import { applicationText } from './strings/application-strings';
 import { coachStrings } from './strings/coach-strings';
 import { pagingText } from './strings/paging-strings';
 import { VERBS } from './verbs';
+import { stockholmDay } from '../services/shared/dates';
 
 /** The buttons of one application in the list: what its status allows. */
 function itemActions(
@@ -62,7 +63,7 @@ export function applicationsListCard(
       parts.push(
         fmt(t.list.stepInfo, { n: Math.min(app.step + 1, STEP_COUNT), total: STEP_COUNT }),
       );
-    parts.push(fmt(t.list.updated, { date: app.updatedAt.slice(0, 10) }));
+    parts.push(fmt(t.list.updated, { date: stockholmDay(app.updatedAt) }));
     return { title, meta: parts.join(' · '), actions: itemActions(app, locale) };
   });
   const pager: { title: string; verb: string; page: string }[] = [];

@@ -9,9 +9,10 @@ import { fieldLabel } from './review-cards';
 import { fmt, strings, Strings } from './strings';
 import { reviewText } from './strings/review-strings';
 import { VERBS } from './verbs';
+import { stockholmDay } from '../services/shared/dates';
 
 const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
-const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
+const day = (iso: string | undefined): string => stockholmDay(iso);
 
 function stepNames(t: Strings, steps: readonly string[]): string {
   return steps.map((s) => t.steps[s as keyof Strings['steps']] ?? s).join(', ');

@@ -2,13 +2,14 @@ import { Locale } from '../services/shared/actor';
 import { clip, escapeMarkdown } from './render';
 import { fmt } from './strings';
 import { ReviewStrings } from './strings/review-strings';
+import { stockholmDay } from '../services/shared/dates';
 
 /** A line of text on the review card, with its colour. */
 export type Line = { text: string; color: string };
 export const line = (text: string, color = 'Default'): Line => ({ text, color });
 /** User text as markdown that renders as typed (anything not a string is empty). */
 export const md = (v: unknown): string => (typeof v === 'string' ? escapeMarkdown(v) : '');
-export const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '');
+export const day = (iso: string | undefined): string => stockholmDay(iso);
 export const num = (n: number, locale: Locale): string =>
   locale === 'sv' ? n.toFixed(1).replace('.', ',') : n.toFixed(1);
 

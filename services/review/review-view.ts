@@ -27,6 +27,7 @@ import {
   scoreStatistics,
   voteCounts,
 } from './tally';
+import { stockholmDay } from '../shared/dates';
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
 export const MAX_REFRESH_USERS = 60;
@@ -240,7 +241,7 @@ export async function buildSnapshot(
     withdrawn,
     openedAt: item.openedAt,
     deadline: item.deadline,
-    deadlinePassed: item.status === 'open' && now.toISOString().slice(0, 10) > item.deadline,
+    deadlinePassed: item.status === 'open' && stockholmDay(now.toISOString()) > item.deadline,
     statement: item.statement
       ? { ...item.statement, text: clipText(item.statement.text, 1500) }
       : undefined,

@@ -80,3 +80,16 @@ export function fiscalYearOf(isoDate: string | Date): number {
   if (!date.isValid) throw new RangeError(`Invalid ISO date: ${isoDate}`);
   return date.year;
 }
+
+/**
+ * The Stockholm calendar date (YYYY-MM-DD) of an instant stored as ISO-8601 UTC, as people in
+ * the municipality read it: between midnight and 01:00/02:00 Stockholm time the UTC date is still
+ * yesterday's. A date alone is returned as it is; an empty or unreadable value as its first ten
+ * characters.
+ */
+export function stockholmDay(iso: string | undefined | null): string {
+  if (!iso) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  const instant = DateTime.fromISO(iso, { zone: STOCKHOLM_ZONE });
+  return instant.isValid ? (instant.toISODate() as string) : iso.slice(0, 10);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { fiscalYearOf, parseDate } from '../../../services/shared/dates';
+import { fiscalYearOf, parseDate, stockholmDay } from '../../../services/shared/dates';
 
 describe('parseDate', () => {
   it.each([
@@ -72,5 +72,23 @@ describe('fiscalYearOf', () => {
   it('when the date is not valid, then it throws', () => {
     expect(() => fiscalYearOf('2027-02-30')).toThrow(RangeError);
     expect(() => fiscalYearOf(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('stockholmDay', () => {
+  it('when an instant is after midnight in Stockholm but before it in UTC, then the day shown is the Stockholm one', () => {
+    // 23:53 UTC on 6 December is 00:53 on 7 December in Stockholm (winter, UTC+1).
+    expect(stockholmDay('2026-12-06T23:53:00.000Z')).toBe('2026-12-07');
+    // Summer time: UTC+2.
+    expect(stockholmDay('2026-06-30T22:30:00.000Z')).toBe('2026-07-01');
+    expect(stockholmDay('2026-06-30T21:59:59.999Z')).toBe('2026-06-30');
+    expect(stockholmDay('2026-12-06T10:00:00.000Z')).toBe('2026-12-06');
+  });
+
+  it('when the value is a date alone, empty or unreadable, then it is shown as it is', () => {
+    expect(stockholmDay('2027-02-01')).toBe('2027-02-01');
+    expect(stockholmDay(undefined)).toBe('');
+    expect(stockholmDay('')).toBe('');
+    expect(stockholmDay('not a timestamp')).toBe('not a time');
   });
 });
