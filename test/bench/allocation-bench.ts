@@ -16,6 +16,7 @@ import type {
   PartBudgets,
   PartShares,
 } from '../../services/allocation/types';
+import { prng } from '../support/prng';
 
 /** One portfolio's line in the benchmark table. */
 export interface PortfolioBenchRow {
@@ -116,17 +117,6 @@ const PORTFOLIOS = 5;
 const APPLICATIONS = 2_000;
 const TARGET_MS = 1_000;
 const RUNS = 5;
-
-/** Small seeded PRNG (mulberry32), so every run benchmarks the same applications. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Portfolio {
   frame: number;

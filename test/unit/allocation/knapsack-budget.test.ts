@@ -4,6 +4,7 @@ import { consideredAmount, itemValue } from '../../../services/allocation/item-v
 import { solveKnapsack, type KnapsackEntry } from '../../../services/allocation/knapsack';
 import { optimise } from '../../../services/allocation/optimise';
 import type { AllocationItem } from '../../../services/allocation/types';
+import { prng } from '../../support/prng';
 
 /** The best value of any subset within capacity, by enumeration. */
 function bruteForceValue(entries: KnapsackEntry[], capacity: number): number {
@@ -32,17 +33,6 @@ const entriesArb = fc
     { maxLength: 13 },
   )
   .map((xs) => xs.map((x, i) => ({ weight: x.weight, value: x.weight * x.density, key: `K${i}` })));
-
-/** Small seeded PRNG (mulberry32), so the large instances are the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function largeInstance(n: number, seed: number, densities: number[]): KnapsackEntry[] {
   const rnd = prng(seed);

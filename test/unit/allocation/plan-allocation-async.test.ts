@@ -15,17 +15,7 @@ import {
   planWithinNodeCap,
 } from '../../../services/allocation/plan-allocation-async';
 import type { AllocationItem } from '../../../services/allocation/types';
-
-/** Small seeded PRNG (mulberry32), so every run plans the same applications. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { prng } from '../../support/prng';
 
 /** One portfolio of `n` realistic applications (as the allocation benchmark makes them). */
 function portfolio(n: number, seed: number): PlanAllocationInput {

@@ -11,6 +11,7 @@ import type { Actor } from '../../../services/shared/actor';
 import { openTestStore } from '../../support/test-store';
 import { decision } from '../allocation/decision-fixture';
 import { application } from './insight-fixture';
+import { prng } from '../../support/prng';
 
 const NOW = new Date('2026-12-06T10:00:00Z');
 const ADMIN: Actor = {
@@ -19,17 +20,6 @@ const ADMIN: Actor = {
   locale: 'sv',
 };
 const SEED = path.join(__dirname, '..', '..', '..', 'deployment', 'seed', 'production-seed.json');
-
-/** A small deterministic generator (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The dashboard counts the undecided applications of a year with store tallies instead of
@@ -53,7 +43,7 @@ describe('the portfolio dashboard counted with tallies', () => {
   it.each([1, 2, 3])(
     'when applications and decisions are random (seed %i), then every application figure equals the one computed from all applications',
     async (seed) => {
-      const rnd = random(seed);
+      const rnd = prng(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
       const portfolios = (await s.portfolios.all()).map((p) => p._id);
       const statuses: ApplicationStatus[] = [...RECORD_STATUSES, 'draft'];
