@@ -4,9 +4,9 @@
 # stopped and dropped afterwards. Without arguments: jest test/unit test/integration.
 #
 # Test files that fail are run once more, on a fresh FerretDB, and the run fails only if they
-# fail again; both results are printed. CI once saw two files hang together on FerretDB (every
-# test timed out) that passed in other runs: a known open problem (see docs/ferretdb.md), not
-# something a rerun may hide — the first run's failures stay in the log.
+# fail again; both results are printed, so a first failure stays in the log. (Whole files that
+# hung in CI were FerretDB v1 deadlocking its own PostgreSQL pool; the store now caps its
+# connections on FerretDB: docs/ferretdb.md, "Its PostgreSQL pool".)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state="$(mktemp -d)"

@@ -38,17 +38,25 @@ export interface EligibleMember {
  * cannot tell, long enough that a burst of votes on a card reads the grants once.
  */
 export const GRANT_TTL_MS = 2_000;
-const grantCache = new WeakMap<object, { at: number; users: UserDoc[] }>();
+const grantCache = new WeakMap<object, { at: number; users: Promise<UserDoc[]> }>();
 
-/** Users with an explicit reviewer or chair grant (global or for a portfolio); cached for {@link GRANT_TTL_MS}. */
-async function grantedUsers(s: Pick<Services, 'store' | 'users'>): Promise<UserDoc[]> {
+/**
+ * Users with an explicit reviewer or chair grant (global or for a portfolio); cached for
+ * {@link GRANT_TTL_MS}. Votes that arrive together share one read: the first starts it, the rest
+ * wait for it (two hundred members voting at once read the grants once, not two hundred times).
+ */
+function grantedUsers(s: Pick<Services, 'store' | 'users'>): Promise<UserDoc[]> {
   const hit = grantCache.get(s.users);
   const now = Date.now();
   if (hit && now >= hit.at && now - hit.at < GRANT_TTL_MS) return hit.users;
-  const users = await s.store.collection<UserDoc>('users').find({
+  const users = s.store.collection<UserDoc>('users').find({
     $or: [{ roles: 'reviewer' }, { roles: 'chair' }, { portfolioRoles: { $exists: true } }],
   });
   grantCache.set(s.users, { at: now, users });
+  // A failed read is not kept: the next vote reads again.
+  users.catch(() => {
+    if (grantCache.get(s.users)?.users === users) grantCache.delete(s.users);
+  });
   return users;
 }
 

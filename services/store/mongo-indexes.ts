@@ -1,3 +1,4 @@
+import { Gate, openGate } from './mongo-gate';
 import {
   Collection as MongoCollection,
   Document,
@@ -19,6 +20,7 @@ export async function ensureMongoIndex(
   dbName: string,
   spec: IndexSpec,
   ferretdb: boolean,
+  gate: Gate = openGate,
 ): Promise<void> {
   const name = indexName(spec);
   const key: Record<string, 1> = {};
@@ -35,7 +37,7 @@ export async function ensureMongoIndex(
   }
   let existing: Document[] = [];
   try {
-    existing = await col.listIndexes().toArray();
+    existing = await gate(() => col.listIndexes().toArray());
   } catch (err) {
     if (!(err instanceof MongoServerError && err.code === 26)) throw err; // NamespaceNotFound: new collection
   }
@@ -62,5 +64,5 @@ export async function ensureMongoIndex(
     );
   }
   const { key: _key, ...options } = wanted;
-  await col.createIndex(key, options);
+  await gate(() => col.createIndex(key, options));
 }

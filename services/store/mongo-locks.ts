@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Collection as MongoCollection, MongoServerError, ObjectId } from 'mongodb';
+import { Gate, openGate } from './mongo-gate';
 
 /**
  * A unique-index refusal, however the server words it: MongoDB's E11000 (code 11000, or 11001
@@ -55,6 +56,7 @@ export class DocLocks {
   constructor(
     private readonly col: MongoCollection<LockDoc>,
     readonly ttlMs: number,
+    private readonly gate: Gate = openGate,
   ) {}
 
   private takeLocal(key: string): boolean {
@@ -84,13 +86,17 @@ export class DocLocks {
   }
 
   private async tryServer(key: string): Promise<HeldLock | null> {
-    const [latest] = await this.col.find({ k: key }).sort({ g: -1 }).limit(1).toArray();
+    const [latest] = await this.gate(() =>
+      this.col.find({ k: key }).sort({ g: -1 }).limit(1).toArray(),
+    );
     if (latest && latest.until.getTime() > Date.now()) return null;
     const g = latest ? latest.g + 1 : 1;
     const until = Date.now() + this.ttlMs;
     const id = `${key}#${g}`;
     try {
-      await this.col.insertOne({ _id: id, k: key, g, until: new Date(until), owner: this.owner });
+      await this.gate(() =>
+        this.col.insertOne({ _id: id, k: key, g, until: new Date(until), owner: this.owner }),
+      );
     } catch (err) {
       if (isServerDuplicate(err)) return null;
       throw err;
@@ -135,7 +141,7 @@ export class DocLocks {
       try {
         // A lock that outlived its time is left alone: someone may hold a newer generation, and
         // deleting this one could let a third party take a generation that is already taken.
-        if (Date.now() < held.until) await this.col.deleteOne({ _id: held.id });
+        if (Date.now() < held.until) await this.gate(() => this.col.deleteOne({ _id: held.id }));
       } catch {
         // It expires by itself.
       } finally {

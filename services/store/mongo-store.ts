@@ -18,6 +18,7 @@ import {
   TallyRow,
   Update,
 } from './store';
+import { boundedGate, Gate, openGate } from './mongo-gate';
 import { ensureMongoIndex } from './mongo-indexes';
 import { DocLocks, HeldLock, isServerDuplicate, LockDoc, lockKeyOf } from './mongo-locks';
 import { TtlPurger } from './ttl-purge';
@@ -40,11 +41,12 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     private readonly locks: DocLocks | null,
     private readonly opTimeoutMs: number,
     private readonly ttl: TtlPurger,
+    private readonly gate: Gate,
   ) {}
 
   async insertOne(doc: T): Promise<void> {
     try {
-      await this.col.insertOne(dropUndefined(doc) as Doc);
+      await this.gate(() => this.col.insertOne(dropUndefined(doc) as Doc));
     } catch (err) {
       wrap(this.name, err);
     }
@@ -52,7 +54,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
 
   async findOne(filter: Filter): Promise<T | null> {
     assertNoUndefined(filter, this.name);
-    return (await this.col.findOne(filter as never)) as T | null;
+    return (await this.gate(() => this.col.findOne(filter as never))) as T | null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
@@ -61,7 +63,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     if (options.sort) cursor = cursor.sort(withIdTiebreak(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()) as T[];
+    return (await this.gate(() => cursor.toArray())) as T[];
   }
 
   /** MongoDB's documents are the caller's own already. */
@@ -71,7 +73,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
 
   async count(filter: Filter): Promise<number> {
     assertNoUndefined(filter, this.name);
-    return this.col.countDocuments(filter as never);
+    return this.gate(() => this.col.countDocuments(filter as never));
   }
 
   /**
@@ -83,12 +85,14 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     assertNoUndefined(filter, this.name);
     const _id = Object.fromEntries(by.map((f, i) => [`k${i}`, `$${f}`]));
     const run = (acc: unknown) =>
-      this.col
-        .aggregate<{ _id?: Record<string, unknown>; v: unknown }>([
-          { $match: filter },
-          { $group: { _id, v: acc } },
-        ])
-        .toArray();
+      this.gate(() =>
+        this.col
+          .aggregate<{ _id?: Record<string, unknown>; v: unknown }>([
+            { $match: filter },
+            { $group: { _id, v: acc } },
+          ])
+          .toArray(),
+      );
     const [counts, ...sums] = await Promise.all([
       run({ $sum: 1 }),
       ...sum.map((f) => run({ $sum: `$${f}` })),
@@ -122,11 +126,13 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     const u = normaliseUpdate(update, this.name);
     try {
       if (this.locks) return await this.lockedFindOneAndUpdate(filter, u, options);
-      const res = await this.col.findOneAndUpdate(filter as never, u as never, {
-        upsert: options.upsert ?? false,
-        sort: options.sort ? withIdTiebreak(options.sort) : undefined,
-        returnDocument: 'after',
-      });
+      const res = await this.gate(() =>
+        this.col.findOneAndUpdate(filter as never, u as never, {
+          upsert: options.upsert ?? false,
+          sort: options.sort ? withIdTiebreak(options.sort) : undefined,
+          returnDocument: 'after',
+        }),
+      );
       return res as T | null;
     } catch (err) {
       return wrap(this.name, err);
@@ -156,9 +162,11 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
         const held = await locks.acquire(this.lockKey(id), deadline);
         try {
           if (!locks.fresh(held)) continue;
-          const doc = await this.col.findOneAndUpdate(filter as never, update as never, {
-            returnDocument: 'after',
-          });
+          const doc = await this.gate(() =>
+            this.col.findOneAndUpdate(filter as never, update as never, {
+              returnDocument: 'after',
+            }),
+          );
           if (doc || !options.upsert) return doc as T | null;
           const created = await this.insertForUpsert(filter, update);
           if (created) return created;
@@ -171,7 +179,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     for (let round = 0; ; round++) {
       let cursor = this.col.find(filter as never, { projection: { _id: 1 } });
       if (options.sort) cursor = cursor.sort(withIdTiebreak(options.sort));
-      const candidates = await cursor.limit(CANDIDATES).toArray();
+      const candidates = await this.gate(() => cursor.limit(CANDIDATES).toArray());
       if (candidates.length === 0) {
         if (!options.upsert) return null;
         const created = await this.insertForUpsert(filter, update);
@@ -214,12 +222,10 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
       if (!locks.fresh(held)) return null;
       // `_id` at the top level: FerretDB hands only top-level equalities to PostgreSQL and checks
       // `$and` in Go against every document of the collection (docs/ferretdb.md).
-      const doc = await this.col.findOneAndUpdate(
-        { _id, $and: [filter] } as never,
-        update as never,
-        {
+      const doc = await this.gate(() =>
+        this.col.findOneAndUpdate({ _id, $and: [filter] } as never, update as never, {
           returnDocument: 'after',
-        },
+        }),
       );
       return doc as T | null;
     } finally {
@@ -236,11 +242,11 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     if (seed._id === undefined) seed._id = new ObjectId();
     const doc = applyUpdate(seed, update);
     try {
-      await this.col.insertOne(doc as unknown as Doc);
+      await this.gate(() => this.col.insertOne(doc as unknown as Doc));
       return doc as unknown as T;
     } catch (err) {
       if (!isServerDuplicate(err)) throw err;
-      if ((await this.col.countDocuments(filter as never)) > 0) return null;
+      if ((await this.gate(() => this.col.countDocuments(filter as never))) > 0) return null;
       throw err;
     }
   }
@@ -250,11 +256,13 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
     assertNoUndefined(filter, this.name);
     const u = normaliseUpdate(update, this.name);
     try {
-      if (!this.locks) return (await this.col.updateMany(filter as never, u as never)).matchedCount;
+      if (!this.locks)
+        return (await this.gate(() => this.col.updateMany(filter as never, u as never)))
+          .matchedCount;
       const locks = this.locks;
-      const ids = (await this.col.find(filter as never, { projection: { _id: 1 } }).toArray()).map(
-        (d) => d._id,
-      );
+      const ids = (
+        await this.gate(() => this.col.find(filter as never, { projection: { _id: 1 } }).toArray())
+      ).map((d) => d._id);
       const deadline = Date.now() + this.opTimeoutMs;
       let matched = 0;
       for (let i = 0; i < ids.length; i += 8) {
@@ -264,9 +272,8 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
               const held = await locks.acquire(this.lockKey(_id), deadline);
               try {
                 if (!locks.fresh(held)) continue;
-                const res = await this.col.updateOne(
-                  { _id, $and: [filter] } as never,
-                  u as never,
+                const res = await this.gate(() =>
+                  this.col.updateOne({ _id, $and: [filter] } as never, u as never),
                 );
                 return res.matchedCount;
               } finally {
@@ -285,7 +292,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
 
   async deleteMany(filter: Filter): Promise<number> {
     assertNoUndefined(filter, this.name);
-    return (await this.col.deleteMany(filter as never)).deletedCount;
+    return (await this.gate(() => this.col.deleteMany(filter as never))).deletedCount;
   }
 
   /**
@@ -295,7 +302,7 @@ class MongoBackedCollection<T extends Doc> implements Collection<T> {
   async ensureIndex(spec: IndexSpec): Promise<void> {
     if (spec.expireAfterSeconds !== undefined && spec.fields.length !== 1)
       throw new Error(`store: a TTL index has one field, not ${spec.fields.join(', ')}`);
-    await ensureMongoIndex(this.col, this.dbName, spec, this.locks !== null);
+    await ensureMongoIndex(this.col, this.dbName, spec, this.locks !== null, this.gate);
     this.ttl.add(this as unknown as Collection<Doc>, spec);
   }
 }
@@ -311,6 +318,13 @@ export interface MongoStoreOptions {
   lockWaitMS?: number;
   /** Told when a TTL purge fails (the next purge tries again); default: ignored. */
   onTtlPurgeError?: (err: unknown) => void;
+  /**
+   * On FerretDB, at most this many operations at once per store, open cursors included (the
+   * driver's pool and a gate, mongo-gate.ts), unless the URI sets `maxPoolSize`; default 8.
+   * FerretDB v1 deadlocks when its PostgreSQL pool runs dry (docs/ferretdb.md, "Its PostgreSQL
+   * pool"): keep the sum over every instance on one FerretDB under 25.
+   */
+  ferretdbMaxPoolSize?: number;
 }
 
 /** The hosts of a MongoDB URI, without user or password (for messages and logs). */
@@ -326,6 +340,11 @@ export function uriHosts(uri: string): string {
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
 
+  /** How many commands this store runs on the server at once (the driver's connection pool). */
+  get maxPoolSize(): number {
+    return this.client.options.maxPoolSize;
+  }
+
   private constructor(
     private readonly client: MongoClient,
     private readonly dbName: string,
@@ -333,6 +352,8 @@ export class MongoStore implements Store {
     readonly ferretdb: boolean,
     private readonly locks: DocLocks | null,
     private readonly options: Required<MongoStoreOptions>,
+    /** FerretDB: at most maxPoolSize operations at once, open cursors included (mongo-gate.ts). */
+    private readonly gate: Gate,
   ) {}
 
   /** The purges of this store's TTL indexes (IndexSpec.expireAfterSeconds); stopped by close(). */
@@ -352,21 +373,31 @@ export class MongoStore implements Store {
       lockTtlMS: opts.lockTtlMS ?? 5000,
       lockWaitMS: opts.lockWaitMS ?? 30000,
       onTtlPurgeError: opts.onTtlPurgeError ?? (() => undefined),
+      ferretdbMaxPoolSize: opts.ferretdbMaxPoolSize ?? 8,
     };
-    const client = new MongoClient(uri, {
-      writeConcern: { w: 'majority' },
-      readConcern: { level: 'majority' },
-      retryWrites: true,
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
-      connectTimeoutMS: options.serverSelectionTimeoutMS,
-      ignoreUndefined: true,
-      appName: 'projektkontoret',
-    });
+    const clientFor = (maxPoolSize?: number) =>
+      new MongoClient(uri, {
+        writeConcern: { w: 'majority' },
+        readConcern: { level: 'majority' },
+        retryWrites: true,
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS,
+        connectTimeoutMS: options.serverSelectionTimeoutMS,
+        ignoreUndefined: true,
+        appName: 'projektkontoret',
+        ...(maxPoolSize ? { maxPoolSize } : {}),
+      });
+    let client = clientFor();
     let ferretdb: boolean;
     try {
       await client.connect();
       const info = await client.db('admin').command({ buildInfo: 1 });
       ferretdb = 'ferretdbVersion' in info;
+      if (ferretdb && !/[?&]maxPoolSize=/i.test(uri)) {
+        // FerretDB v1's own PostgreSQL pool deadlocks when too many commands run at once.
+        await client.close();
+        client = clientFor(options.ferretdbMaxPoolSize);
+        await client.connect();
+      }
     } catch (err) {
       await client.close().catch(() => undefined);
       const detail = err instanceof Error ? err.message : String(err);
@@ -378,12 +409,13 @@ export class MongoStore implements Store {
       );
     }
     let locks: DocLocks | null = null;
+    const gate = ferretdb ? boundedGate(client.options.maxPoolSize) : openGate;
     if (ferretdb) {
       const col = client.db(dbName).collection<LockDoc>('_pk_locks');
       await col.createIndex({ k: 1, g: -1 }, { name: 'pk_k__g' });
-      locks = new DocLocks(col, options.lockTtlMS);
+      locks = new DocLocks(col, options.lockTtlMS, gate);
     }
-    return new MongoStore(client, dbName, ferretdb, locks, options);
+    return new MongoStore(client, dbName, ferretdb, locks, options, gate);
   }
 
   collection<T extends Doc>(name: string): Collection<T> {
@@ -394,6 +426,7 @@ export class MongoStore implements Store {
       this.locks,
       this.options.lockWaitMS,
       this.ttl,
+      this.gate,
     );
   }
 
