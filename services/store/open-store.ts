@@ -14,7 +14,12 @@ export async function openStore(opts: {
   mongoOptions?: MongoStoreOptions;
   /** The embedded database's size cap in MB (EMBEDDED_MAX_MB). */
   embeddedMaxMb?: number;
+  /** False only for bulk loads that start over when they fail (EmbeddedStore.open). */
+  embeddedSyncEachCommit?: boolean;
 }): Promise<Store> {
   if (opts.mongoUri) return MongoStore.connect(opts.mongoUri, opts.mongoDb, opts.mongoOptions);
-  return EmbeddedStore.open(opts.dataDir, { maxMb: opts.embeddedMaxMb });
+  return EmbeddedStore.open(opts.dataDir, {
+    maxMb: opts.embeddedMaxMb,
+    syncEachCommit: opts.embeddedSyncEachCommit,
+  });
 }

@@ -115,6 +115,9 @@ export async function makeScaleData(cfg: ScaleDataConfig): Promise<ScaleDataResu
     mongoUri: cfg.mongoUri,
     mongoDb: cfg.mongoDb ?? 'projektkontoret',
     dataDir: cfg.dataDir ?? null,
+    // A failed run is made again from scratch: no fsync per write (the server measured on the
+    // data later runs with every commit synced).
+    embeddedSyncEachCommit: false,
   });
   const s = await m.createServices(store, {
     clock: () => new Date(now),
@@ -130,6 +133,7 @@ export async function makeScaleData(cfg: ScaleDataConfig): Promise<ScaleDataResu
   const dir = { membersOf: async () => roster };
   const quietApps = Object.assign(Object.create(s.applications) as Services['applications'], {
     find: async () => [],
+    findReadonly: async () => [],
   });
   const quiet: Services = { ...s, applications: quietApps };
 

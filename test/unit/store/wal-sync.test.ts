@@ -49,6 +49,20 @@ describe('the embedded store fsyncs its log before it acknowledges a write', () 
     await store.close();
   });
 
+  it('when a bulk load opens the store without a sync per commit, then nothing waits for an fsync and everything is there after close', async () => {
+    const dir = freshDataDir();
+    const store = await EmbeddedStore.open(dir, { syncEachCommit: false });
+    const c = store.collection<{ _id: string; n: number }>('things');
+    const proto = await handleProto();
+    const sync = jest.spyOn(proto, 'sync');
+    for (let i = 0; i < 50; i++) await c.insertOne({ _id: `t${i}`, n: i });
+    expect(sync).not.toHaveBeenCalled();
+    await store.close();
+    const again = await EmbeddedStore.open(dir);
+    expect(await again.collection('things').count({})).toBe(50);
+    await again.close();
+  });
+
   it('when the fsync of the log fails, then the write is refused as an outage, not acknowledged', async () => {
     const store = await EmbeddedStore.open(freshDataDir());
     const c = store.collection<{ _id: string; n: number }>('things');
