@@ -13,6 +13,7 @@ import { createServices, Services } from '../services/services';
 import { Clock, systemClock } from '../services/shared/clock';
 import { openStore } from '../services/store/open-store';
 import { warmUpLibraries } from '../services/shared/warm-up';
+import { precompileTemplates } from '../cards/render';
 import { BotAdapter, createAuthentication } from './adapter';
 import { createOutboxDelivery } from './outbox-delivery';
 import { createProfileLookup } from './profile';
@@ -89,9 +90,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // What the first turns would otherwise load while people wait (a few hundred ms on a busy
     // machine, blocking every other turn): loaded before the server says it is ready.
     warmUpLibraries(clock());
+    precompileTemplates();
   } catch (err) {
     await store?.close().catch(() => undefined);
-    if (config.mongoUri && isStoreUnavailable(err)) throw storeUnreachableAtStart(config.mongoUri, err);
+    if (config.mongoUri && isStoreUnavailable(err))
+      throw storeUnreachableAtStart(config.mongoUri, err);
     throw err;
   }
 
@@ -100,8 +103,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   adapter.onTurnError = async (context, error) => {
     // A proactive turn (the outbox's continueConversation) must see its own error to classify it
     // (403/404 failed, 429 retry); swallowing it here would record a refused send as sent.
-    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
-    turnLogOf(context, log).error({ err: error, activityType: context.activity.type }, 'unhandled turn error');
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation')
+      throw error;
+    turnLogOf(context, log).error(
+      { err: error, activityType: context.activity.type },
+      'unhandled turn error',
+    );
     if (context.activity.type === 'message') {
       const text = isStoreUnavailable(error)
         ? storeOutageText(localeOf(context.activity.locale))
@@ -111,10 +118,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
   const graph =
     config.graphEnabled && config.appId && config.appPassword && config.appTenantId
-      ? createGraphProfileLookup({ tenantId: config.appTenantId, clientId: config.appId, clientSecret: config.appPassword })
+      ? createGraphProfileLookup({
+          tenantId: config.appTenantId,
+          clientId: config.appId,
+          clientSecret: config.appPassword,
+        })
       : null;
-  const bot = new ProjektkontoretBot({ services, config, lookupProfile: createProfileLookup(services, graph, log) });
-  const delivery = createOutboxDelivery(adapter, services, config, { requestTimeoutMs: config.outbox.requestTimeoutMs });
+  const bot = new ProjektkontoretBot({
+    services,
+    config,
+    lookupProfile: createProfileLookup(services, graph, log),
+  });
+  const delivery = createOutboxDelivery(adapter, services, config, {
+    requestTimeoutMs: config.outbox.requestTimeoutMs,
+  });
   const sender = new OutboxSender(services.outbox, instrumentDelivery(delivery), clock, log, {
     pollMs: config.outboxPollMs,
     limits: teamsRateLimits(config.outbox.appRatePerSecond, config.outbox.rateMarginMs),
@@ -126,7 +143,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const scheduler = new ReminderScheduler(services);
   services.outbox.onEnqueue = () => sender.kick();
-  const server = createServer({ config, services, adapter, auth, bot, log, senderRunning: () => sender.isRunning });
+  const server = createServer({
+    config,
+    services,
+    adapter,
+    auth,
+    bot,
+    log,
+    senderRunning: () => sender.isRunning,
+  });
   registerExportRoutes(server, { services, config, log });
 
   const port = opts.port ?? config.port;
@@ -136,9 +161,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   const address = server.address() as AddressInfo;
   if (opts.startSender !== false) sender.start();
-  if ((opts.startScheduler ?? opts.startSender !== false) && config.reminders.schedulerEnabled) scheduler.start();
+  if ((opts.startScheduler ?? opts.startSender !== false) && config.reminders.schedulerEnabled)
+    scheduler.start();
   if (config.localMode) {
-    log.warn('LOCAL MODE: Bot Connector authentication is OFF. Use only on your own machine, never in production.');
+    log.warn(
+      'LOCAL MODE: Bot Connector authentication is OFF. Use only on your own machine, never in production.',
+    );
   }
   log.info({ port: address.port, store: store.kind }, 'Projektkontoret is listening');
 

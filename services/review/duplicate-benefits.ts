@@ -107,10 +107,21 @@ export function reverseOverlap(o: DuplicateOverlap): DuplicateOverlap {
 /** Possible double countings kept on an item and listed on its card; weaker ones are only counted. */
 export const MAX_DUPLICATES = 5;
 
-/** Strongest first: more kinds of overlap, then more similar benefit text. */
+/**
+ * Strongest first: more kinds of overlap, then more similar benefit text; between equals the
+ * older application first (by registration number, then id), so which of several equal matches
+ * an item keeps does not depend on the order the search met them in.
+ */
 export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
-  return y.reasons.length - x.reasons.length || y.similarity - x.similarity;
+  return (
+    y.reasons.length - x.reasons.length ||
+    y.similarity - x.similarity ||
+    order(x.regNo ?? '', y.regNo ?? '') ||
+    order(x.appId, y.appId)
+  );
 }
+
+const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 type Others = { others: readonly Readonly<ApplicationDoc>[]; corpus: BenefitCorpus };
 type ProfileOf = (d: SubmittedData) => BenefitProfile;
@@ -211,7 +222,6 @@ export async function findPossibleDuplicates(
     }
     const match = compareBenefits(app, other, profileOf, corpus);
     if (!match) continue;
-    const item = await s.review.item(other._id);
     hits.push({
       appId: other._id,
       regNo: other.regNo ?? '',
@@ -221,12 +231,17 @@ export async function findPossibleDuplicates(
       reasons: match.reasons,
       similarity: match.similarity,
       overlap: match.overlap,
-      channelId: item?.channelId,
-      cardActivityId: item?.cardActivityId,
     });
   }
   hits.sort(byStrength);
-  return { hits: hits.slice(0, limit), more: Math.max(0, hits.length - limit) };
+  // Only the hits shown link to their review thread: their items are read, not every match's.
+  const shown = hits.slice(0, limit);
+  for (const hit of shown) {
+    const item = await s.review.item(hit.appId);
+    hit.channelId = item?.channelId;
+    hit.cardActivityId = item?.cardActivityId;
+  }
+  return { hits: shown, more: Math.max(0, hits.length - limit) };
 }
 
 /** The candidates the benefit index finds, weighed on their stored terms first, and the corpus. */

@@ -108,9 +108,11 @@ describe('the outbox against a Teams-like connector over real HTTP', () => {
     expect(deliveries().size).toBe(20);
     expect(connector.throttled).toBe(0);
     expect(limitExcess(connector.calls, APP_WIDE).perConversation).toBeLessThanOrEqual(0);
-    // 7 at once, then 8 per 2 s: the 20th send cannot go before 4 s; pacing should not be much slower.
+    // 7 at once, then 8 per 2 s: the 20th send cannot go before 4 s; pacing should not be much
+    // slower. On FerretDB each send's own store writes (claim, lease, mark sent: several ms each,
+    // more on a busy machine) come on top.
     expect(elapsed).toBeGreaterThanOrEqual(4000);
-    expect(elapsed).toBeLessThan(9000);
+    expect(elapsed).toBeLessThan(process.env.TEST_STORE === 'mongodb' ? 13_000 : 9000);
   });
 
   it('when Teams answers 502/503/504/412, then the message is retried with back-off and delivered once', async () => {
