@@ -72,8 +72,14 @@ const MIN_MAX_POSTING = 200;
 const POSTING_CAP = 1000;
 /** Applications per posting chunk: what one submit re-writes per key. */
 export const POSTING_CHUNK = 100;
-/** At most this many candidates are scored per search, those sharing the most terms first. */
-export const MAX_CANDIDATES = 400;
+/**
+ * At most this many candidates are scored per search, those sharing the most terms first: the
+ * work of a search stops growing with the number of applications. On the test corpus (300
+ * generated applications, 283 candidates per search without a cap) 200 finds exactly the full
+ * scan's double countings; 400 let the "Komplett" click at 10,000 applications take about 1.4
+ * times as long as on an empty store.
+ */
+export const MAX_CANDIDATES = 200;
 /**
  * Version of the backfill: raise it when the keys an application gets or the stored layout
  * change (2: postings in chunks). A lower version's index is deleted and built again.

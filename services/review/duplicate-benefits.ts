@@ -252,13 +252,19 @@ async function viaIndex(
   profileOf: ProfileOf,
 ): Promise<Others> {
   const index = s.applications.benefits;
-  const indexed = await index.indexedOf(await index.candidates(app._id, app.data!, mine));
+  // The embedded store answers each read synchronously: without a yield between the steps the
+  // whole search would run as one task, and every other person's turn would wait for it.
+  const found = await index.candidates(app._id, app.data!, mine);
+  await yieldToTurns();
+  const indexed = await index.indexedOf(found);
+  await yieldToTurns();
   const weightsOf = new Map(
     [...indexed].flatMap(([id, d]) =>
       d.weights ? [[id, { weights: new Map(Object.entries(d.weights)) }] as const] : [],
     ),
   );
   let corpus: BenefitCorpus = await index.corpus([mine, ...weightsOf.values()]);
+  await yieldToTurns();
   // Weighed on the stored terms first: only a candidate that can reach the threshold is read.
   const copiedKey = claimKey(app.data!);
   const ids = [...indexed.keys()].filter((id) => {
@@ -276,6 +282,7 @@ async function viaIndex(
       : (await s.applications.findReadonly({ _id: { $in: ids } })).filter(
           (o) => o._id !== app._id && o.data && COMPARABLE.includes(o.status),
         );
+  await yieldToTurns();
   const unweighed = others.filter((o) => !weightsOf.has(o._id));
   if (unweighed.length > 0)
     corpus = await index.corpus([
