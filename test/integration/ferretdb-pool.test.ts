@@ -9,38 +9,18 @@
  *
  * Runs under TEST_STORE=mongodb or whenever MONGODB_URI is set (it needs FerretDB built).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { MongoStore } from '../../services/store/mongo-store';
+import { freePort } from '../support/bot-processes';
+import { ferretdb } from '../support/private-ferretdb';
 
-const FERRETDB = path.join(__dirname, '..', '..', 'scripts', 'ferretdb.sh');
 const runsHere = process.env.TEST_STORE === 'mongodb' || !!process.env.MONGODB_URI;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function ferret(state: string, port: number, command: 'start' | 'stop'): void {
-  execFileSync('bash', [FERRETDB, command], {
-    env: {
-      ...process.env,
-      FERRETDB_STATE: state,
-      FERRETDB_PORT: String(port),
-      FERRETDB_DB: `pk_pool_${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 300_000,
-  });
+  ferretdb(state, port, command, 'pk_pool');
 }
 
 /** The promise, or a failure naming what hung once `ms` have passed. */

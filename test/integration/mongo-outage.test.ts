@@ -8,14 +8,15 @@
  * it needs `scripts/ferretdb.sh build` to work (Go and PostgreSQL), which the plain embedded
  * `npm test` does not require. When it runs and FerretDB cannot be built, it fails.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { postActivity, personalMessage } from '../support/activities';
 import { VALID_STEPS } from '../support/application-fixture';
+import { freePort } from '../support/bot-processes';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
+import { ferretdb } from '../support/private-ferretdb';
 import {
   appIdOf,
   cardText,
@@ -28,32 +29,12 @@ import {
 
 const ROOT = path.join(__dirname, '..', '..');
 const ENTRY = path.join(ROOT, 'dist', 'bot', 'index.js');
-const FERRETDB = path.join(ROOT, 'scripts', 'ferretdb.sh');
 
 const runsHere = process.env.TEST_STORE === 'mongodb' || !!process.env.MONGODB_URI;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** scripts/ferretdb.sh on this test's own state directory and port. */
 function ferret(state: string, port: number, command: 'start' | 'stop' | 'pause' | 'resume'): void {
-  execFileSync('bash', [FERRETDB, command], {
-    env: {
-      ...process.env,
-      FERRETDB_STATE: state,
-      FERRETDB_PORT: String(port),
-      FERRETDB_DB: `pk_outage_${port}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 300_000,
-  });
+  ferretdb(state, port, command, 'pk_outage');
 }
 
 interface Bot {
