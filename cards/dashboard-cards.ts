@@ -47,6 +47,11 @@ export function decimal(value: number, locale: Locale, decimals = 1): string {
   return locale === 'sv' ? fixed.replace('.', ',') : fixed;
 }
 
+const COUNT_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
+
+/** A count with the locale's digit grouping ("10 000" with a no-break space / "10,000"). */
+export const count = (n: number, locale: Locale): string => COUNT_FORMAT[locale].format(n);
+
 /** Kronor as millions for chart axes (charts take numbers). */
 export const mkr = (sek: number): number => Math.round(sek / 100_000) / 10;
 
@@ -89,7 +94,7 @@ function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale)
     .map(([st, n]) => {
       const form = forms[st];
       const word = form ? form[n === 1 ? 0 : 1] : names[st as keyof typeof names].toLowerCase();
-      return `${n}${NBSP}${word}`;
+      return `${count(n, locale)}${NBSP}${word}`;
     });
   return parts.join(', ');
 }
@@ -100,7 +105,7 @@ function applicationCount(
   counts: PortfolioFigures['statusCounts'],
   locale: Locale,
 ): string {
-  return total > 0 ? `${total} (${statusSummary(counts, locale)})` : '0';
+  return total > 0 ? `${count(total, locale)} (${statusSummary(counts, locale)})` : '0';
 }
 
 /** Kronor and working hours of a yearly effect: "600 000 kr och 2 000 arbetstimmar". */
@@ -291,14 +296,15 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
             ? t.none
             : fmt(td.hours, { hours: decimal(coach.p90FirstAnswerHours, locale) }),
       },
-      { title: td.overdue, value: String(totals.overdue.length) },
+      { title: td.overdue, value: count(totals.overdue.length, locale) },
     ],
     donut: {
       title: fmt(td.donutTitle, { year: f.year, unit: donutUnit }),
       visible: drawable(donutData.map((x) => x.value)),
       data: donutData,
       facts: donutData.map((x) => ({
-        title: x.legend,
+        // A fact's title is markdown: "1. Portfölj 1" alone would be a numbered list ("1.").
+        title: escapeMarkdown(x.legend),
         value: `${decimal(x.value, locale)}${NBSP}${donutUnit}`,
       })),
     },
@@ -314,7 +320,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
         values: f.portfolios.map((p) => ({ x: String(p.number), y: barScale.scale(s.pick(p)) })),
       })),
       facts: f.portfolios.map((p) => ({
-        title: portfolioName(p, locale),
+        title: escapeMarkdown(portfolioName(p, locale)),
         value: series
           .map((s) => `${s.legend} ${decimal(barScale.scale(s.pick(p)), locale)}${NBSP}${barUnit}`)
           .join(' · '),
@@ -331,7 +337,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
         legend: clip(portfolioName(p, locale), 48),
       })),
       facts: rated.map((p) => ({
-        title: portfolioName(p, locale),
+        title: escapeMarkdown(portfolioName(p, locale)),
         value: pctOrNone(p.benefit.realisedRate, locale),
       })),
     },
@@ -341,7 +347,9 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       openLabel: fmt(td.openPortfolio, { number: p.number }),
       warning: [
         p.hasFrame ? '' : fmt(td.noFrame, { year: f.year }),
-        p.overdue.length > 0 ? fmt(td.overdueWarning, { count: p.overdue.length }) : '',
+        p.overdue.length > 0
+          ? fmt(td.overdueWarning, { count: count(p.overdue.length, locale) })
+          : '',
       ]
         .filter((x) => x !== '')
         .map((x) => `⚠️ ${x}`)
@@ -462,7 +470,8 @@ export function dashboardPortfolioCard(
       visible: drawable(donutData.map((x) => x.value)),
       data: donutData,
       facts: donutData.map((x) => ({
-        title: x.legend,
+        // A fact's title is markdown: "1. Portfölj 1" alone would be a numbered list ("1.").
+        title: escapeMarkdown(x.legend),
         value: `${decimal(x.value, locale)}${NBSP}${donutUnit}`,
       })),
     },
@@ -571,7 +580,11 @@ export function dashboardApplicationsCard(
         name: portfolio.name[locale],
       }),
     ),
-    subtitle: fmt(td.listSubtitle, { page: page.page + 1, pages: page.pages, total: page.total }),
+    subtitle: fmt(td.listSubtitle, {
+      page: page.page + 1,
+      pages: count(page.pages, locale),
+      total: count(page.total, locale),
+    }),
     empty: page.total === 0 ? fmt(td.listEmpty, { year: page.year }) : '',
     rows: page.rows.map((r) => ({
       line: fmt(td.listRow, {

@@ -16,6 +16,9 @@ export function isServerDuplicate(err: unknown): err is MongoServerError {
   );
 }
 
+const lockTimeout = (key: string) =>
+  new Error(`store: could not lock ${key} in time (held by another update)`);
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface LockDoc {
@@ -107,23 +110,45 @@ export class DocLocks {
   /** Waits for the lock until `deadline` (ms since the epoch). */
   async acquire(key: string, deadline: number): Promise<HeldLock> {
     if (!this.takeLocal(key)) {
-      const handed = await new Promise<HeldLock | null>((resolve) =>
-        this.local.get(key)!.push(resolve),
-      );
+      const handed = await this.waitLocal(key, deadline);
       if (handed) return handed;
     }
     try {
       for (let attempt = 0; ; attempt++) {
         const held = await this.tryServer(key);
         if (held) return held;
-        if (Date.now() > deadline)
-          throw new Error(`store: could not lock ${key} in time (held by another update)`);
+        if (Date.now() > deadline) throw lockTimeout(key);
         await sleep(backoff(attempt));
       }
     } catch (err) {
       this.passLocal(key, null);
       throw err;
     }
+  }
+
+  /**
+   * Waits in this process's queue for the key until `deadline`: then the update gives up as it
+   * would waiting for another process (an update here that never finished, say a request to a
+   * server that stopped answering, must not hold every later update of the document for ever).
+   */
+  private waitLocal(key: string, deadline: number): Promise<HeldLock | null> {
+    const queue = this.local.get(key)!;
+    return new Promise<HeldLock | null>((resolve, reject) => {
+      const waiter = (handed: HeldLock | null) => {
+        clearTimeout(timer);
+        resolve(handed);
+      };
+      const timer = setTimeout(
+        () => {
+          const at = queue.indexOf(waiter);
+          if (at < 0) return; // already handed the key
+          queue.splice(at, 1);
+          reject(lockTimeout(key));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      queue.push(waiter);
+    });
   }
 
   /** True while enough of the lock's time is left to start a write under it. */

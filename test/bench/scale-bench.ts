@@ -6,14 +6,16 @@ import { MongoClient } from 'mongodb';
 import { startFakeConnector } from '../support/fake-connector';
 import { ScaleDataConfig, ScaleDataResult } from './support/scale-data';
 import { HTTP_APPS, PROBE_COUNT, REVIEW, REVIEWERS } from './support/scale-plan';
-import { directoryBytes, startRealServer, StoreTarget } from './support/scale-server';
+import { directoryBytes, RealServer, startRealServer, StoreTarget } from './support/scale-server';
 import { measureTurns, Timing, TurnFigures, wizardOverHttp } from './support/scale-turns';
 
 /**
  * Scale benchmark (issue 15): stores of N submitted applications with a year of votes, reminders,
  * outbox and audit; the real server restarted on each; data size, RSS, restart to `/readyz`, the
  * event loop's longest block and the time of the measured turns against an empty store (only the
- * measured people's own applications) in the same run.
+ * measured people's own applications) in the same run. All stores are made first; then each
+ * server is started and timed in turn, and the turns go to the servers interleaved (each round
+ * sends one turn to every server), so the ratios compare the same minutes of the shared machine.
  *
  *   node dist/test/bench/scale-bench.js --sizes 1000,10000,50000 [--store embedded|mongodb]
  *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20] [--keep]
@@ -119,12 +121,19 @@ async function dropTarget(opts: Options, target: StoreTarget): Promise<void> {
     .finally(() => client.close());
 }
 
-/** One store: made (HTTP wizard, then in process), then the server restarted on it and measured. */
-async function measureSize(
+/** A made store waiting to be measured (or the reason it could not be made). */
+interface Prepared {
+  row: Row;
+  target: StoreTarget;
+  pending: ScaleDataResult['pending'];
+}
+
+/** One store: made (HTTP wizard, then in process), or a copy of a kept one. */
+async function prepareSize(
   opts: Options,
   connector: Awaited<ReturnType<typeof startFakeConnector>>,
   size: number,
-): Promise<Row> {
+): Promise<Prepared> {
   const others = size === 0 ? 0 : size - PROBE_COUNT;
   const target: StoreTarget =
     opts.store === 'mongodb'
@@ -152,7 +161,7 @@ async function measureSize(
       };
       cpSync(opts.data, target.dataDir, { recursive: true });
       Object.assign(row, { made: kept.made, failed: kept.failed });
-      return await measureStore(opts, connector, row, target, kept);
+      return { row, target, pending: kept.pending };
     }
     const httpApps = Math.min(HTTP_APPS, others);
     if (httpApps > 0) {
@@ -173,41 +182,58 @@ async function measureSize(
       writeFileSync(`${target.dataDir}-kept.json`, JSON.stringify({ ...data, made: row.made }));
       process.stderr.write(`  kept a copy in ${target.dataDir}-kept (--keep)\n`);
     }
-    return await measureStore(opts, connector, row, target, data);
+    return { row, target, pending: data.pending };
   } catch (err) {
     row.error = err instanceof Error ? err.message : String(err);
-  } finally {
-    await dropTarget(opts, target).catch(() => undefined);
+    return { row, target, pending: [] };
   }
-  return row;
 }
 
-/** The server restarted on a made store, and measured. */
-async function measureStore(
+/**
+ * The server restarted on each made store, one after the other (each restart timed alone; the
+ * servers started before it stay up, idle), then the turns measured on all of them interleaved
+ * (`measureTurns`), then each server's event-loop block, load and memory read and all stopped.
+ */
+async function measureStores(
   opts: Options,
   connector: Awaited<ReturnType<typeof startFakeConnector>>,
-  row: Row,
-  target: StoreTarget,
-  data: Pick<ScaleDataResult, 'pending'>,
-): Promise<Row> {
-  row.bytes = await storeBytes(opts, target);
-  process.stderr.write(
-    `  ${row.label}: ${row.made} applications made in ${(row.dataMs / 1000).toFixed(0)} s; restarting the server\n`,
-  );
-  const server = await startRealServer(opts.root, target);
+  stores: Prepared[],
+): Promise<void> {
+  const running: { p: Prepared; server: RealServer }[] = [];
   try {
-    row.readyMs = server.readyMs;
-    await server.eventLoopMaxMs(); // resets the window: only the measured turns count
-    row.turns = await measureTurns(server.url, connector, data.pending, opts.reps);
-    row.lagMs = await server.eventLoopMaxMs();
-    // What a scrape alone blocks (it counts the outbox by status): read right after the last one.
-    row.scrapeLagMs = await server.eventLoopMaxMs();
-    row.load = loadavg()[0];
-    Object.assign(row, server.memory());
+    for (const p of stores) {
+      if (p.row.error) continue;
+      try {
+        p.row.bytes = await storeBytes(opts, p.target);
+        process.stderr.write(
+          `  ${p.row.label}: ${p.row.made} applications made in ${(p.row.dataMs / 1000).toFixed(0)} s; restarting the server\n`,
+        );
+        const server = await startRealServer(opts.root, p.target);
+        p.row.readyMs = server.readyMs;
+        running.push({ p, server });
+      } catch (err) {
+        p.row.error = err instanceof Error ? err.message : String(err);
+      }
+    }
+    // Resets each window: only the measured turns count.
+    for (const { server } of running) await server.eventLoopMaxMs();
+    const figures = await measureTurns(
+      running.map(({ p, server }) => ({ url: server.url, pending: p.pending })),
+      connector,
+      opts.reps,
+    );
+    const load = loadavg()[0];
+    for (const [k, { p, server }] of running.entries()) {
+      p.row.turns = figures[k];
+      p.row.lagMs = await server.eventLoopMaxMs();
+      // What a scrape alone blocks (it counts the outbox by status): read right after the last one.
+      p.row.scrapeLagMs = await server.eventLoopMaxMs();
+      p.row.load = load;
+      Object.assign(p.row, server.memory());
+    }
   } finally {
-    await server.stop();
+    for (const { server } of running) await server.stop();
   }
-  return row;
 }
 
 const fmtMs = (t: Timing | undefined) =>
@@ -228,7 +254,7 @@ const TURNS: [keyof TurnFigures, string][] = [
 function report(opts: Options, rows: Row[]): void {
   const base = rows[0].turns;
   console.log(
-    `Scale benchmark: ${opts.store} store, code of ${opts.root}; turns one at a time, median / p95 ms (ratio = median over the empty store's)`,
+    `Scale benchmark: ${opts.store} store, code of ${opts.root}; turns one at a time, interleaved across the stores' servers, median / p95 ms (ratio = median over the empty store's)`,
   );
   console.log(
     `| submitted applications | data on disk | RSS after restart (peak) | restart to /readyz | max event-loop block | ${TURNS.map(([, n]) => n).join(' | ')} |`,
@@ -293,19 +319,21 @@ async function main(): Promise<void> {
     REVIEW,
     REVIEWERS.map((m) => ({ id: m.id, aadObjectId: m.aadObjectId, name: m.name })),
   );
-  const rows: Row[] = [];
+  const stores: Prepared[] = [];
   try {
     for (const size of [0, ...opts.sizes]) {
       process.stderr.write(`scale bench: ${size === 0 ? 'empty store' : `${size} applications`}\n`);
-      const row = await measureSize(opts, connector, size);
-      rows.push(row);
-      // Each store's figures as soon as they exist (a long run stopped later keeps them).
-      process.stderr.write(`  figures: ${JSON.stringify(row)}\n`);
+      stores.push(await prepareSize(opts, connector, size));
       connector.reset({ rosters: false });
     }
+    await measureStores(opts, connector, stores);
+    // Each store's figures as they are (a long report stopped later keeps them).
+    for (const { row } of stores) process.stderr.write(`  figures: ${JSON.stringify(row)}\n`);
   } finally {
     await connector.stop();
+    for (const { target } of stores) await dropTarget(opts, target).catch(() => undefined);
   }
+  const rows = stores.map((p) => p.row);
   report(opts, rows);
 }
 

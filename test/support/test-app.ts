@@ -100,14 +100,21 @@ export class PersonalChat {
   }
 }
 
-/** All text of a card (TextBlocks, labels, fact values, action titles) for assertions. */
+/** Text as a card shows it: markdown's backslash escapes (cards/render.ts `escapeMarkdown`) removed. */
+const asShown = (text: string): string => text.replace(/\\([\\*_`[\]~\-+#>.])/g, '$1');
+
+/**
+ * All text of a card (TextBlocks, labels, facts, action titles) for assertions, one per line, as
+ * the card shows it.
+ */
 export function cardText(card: unknown): string {
   const out: string[] = [];
   const walk = (n: unknown): void => {
     if (Array.isArray(n)) n.forEach(walk);
     else if (n && typeof n === 'object') {
       const o = n as Record<string, unknown>;
-      for (const k of ['text', 'label', 'title', 'value', 'placeholder']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      for (const k of ['text', 'label', 'title', 'value', 'placeholder'])
+        if (typeof o[k] === 'string') out.push(asShown(o[k] as string));
       for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
     }
   };

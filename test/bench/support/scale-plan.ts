@@ -56,7 +56,7 @@ export const OFFICE: Person = {
 /** Probes: Anna's own applications, the office account's, and the newest ones awaiting "Komplett". */
 export const ANNA_APPS = 3;
 export const OFFICE_APPS = 220;
-export const PENDING_PROBES = 13;
+export const PENDING_PROBES = 33;
 export const PROBE_COUNT = ANNA_APPS + OFFICE_APPS + PENDING_PROBES;
 /** Applications made through the real server's wizard over HTTP before the rest is written in process. */
 export const HTTP_APPS = 200;

@@ -119,14 +119,24 @@ export interface TurnFigures {
 const cardJson = (c: { activity?: { attachments?: { content?: unknown }[] } }) =>
   JSON.stringify(c.activity?.attachments?.[0]?.content ?? {});
 
-/** Runs each measured turn in sequence (one at a time), after warm-up turns that are not counted. */
+/** One running server to measure, with the newest submitted applications of its store. */
+export interface TurnTarget {
+  url: string;
+  pending: { appId: string; submittedAt: string }[];
+}
+
+/**
+ * Runs each measured turn one at a time, after warm-up turns that are not counted, on every
+ * target in turn: round i sends the same kind of turn to each server, starting with a different
+ * one each round. The servers' medians then come from the same minutes of the same machine, so a
+ * ratio between them does not carry whatever else the shared cores did in between.
+ */
 export async function measureTurns(
-  url: string,
+  targets: TurnTarget[],
   connector: FakeConnector,
-  pending: { appId: string; submittedAt: string }[],
   reps: number,
-): Promise<TurnFigures> {
-  const client = new Client(url);
+): Promise<TurnFigures[]> {
+  const clients = targets.map((t) => new Client(t.url));
   const personal = (p: Person, text: string) =>
     personalMessage({
       serviceUrl: connector.url,
@@ -138,21 +148,23 @@ export async function measureTurns(
   const series = async (
     n: number,
     warm: number,
-    body: (i: number) => unknown,
+    body: (target: number, i: number) => unknown,
     ok: (b: string) => boolean,
-  ): Promise<Timing> => {
-    const ms: number[] = [];
-    let failures = 0;
-    for (let i = 0; i < warm + n; i++) {
-      const res = await client.post(body(i));
-      if (i < warm) continue;
-      ms.push(res.ms);
-      if (res.status < 200 || res.status >= 300 || !ok(res.body)) {
-        if (failures++ === 0)
-          process.stderr.write(`  a measured turn failed: ${res.status} ${textsOf(res.body)}\n`);
+  ): Promise<Timing[]> => {
+    const ms = targets.map(() => [] as number[]);
+    const failures = targets.map(() => 0);
+    for (let i = 0; i < warm + n; i++)
+      for (let j = 0; j < targets.length; j++) {
+        const k = (i + j) % targets.length;
+        const res = await clients[k].post(body(k, i));
+        if (i < warm) continue;
+        ms[k].push(res.ms);
+        if (res.status < 200 || res.status >= 300 || !ok(res.body)) {
+          if (failures[k]++ === 0)
+            process.stderr.write(`  a measured turn failed: ${res.status} ${textsOf(res.body)}\n`);
+        }
       }
-    }
-    return timing(ms, failures);
+    return ms.map((m, k) => timing(m, failures[k]));
   };
   const always = () => true;
   const myAnna = await series(reps, 5, () => personal(ANNA, 'mina ansökningar'), always);
@@ -165,16 +177,17 @@ export async function measureTurns(
   const portfolios = await series(reps, 5, () => personal(BJORN, 'portföljer 2027'), always);
 
   // "Komplett" on the newest submitted applications: each opens its review and posts the card.
+  const pendingCount = Math.min(...targets.map((t) => t.pending.length));
   const complete = await series(
-    pending.length - 3,
+    pendingCount - 3,
     3,
-    (i) =>
+    (k, i) =>
       actionExecute({
         serviceUrl: connector.url,
         tenantId: TENANT,
         from: user(BJORN),
         verb: 'completeness.complete',
-        data: pending[i],
+        data: targets[k].pending[i],
         cardActivityId: `1:${randomUUID()}`,
         channel: { teamId: TEAM, channelId: GENERAL },
       }),
@@ -182,19 +195,6 @@ export async function measureTurns(
   );
 
   // The review group declares "inget jäv" on those items (not timed), then each member votes (timed).
-  const items: { appId: string; rootId: string }[] = [];
-  for (const { appId } of pending) {
-    const card = await connector
-      .waitFor(
-        (c) =>
-          c.kind === 'send' &&
-          c.conversationId === REVIEW &&
-          cardJson(c).includes(`"itemId":"${appId}"`),
-        30_000,
-      )
-      .catch(() => null);
-    if (card?.assignedId) items.push({ appId, rootId: card.assignedId });
-  }
   const inChannel = (p: Person, verb: string, data: Record<string, unknown>, rootId: string) =>
     actionExecute({
       serviceUrl: connector.url,
@@ -205,17 +205,33 @@ export async function measureTurns(
       cardActivityId: rootId,
       channel: { teamId: TEAM, channelId: REVIEW, threadRootId: rootId },
     });
-  for (const item of items)
-    for (const m of REVIEWERS)
-      await client.post(
-        inChannel(
-          m,
-          'review.noConflict',
-          { itemId: item.appId, nojav_motivation: 'Ingen koppling till ärendet.' },
-          item.rootId,
-        ),
-      );
-  const plan = items.flatMap((item) => REVIEWERS.map((m) => ({ item, m })));
+  const plans: { item: { appId: string; rootId: string }; m: Person }[][] = [];
+  for (const [k, target] of targets.entries()) {
+    const items: { appId: string; rootId: string }[] = [];
+    for (const { appId } of target.pending.slice(0, pendingCount)) {
+      const card = await connector
+        .waitFor(
+          (c) =>
+            c.kind === 'send' &&
+            c.conversationId === REVIEW &&
+            cardJson(c).includes(`"itemId":"${appId}"`),
+          30_000,
+        )
+        .catch(() => null);
+      if (card?.assignedId) items.push({ appId, rootId: card.assignedId });
+    }
+    for (const item of items)
+      for (const m of REVIEWERS)
+        await clients[k].post(
+          inChannel(
+            m,
+            'review.noConflict',
+            { itemId: item.appId, nojav_motivation: 'Ingen koppling till ärendet.' },
+            item.rootId,
+          ),
+        );
+    plans.push(items.flatMap((item) => REVIEWERS.map((m) => ({ item, m }))));
+  }
   const scores = (i: number) =>
     Object.fromEntries(
       [
@@ -227,26 +243,33 @@ export async function measureTurns(
         'reuse',
       ].map((c, j) => [`s_${c}`, String(((i + j) % 5) + 1)]),
     );
+  const votes = Math.min(...plans.map((p) => p.length));
   const vote =
-    plan.length < 4
-      ? timing([], 0)
+    votes < 4
+      ? targets.map(() => timing([], 0))
       : await series(
-          plan.length - 3,
+          votes - 3,
           3,
-          (i) =>
+          (k, i) =>
             inChannel(
-              plan[i].m,
+              plans[k][i].m,
               'review.vote',
               {
-                itemId: plan[i].item.appId,
+                itemId: plans[k][i].item.appId,
                 vote: i % 4 === 0 ? 'reject' : 'approve',
                 ...scores(i),
                 comment: `Röst ${i}`,
               },
-              plan[i].item.rootId,
+              plans[k][i].item.rootId,
             ),
           (b) => b.includes('Din röst är sparad'),
         );
-  client.close();
-  return { myAnna, myOffice, portfolios, complete, vote };
+  for (const c of clients) c.close();
+  return targets.map((_, k) => ({
+    myAnna: myAnna[k],
+    myOffice: myOffice[k],
+    portfolios: portfolios[k],
+    complete: complete[k],
+    vote: vote[k],
+  }));
 }

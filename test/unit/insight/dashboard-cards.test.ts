@@ -54,8 +54,9 @@ describe('the dashboard cards', () => {
     expect(donut.fallback).toEqual({
       type: 'FactSet',
       facts: [
-        { title: '1. Portfölj 1', value: '2,5\u00a0mkr' },
-        { title: '2. Portfölj 2', value: '0\u00a0mkr' },
+        // Escaped: a fact's title is markdown, and "1. …" alone renders as a list's "1.".
+        { title: '1\\. Portfölj 1', value: '2,5\u00a0mkr' },
+        { title: '2\\. Portfölj 2', value: '0\u00a0mkr' },
         { title: 'Kvar', value: '7,5\u00a0mkr' },
       ],
     });
@@ -236,6 +237,14 @@ describe('the dashboard cards', () => {
     p.benefit = { ...p.benefit, projects: 1, plannedSek: 600_000, plannedHours: 2_000 };
     const json = JSON.stringify(dashboardOverviewCard('sv', dashboard({ figures })));
     expect(json).toContain('3 (1\u00a0inskickad, 2\u00a0beviljade)');
+    // Counts are grouped as the locale groups them.
+    p.applications = 12_345;
+    p.statusCounts = { ...p.statusCounts, submitted: 12_343 };
+    const big = JSON.stringify(dashboardOverviewCard('sv', dashboard({ figures })));
+    expect(big).toContain('12\u00a0345 (12\u00a0343\u00a0inskickade, 2\u00a0beviljade)');
+    expect(JSON.stringify(dashboardOverviewCard('en', dashboard({ figures })))).toContain(
+      '12,345 (12,343\u00a0submitted, 2\u00a0approved)',
+    );
     expect(json).toContain('600\u00a0000\u00a0kr och 2\u00a0000 arbetstimmar');
     const en = JSON.stringify(dashboardOverviewCard('en', dashboard({ figures })));
     expect(en).toContain('SEK\u00a0600,000 and 2,000 working hours');
