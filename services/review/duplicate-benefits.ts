@@ -64,6 +64,8 @@ export function compareBenefits(
   profileOf: (x: SubmittedData) => BenefitProfile = benefitProfile,
   corpus?: BenefitCorpus,
   threshold = DOUBLE_COUNTING_THRESHOLD,
+  /** Whether b's claim text is a's, when the caller knows (the benefit index's claim keys). */
+  copiedClaim?: boolean,
 ): BenefitMatch | null {
   const da = a.data;
   const db = b.data;
@@ -76,7 +78,7 @@ export function compareBenefits(
     sameName(da.realisationOwner, db.realisationOwner) ||
     (sameName(da.ownerName, db.ownerName) && sameName(da.ownerOrganisation, db.ownerOrganisation));
   // A benefit claim copied word for word is the plainest double counting, however short.
-  const copied = claimText(da) !== '' && claimText(da) === claimText(db);
+  const copied = copiedClaim ?? (claimText(da) !== '' && claimText(da) === claimText(db));
   const score = copied ? 1 : text.similarity + (sameProcess ? SAME_PROCESS_BONUS : 0);
   if (score < threshold || (!copied && text.matched < MIN_SHARED_TERMS)) return null;
   const reasons: DuplicateReason[] = [];
@@ -123,7 +125,12 @@ export function byStrength(x: DuplicateHit, y: DuplicateHit): number {
 
 const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-type Others = { others: readonly Readonly<ApplicationDoc>[]; corpus: BenefitCorpus };
+type Others = {
+  others: readonly Readonly<ApplicationDoc>[];
+  corpus: BenefitCorpus;
+  /** Per candidate the index knows: whether its claim key is this application's (a copied claim). */
+  copied?: ReadonlyMap<string, boolean>;
+};
 type ProfileOf = (d: SubmittedData) => BenefitProfile;
 
 /**
@@ -209,7 +216,7 @@ export async function findPossibleDuplicates(
     return p;
   };
   const mine = profileOf(app.data);
-  const { others, corpus } = (await index.isComplete())
+  const { others, corpus, copied } = (await index.isComplete())
     ? await viaIndex(s, app, mine, profileOf)
     : await viaPipeline(s, app, mine, profiles);
   const hits: DuplicateHit[] = [];
@@ -220,7 +227,14 @@ export async function findPossibleDuplicates(
       await yieldToTurns();
       slice = performance.now();
     }
-    const match = compareBenefits(app, other, profileOf, corpus);
+    const match = compareBenefits(
+      app,
+      other,
+      profileOf,
+      corpus,
+      DOUBLE_COUNTING_THRESHOLD,
+      copied?.get(other._id),
+    );
     if (!match) continue;
     hits.push({
       appId: other._id,
@@ -283,6 +297,16 @@ async function viaIndex(
           (o) => o._id !== app._id && o.data && COMPARABLE.includes(o.status),
         );
   await yieldToTurns();
+  // The claim keys say which candidates copied this claim (their claim texts need no comparing),
+  // where the index holds the submission that was read.
+  const copied = new Map(
+    others.flatMap((o) => {
+      const d = indexed.get(o._id);
+      return d && d.submittedAt === o.submittedAt
+        ? [[o._id, copiedKey !== null && d.keys.includes(copiedKey)] as const]
+        : [];
+    }),
+  );
   const unweighed = others.filter((o) => !weightsOf.has(o._id));
   if (unweighed.length > 0)
     corpus = await index.corpus([
@@ -290,5 +314,5 @@ async function viaIndex(
       ...weightsOf.values(),
       ...unweighed.map((o) => profileOf(o.data!)),
     ]);
-  return { others, corpus };
+  return { others, corpus, copied };
 }

@@ -13,8 +13,19 @@ export interface MemberFacts {
 
 /** A name folded for comparison: no case, accents, spaces, hyphens or punctuation. */
 function folded(name: string): string {
-  return normalizeCommand(name).replace(/[\s\p{P}\p{S}]+/gu, '');
+  let f = foldedNames.get(name);
+  if (f === undefined) {
+    f = normalizeCommand(name).replace(/[\s\p{P}\p{S}]+/gu, '');
+    // Names repeat (a few hundred organisations and owners): the search for double counting
+    // compares each candidate's four names, so they are folded once.
+    if (foldedNames.size >= MAX_FOLDED_NAMES) foldedNames.clear();
+    foldedNames.set(name, f);
+  }
+  return f;
 }
+
+const MAX_FOLDED_NAMES = 10_000;
+const foldedNames = new Map<string, string>();
 
 /**
  * Compares names of people and organisations without case, accents, spacing or punctuation

@@ -18,8 +18,8 @@ import { measureTurns, Timing, TurnFigures, wizardOverHttp } from './support/sca
  * sends one turn to every server), so the ratios compare the same minutes of the shared machine.
  *
  *   node dist/test/bench/scale-bench.js --sizes 1000,10000,50000 [--store embedded|mongodb]
- *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 20] [--keep]
- *     [--data <a DATA_DIR kept by --keep>]
+ *     [--root <checkout whose dist/ runs the server and writes the data>] [--reps 40] [--keep]
+ *     [--data <DATA_DIRs kept by --keep, one per size, comma-separated>]
  *
  * --keep copies each made embedded DATA_DIR to <dir>-kept (and <dir>-kept.json, what the data
  * maker reported) before it is measured; --data <dir>-kept measures a copy of such a store
@@ -34,8 +34,8 @@ interface Options {
   root: string;
   reps: number;
   mongoUri: string;
-  /** A kept DATA_DIR to measure (a copy of it) instead of making the data. */
-  data?: string;
+  /** Kept DATA_DIRs to measure (copies of them) instead of making the data, one per size. */
+  data?: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -49,13 +49,18 @@ function parseArgs(argv: string[]): Options {
   const sizes = (arg('sizes') ?? '1000').split(',').map((x) => Number(x.replace(/[_\s]/g, '')));
   if (sizes.some((n) => !Number.isInteger(n) || n < PROBE_COUNT))
     throw new Error(`--sizes: whole numbers of at least ${PROBE_COUNT}`);
+  const data = arg('data')?.split(',');
+  if (data && data.length !== sizes.length)
+    throw new Error('--data: one kept DATA_DIR per size, in the order of --sizes');
   return {
     sizes,
     store,
     root: path.resolve(arg('root') ?? path.join(__dirname, '..', '..', '..')),
-    reps: Number(arg('reps') ?? 20),
+    reps: Number(arg('reps') ?? 40),
     mongoUri: process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/',
-    data: arg('data') ? path.resolve(arg('data')!) : undefined,
+    data: arg('data')
+      ?.split(',')
+      .map((d) => path.resolve(d)),
   };
 }
 
@@ -155,11 +160,12 @@ async function prepareSize(
   };
   try {
     const t0 = Date.now();
-    if (opts.data && size > 0 && target.dataDir) {
-      const kept = JSON.parse(readFileSync(`${opts.data}.json`, 'utf8')) as ScaleDataResult & {
+    const keptDir = opts.data?.[opts.sizes.indexOf(size)];
+    if (keptDir && size > 0 && target.dataDir) {
+      const kept = JSON.parse(readFileSync(`${keptDir}.json`, 'utf8')) as ScaleDataResult & {
         made: number;
       };
-      cpSync(opts.data, target.dataDir, { recursive: true });
+      cpSync(keptDir, target.dataDir, { recursive: true });
       Object.assign(row, { made: kept.made, failed: kept.failed });
       return { row, target, pending: kept.pending };
     }

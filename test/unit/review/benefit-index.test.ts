@@ -198,6 +198,56 @@ describe('benefit index: the double-counting search reads only the candidates it
     await store.close();
   });
 
+  it('when a short benefit claim is copied word for word, then the indexed search flags the copy by its claim key, and not a claim that only shares words', async () => {
+    const store = await openTestStore();
+    const s = await repositories(store);
+    const claim: Partial<SubmittedData> = {
+      citizenBenefit: 'Tidsvinst.',
+      internalBenefit: 'Tidsvinst.',
+      realisationPlan: 'Tidsvinst.',
+    };
+    const base = (title: string, organisation: string): Partial<SubmittedData> => ({
+      ...BASES[0],
+      title,
+      need: title,
+      userGroups: 'Invånare',
+      organisation,
+      realisationOwner: `Ägare för ${title}`,
+      ownerName: `Mottagare för ${title}`,
+    });
+    const original = application(
+      'c-1',
+      { ...base('Bokning av lokaler', ORGANISATIONS[0]), ...claim },
+      'in_review',
+      1,
+    );
+    const copy = application(
+      'c-2',
+      { ...base('Felanmälan i parker', ORGANISATIONS[1]), ...claim },
+      'in_review',
+      2,
+    );
+    const other = application(
+      'c-3',
+      {
+        ...base('Ärendehantering för bygglov', ORGANISATIONS[2]),
+        citizenBenefit: 'Tidsvinst för sökande.',
+        internalBenefit: 'Mindre arbete.',
+        realisationPlan: 'Följs upp.',
+      },
+      'in_review',
+      3,
+    );
+    for (const a of [original, copy, other]) await s.applications.insert(a);
+    const { hits } = await findPossibleDuplicates(s, original, 1000);
+    // One shared word is no evidence by itself (c-3); the same claim, however short, is (c-2).
+    expect(hits.map((h) => h.appId)).toEqual(['c-2']);
+    expect(hits.map((h) => h.appId)).toEqual(
+      fullScan(original, [original, copy, other]).map((h) => h.appId),
+    );
+    await store.close();
+  });
+
   it('when applications stored before the index are backfilled twice, then the postings and counts are the same as once, and as from scratch', async () => {
     const store = await openTestStore();
     const raw = store.collection<ApplicationDoc>('applications');
