@@ -277,7 +277,10 @@ function buildCard(
   } else if (open && ledger) {
     compareLines.length = 0;
     sections.push({
-      title: fmt(t.round.nothing, { year: round.year }),
+      // Recommended applications that cannot receive funds yet are listed below, with the reason.
+      title: fmt(state.ineligible.length > 0 ? t.round.nothingYet : t.round.nothing, {
+        year: round.year,
+      }),
       color: 'Default',
       rows: [],
     });

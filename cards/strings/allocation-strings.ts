@@ -47,6 +47,8 @@ const sv = {
     infeasible:
       'Tvingade ansökningar överskrider {part} med {over}: ingenting fördelas där förrän någon tas bort eller minskas.',
     nothing: 'Det finns inga tillstyrkta ansökningar att fördela för {year}.',
+    nothingYet:
+      'Ingen tillstyrkt ansökan kan få medel för {year} ännu: nedan står vad var och en saknar.',
     confirmedTitle: 'Beslutat {date} av {name} ({delegation})',
     decisionsTitle: 'Beslut ({count})',
     decisionLine: '**{regNo}** {title}: **{outcome}** {amount}',
@@ -312,6 +314,8 @@ const en: AllocationStrings = {
     infeasible:
       'Forced-in applications exceed {part} by {over}: nothing is allocated there until one is removed or reduced.',
     nothing: 'There are no recommended applications to allocate for {year}.',
+    nothingYet:
+      'No recommended application can receive funds for {year} yet: what each one lacks is listed below.',
     confirmedTitle: 'Decided {date} by {name} ({delegation})',
     decisionsTitle: 'Decisions ({count})',
     decisionLine: '**{regNo}** {title}: **{outcome}** {amount}',

@@ -9,6 +9,7 @@ import { digestOf, type RoundState } from '../../../services/allocation/round-st
 import type { AllocationItem } from '../../../services/allocation/types';
 import type { ApplicationDoc } from '../../../services/applications/application';
 import type { PortfolioDoc } from '../../../services/portfolios/portfolio-repository';
+import { cardText } from '../../support/test-app';
 
 const PARTS = ['innovation', 'improvement', 'maintenance'] as const;
 
@@ -108,6 +109,19 @@ describe('the allocation card', () => {
       if (page >= pages) break;
     }
     expect(seen.size).toBe(300);
+  });
+
+  it('when every recommended application is blocked, then the card says none can receive funds yet and lists why, instead of saying there are none', () => {
+    const s = { ...state(0), ineligible: state(3).ineligible };
+    const sv = cardText(allocationCard({ state: s }, 'sv'));
+    expect(sv).toContain('Ingen tillstyrkt ansökan kan få medel för 2027 ännu');
+    expect(sv).not.toContain('Det finns inga tillstyrkta ansökningar');
+    expect(sv).toContain('Kan inte få medel ännu (3)');
+    expect(cardText(allocationCard({ state: s }, 'en'))).toContain(
+      'No recommended application can receive funds for 2027 yet',
+    );
+    const none = cardText(allocationCard({ state: state(0) }, 'sv'));
+    expect(none).toContain('Det finns inga tillstyrkta ansökningar att fördela för 2027.');
   });
 
   it('when the search stops at its budget, then the chair is told in Swedish and English how far from optimal the proposal can be', () => {
