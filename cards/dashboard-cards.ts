@@ -13,7 +13,7 @@ import { formatSek, NBSP } from '../services/shared/amount';
 import { STOCKHOLM_ZONE } from '../services/shared/dates';
 import { periodLabel } from './followup-cards';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
-import { fmt, strings } from './strings';
+import { fmt, formatCount, strings } from './strings';
 import { insightText } from './strings/insight-strings';
 import { groupedInteger } from './application-cards';
 import { VERBS } from './verbs';
@@ -46,11 +46,6 @@ export function decimal(value: number, locale: Locale, decimals = 1): string {
     .replace(/\.0+$/, '');
   return locale === 'sv' ? fixed.replace('.', ',') : fixed;
 }
-
-const COUNT_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
-
-/** A count with the locale's digit grouping ("10 000" with a no-break space / "10,000"). */
-export const count = (n: number, locale: Locale): string => COUNT_FORMAT[locale].format(n);
 
 /** Kronor as millions for chart axes (charts take numbers). */
 export const mkr = (sek: number): number => Math.round(sek / 100_000) / 10;
@@ -94,7 +89,7 @@ function statusSummary(counts: PortfolioFigures['statusCounts'], locale: Locale)
     .map(([st, n]) => {
       const form = forms[st];
       const word = form ? form[n === 1 ? 0 : 1] : names[st as keyof typeof names].toLowerCase();
-      return `${count(n, locale)}${NBSP}${word}`;
+      return `${formatCount(n, locale)}${NBSP}${word}`;
     });
   return parts.join(', ');
 }
@@ -105,7 +100,7 @@ function applicationCount(
   counts: PortfolioFigures['statusCounts'],
   locale: Locale,
 ): string {
-  return total > 0 ? `${count(total, locale)} (${statusSummary(counts, locale)})` : '0';
+  return total > 0 ? `${formatCount(total, locale)} (${statusSummary(counts, locale)})` : '0';
 }
 
 /** Kronor and working hours of a yearly effect: "600 000 kr och 2 000 arbetstimmar". */
@@ -296,7 +291,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
             ? t.none
             : fmt(td.hours, { hours: decimal(coach.p90FirstAnswerHours, locale) }),
       },
-      { title: td.overdue, value: count(totals.overdue.length, locale) },
+      { title: td.overdue, value: formatCount(totals.overdue.length, locale) },
     ],
     donut: {
       title: fmt(td.donutTitle, { year: f.year, unit: donutUnit }),
@@ -348,7 +343,7 @@ export function dashboardOverviewCard(locale: Locale, d: Dashboard): AdaptiveCar
       warning: [
         p.hasFrame ? '' : fmt(td.noFrame, { year: f.year }),
         p.overdue.length > 0
-          ? fmt(td.overdueWarning, { count: count(p.overdue.length, locale) })
+          ? fmt(td.overdueWarning, { count: formatCount(p.overdue.length, locale) })
           : '',
       ]
         .filter((x) => x !== '')
@@ -582,8 +577,8 @@ export function dashboardApplicationsCard(
     ),
     subtitle: fmt(td.listSubtitle, {
       page: page.page + 1,
-      pages: count(page.pages, locale),
-      total: count(page.total, locale),
+      pages: formatCount(page.pages, locale),
+      total: formatCount(page.total, locale),
     }),
     empty: page.total === 0 ? fmt(td.listEmpty, { year: page.year }) : '',
     rows: page.rows.map((r) => ({

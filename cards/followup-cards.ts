@@ -12,7 +12,7 @@ import { STOCKHOLM_ZONE } from '../services/shared/dates';
 import { messageCard } from './application-cards';
 import type { OutboxCardRenderer } from './outbox-cards';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
-import { fmt } from './strings';
+import { fmt, formatCount } from './strings';
 import { FollowupStrings, fs } from './strings/followup-strings';
 import { VERBS } from './verbs';
 
@@ -303,7 +303,6 @@ export function surveyCard(
 
 /** Follow-up's outbox cards, rendered when sent in the recipient's language. */
 
-const HOURS = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const REPORT_KINDS = ['status', 'final', 'benefit'] as const;
 type NoticeKind = (typeof REPORT_KINDS)[number];
@@ -337,11 +336,11 @@ export function benefitAgainstPlan(model: Record<string, unknown>, locale: Local
     parts.push(
       plannedHours
         ? fmt(t.hoursVsPlan, {
-            realised: HOURS[locale].format(realisedHours),
-            planned: HOURS[locale].format(plannedHours),
+            realised: formatCount(realisedHours, locale),
+            planned: formatCount(plannedHours, locale),
             percent: Math.round((realisedHours / plannedHours) * 100),
           })
-        : fmt(t.hoursNoPlan, { realised: HOURS[locale].format(realisedHours) }),
+        : fmt(t.hoursNoPlan, { realised: formatCount(realisedHours, locale) }),
     );
   }
   return parts.join('; ');

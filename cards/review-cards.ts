@@ -24,7 +24,7 @@ import {
   REVIEW_BUDGETS,
   ReviewBudget,
 } from './review-card-fit';
-import { fmt, strings, Strings } from './strings';
+import { fmt, formatCount, strings, Strings } from './strings';
 import { reviewText, ReviewStrings } from './strings/review-strings';
 import { viewerSections } from './review-viewer-sections';
 import { statementRequestCard, StatementRequestModel } from './statement-request-card';
@@ -42,14 +42,9 @@ function portfolioLabel(
   return p ? `${p.number}\\. ${md(p.name[locale])}` : '';
 }
 
-/** Number formats are costly to create: one per language. */
-const HOURS_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
-
 function effectText(f: ReviewSnapshot['facts'], locale: Locale, r: ReviewStrings): string {
   const sek = f.yearlyEffectSek ? formatSek(f.yearlyEffectSek, locale) : '';
-  const hours = f.yearlyEffectHours
-    ? HOURS_FORMAT[locale].format(Math.round(f.yearlyEffectHours))
-    : '';
+  const hours = f.yearlyEffectHours ? formatCount(Math.round(f.yearlyEffectHours), locale) : '';
   if (sek && hours) return fmt(r.review.effectBoth, { sek, hours });
   if (hours) return fmt(r.review.effectHours, { hours });
   return sek;

@@ -9,6 +9,14 @@ export function strings(locale: Locale): Strings {
   return locale === 'en' ? en : sv;
 }
 
+/** Number formats are costly to create: one per language. */
+const COUNT_FORMAT = { sv: new Intl.NumberFormat('sv-SE'), en: new Intl.NumberFormat('en-GB') };
+
+/** A number with the locale's digit grouping: sv "10 000" (a no-break space), en "10,000". */
+export function formatCount(n: number, locale: Locale): string {
+  return COUNT_FORMAT[locale].format(n);
+}
+
 /** Templates split once into text and placeholder names (odd positions), by template. */
 const parsed = new Map<string, string[]>();
 

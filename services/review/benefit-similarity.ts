@@ -110,19 +110,11 @@ export interface BenefitProfile {
 
 /** The benefit claim as compared for a copy: both benefits and the plan, case and spacing ignored. */
 export function claimText(d: Partial<SubmittedData>): string {
-  const known = claimTexts.get(d);
-  if (known !== undefined) return known;
-  const text = [d.citizenBenefit, d.internalBenefit, d.realisationPlan]
+  return [d.citizenBenefit, d.internalBenefit, d.realisationPlan]
     .map((x) => normalizeCommand(x ?? ''))
     .join('\n')
     .trim();
-  // A frozen document (the embedded store's read cache) never changes: its text is kept with it.
-  if (Object.isFrozen(d)) claimTexts.set(d, text);
-  return text;
 }
-
-/** The claim texts of frozen submitted data (the search for double counting compares each often). */
-const claimTexts = new WeakMap<Partial<SubmittedData>, string>();
 
 /** Splits benefit text into sentences (a claim is one sentence, often ending with the figure). */
 function sentences(text: string): string[] {

@@ -44,6 +44,12 @@ function claimsSavings(d: SubmittedData): boolean {
 /** One shared word is never evidence of the same change (two short texts both saying "registrering"). */
 const MIN_SHARED_TERMS = 2;
 
+/** Whether b's benefit claim is a's word for word (case and spacing ignored). */
+function sameClaim(a: SubmittedData, b: SubmittedData): boolean {
+  const claim = claimText(a);
+  return claim !== '' && claim === claimText(b);
+}
+
 /** Why two applications may count the same benefit, or null when they do not overlap. */
 export interface BenefitMatch {
   reasons: DuplicateReason[];
@@ -78,7 +84,7 @@ export function compareBenefits(
     sameName(da.realisationOwner, db.realisationOwner) ||
     (sameName(da.ownerName, db.ownerName) && sameName(da.ownerOrganisation, db.ownerOrganisation));
   // A benefit claim copied word for word is the plainest double counting, however short.
-  const copied = copiedClaim ?? (claimText(da) !== '' && claimText(da) === claimText(db));
+  const copied = copiedClaim ?? sameClaim(da, db);
   const score = copied ? 1 : text.similarity + (sameProcess ? SAME_PROCESS_BONUS : 0);
   if (score < threshold || (!copied && text.matched < MIN_SHARED_TERMS)) return null;
   const reasons: DuplicateReason[] = [];
