@@ -47,7 +47,13 @@ export interface Services {
 /** Builds the repositories on a store and ensures their indexes. */
 export async function createServices(
   store: Store,
-  opts: { clock: Clock; log: Logger; admins: string[]; coaching?: Partial<CoachingOptions>; reminders?: Partial<ReminderSettings> },
+  opts: {
+    clock: Clock;
+    log: Logger;
+    admins: string[];
+    coaching?: Partial<CoachingOptions>;
+    reminders?: Partial<ReminderSettings>;
+  },
 ): Promise<Services> {
   const s: Services = {
     store,
@@ -84,5 +90,8 @@ export async function createServices(
   await s.allocation.init();
   await s.privacy.init();
   await s.users.init(opts.clock());
+  const retired = await store.retireUnusedIndexes();
+  if (retired.length)
+    opts.log.info({ indexes: retired }, 'store: dropped indexes this version no longer uses');
   return s;
 }

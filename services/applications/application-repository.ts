@@ -24,7 +24,6 @@ export class ApplicationRepository {
    * after an upgrade it may take minutes; progress and failures go to `log`).
    */
   async init(log?: BackfillLog): Promise<void> {
-    await this.col.ensureIndex({ fields: ['ownerId'] });
     await this.col.ensureIndex({ fields: ['regNo'], unique: true, sparse: true });
     // The pipeline by status (reminders, allocation, the register, the benefit backfill).
     await this.col.ensureIndex({ fields: ['status'] });

@@ -15,7 +15,6 @@ export class DecisionRepository {
   async init(): Promise<void> {
     await this.col.ensureIndex({ fields: ['applicationId'] });
     await this.col.ensureIndex({ fields: ['roundId'] });
-    await this.col.ensureIndex({ fields: ['portfolioId'] });
     await this.col.ensureIndex({ fields: ['supersedes'], unique: true, sparse: true });
     // The register of one portfolio and year, or of one year (all(), the register export).
     await this.col.ensureIndex({ fields: ['portfolioId', 'year'] });

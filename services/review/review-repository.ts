@@ -27,8 +27,6 @@ export class ReviewRepository {
   }
 
   async init(): Promise<void> {
-    await this.items.ensureIndex({ fields: ['status'] });
-    await this.items.ensureIndex({ fields: ['channelId'] });
     await this.items.ensureIndex({ fields: ['cardActivityId'] });
     // Every query of a turn is one index look-up: a reply's card by channel and activity id, the
     // open items of a portfolio waiting for a channel, one item's votes, objections, comments
@@ -36,11 +34,8 @@ export class ReviewRepository {
     await this.items.ensureIndex({ fields: ['channelId', 'cardActivityId'] });
     await this.items.ensureIndex({ fields: ['status', 'portfolioId'] });
     await this.votes.ensureIndex({ fields: ['itemId'] });
-    await this.objections.ensureIndex({ fields: ['itemId'] });
     await this.objections.ensureIndex({ fields: ['itemId', 'at'] });
-    await this.comments.ensureIndex({ fields: ['itemId'] });
     await this.comments.ensureIndex({ fields: ['itemId', 'at'] });
-    await this.checks.ensureIndex({ fields: ['appId'] });
     await this.checks.ensureIndex({ fields: ['appId', 'submittedAt'] });
   }
 

@@ -16,7 +16,23 @@ import {
   upsertSeed,
   withIdTiebreak,
 } from './semantics';
-import { fieldExpr, indexStatements, limitClause, toOrderBy, toWhere } from './sqlite-sql';
+import {
+  columnFill,
+  columnKey,
+  columnValue,
+  Fields,
+  indexColumns,
+  indexStatements,
+  jsonExpr,
+  jsonPath,
+  keyColumn,
+  limitClause,
+  sameCell,
+  SqlValue,
+  toOrderBy,
+  toWhere,
+  valueColumn,
+} from './sqlite-sql';
 import {
   Collection,
   Doc,
@@ -101,15 +117,44 @@ function wrapError(name: string, err: unknown): never {
   throw err;
 }
 
+/** A column of an indexed field: its value (`v:`) or, for a unique index, its JSON key (`k:`). */
+interface Column {
+  field: string;
+  key: boolean;
+  /** The quoted column name. */
+  sql: string;
+}
+
+const columnOf = (field: string, key: boolean): Column => ({
+  field,
+  key,
+  sql: key ? keyColumn(field) : valueColumn(field),
+});
+
+const cellOf = (doc: Json, c: Column): SqlValue =>
+  c.key ? columnKey(doc, c.field) : columnValue(doc, c.field);
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
 /**
- * One collection: a table `c_<name>` of `_id` and the document as JSON text. Every operation is
- * one transaction, committed (and fsync'd) before its promise resolves.
+ * One collection: a table `c_<name>` of `_id`, the document as JSON text, and a column for each
+ * indexed field (sqlite-sql.ts), written with the document in the same statement. Every
+ * operation is one transaction, committed (and fsync'd) before its promise resolves.
  */
 class SqliteCollection<T extends Doc> implements Collection<T> {
   private readonly table: string;
   private readonly statements = new Map<string, Database.Statement>();
   /** Index specs made in this process, by fields: a second spec on the same fields is refused. */
   private readonly indexSpecs = new Map<string, IndexSpec>();
+  /** The columns of indexed fields the table has, in its order. */
+  private columns: Column[] = [];
+  private readonly valueFields = new Set<string>();
+  /** How the SQL reads a field: its column when it is indexed, else from the document. */
+  private readonly fields: Fields = {
+    isArray: (field) => this.owner.hasArrayPath(this.name, field),
+    expr: (field) => (this.valueFields.has(field) ? valueColumn(field) : jsonExpr(field)),
+    hasColumn: (field) => this.valueFields.has(field),
+  };
 
   constructor(
     public readonly name: string,
@@ -137,6 +182,24 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     } else {
       owner.db.exec(create(this.table));
     }
+    for (const { name: col } of owner.db
+      .prepare(`SELECT name FROM pragma_table_info(?)`)
+      .all(this.table) as { name: string }[]) {
+      if (/^[vk]:/.test(col)) this.addColumn(col.slice(2), col[0] === 'k');
+    }
+  }
+
+  private addColumn(field: string, key: boolean): void {
+    this.columns = [...this.columns, columnOf(field, key)];
+    if (!key) this.valueFields.add(field);
+  }
+
+  /** Names of the indexes this process ensured on the table (the others are an older version's). */
+  ensuredIndexes(): Set<string> {
+    const out = new Set<string>();
+    for (const spec of this.indexSpecs.values())
+      for (const s of indexStatements(this.table, indexName(spec), spec)) out.add(s.name);
+    return out;
   }
 
   private get db(): Database.Database {
@@ -151,8 +214,6 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     }
     return s;
   }
-
-  private readonly arrays = (field: string): boolean => this.owner.hasArrayPath(this.name, field);
 
   /** Matching documents, parsed: SQL where it can say the filter, the MongoDB matcher for the rest. */
   private select(filter: Filter, options: FindOptions = {}, readonly = false): Json[] {
@@ -189,9 +250,9 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   private selectRows(filter: Filter, options: FindOptions, toDoc: (row: Row) => Json): Json[] {
     assertNoUndefined(filter, this.name);
-    const where = toWhere(filter, this.arrays);
+    const where = toWhere(filter, this.fields);
     const sort = options.sort ? withIdTiebreak(options.sort) : null;
-    const orderBy = sort ? toOrderBy(sort, this.arrays) : null;
+    const orderBy = sort ? toOrderBy(sort, this.fields) : null;
     const base = `SELECT _id, doc FROM "${this.table}" WHERE ${where.sql}`;
     if (where.exact && (!sort || orderBy)) {
       const sql = `${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}${limitClause(options)}`;
@@ -208,15 +269,41 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     return cursor.all() as Json[];
   }
 
-  private write(doc: Json, insert: boolean): void {
+  /**
+   * The one write path: a new document with its columns, or a changed one (`before` is what the
+   * table holds) with only the columns whose value changed, so SQLite rewrites only their indexes.
+   */
+  private write(doc: Json, before: Json | null, replace = false): void {
     const text = JSON.stringify(doc);
     this.owner.noteArrays(this.name, doc);
-    if (insert)
-      this.stmt(`INSERT INTO "${this.table}" (_id, doc) VALUES (?, ?)`).run(
-        doc._id as string,
-        text,
-      );
-    else this.stmt(`UPDATE "${this.table}" SET doc = ? WHERE _id = ?`).run(text, doc._id as string);
+    const id = doc._id as string;
+    if (!before) {
+      const names = ['_id', 'doc', ...this.columns.map((c) => c.sql)];
+      const verb = replace ? 'INSERT OR REPLACE' : 'INSERT';
+      this.stmt(
+        `${verb} INTO "${this.table}" (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+      ).run(id, text, ...this.columns.map((c) => cellOf(doc, c)));
+      return;
+    }
+    const set = ['doc = ?'];
+    const params: SqlValue[] = [text];
+    for (const c of this.columns) {
+      const cell = cellOf(doc, c);
+      if (sameCell(cell, cellOf(before, c))) continue;
+      set.push(`${c.sql} = ?`);
+      params.push(cell);
+    }
+    this.stmt(`UPDATE "${this.table}" SET ${set.join(', ')} WHERE _id = ?`).run(...params, id);
+  }
+
+  /** Writes a document whole, replacing any with its `_id` (the migration of an old store). */
+  put(doc: Json): void {
+    this.write(doc, null, true);
+  }
+
+  /** Deletes the document with this `_id`, if there is one (the migration of an old store). */
+  remove(id: string): void {
+    this.stmt(`DELETE FROM "${this.table}" WHERE _id = ?`).run(id);
   }
 
   /** Runs one atomic operation in the store's group commit; resolves once it is durable. */
@@ -229,7 +316,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     if (stored._id === undefined) stored._id = randomBytes(12).toString('hex');
     if (typeof stored._id !== 'string')
       throw new Error(`store: _id on ${this.name} must be a string`);
-    await this.tx(() => this.write(stored, true));
+    await this.tx(() => this.write(stored, null));
   }
 
   async findOne(filter: Filter): Promise<T | null> {
@@ -251,7 +338,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   async count(filter: Filter): Promise<number> {
     this.owner.assertOpen();
     assertNoUndefined(filter, this.name);
-    const where = toWhere(filter, this.arrays);
+    const where = toWhere(filter, this.fields);
     if (where.exact) {
       const row = this.stmt(`SELECT count(*) AS n FROM "${this.table}" WHERE ${where.sql}`).get(
         ...where.params,
@@ -265,14 +352,14 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     this.owner.assertOpen();
     assertNoUndefined(filter, this.name);
     try {
-      const where = toWhere(filter, this.arrays, { typed: true });
-      if (!where.exact || by.some(this.arrays))
+      const where = toWhere(filter, this.fields, { typed: true });
+      if (!where.exact || by.some(this.fields.isArray))
         return tallyDocs(this.select(filter, {}, true), by, sum);
       // Only the indexed expressions of the fields, in a materialised CTE: an index holding them
       // all then answers alone (SQLite reads the table for a GROUP BY over the expressions).
       const cols = [
-        ...by.map((f, i) => `${fieldExpr(f)} AS k${i}`),
-        ...sum.map((f, i) => `${fieldExpr(f)} AS v${i}`),
+        ...by.map((f, i) => `${this.fields.expr(f)} AS k${i}`),
+        ...sum.map((f, i) => `${this.fields.expr(f)} AS v${i}`),
       ];
       const groups = by.map((_, i) => `k${i}`);
       const sums = sum.map((_, i) => `total(v${i}) AS s${i}`);
@@ -305,14 +392,14 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       if (found) {
         const next = applyUpdate(found, change);
         next._id = found._id;
-        this.write(next, false);
+        this.write(next, found);
         return next as unknown as T;
       }
       if (!options.upsert) return null;
       const seed = upsertSeed(filter);
       const doc = applyUpdate(seed, change);
       if (doc._id === undefined) doc._id = randomBytes(12).toString('hex');
-      this.write(doc, true);
+      this.write(doc, null);
       return doc as unknown as T;
     });
   }
@@ -324,7 +411,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       for (const doc of docs) {
         const next = applyUpdate(doc, change);
         next._id = doc._id;
-        this.write(next, false);
+        this.write(next, doc);
       }
       return docs.length;
     });
@@ -332,7 +419,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async deleteMany(filter: Filter): Promise<number> {
     assertNoUndefined(filter, this.name);
-    const where = toWhere(filter, this.arrays);
+    const where = toWhere(filter, this.fields);
     return this.tx(() => {
       if (where.exact) {
         return this.stmt(`DELETE FROM "${this.table}" WHERE ${where.sql}`).run(...where.params)
@@ -361,14 +448,62 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       );
     }
     this.indexSpecs.set(key, spec);
-    this.owner.replaceIndex(this.table, name, spec);
+    this.replaceIndex(name, spec);
     this.owner.ttl.add(this as unknown as Collection<Doc>, spec);
+  }
+
+  /**
+   * Creates an index with the columns it needs (added and filled from the documents once, in
+   * one transaction). One on the same fields with another spec, or with another statement (an
+   * older version's, such as an index on expressions over the document), is replaced.
+   */
+  private replaceIndex(name: string, spec: IndexSpec): void {
+    const table = this.table;
+    const prefix = `${table}__pk_${spec.fields.map((f) => f.replace(/\./g, '-')).join('__')}`;
+    const existing = this.db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
+      .all(table) as { name: string; sql: string | null }[];
+    const wanted = indexStatements(table, name, spec);
+    const added: Column[] = [];
+    let created = false;
+    this.db.transaction(() => {
+      for (const { field, key } of indexColumns(spec)) {
+        const col = columnOf(field, key);
+        if (this.columns.some((c) => c.sql === col.sql) || added.some((c) => c.sql === col.sql))
+          continue;
+        // NULL for every row at once (no rewrite), then the value of the rows that have one.
+        const path = sqlString(jsonPath(field));
+        this.db.exec(`ALTER TABLE "${table}" ADD COLUMN ${col.sql}`);
+        this.db.exec(
+          `UPDATE "${table}" SET ${col.sql} = ${key ? `doc -> ${path}` : columnFill(field)} WHERE json_type(doc, ${path}) IS NOT NULL`,
+        );
+        added.push(col);
+      }
+      for (const { name: old } of existing) {
+        const base = old.replace(/__unique$/, '');
+        const sameFields =
+          base.startsWith(prefix) && /^(_u)?(_s)?(_ttl\d+)?$/.test(base.slice(prefix.length));
+        if (sameFields && base !== `${table}__${name}`) this.db.exec(`DROP INDEX "${old}"`);
+      }
+      for (const w of wanted) {
+        const found = existing.find((e) => e.name === w.name);
+        if (found?.sql === w.sql) continue;
+        if (found) this.db.exec(`DROP INDEX "${w.name}"`);
+        this.db.exec(w.sql);
+        created = true;
+      }
+      // A new index on rows already there: its statistics now (analysis_limit keeps this to
+      // about a thousand rows), or the planner guesses until the next PRAGMA optimize.
+      if (created && this.db.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get())
+        this.db.exec(`ANALYZE "${table}"`);
+    })();
+    for (const c of added) this.addColumn(c.field, c.key);
   }
 
   /** The query plan of a find, for tests and the scale benchmark (`SCAN` means no index served it). */
   explain(filter: Filter, options: FindOptions = {}): string[] {
-    const where = toWhere(filter, this.arrays);
-    const orderBy = options.sort ? toOrderBy(withIdTiebreak(options.sort), this.arrays) : null;
+    const where = toWhere(filter, this.fields);
+    const orderBy = options.sort ? toOrderBy(withIdTiebreak(options.sort), this.fields) : null;
     const sql = `SELECT doc FROM "${this.table}" WHERE ${where.sql}${orderBy ? ` ORDER BY ${orderBy}` : ''}`;
     return (
       this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...where.params) as { detail: string }[]
@@ -388,6 +523,8 @@ export class EmbeddedStore implements Store {
   private readonly arrayPaths = new Map<string, Set<string>>();
   private closed = false;
   private optimizer: NodeJS.Timeout | null = null;
+  /** Each operation's savepoint in the group commit, prepared once (an exec parses every time). */
+  private readonly savepoint: Record<'begin' | 'release' | 'rollback', Database.Statement>;
   /** The operations of the open group-commit transaction, waiting for its COMMIT. */
   private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
 
@@ -398,6 +535,11 @@ export class EmbeddedStore implements Store {
     private readonly walSync: WalSync | null = null,
   ) {
     this.ttl = new TtlPurger();
+    this.savepoint = {
+      begin: db.prepare('SAVEPOINT op'),
+      release: db.prepare('RELEASE op'),
+      rollback: db.prepare('ROLLBACK TO op'),
+    };
     db.exec(
       'CREATE TABLE IF NOT EXISTS _pk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID',
     );
@@ -483,29 +625,18 @@ export class EmbeddedStore implements Store {
       .get();
     if (!already) {
       const batch: { c: string; put?: Json; del?: string }[] = [];
-      const statements = new Map<string, { put: Database.Statement; del: Database.Statement }>();
-      const statementsOf = (c: string) => {
-        let s = statements.get(c);
-        if (!s) {
-          this.collection<Doc>(c);
-          s = {
-            put: this.db.prepare(`INSERT OR REPLACE INTO "c_${c}" (_id, doc) VALUES (?, ?)`),
-            del: this.db.prepare(`DELETE FROM "c_${c}" WHERE _id = ?`),
-          };
-          statements.set(c, s);
-        }
-        return s;
-      };
+      const collectionOf = (c: string) =>
+        this.collection<Doc>(c) as unknown as SqliteCollection<Doc>;
       let count = 0;
       const flush = () => {
         for (const rec of batch) {
           if (rec.put) {
             const doc: Json = {};
             for (const [k, v] of Object.entries(rec.put)) if (!k.startsWith('__idx_')) doc[k] = v;
-            this.noteArrays(rec.c, doc);
-            statementsOf(rec.c).put.run(String(doc._id), JSON.stringify(doc));
+            doc._id = String(doc._id);
+            collectionOf(rec.c).put(doc);
           } else if (rec.del !== undefined) {
-            statementsOf(rec.c).del.run(rec.del);
+            collectionOf(rec.c).remove(rec.del);
           }
         }
         count += batch.length;
@@ -584,27 +715,27 @@ export class EmbeddedStore implements Store {
       .run(`arrays:${collection}`, JSON.stringify([...paths].sort()));
   }
 
-  /** Creates an index; one on the same fields with another spec (from an older version) is replaced. */
-  replaceIndex(table: string, name: string, spec: IndexSpec): void {
-    const prefix = `${table}__pk_${spec.fields.map((f) => f.replace(/\./g, '-')).join('__')}`;
-    const existing = this.db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`)
-      .all(table) as { name: string }[];
-    const stmts = indexStatements(table, name, spec);
-    const made = existing.some((i) => i.name === `${table}__${name}`);
-    this.db.transaction(() => {
-      for (const { name: old } of existing) {
-        const base = old.replace(/__unique$/, '');
-        const sameFields =
-          base.startsWith(prefix) && /^(_u)?(_s)?(_ttl\d+)?$/.test(base.slice(prefix.length));
-        if (sameFields && base !== `${table}__${name}`) this.db.exec(`DROP INDEX "${old}"`);
-      }
-      for (const sql of stmts) this.db.exec(sql);
-      // A new index on rows already there: its statistics now (analysis_limit keeps this to
-      // about a thousand rows), or the planner guesses until the next PRAGMA optimize.
-      if (!made && this.db.prepare(`SELECT 1 FROM "${table}" LIMIT 1`).get())
-        this.db.exec(`ANALYZE "${table}"`);
-    })();
+  /**
+   * Drops the indexes of this store's naming that no index ensured since it opened asked for
+   * (an older version's, or a collection no longer used): call once, after start-up has ensured
+   * every index. Returns the names dropped.
+   */
+  async retireUnusedIndexes(): Promise<string[]> {
+    this.assertOpen();
+    const ensured = new Set<string>();
+    for (const col of this.collections.values())
+      for (const n of col.ensuredIndexes()) ensured.add(n);
+    const ours = (
+      this.db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name GLOB 'c_*__pk_*'`)
+        .all() as { name: string }[]
+    ).map((r) => r.name);
+    const stale = ours.filter((n) => !ensured.has(n));
+    if (stale.length)
+      this.db.transaction(() => {
+        for (const n of stale) this.db.exec(`DROP INDEX "${n}"`);
+      })();
+    return stale;
   }
 
   /** The query plan a find would use (tests, benchmarks). */
@@ -662,14 +793,14 @@ export class EmbeddedStore implements Store {
       setImmediate(() => this.commitBatch());
     }
     let result: R;
-    this.db.exec('SAVEPOINT op');
+    this.savepoint.begin.run();
     try {
       result = fn();
-      this.db.exec('RELEASE op');
+      this.savepoint.release.run();
     } catch (err) {
       try {
-        this.db.exec('ROLLBACK TO op');
-        this.db.exec('RELEASE op');
+        this.savepoint.rollback.run();
+        this.savepoint.release.run();
       } catch {
         /* the batch is lost with the transaction: its COMMIT will tell the others */
       }

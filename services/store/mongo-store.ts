@@ -434,6 +434,11 @@ export class MongoStore implements Store {
     return this.ttl.purgeNow(now);
   }
 
+  /** Nothing is dropped on MongoDB (see Store.retireUnusedIndexes): an operator decides. */
+  async retireUnusedIndexes(): Promise<string[]> {
+    return [];
+  }
+
   /** True when the server answers within pingTimeoutMS; the same client reconnects by itself. */
   async ping(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;

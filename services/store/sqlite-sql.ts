@@ -1,7 +1,9 @@
 /**
  * The store's query subset (store.ts Filter) translated to SQL over JSON documents: one table per
- * collection, `(_id TEXT PRIMARY KEY, doc TEXT)`, fields read with `json_extract(doc, '$."a"."b"')`,
- * the very expression the indexes are built on, so SQLite uses them.
+ * collection, `(_id TEXT PRIMARY KEY, doc TEXT, ...)`. An indexed field has a column of its own
+ * (`"v:a.b"`, kept by the store's write path with what `json_extract(doc, '$."a"."b"')` reads, and
+ * indexed), so a query on it uses the index and an update that does not change it leaves its
+ * index alone; any other field is read with `json_extract` from the document.
  *
  * A translation is exact (the SQL selects exactly what MongoDB would) or a superset (some
  * conditions could not be said in SQL and are left out): then the caller filters the rows again
@@ -11,7 +13,7 @@
  */
 import type { Filter, FindOptions, IndexSpec } from './store';
 
-export type SqlValue = string | number | null;
+export type SqlValue = string | number | bigint | Buffer | null;
 
 export interface SqlWhere {
   sql: string;
@@ -33,19 +35,43 @@ export function jsonPath(field: string): string {
 
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** The expression a field is read and indexed by. `_id` is the table's own key column. */
-export function fieldExpr(field: string): string {
+/** A field read from the document itself. `_id` is the table's own key column. */
+export function jsonExpr(field: string): string {
   if (field === '_id') return '_id';
   return `json_extract(doc, ${sqlString(jsonPath(field))})`;
 }
+
+/** The column that holds an indexed field's value (what `jsonExpr` reads), quoted. */
+export const valueColumn = (field: string): string => `"v:${field.replace(/"/g, '""')}"`;
+
+/**
+ * The column that holds an indexed field's JSON text for a unique index (`doc -> path`: `'null'`
+ * for a stored null, SQL NULL for a missing field), so a string "1", the number 1 and true differ
+ * as they do on MongoDB.
+ */
+export const keyColumn = (field: string): string => `"k:${field.replace(/"/g, '""')}"`;
+
+/** What a collection knows of its fields: where arrays have been, and how each field is read. */
+export interface Fields {
+  /** True when the path, or a path it lies under, has held an array in this collection. */
+  isArray(field: string): boolean;
+  /** The SQL that reads the field: its column when it has one, else `jsonExpr`. */
+  expr(field: string): string;
+  /** True when the field has a value column (its values typed as columnValue stores them). */
+  hasColumn(field: string): boolean;
+}
+
+/** Fields read from the document alone (no columns): for tests and tools. */
+export const documentFields = (isArray: (field: string) => boolean = () => false): Fields => ({
+  isArray,
+  expr: jsonExpr,
+  hasColumn: () => false,
+});
 
 function typeExpr(field: string): string {
   if (field === '_id') return `'text'`;
   return `json_type(doc, ${sqlString(jsonPath(field))})`;
 }
-
-/** True when the path, or a path it lies under, has held an array in this collection. */
-export type ArrayPaths = (field: string) => boolean;
 
 const NOT_SAID: SqlWhere = { sql: '1', params: [], exact: false };
 
@@ -59,7 +85,24 @@ interface Mode {
 }
 const CHECKED: Mode = { typed: false };
 
-function scalarGuard(field: string, v: string | number | boolean, mode: Mode): string {
+/**
+ * The condition that keeps a comparison to the value's own type, as MongoDB compares. A column
+ * holds each type in its own SQLite storage class (columnValue), so equality needs nothing and a
+ * range needs only bounds the index serves (every number sorts before every text, every text
+ * before every blob); a field read from the document needs its JSON type, read from the document.
+ */
+function scalarGuard(
+  fields: Fields,
+  field: string,
+  v: string | number | boolean,
+  mode: Mode,
+  range = false,
+): string {
+  if (field !== '_id' && fields.hasColumn(field)) {
+    if (!range || typeof v === 'boolean') return '';
+    const col = fields.expr(field);
+    return typeof v === 'string' ? ` AND ${col} >= '' AND ${col} < X''` : ` AND ${col} < ''`;
+  }
   if (field === '_id' || (mode.typed && typeof v !== 'boolean')) return '';
   if (typeof v === 'string') return ` AND ${typeExpr(field)} = 'text'`;
   if (typeof v === 'number') return ` AND ${typeExpr(field)} IN ('integer', 'real')`;
@@ -69,20 +112,28 @@ function scalarGuard(field: string, v: string | number | boolean, mode: Mode): s
 const bindable = (v: unknown): v is string | number | boolean =>
   typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
 
-const bind = (v: string | number | boolean): SqlValue => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+/** A value as a parameter: a boolean as its column holds it (a blob) or as json_extract reads it (1 or 0). */
+const bind = (fields: Fields, field: string, v: string | number | boolean): SqlValue =>
+  typeof v !== 'boolean'
+    ? v
+    : field !== '_id' && fields.hasColumn(field)
+      ? Buffer.from(String(v))
+      : v
+        ? 1
+        : 0;
 
 /** `field == v` as MongoDB means it for a scalar or null; never SQL NULL (so NOT works). */
-function equals(field: string, v: unknown, mode: Mode): SqlWhere {
-  if (v === null) return { sql: `${fieldExpr(field)} IS NULL`, params: [], exact: true };
+function equals(fields: Fields, field: string, v: unknown, mode: Mode): SqlWhere {
+  if (v === null) return { sql: `${fields.expr(field)} IS NULL`, params: [], exact: true };
   if (!bindable(v)) return NOT_SAID;
   return {
-    sql: `(${fieldExpr(field)} IS ?${scalarGuard(field, v, mode)})`,
-    params: [bind(v)],
+    sql: `(${fields.expr(field)} IS ?${scalarGuard(fields, field, v, mode)})`,
+    params: [bind(fields, field, v)],
     exact: true,
   };
 }
 
-function inList(field: string, list: unknown[], mode: Mode): SqlWhere {
+function inList(fields: Fields, field: string, list: unknown[], mode: Mode): SqlWhere {
   if (list.length === 0) return { sql: '0', params: [], exact: true };
   if (!list.every((v) => v === null || bindable(v))) return NOT_SAID;
   const parts: SqlWhere[] = [];
@@ -90,30 +141,36 @@ function inList(field: string, list: unknown[], mode: Mode): SqlWhere {
   const numbers = list.filter((v): v is number => typeof v === 'number');
   if (strings.length) {
     parts.push({
-      sql: `(${fieldExpr(field)} IN (${strings.map(() => '?').join(', ')})${scalarGuard(field, 'x', mode)})`,
+      sql: `(${fields.expr(field)} IN (${strings.map(() => '?').join(', ')})${scalarGuard(fields, field, 'x', mode)})`,
       params: strings,
       exact: true,
     });
   }
   if (numbers.length) {
     parts.push({
-      sql: `(${fieldExpr(field)} IN (${numbers.map(() => '?').join(', ')})${scalarGuard(field, 0, mode)})`,
+      sql: `(${fields.expr(field)} IN (${numbers.map(() => '?').join(', ')})${scalarGuard(fields, field, 0, mode)})`,
       params: numbers,
       exact: true,
     });
   }
   for (const b of list.filter((v): v is boolean => typeof v === 'boolean'))
-    parts.push(equals(field, b, mode));
-  if (list.includes(null)) parts.push(equals(field, null, mode));
+    parts.push(equals(fields, field, b, mode));
+  if (list.includes(null)) parts.push(equals(fields, field, null, mode));
   return combine(parts, 'OR');
 }
 
-function compare(field: string, op: '<' | '<=' | '>' | '>=', v: unknown, mode: Mode): SqlWhere {
+function compare(
+  fields: Fields,
+  field: string,
+  op: '<' | '<=' | '>' | '>=',
+  v: unknown,
+  mode: Mode,
+): SqlWhere {
   if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v))) return NOT_SAID;
   // `_id` is always a string, and MongoDB compares only within a type.
   if (field === '_id' && typeof v !== 'string') return { sql: '0', params: [], exact: true };
   return {
-    sql: `(${fieldExpr(field)} ${op} ?${scalarGuard(field, v, mode)})`,
+    sql: `(${fields.expr(field)} ${op} ?${scalarGuard(fields, field, v, mode, true)})`,
     params: [v],
     exact: true,
   };
@@ -137,38 +194,38 @@ function combine(parts: SqlWhere[], op: 'AND' | 'OR'): SqlWhere {
   };
 }
 
-function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths, mode: Mode): SqlWhere {
+function fieldCondition(field: string, cond: unknown, fields: Fields, mode: Mode): SqlWhere {
   if (field.startsWith('$')) return NOT_SAID;
-  if (field !== '_id' && arrays(field)) return NOT_SAID;
+  if (field !== '_id' && fields.isArray(field)) return NOT_SAID;
   if (!isPlainObject(cond) || !Object.keys(cond).some((k) => k.startsWith('$'))) {
-    return equals(field, cond, mode);
+    return equals(fields, field, cond, mode);
   }
   const parts: SqlWhere[] = [];
   for (const [op, arg] of Object.entries(cond)) {
     switch (op) {
       case '$eq':
-        parts.push(equals(field, arg, mode));
+        parts.push(equals(fields, field, arg, mode));
         break;
       case '$ne':
-        parts.push(not(equals(field, arg, mode)));
+        parts.push(not(equals(fields, field, arg, mode)));
         break;
       case '$in':
-        parts.push(Array.isArray(arg) ? inList(field, arg, mode) : NOT_SAID);
+        parts.push(Array.isArray(arg) ? inList(fields, field, arg, mode) : NOT_SAID);
         break;
       case '$nin':
-        parts.push(Array.isArray(arg) ? not(inList(field, arg, mode)) : NOT_SAID);
+        parts.push(Array.isArray(arg) ? not(inList(fields, field, arg, mode)) : NOT_SAID);
         break;
       case '$lt':
-        parts.push(compare(field, '<', arg, mode));
+        parts.push(compare(fields, field, '<', arg, mode));
         break;
       case '$lte':
-        parts.push(compare(field, '<=', arg, mode));
+        parts.push(compare(fields, field, '<=', arg, mode));
         break;
       case '$gt':
-        parts.push(compare(field, '>', arg, mode));
+        parts.push(compare(fields, field, '>', arg, mode));
         break;
       case '$gte':
-        parts.push(compare(field, '>=', arg, mode));
+        parts.push(compare(fields, field, '>=', arg, mode));
         break;
       case '$exists':
         // A missing field reads as NULL: `expr IS NULL` lets the field's index find the
@@ -176,7 +233,7 @@ function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths, mode: 
         parts.push({
           sql: arg
             ? `${typeExpr(field)} IS NOT NULL`
-            : `(${fieldExpr(field)} IS NULL AND ${typeExpr(field)} IS NULL)`,
+            : `(${fields.expr(field)} IS NULL AND ${typeExpr(field)} IS NULL)`,
           params: [],
           exact: true,
         });
@@ -194,51 +251,128 @@ function fieldCondition(field: string, cond: unknown, arrays: ArrayPaths, mode: 
  * null — never an object or array where a string is compared, nor a boolean where a number is
  * (Collection.tally) — so the values' types need not be read from the documents.
  */
-export function toWhere(filter: Filter, arrays: ArrayPaths, mode: Mode = CHECKED): SqlWhere {
+export function toWhere(filter: Filter, fields: Fields, mode: Mode = CHECKED): SqlWhere {
   const parts: SqlWhere[] = [];
   for (const [k, v] of Object.entries(filter)) {
     if ((k === '$and' || k === '$or') && Array.isArray(v)) {
       parts.push(
         combine(
-          v.map((f) => toWhere(f as Filter, arrays, mode)),
+          v.map((f) => toWhere(f as Filter, fields, mode)),
           k === '$and' ? 'AND' : 'OR',
         ),
       );
     } else {
-      parts.push(fieldCondition(k, v, arrays, mode));
+      parts.push(fieldCondition(k, v, fields, mode));
     }
   }
   return combine(parts, 'AND');
 }
 
 /** ORDER BY for a sort (ties already broken by `_id`, see withIdTiebreak), or null when a key is an array path. */
-export function toOrderBy(sort: Record<string, 1 | -1>, arrays: ArrayPaths): string | null {
+export function toOrderBy(sort: Record<string, 1 | -1>, fields: Fields): string | null {
   const keys = Object.entries(sort);
-  if (keys.some(([f]) => f !== '_id' && arrays(f))) return null;
-  return keys.map(([f, dir]) => `${fieldExpr(f)} ${dir === -1 ? 'DESC' : 'ASC'}`).join(', ');
+  if (keys.some(([f]) => f !== '_id' && fields.isArray(f))) return null;
+  return keys.map(([f, dir]) => `${fields.expr(f)} ${dir === -1 ? 'DESC' : 'ASC'}`).join(', ');
 }
 
-/** The SQL of an index: a lookup index on the fields, and for a unique one the constraint. */
-export function indexStatements(table: string, name: string, spec: IndexSpec): string[] {
+/** The columns an index needs: each field's value column, and for a unique index its key column. */
+export function indexColumns(spec: IndexSpec): { field: string; key: boolean }[] {
+  const fields = spec.fields.filter((f) => f !== '_id');
+  return [
+    ...fields.map((field) => ({ field, key: false })),
+    ...(spec.unique ? fields.map((field) => ({ field, key: true })) : []),
+  ];
+}
+
+/**
+ * The indexes of a spec as SQLite stores their statements (sqlite_master.sql): a lookup index on
+ * the fields' value columns, and for a unique one the constraint on their key columns.
+ */
+export function indexStatements(
+  table: string,
+  name: string,
+  spec: IndexSpec,
+): { name: string; sql: string }[] {
   const fields = spec.fields.filter((f) => f !== '_id');
   if (fields.length === 0) return [];
   const q = (s: string) => `"${s}"`;
   const out = [
-    `CREATE INDEX IF NOT EXISTS ${q(`${table}__${name}`)} ON ${q(table)} (${fields.map(fieldExpr).join(', ')})`,
+    {
+      name: `${table}__${name}`,
+      sql: `CREATE INDEX ${q(`${table}__${name}`)} ON ${q(table)} (${fields.map(valueColumn).join(', ')})`,
+    },
   ];
   if (spec.unique) {
     // JSON text of the value: null and a missing field are one value ('null'), as on MongoDB;
     // a sparse or compound index constrains only documents that have every field.
-    const keys = fields.map((f) => `IFNULL(doc -> ${sqlString(jsonPath(f))}, 'null')`);
-    const partial =
-      spec.sparse || fields.length > 1
-        ? ` WHERE ${fields.map((f) => `${typeExpr(f)} IS NOT NULL`).join(' AND ')}`
-        : '';
-    out.push(
-      `CREATE UNIQUE INDEX IF NOT EXISTS ${q(`${table}__${name}__unique`)} ON ${q(table)} (${keys.join(', ')})${partial}`,
-    );
+    const partial = spec.sparse || fields.length > 1;
+    const keys = fields.map((f) => (partial ? keyColumn(f) : `IFNULL(${keyColumn(f)}, 'null')`));
+    const where = partial
+      ? ` WHERE ${fields.map((f) => `${keyColumn(f)} IS NOT NULL`).join(' AND ')}`
+      : '';
+    out.push({
+      name: `${table}__${name}__unique`,
+      sql: `CREATE UNIQUE INDEX ${q(`${table}__${name}__unique`)} ON ${q(table)} (${keys.join(', ')})${where}`,
+    });
   }
   return out;
+}
+
+/** A field's value in a document as a path reads it (not into arrays), or undefined. */
+function valueAt(doc: Record<string, unknown>, field: string): unknown {
+  let cur: unknown = doc;
+  for (const part of field.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  if (cur !== null && typeof cur === 'object' && typeof (cur as Date).toJSON === 'function')
+    return (cur as Date).toJSON();
+  return cur;
+}
+
+/**
+ * The value column of a field for a document, each JSON type in a storage class of its own so
+ * that a comparison needs no look at the document's JSON type: a string as TEXT, a number as
+ * INTEGER or REAL (as `json_extract` reads it), null or a missing field as NULL, `true` and
+ * `false` and an object or array as a BLOB of their JSON text (never equal to a string or a
+ * number, and sorted after them). `columnFill` says the same in SQL.
+ */
+export function columnValue(doc: Record<string, unknown>, field: string): SqlValue {
+  const v = valueAt(doc, field);
+  switch (typeof v) {
+    case 'string':
+      return v;
+    case 'number':
+      // An integer as SQLite's integer, as json_extract reads it (a JS number binds as a real).
+      return Number.isSafeInteger(v) ? BigInt(v) : Number.isFinite(v) ? v : null;
+    case 'boolean':
+      return Buffer.from(String(v));
+    case 'object':
+      return v === null ? null : Buffer.from(JSON.stringify(v));
+    default:
+      return null;
+  }
+}
+
+/** `columnValue` in SQL, read from the document (to fill a new column from the rows there). */
+export function columnFill(field: string): string {
+  const p = sqlString(jsonPath(field));
+  return (
+    `CASE json_type(doc, ${p}) WHEN 'true' THEN CAST('true' AS BLOB) WHEN 'false' THEN CAST('false' AS BLOB) ` +
+    `WHEN 'object' THEN CAST(json_extract(doc, ${p}) AS BLOB) WHEN 'array' THEN CAST(json_extract(doc, ${p}) AS BLOB) ` +
+    `ELSE json_extract(doc, ${p}) END`
+  );
+}
+
+/** Two column values are the same (blobs by their bytes). */
+export function sameCell(a: SqlValue, b: SqlValue): boolean {
+  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
+}
+
+/** The key column of a field for a document: `doc -> path` (JSON text, SQL NULL when missing). */
+export function columnKey(doc: Record<string, unknown>, field: string): string | null {
+  const v = valueAt(doc, field);
+  return v === undefined ? null : (JSON.stringify(v) ?? null);
 }
 
 /** LIMIT/OFFSET for find options (SQLite needs a LIMIT before an OFFSET). */

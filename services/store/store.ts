@@ -149,6 +149,14 @@ export interface Store {
    * For tests and operators; the store purges by itself every TTL_PURGE_INTERVAL_MS.
    */
   purgeExpired(now?: Date): Promise<number>;
+  /**
+   * Drops the indexes this version no longer asks for: called once, after start-up has ensured
+   * every index (services.ts). The embedded store drops those of its own naming that were not
+   * ensured since it opened (an older version's, such as one made redundant by a compound
+   * index); on MongoDB dropping an index is the operator's decision, so nothing is dropped.
+   * Returns the names dropped.
+   */
+  retireUnusedIndexes(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { columnFill, jsonPath } from '../../../services/store/sqlite-sql';
 import { ANNA, OFFICE } from './scale-plan';
 
 /**
@@ -53,6 +54,19 @@ export function multiplyStore(from: string, to: string, times: number): Record<s
             : '';
         db.exec(
           `INSERT INTO "${table}" (_id, doc) SELECT _id || '~${k}', ${doc} FROM "${table}" WHERE _id NOT LIKE '%~%'${notProbe}`,
+        );
+      }
+      // The copies' indexed columns, filled from their documents as the store fills them.
+      const columns = (
+        db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]
+      )
+        .map((c) => c.name)
+        .filter((c) => /^[vk]:/.test(c));
+      for (const col of columns) {
+        const at = `'${jsonPath(col.slice(2)).replace(/'/g, "''")}'`;
+        const read = col.startsWith('k:') ? `doc -> ${at}` : columnFill(col.slice(2));
+        db.exec(
+          `UPDATE "${table}" SET "${col.replace(/"/g, '""')}" = ${read} WHERE _id LIKE '%~%' AND json_type(doc, ${at}) IS NOT NULL`,
         );
       }
       counts[name] = (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;

@@ -58,6 +58,7 @@ function recording(store: EmbeddedStore, log: Recorded[]): Store {
     collection: <T extends Doc>(name: string) => wrap(store.collection<T>(name)),
     ping: () => store.ping(),
     purgeExpired: (now?: Date) => store.purgeExpired(now),
+    retireUnusedIndexes: () => store.retireUnusedIndexes(),
     close: () => store.close(),
   };
 }

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Query } from 'mingo';
 import { EmbeddedStore } from '../../../services/store/embedded-store';
+import { columnFill } from '../../../services/store/sqlite-sql';
 import { DuplicateKeyError, Filter } from '../../../services/store/store';
 import { freshDataDir } from '../../support/temp-dirs';
 
@@ -90,6 +91,171 @@ describe('embedded store on SQLite', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('when documents are inserted, updated, upserted and replaced at random, then every indexed column holds what the document says and queries on them select what MongoDB selects', async () => {
+    const update = fc.oneof(
+      fc.record({
+        $set: fc.record({ owner: fc.option(fc.constantFrom('x', 'y'), { nil: null }) }),
+      }),
+      fc.record({ $set: fc.record({ n: value }) }),
+      fc.record({
+        $set: fc.record({ 'nested.a': fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) }),
+      }),
+      fc.record({ $set: fc.record({ nested: fc.constantFrom(5, 'flat', { b: 'q' }) }) }),
+      fc.constant({ $unset: { n: true as const } }),
+      fc.constant({ $unset: { nested: true as const } }),
+      fc.record({ $inc: fc.record({ n: fc.integer({ min: -1, max: 1 }) }) }),
+    );
+    const op = fc.record({
+      target: fc.oneof(
+        fc.record({ _id: fc.constantFrom('d00', 'd01', 'd02', 'new') }),
+        fc.record({ owner: fc.constantFrom('x', 'y', 'z') }),
+      ),
+      update,
+      many: fc.boolean(),
+      upsert: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(fc.nat(), { minLength: 0, maxLength: 6 })
+          .chain((ids) => fc.tuple(...ids.map((_, i) => doc(i)))),
+        fc.array(op, { maxLength: 8 }),
+        filter,
+        async (docs, ops, f) => {
+          const store = await EmbeddedStore.open(null);
+          try {
+            const col = store.collection<Item>('items');
+            await col.ensureIndex({ fields: ['owner'] });
+            await col.ensureIndex({ fields: ['n', 'nested.a'] });
+            await col.ensureIndex({ fields: ['nested.a'], unique: true, sparse: true });
+            for (const d of docs) await col.insertOne(d).catch(() => undefined);
+            for (const o of ops) {
+              // A refused write (a unique key, $inc of a string) must leave the columns as they were.
+              if (o.many) await col.updateMany(o.target, o.update).catch(() => undefined);
+              else
+                await col
+                  .findOneAndUpdate(o.target, o.update, { upsert: o.upsert })
+                  .catch(() => undefined);
+            }
+            const stale = store.db
+              .prepare(
+                `SELECT _id FROM c_items WHERE "v:owner" IS NOT ${columnFill('owner')}
+                   OR "v:n" IS NOT ${columnFill('n')}
+                   OR "v:nested.a" IS NOT ${columnFill('nested.a')}
+                   OR "k:nested.a" IS NOT (doc -> '$."nested"."a"')
+                   OR typeof("v:n") <> typeof(${columnFill('n')})`,
+              )
+              .all();
+            expect(stale).toEqual([]);
+            const all = await col.find({}, { sort: { _id: 1 } });
+            const got = (await col.find(f, { sort: { _id: 1 } })).map((d) => d._id);
+            const want = new Query(f)
+              .find(all as unknown as Record<string, unknown>[])
+              .all()
+              .map((d) => (d as { _id: string })._id)
+              .sort();
+            expect(got).toEqual(want);
+          } finally {
+            await store.close();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('when an update leaves an indexed field as it was, then its column is not written (its index is not touched) and a change is', async () => {
+    const store = await EmbeddedStore.open(null);
+    const col = store.collection<Item>('apps');
+    await col.ensureIndex({ fields: ['owner'] });
+    await col.ensureIndex({ fields: ['n'] });
+    await col.insertOne({ _id: 'a', owner: 'x', n: 1 });
+    // SQLite runs an UPDATE OF trigger only for the columns an UPDATE names in its SET list.
+    store.db.exec(`CREATE TABLE touched (col TEXT)`);
+    store.db.exec(
+      `CREATE TRIGGER t_owner AFTER UPDATE OF "v:owner" ON c_apps BEGIN INSERT INTO touched VALUES ('owner'); END`,
+    );
+    store.db.exec(
+      `CREATE TRIGGER t_n AFTER UPDATE OF "v:n" ON c_apps BEGIN INSERT INTO touched VALUES ('n'); END`,
+    );
+    const touched = () =>
+      (store.db.prepare('SELECT col FROM touched').all() as { col: string }[]).map((r) => r.col);
+    await col.findOneAndUpdate({ _id: 'a' }, { $set: { tags: ['t'], owner: 'x' } });
+    expect(touched()).toEqual([]);
+    await col.findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } });
+    expect(touched()).toEqual(['n']);
+    await col.updateMany({ owner: 'x' }, { $set: { owner: 'y' } });
+    expect(touched()).toEqual(['n', 'owner']);
+    expect(await col.find({ owner: 'y', n: 2 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('when a DATA_DIR has indexes on expressions over the document (the version before indexed columns), then each indexed field gets its column once at start, filled from the documents, and indexes no longer asked for are dropped', async () => {
+    const dir = freshDataDir('pk-columns-');
+    // The earlier version's layout, written as it wrote it.
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(path.join(dir, 'store.sqlite'));
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE c_apps (_id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)');
+    old.exec(`CREATE INDEX "c_apps__pk_owner" ON "c_apps" (json_extract(doc, '$."owner"'))`);
+    old.exec(
+      `CREATE INDEX "c_apps__pk_owner__n" ON "c_apps" (json_extract(doc, '$."owner"'), json_extract(doc, '$."n"'))`,
+    );
+    old.exec(`CREATE INDEX "c_apps__pk_reg_u_s" ON "c_apps" (json_extract(doc, '$."reg"'))`);
+    old.exec(
+      `CREATE UNIQUE INDEX "c_apps__pk_reg_u_s__unique" ON "c_apps" (IFNULL(doc -> '$."reg"', 'null')) WHERE json_type(doc, '$."reg"') IS NOT NULL`,
+    );
+    const insert = old.prepare('INSERT INTO c_apps (_id, doc) VALUES (?, ?)');
+    for (let i = 0; i < 40; i++)
+      insert.run(
+        `p${i}`,
+        JSON.stringify({
+          _id: `p${i}`,
+          owner: `o${i % 4}`,
+          n: i,
+          ...(i % 2 ? { reg: `R${i}` } : {}),
+        }),
+      );
+    old.close();
+
+    const store = await EmbeddedStore.open(dir);
+    const col = store.collection<Item & { reg?: string }>('apps');
+    await col.ensureIndex({ fields: ['owner', 'n'] });
+    await col.ensureIndex({ fields: ['reg'], unique: true, sparse: true });
+    expect(await store.retireUnusedIndexes()).toEqual(['c_apps__pk_owner']);
+    const indexes = store.db
+      .prepare(
+        `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'c_apps' AND sql IS NOT NULL ORDER BY name`,
+      )
+      .all() as { name: string; sql: string }[];
+    expect(indexes.map((i) => i.name)).toEqual([
+      'c_apps__pk_owner__n',
+      'c_apps__pk_reg_u_s',
+      'c_apps__pk_reg_u_s__unique',
+    ]);
+    for (const i of indexes) expect(i.sql).not.toMatch(/json_|doc/);
+    expect((await col.find({ owner: 'o3' }, { sort: { n: -1 } })).map((d) => d.n)).toEqual([
+      39, 35, 31, 27, 23, 19, 15, 11, 7, 3,
+    ]);
+    expect(await col.count({ owner: 'o1', n: { $gt: 20 } })).toBe(5);
+    expect(store.explain('apps', { owner: 'o1', n: { $gt: 3 } })[0]).toMatch(
+      /USING (COVERING )?INDEX c_apps__pk_owner__n/,
+    );
+    // The unique rule holds on the filled key column, and documents without the field pass.
+    await expect(col.insertOne({ _id: 'q', reg: 'R5' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await col.insertOne({ _id: 'q1' });
+    await col.insertOne({ _id: 'q2' });
+    await store.close();
+    // Once: the next start finds the columns and the indexes as they should be.
+    const again = await EmbeddedStore.open(dir);
+    const col2 = again.collection<Item>('apps');
+    await col2.ensureIndex({ fields: ['owner', 'n'] });
+    await col2.ensureIndex({ fields: ['reg'], unique: true, sparse: true });
+    expect(await again.retireUnusedIndexes()).toEqual([]);
+    expect(await col2.count({ owner: 'o2' })).toBe(10);
+    await again.close();
   });
 
   it('when a query is on indexed fields, then SQLite searches the index instead of scanning the table', async () => {
