@@ -29,6 +29,7 @@ import {
   limitClause,
   sameCell,
   SqlValue,
+  sqlString,
   toOrderBy,
   toWhere,
   valueColumn,
@@ -134,8 +135,6 @@ const columnOf = (field: string, key: boolean): Column => ({
 const cellOf = (doc: Json, c: Column): SqlValue =>
   c.key ? columnKey(doc, c.field) : columnValue(doc, c.field);
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
 /**
  * One collection: a table `c_<name>` of `_id`, the document as JSON text, and a column for each
  * indexed field (sqlite-sql.ts), written with the document in the same statement. Every
@@ -148,6 +147,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   private readonly indexSpecs = new Map<string, IndexSpec>();
   /** The columns of indexed fields the table has, in its order. */
   private columns: Column[] = [];
+  /** The statements that write a whole row, with every column (made again when one is added). */
+  private insertSql = { insert: '', replace: '' };
   private readonly valueFields = new Set<string>();
   /** How the SQL reads a field: its column when it is indexed, else from the document. */
   private readonly fields: Fields = {
@@ -187,11 +188,19 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       .all(this.table) as { name: string }[]) {
       if (/^[vk]:/.test(col)) this.addColumn(col.slice(2), col[0] === 'k');
     }
+    this.makeInsertSql();
   }
 
   private addColumn(field: string, key: boolean): void {
     this.columns = [...this.columns, columnOf(field, key)];
     if (!key) this.valueFields.add(field);
+    this.makeInsertSql();
+  }
+
+  private makeInsertSql(): void {
+    const names = ['_id', 'doc', ...this.columns.map((c) => c.sql)];
+    const into = `INTO "${this.table}" (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
+    this.insertSql = { insert: `INSERT ${into}`, replace: `INSERT OR REPLACE ${into}` };
   }
 
   /** Names of the indexes this process ensured on the table (the others are an older version's). */
@@ -278,11 +287,11 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     this.owner.noteArrays(this.name, doc);
     const id = doc._id as string;
     if (!before) {
-      const names = ['_id', 'doc', ...this.columns.map((c) => c.sql)];
-      const verb = replace ? 'INSERT OR REPLACE' : 'INSERT';
-      this.stmt(
-        `${verb} INTO "${this.table}" (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-      ).run(id, text, ...this.columns.map((c) => cellOf(doc, c)));
+      this.stmt(replace ? this.insertSql.replace : this.insertSql.insert).run(
+        id,
+        text,
+        ...this.columns.map((c) => cellOf(doc, c)),
+      );
       return;
     }
     const set = ['doc = ?'];

@@ -33,7 +33,8 @@ export function jsonPath(field: string): string {
     .join('')}`;
 }
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** A string as an SQL literal. */
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** A field read from the document itself. `_id` is the table's own key column. */
 export function jsonExpr(field: string): string {
@@ -88,8 +89,8 @@ const CHECKED: Mode = { typed: false };
 /**
  * The condition that keeps a comparison to the value's own type, as MongoDB compares. A column
  * holds each type in its own SQLite storage class (columnValue), so equality needs nothing and a
- * range needs only bounds the index serves (every number sorts before every text, every text
- * before every blob); a field read from the document needs its JSON type, read from the document.
+ * range needs only the column's own type (read from the index entry, as the planner estimates a
+ * range without it); a field read from the document needs its JSON type, read from the document.
  */
 function scalarGuard(
   fields: Fields,
@@ -101,7 +102,9 @@ function scalarGuard(
   if (field !== '_id' && fields.hasColumn(field)) {
     if (!range || typeof v === 'boolean') return '';
     const col = fields.expr(field);
-    return typeof v === 'string' ? ` AND ${col} >= '' AND ${col} < X''` : ` AND ${col} < ''`;
+    return typeof v === 'string'
+      ? ` AND typeof(${col}) = 'text'`
+      : ` AND typeof(${col}) IN ('integer', 'real')`;
   }
   if (field === '_id' || (mode.typed && typeof v !== 'boolean')) return '';
   if (typeof v === 'string') return ` AND ${typeExpr(field)} = 'text'`;
