@@ -17,19 +17,18 @@ import {
   withIdTiebreak,
 } from './semantics';
 import {
-  columnFill,
   columnKey,
   columnValue,
+  fillColumnSql,
   Fields,
   indexColumns,
   indexStatements,
   jsonExpr,
-  jsonPath,
   keyColumn,
   limitClause,
+  parseColumnName,
   sameCell,
   SqlValue,
-  sqlString,
   toOrderBy,
   toWhere,
   valueColumn,
@@ -186,7 +185,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     for (const { name: col } of owner.db
       .prepare(`SELECT name FROM pragma_table_info(?)`)
       .all(this.table) as { name: string }[]) {
-      if (/^[vk]:/.test(col)) this.addColumn(col.slice(2), col[0] === 'k');
+      const parsed = parseColumnName(col);
+      if (parsed) this.addColumn(parsed.field, parsed.key);
     }
     this.makeInsertSql();
   }
@@ -481,11 +481,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         if (this.columns.some((c) => c.sql === col.sql) || added.some((c) => c.sql === col.sql))
           continue;
         // NULL for every row at once (no rewrite), then the value of the rows that have one.
-        const path = sqlString(jsonPath(field));
         this.db.exec(`ALTER TABLE "${table}" ADD COLUMN ${col.sql}`);
-        this.db.exec(
-          `UPDATE "${table}" SET ${col.sql} = ${key ? `doc -> ${path}` : columnFill(field)} WHERE json_type(doc, ${path}) IS NOT NULL`,
-        );
+        this.db.exec(fillColumnSql(table, field, key));
         added.push(col);
       }
       for (const { name: old } of existing) {

@@ -1,9 +1,9 @@
 /**
  * The store's query subset (store.ts Filter) translated to SQL over JSON documents: one table per
  * collection, `(_id TEXT PRIMARY KEY, doc TEXT, ...)`. An indexed field has a column of its own
- * (`"v:a.b"`, kept by the store's write path with what `json_extract(doc, '$."a"."b"')` reads, and
- * indexed), so a query on it uses the index and an update that does not change it leaves its
- * index alone; any other field is read with `json_extract` from the document.
+ * (`"v:a.b"`, kept by the store's write path with the field's value typed as columnValue says,
+ * and indexed), so a query on it uses the index and an update that does not change it leaves its
+ * index alone; any other field is read with `json_extract(doc, '$."a"."b"')` from the document.
  *
  * A translation is exact (the SQL selects exactly what MongoDB would) or a superset (some
  * conditions could not be said in SQL and are left out): then the caller filters the rows again
@@ -34,7 +34,7 @@ export function jsonPath(field: string): string {
 }
 
 /** A string as an SQL literal. */
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** A field read from the document itself. `_id` is the table's own key column. */
 export function jsonExpr(field: string): string {
@@ -61,13 +61,6 @@ export interface Fields {
   /** True when the field has a value column (its values typed as columnValue stores them). */
   hasColumn(field: string): boolean;
 }
-
-/** Fields read from the document alone (no columns): for tests and tools. */
-export const documentFields = (isArray: (field: string) => boolean = () => false): Fields => ({
-  isArray,
-  expr: jsonExpr,
-  hasColumn: () => false,
-});
 
 function typeExpr(field: string): string {
   if (field === '_id') return `'text'`;
@@ -365,6 +358,21 @@ export function columnFill(field: string): string {
     `WHEN 'object' THEN CAST(json_extract(doc, ${p}) AS BLOB) WHEN 'array' THEN CAST(json_extract(doc, ${p}) AS BLOB) ` +
     `ELSE json_extract(doc, ${p}) END`
   );
+}
+
+/** The field and kind of a column made by valueColumn or keyColumn (its name unquoted), or null. */
+export function parseColumnName(name: string): { field: string; key: boolean } | null {
+  return /^[vk]:/.test(name) ? { field: name.slice(2), key: name[0] === 'k' } : null;
+}
+
+/**
+ * The statement that fills a field's column (its value, or its key: `doc -> path`) from the
+ * documents of the rows that have the field and match `where` (the others stay NULL).
+ */
+export function fillColumnSql(table: string, field: string, key: boolean, where = '1'): string {
+  const p = sqlString(jsonPath(field));
+  const col = key ? keyColumn(field) : valueColumn(field);
+  return `UPDATE "${table}" SET ${col} = ${key ? `doc -> ${p}` : columnFill(field)} WHERE json_type(doc, ${p}) IS NOT NULL AND (${where})`;
 }
 
 /** Two column values are the same (blobs by their bytes). */

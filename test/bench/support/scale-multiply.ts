@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { columnFill, jsonPath } from '../../../services/store/sqlite-sql';
+import { fillColumnSql, parseColumnName } from '../../../services/store/sqlite-sql';
 import { ANNA, OFFICE } from './scale-plan';
 
 /**
@@ -57,17 +57,11 @@ export function multiplyStore(from: string, to: string, times: number): Record<s
         );
       }
       // The copies' indexed columns, filled from their documents as the store fills them.
-      const columns = (
-        db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]
-      )
-        .map((c) => c.name)
-        .filter((c) => /^[vk]:/.test(c));
-      for (const col of columns) {
-        const at = `'${jsonPath(col.slice(2)).replace(/'/g, "''")}'`;
-        const read = col.startsWith('k:') ? `doc -> ${at}` : columnFill(col.slice(2));
-        db.exec(
-          `UPDATE "${table}" SET "${col.replace(/"/g, '""')}" = ${read} WHERE _id LIKE '%~%' AND json_type(doc, ${at}) IS NOT NULL`,
-        );
+      for (const { name } of db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as {
+        name: string;
+      }[]) {
+        const col = parseColumnName(name);
+        if (col) db.exec(fillColumnSql(table, col.field, col.key, `_id LIKE '%~%'`));
       }
       counts[name] = (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
     }
