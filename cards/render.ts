@@ -147,8 +147,20 @@ export function cardBytes(card: AdaptiveCard): number {
  * 4). Stricter than {@link cardBytes} for Latin text; the send-time guard and the list cards use it.
  */
 export function cardUtf16Bytes(card: AdaptiveCard): number {
-  return JSON.stringify(card).length * 2;
+  let bytes = measuredCards.get(card);
+  if (bytes === undefined) {
+    bytes = JSON.stringify(card).length * 2;
+    measuredCards.set(card, bytes);
+  }
+  return bytes;
 }
+
+/**
+ * Sizes of cards already measured: a builder that keeps its card within the limit measures it,
+ * and the send-time guard measures it again on its way out (a large card is tens of KB of JSON).
+ * A card is not changed once it is built (builders and the guard make new objects).
+ */
+const measuredCards = new WeakMap<AdaptiveCard, number>();
 
 /** Anything {@link escapeMarkdown} would change. */
 const NEEDS_ESCAPE = /[\\*_`[\]~]|^\s*(?:[-+#>]|\d+\.)/m;

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Query as MingoQuery } from 'mingo';
 import { DataDirLock } from './data-dir-lock';
+import { deepFreeze, DocumentCache } from './document-cache';
 import { EmbeddedStoreStartError, EmbeddedStoreUnavailableError } from './embedded-unavailable';
 import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
 import {
@@ -76,22 +77,26 @@ function catchWrap(wrap: (err: unknown) => never, err: unknown): unknown {
 
 const parse = (row: Row): Json => JSON.parse(row.doc) as Json;
 
-/** The parsed-document cache of a collection holds at most this much JSON text (UTF-16 units). */
-const CACHE_MAX_CHARS = 8 * 1024 * 1024;
-/** Larger documents are parsed each time (they would push out many small hot ones). */
-const CACHE_MAX_DOC_CHARS = 256 * 1024;
-
 /** How often the planner's statistics are refreshed (see EmbeddedStore.optimize). */
 const OPTIMIZE_INTERVAL_MS = 15 * 60 * 1000;
 type Json = Record<string, unknown>;
 
-/** Freezes a document and everything in it (findReadonly hands out what nobody may change). */
-function deepFreeze(v: unknown): unknown {
-  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
-  Object.freeze(v);
-  if (Array.isArray(v)) for (const x of v) deepFreeze(x);
-  else for (const k of Object.keys(v)) deepFreeze((v as Json)[k]);
-  return v;
+/**
+ * A filter that names one document by `_id` (a string), with at most equalities of top-level
+ * fields to a string, number or boolean: what most reads and updates of a turn are.
+ */
+function idLookup(filter: Filter): { id: string; equal: [string, unknown][] } | null {
+  const id = (filter as Json)._id;
+  if (typeof id !== 'string') return null;
+  const equal: [string, unknown][] = [];
+  for (const [field, value] of Object.entries(filter)) {
+    if (field === '_id') continue;
+    if (field.startsWith('$') || field.includes('.')) return null;
+    const t = typeof value;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return null;
+    equal.push([field, value]);
+  }
+  return { id, equal };
 }
 
 /** The dotted paths at which a document holds arrays (not looking inside the arrays). */
@@ -227,51 +232,92 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   /** Matching documents, parsed: SQL where it can say the filter, the MongoDB matcher for the rest. */
   private select(filter: Filter, options: FindOptions = {}, readonly = false): Json[] {
     try {
-      return this.selectRows(filter, options, readonly ? this.frozen : parse);
+      const lookup = options.skip ? null : idLookup(filter);
+      const byId = lookup ? this.selectById(lookup, readonly) : undefined;
+      if (byId) return byId;
+      return this.selectRows(filter, options, readonly);
     } catch (err) {
       return wrapError(this.name, err);
     }
   }
 
   /**
-   * Frozen documents for readers that only look, parsed once while their text is unchanged:
-   * the cache is checked by the stored text itself, so a write needs no invalidation (the
-   * collection's readers of hot documents, such as a vote's tally, parse nothing twice).
+   * The documents as the table holds them, by `_id` (document-cache.ts): written through by
+   * `write`, so a lookup by `_id` usually needs no SQL, and readers that only look get frozen
+   * documents parsed once while their text is unchanged (a vote's tally parses nothing twice).
    */
-  private readonly cache = new Map<string, { text: string; doc: Json }>();
-  private cachedChars = 0;
-  private readonly frozen = (row: Row): Json => {
-    const hit = this.cache.get(row._id);
-    if (hit && hit.text === row.doc) return hit.doc;
-    const doc = deepFreeze(JSON.parse(row.doc)) as Json;
-    if (row.doc.length > CACHE_MAX_DOC_CHARS) return doc;
-    if (hit) this.cachedChars -= hit.text.length;
-    this.cache.delete(row._id);
-    this.cache.set(row._id, { text: row.doc, doc });
-    this.cachedChars += row.doc.length;
-    for (const [id, v] of this.cache) {
-      if (this.cachedChars <= CACHE_MAX_CHARS) break;
-      this.cache.delete(id);
-      this.cachedChars -= v.text.length;
-    }
-    return doc;
-  };
+  private readonly docs = new DocumentCache();
 
-  private selectRows(filter: Filter, options: FindOptions, toDoc: (row: Row) => Json): Json[] {
+  /** The frozen documents of these `_id`s, in their order: the cache's, the rest read at once. */
+  private frozenDocs(rows: { _id: string }[]): Json[] {
+    const out: (Json | undefined)[] = rows.map((r) => this.docs.frozen(r._id));
+    const missing = rows.filter((_, i) => out[i] === undefined).map((r) => r._id);
+    if (missing.length === 0) return out as Json[];
+    const read = new Map<string, Json>();
+    for (const row of this.stmt(
+      `SELECT _id, doc FROM "${this.table}" WHERE _id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(missing)) as Row[]) {
+      read.set(row._id, this.docs.frozen(row._id, row.doc) ?? (deepFreeze(parse(row)) as Json));
+    }
+    return rows.flatMap((r, i): Json[] => {
+      const doc = out[i] ?? read.get(r._id);
+      return doc ? [doc] : [];
+    });
+  }
+
+  /** Forgets a document whose write was undone (EmbeddedStore.atomically). */
+  forgetDoc(id: string): void {
+    this.docs.forget(id);
+  }
+
+  /**
+   * The document named by an `_id` lookup, from the cache or else by its primary key; `undefined`
+   * when a field the filter compares holds an array (the general path decides that).
+   */
+  private selectById(
+    lookup: { id: string; equal: [string, unknown][] },
+    readonly: boolean,
+  ): Json[] | undefined {
+    let text = this.docs.text(lookup.id);
+    if (text === undefined) {
+      const row = this.stmt(`SELECT doc FROM "${this.table}" WHERE _id = ?`).get(lookup.id) as
+        { doc: string } | undefined;
+      if (!row) return [];
+      text = row.doc;
+      this.docs.remember(lookup.id, text);
+    }
+    const doc = readonly
+      ? (this.docs.frozen(lookup.id, text) ?? (deepFreeze(JSON.parse(text)) as Json))
+      : (JSON.parse(text) as Json);
+    for (const [field, value] of lookup.equal) {
+      const v = doc[field];
+      if (Array.isArray(v)) return undefined;
+      if (v !== value) return [];
+    }
+    return [doc];
+  }
+
+  /**
+   * Readers that only look get the frozen documents of the cache: SQL names the matching `_id`s
+   * (no document text is read for a document the cache holds), and the others are read in one
+   * more statement. Other readers get fresh copies parsed from the table's text.
+   */
+  private selectRows(filter: Filter, options: FindOptions, readonly: boolean): Json[] {
     assertNoUndefined(filter, this.name);
     const where = toWhere(filter, this.fields);
     const sort = options.sort ? withIdTiebreak(options.sort) : null;
     const orderBy = sort ? toOrderBy(sort, this.fields) : null;
-    const base = `SELECT _id, doc FROM "${this.table}" WHERE ${where.sql}`;
+    const base = `SELECT ${readonly ? '_id' : '_id, doc'} FROM "${this.table}" WHERE ${where.sql}`;
+    const toDocs = (rows: Row[]) => (readonly ? this.frozenDocs(rows) : rows.map(parse));
     if (where.exact && (!sort || orderBy)) {
       const sql = `${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}${limitClause(options)}`;
-      return (this.stmt(sql).all(...where.params) as Row[]).map(toDoc);
+      return toDocs(this.stmt(sql).all(...where.params) as Row[]);
     }
     // A superset: filter (and sort) again as MongoDB would.
     const rows = this.stmt(`${base}${orderBy ? ` ORDER BY ${orderBy}` : ''}`).all(
       ...where.params,
     ) as Row[];
-    let cursor = matcher(filter).find(rows.map(toDoc));
+    let cursor = matcher(filter).find(toDocs(rows));
     if (sort && !orderBy) cursor = cursor.sort(sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -292,6 +338,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
         text,
         ...this.columns.map((c) => cellOf(doc, c)),
       );
+      this.wrote(id, text);
       return;
     }
     const set = ['doc = ?'];
@@ -303,6 +350,13 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       params.push(cell);
     }
     this.stmt(`UPDATE "${this.table}" SET ${set.join(', ')} WHERE _id = ?`).run(...params, id);
+    this.wrote(id, text);
+  }
+
+  /** A document's text is now in the table: the cache follows, and the store can undo that. */
+  private wrote(id: string, text: string): void {
+    this.docs.update(id, text);
+    this.owner.noteWrite(this as unknown as SqliteCollection<Doc>, id);
   }
 
   /** Writes a document whole, replacing any with its `_id` (the migration of an old store). */
@@ -313,6 +367,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   /** Deletes the document with this `_id`, if there is one (the migration of an old store). */
   remove(id: string): void {
     this.stmt(`DELETE FROM "${this.table}" WHERE _id = ?`).run(id);
+    this.docs.forget(id);
   }
 
   /** Runs one atomic operation in the store's group commit; resolves once it is durable. */
@@ -347,6 +402,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
   async count(filter: Filter): Promise<number> {
     this.owner.assertOpen();
     assertNoUndefined(filter, this.name);
+    if (idLookup(filter)) return this.select(filter, {}, true).length;
     const where = toWhere(filter, this.fields);
     if (where.exact) {
       const row = this.stmt(`SELECT count(*) AS n FROM "${this.table}" WHERE ${where.sql}`).get(
@@ -430,6 +486,8 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     assertNoUndefined(filter, this.name);
     const where = toWhere(filter, this.fields);
     return this.tx(() => {
+      // Which documents went is not read back: the cache starts again (deletes are rare).
+      this.docs.clear();
       if (where.exact) {
         return this.stmt(`DELETE FROM "${this.table}" WHERE ${where.sql}`).run(...where.params)
           .changes;
@@ -531,8 +589,15 @@ export class EmbeddedStore implements Store {
   private optimizer: NodeJS.Timeout | null = null;
   /** Each operation's savepoint in the group commit, prepared once (an exec parses every time). */
   private readonly savepoint: Record<'begin' | 'release' | 'rollback', Database.Statement>;
+  /** The group commit's own transaction, prepared once too. */
+  private readonly group: Record<'begin' | 'commit', Database.Statement>;
   /** The operations of the open group-commit transaction, waiting for its COMMIT. */
   private batch: { resolve: () => void; reject: (err: unknown) => void }[] | null = null;
+  /**
+   * The documents the open transaction wrote, in order: what the collections' caches must forget
+   * when an operation's savepoint or the whole transaction is rolled back.
+   */
+  private readonly written: [SqliteCollection<Doc>, string][] = [];
 
   private constructor(
     readonly db: Database.Database,
@@ -546,6 +611,7 @@ export class EmbeddedStore implements Store {
       release: db.prepare('RELEASE op'),
       rollback: db.prepare('ROLLBACK TO op'),
     };
+    this.group = { begin: db.prepare('BEGIN IMMEDIATE'), commit: db.prepare('COMMIT') };
     db.exec(
       'CREATE TABLE IF NOT EXISTS _pk_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID',
     );
@@ -663,10 +729,12 @@ export class EmbeddedStore implements Store {
           }),
         );
         this.db.exec('COMMIT');
+        this.written.length = 0;
         // On disk before the old files are set aside (a checkpoint fsyncs the log and the file).
         this.db.pragma('wal_checkpoint(FULL)');
       } catch (err) {
-        this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        this.forgetWrites(0);
         throw new EmbeddedStoreStartError(
           `the old embedded store in ${dir} could not be migrated (nothing was changed): ${(err as Error).message}`,
         );
@@ -791,7 +859,7 @@ export class EmbeddedStore implements Store {
     this.assertOpen();
     if (!this.batch) {
       try {
-        this.db.exec('BEGIN IMMEDIATE');
+        this.group.begin.run();
       } catch (err) {
         return Promise.reject(catchWrap(wrap, err));
       }
@@ -799,6 +867,7 @@ export class EmbeddedStore implements Store {
       setImmediate(() => this.commitBatch());
     }
     let result: R;
+    const mark = this.written.length;
     this.savepoint.begin.run();
     try {
       result = fn();
@@ -810,6 +879,9 @@ export class EmbeddedStore implements Store {
       } catch {
         /* the batch is lost with the transaction: its COMMIT will tell the others */
       }
+      // What this operation wrote is undone; if SQLite undid the whole transaction (a full
+      // disk can), everything the batch wrote is.
+      this.forgetWrites(this.db.inTransaction ? mark : 0);
       return Promise.reject(catchWrap(wrap, err));
     }
     return new Promise<R>((resolve, reject) =>
@@ -830,17 +902,33 @@ export class EmbeddedStore implements Store {
     }
   }
 
+  /** Notes a document written in the open transaction (see `written`). */
+  noteWrite(collection: SqliteCollection<Doc>, id: string): void {
+    if (this.db.inTransaction) this.written.push([collection, id]);
+  }
+
+  /** The collections' caches forget the documents written since `mark` (their writes were undone). */
+  private forgetWrites(mark: number): void {
+    for (let i = mark; i < this.written.length; i++) {
+      const [collection, id] = this.written[i];
+      collection.forgetDoc(id);
+    }
+    this.written.length = mark;
+  }
+
   private commitBatch(): void {
     const waiting = this.batch ?? [];
     this.batch = null;
     try {
-      this.db.exec('COMMIT');
+      this.group.commit.run();
+      this.written.length = 0;
     } catch (err) {
       try {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
       } catch {
         /* nothing more to undo */
       }
+      this.forgetWrites(0);
       for (const w of waiting) w.reject(err);
       return;
     }

@@ -91,4 +91,43 @@ describe('stockholmDay', () => {
     expect(stockholmDay('')).toBe('');
     expect(stockholmDay('not a timestamp')).toBe('not a time');
   });
+
+  it('when instants are read hour by hour from memory, then each still has the date in the zone itself, across the changes to and from summer time', () => {
+    const from = Date.parse('2020-01-01T00:00:00Z');
+    const to = Date.parse('2031-01-01T00:00:00Z');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: from, max: to }),
+        fc.constantFrom('iso', 'seconds', 'minutes', 'offset'),
+        (ms, shape) => {
+          const iso = new Date(ms).toISOString();
+          const text =
+            shape === 'seconds'
+              ? iso.replace(/\.\d+Z$/, 'Z')
+              : shape === 'minutes'
+                ? iso.slice(0, 16) + 'Z'
+                : shape === 'offset'
+                  ? DateTime.fromMillis(ms, { zone: 'UTC+03:00' }).toISO()!
+                  : iso;
+          const expected = DateTime.fromISO(text, { zone: 'Europe/Stockholm' }).toISODate();
+          // Twice: the second answer comes from the hour's memory.
+          return stockholmDay(text) === expected && stockholmDay(text) === expected;
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // The last minute before and the first after each change of offset in 2027 (last Sunday of
+    // March and October, 01:00 UTC).
+    for (const [before, after] of [
+      ['2027-03-28T00:59:59.999Z', '2027-03-28T01:00:00.000Z'],
+      ['2027-10-31T00:59:59.999Z', '2027-10-31T01:00:00.000Z'],
+    ]) {
+      for (const t of [before, after, before, after])
+        expect(stockholmDay(t)).toBe(DateTime.fromISO(t, { zone: 'Europe/Stockholm' }).toISODate());
+    }
+    // Late on the evening of a change: 22:30 UTC on 27 March is 23:30 in Stockholm (UTC+1),
+    // 22:30 UTC on 28 March is 00:30 on the 29th (UTC+2).
+    expect(stockholmDay('2027-03-27T22:30:00Z')).toBe('2027-03-27');
+    expect(stockholmDay('2027-03-28T22:30:00Z')).toBe('2027-03-29');
+  });
 });

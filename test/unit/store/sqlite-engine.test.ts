@@ -110,6 +110,7 @@ describe('embedded store on SQLite', () => {
     const op = fc.record({
       target: fc.oneof(
         fc.record({ _id: fc.constantFrom('d00', 'd01', 'd02', 'new') }),
+        fc.record({ _id: fc.constantFrom('d00', 'd01'), owner: fc.constantFrom('x', 'y') }),
         fc.record({ owner: fc.constantFrom('x', 'y', 'z') }),
       ),
       update,
@@ -149,6 +150,22 @@ describe('embedded store on SQLite', () => {
               )
               .all();
             expect(stale).toEqual([]);
+            // A lookup by _id (answered from the written-through cache) sees what the table
+            // holds, also after refused writes that had changed other documents first.
+            const table = new Map(
+              (
+                store.db.prepare(`SELECT _id, doc FROM c_items`).all() as {
+                  _id: string;
+                  doc: string;
+                }[]
+              ).map((r) => [r._id, JSON.parse(r.doc) as Item]),
+            );
+            for (const id of ['d00', 'd01', 'd02', 'd03', 'new']) {
+              const want = table.get(id) ?? null;
+              expect(await col.findOne({ _id: id })).toEqual(want);
+              expect((await col.findReadonly({ _id: id }))[0] ?? null).toEqual(want);
+              expect(await col.count({ _id: id, owner: 'x' })).toBe(want?.owner === 'x' ? 1 : 0);
+            }
             const all = await col.find({}, { sort: { _id: 1 } });
             const got = (await col.find(f, { sort: { _id: 1 } })).map((d) => d._id);
             const want = new Query(f)
@@ -157,6 +174,10 @@ describe('embedded store on SQLite', () => {
               .map((d) => (d as { _id: string })._id)
               .sort();
             expect(got).toEqual(want);
+            // Readers that only look get the cache's documents for the _ids SQL names.
+            expect(await col.findReadonly(f, { sort: { _id: 1 } })).toEqual(
+              want.map((id) => table.get(id)),
+            );
           } finally {
             await store.close();
           }
@@ -274,6 +295,32 @@ describe('embedded store on SQLite', () => {
     expect(plan({ owner: { $exists: false } })).toMatch(/SEARCH .* USING INDEX/);
     // Not indexed: a scan (what the scale benchmark looks for).
     expect(plan({ 'nested.a': 1 })).toMatch(/SCAN/);
+    await store.close();
+  });
+
+  it("when the commit of a moment's writes fails, then every write of it is refused and a lookup by _id reads what the table holds, not what was written", async () => {
+    const store = await EmbeddedStore.open(null);
+    const col = store.collection<Item>('g');
+    await col.insertOne({ _id: 'a', n: 1 });
+    expect(await col.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 });
+    // A deferred foreign key is checked only at COMMIT: a row that breaks it fails the whole
+    // group commit after every operation in it had succeeded.
+    store.db.pragma('foreign_keys = ON');
+    store.db.exec(`CREATE TABLE parent (id TEXT PRIMARY KEY)`);
+    store.db.exec(
+      `CREATE TABLE child (pid TEXT REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)`,
+    );
+    const writes = [
+      col.findOneAndUpdate({ _id: 'a' }, { $set: { n: 2 } }),
+      col.insertOne({ _id: 'b', n: 3 }),
+    ];
+    store.db.exec(`INSERT INTO child (pid) VALUES ('missing')`);
+    const results = await Promise.allSettled(writes);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await col.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 });
+    expect(await col.findReadonly({ _id: 'a' })).toEqual([{ _id: 'a', n: 1 }]);
+    expect(await col.findOne({ _id: 'b' })).toBeNull();
+    expect(await col.count({ _id: 'b' })).toBe(0);
     await store.close();
   });
 
