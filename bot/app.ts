@@ -15,6 +15,7 @@ import { openStore } from '../services/store/open-store';
 import { warmUpLibraries } from '../services/shared/warm-up';
 import { precompileTemplates } from '../cards/render';
 import { BotAdapter, createAuthentication } from './adapter';
+import { durableSends } from './durable-sends';
 import { createOutboxDelivery } from './outbox-delivery';
 import { createProfileLookup } from './profile';
 import { ProjektkontoretBot } from './projektkontoret-bot';
@@ -100,6 +101,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const auth = createAuthentication(config, opts.env);
   const adapter = new BotAdapter(auth);
+  adapter.use(durableSends(services.store));
   adapter.onTurnError = async (context, error) => {
     // A proactive turn (the outbox's continueConversation) must see its own error to classify it
     // (403/404 failed, 429 retry); swallowing it here would record a refused send as sent.

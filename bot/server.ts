@@ -3,6 +3,7 @@ import { Activity, TurnContext } from 'botbuilder';
 import { BotFrameworkAuthentication } from 'botframework-connector';
 import restify from 'restify';
 import { refusalCard } from '../cards/common-cards';
+import { invokeAnswerJson } from '../cards/render';
 import type { TurnAnswer } from '../services/activities/processed-activities';
 import { strings } from '../cards/strings';
 import { AppConfig, isAllowedServiceUrl } from '../services/config/config';
@@ -295,6 +296,8 @@ export function createServer(deps: ServerDeps): restify.Server {
           count(outcome);
           tlog.info({ kind: claim.kind }, 'duplicate activity ignored');
           const stored = claim.kind === 'duplicate' ? claim.response : undefined;
+          // The first delivery's writes may still be on their way to the disk.
+          await services.store.durable();
           sendAnswer(res, stored ?? { status: 200 });
           return;
         }
@@ -328,9 +331,12 @@ export function createServer(deps: ServerDeps): restify.Server {
       // Serialized once: the same text is sent and kept for a redelivery.
       const answer: TurnAnswer = {
         status,
-        json: responseBody !== undefined ? JSON.stringify(responseBody) : undefined,
+        json: responseBody !== undefined ? invokeAnswerJson(responseBody) : undefined,
       };
       if (key) await services.processed.complete(key, invoke ? answer : null);
+      // Nothing the turn wrote is reported saved before it is on disk: one wait for the turn's
+      // writes together (and those of every turn of the same moment), not one for each.
+      await services.store.durable();
       const outcome = failed ? 'error' : 'ok';
       count(outcome);
       observeInvoke(outcome);

@@ -147,20 +147,38 @@ export function cardBytes(card: AdaptiveCard): number {
  * 4). Stricter than {@link cardBytes} for Latin text; the send-time guard and the list cards use it.
  */
 export function cardUtf16Bytes(card: AdaptiveCard): number {
-  let bytes = measuredCards.get(card);
-  if (bytes === undefined) {
-    bytes = JSON.stringify(card).length * 2;
-    measuredCards.set(card, bytes);
-  }
-  return bytes;
+  return cardJson(card).length * 2;
 }
 
 /**
- * Sizes of cards already measured: a builder that keeps its card within the limit measures it,
- * and the send-time guard measures it again on its way out (a large card is tens of KB of JSON).
- * A card is not changed once it is built (builders and the guard make new objects).
+ * A card's JSON text, made once: a builder that keeps its card within the limit measures it,
+ * the send-time guard measures it again, and the invoke answer sends it (a large card is tens of
+ * KB of JSON). A card is not changed once it is built (builders and the guard make new objects).
  */
-const measuredCards = new WeakMap<AdaptiveCard, number>();
+export function cardJson(card: AdaptiveCard): string {
+  let json = serialisedCards.get(card);
+  if (json === undefined) {
+    json = JSON.stringify(card);
+    serialisedCards.set(card, json);
+  }
+  return json;
+}
+
+const serialisedCards = new WeakMap<AdaptiveCard, string>();
+
+/**
+ * The JSON text of an invoke answer (`{statusCode, type, value}`), with the card in `value`
+ * serialised once (cardJson): the same document as JSON.stringify gives, `value` last.
+ */
+export function invokeAnswerJson(body: unknown): string {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return JSON.stringify(body);
+  const { value, ...rest } = body as { value?: unknown };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return JSON.stringify(body);
+  const head = JSON.stringify(rest);
+  const card = cardJson(value as AdaptiveCard);
+  return head === '{}' ? `{"value":${card}}` : `${head.slice(0, -1)},"value":${card}}`;
+}
 
 /** Anything {@link escapeMarkdown} would change. */
 const NEEDS_ESCAPE = /[\\*_`[\]~]|^\s*(?:[-+#>]|\d+\.)/m;

@@ -343,10 +343,22 @@ export class OutboxSender {
   private async send(msg: OutboxMessage, key: string): Promise<void> {
     let result: DeliveryResult;
     try {
+      // What the message tells (and that it is queued) is on disk before it leaves.
+      await this.outbox.store.durable();
+    } catch (err) {
+      const error = `the store could not make its writes durable: ${err instanceof Error ? err.message : String(err)}`;
+      result = { kind: 'retry', error, dispatched: false };
+      return this.finishSend(msg, key, result);
+    }
+    try {
       result = await this.deliver(msg);
     } catch (err) {
       result = { kind: 'uncertain', error: err instanceof Error ? err.message : String(err) };
     }
+    return this.finishSend(msg, key, result);
+  }
+
+  private async finishSend(msg: OutboxMessage, key: string, result: DeliveryResult): Promise<void> {
     const throttled =
       result.kind === 'retry' && (result.status === 429 || /^429\b/.test(result.error));
     const dispatched =

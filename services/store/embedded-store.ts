@@ -142,7 +142,8 @@ const cellOf = (doc: Json, c: Column): SqlValue =>
 /**
  * One collection: a table `c_<name>` of `_id`, the document as JSON text, and a column for each
  * indexed field (sqlite-sql.ts), written with the document in the same statement. Every
- * operation is one transaction, committed (and fsync'd) before its promise resolves.
+ * operation is one transaction, committed before its promise resolves (and fsync'd before
+ * anybody is told it was saved: EmbeddedStore.durable).
  */
 class SqliteCollection<T extends Doc> implements Collection<T> {
   private readonly table: string;
@@ -370,7 +371,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
     this.docs.forget(id);
   }
 
-  /** Runs one atomic operation in the store's group commit; resolves once it is durable. */
+  /** Runs one atomic operation in the store's group commit; resolves once it is committed. */
   private tx<R>(fn: () => R): Promise<R> {
     return this.owner.atomically(fn, (err) => wrapError(this.name, err));
   }
@@ -576,9 +577,11 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 }
 
 /**
- * The store used without MONGODB_URI: SQLite in `DATA_DIR/store.sqlite` (WAL, every commit
- * fsync'd before it is acknowledged, off the event loop; one process holds the directory), or in memory for tests. An old nedb store's journal
- * in the same directory is migrated once at start, and its files kept as `*.migrated`.
+ * The store used without MONGODB_URI: SQLite in `DATA_DIR/store.sqlite` (WAL; the log is
+ * fsync'd after every commit, off the event loop, and whatever tells anybody that something was
+ * saved waits for that: `durable`; one process holds the directory), or in memory for tests. An
+ * old nedb store's journal in the same directory is migrated once at start, and its files kept
+ * as `*.migrated`.
  */
 export class EmbeddedStore implements Store {
   readonly kind = 'embedded' as const;
@@ -598,6 +601,17 @@ export class EmbeddedStore implements Store {
    * when an operation's savepoint or the whole transaction is rolled back.
    */
   private readonly written: [SqliteCollection<Doc>, string][] = [];
+  /** Transactions committed, and the fsync of the log that follows the last of them. */
+  private commits = 0;
+  private lastSync: { through: number; done: Promise<void> } | null = null;
+  private syncedThrough = 0;
+  /**
+   * A failed fsync of the log. The kernel may have dropped the pages it could not write, so a
+   * later fsync that succeeds proves nothing about them: from then on nothing is acknowledged as
+   * durable, and /readyz is red, until the process restarts (SQLite recovers from the log on
+   * disk), as PostgreSQL does.
+   */
+  private syncFailure: EmbeddedStoreUnavailableError | null = null;
 
   private constructor(
     readonly db: Database.Database,
@@ -635,7 +649,7 @@ export class EmbeddedStore implements Store {
       maxMb?: number;
       /**
        * False only for bulk loads that start over when they fail (the scale benchmark's data
-       * maker): a write is acknowledged without waiting for the fsync of the log. close() still
+       * maker): the log is not fsync'd after commits and `durable` waits for nothing. close() still
        * checkpoints everything into the database file.
        */
       syncEachCommit?: boolean;
@@ -655,7 +669,7 @@ export class EmbeddedStore implements Store {
       db = new Database(file);
       db.pragma('journal_mode = WAL');
       // Commits do not wait for the disk inside SQLite: the store fsyncs the log itself, off the
-      // event loop, before it acknowledges a write (wal-sync.ts).
+      // event loop, and answers wait for that (wal-sync.ts, `durable`).
       db.pragma('synchronous = NORMAL');
       // One process owns the file; the lock is the operating system's and dies with the process.
       db.pragma('locking_mode = EXCLUSIVE');
@@ -842,6 +856,8 @@ export class EmbeddedStore implements Store {
           throw err;
         },
       );
+      // And on disk: after a failed fsync nothing more is acknowledged, so the store is not ready.
+      await this.durable();
       return true;
     } catch {
       return false;
@@ -932,28 +948,51 @@ export class EmbeddedStore implements Store {
       for (const w of waiting) w.reject(err);
       return;
     }
-    if (!this.walSync) {
-      for (const w of waiting) w.resolve();
-      return;
-    }
-    this.walSync.sync().then(
+    this.commits++;
+    // Committed: readers see it and a crash of the process keeps it. The log's fsync starts now,
+    // off the event loop; what tells anybody it was saved waits for it (`durable`).
+    for (const w of waiting) w.resolve();
+    if (this.walSync) this.syncLog().catch(() => undefined);
+  }
+
+  /** An fsync of the log that starts after everything committed so far. */
+  private syncLog(): Promise<void> {
+    const through = this.commits;
+    const done = this.walSync!.sync().then(
       () => {
-        for (const w of waiting) w.resolve();
+        this.syncedThrough = Math.max(this.syncedThrough, through);
       },
       (err: unknown) => {
-        // Committed, but not known to be on disk: nobody is told it was saved.
         const code = (err as { code?: string })?.code ?? 'EIO';
         const failed = EmbeddedStoreUnavailableError.fromFs(err, 'DATA_DIR');
-        const out =
+        this.syncFailure ??=
           failed instanceof EmbeddedStoreUnavailableError
             ? failed
             : new EmbeddedStoreUnavailableError(
                 'SQLITE_IOERR_FSYNC',
                 `${code}: ${(err as Error)?.message ?? String(err)}`,
               );
-        for (const w of waiting) w.reject(out);
+        throw this.syncFailure;
       },
     );
+    this.lastSync = { through, done };
+    return done;
+  }
+
+  /**
+   * The durability barrier (Store.durable): waits for the open group commit, then for an fsync
+   * of the log that began after it, usually the one already running for the last commit. Turns
+   * of one moment share it: a turn waits for one fsync, not one for each of its writes.
+   */
+  async durable(): Promise<void> {
+    if (this.batch) {
+      // Its operations hear their own outcome; here only its end matters.
+      await new Promise<void>((resolve) => this.batch!.push({ resolve, reject: () => resolve() }));
+    }
+    if (this.syncFailure) throw this.syncFailure;
+    if (!this.walSync || this.syncedThrough >= this.commits) return;
+    const last = this.lastSync;
+    await (last && last.through >= this.commits ? last.done : this.syncLog());
   }
 
   async close(): Promise<void> {

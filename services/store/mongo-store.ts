@@ -435,6 +435,9 @@ export class MongoStore implements Store {
   }
 
   /** Nothing is dropped on MongoDB (see Store.retireUnusedIndexes): an operator decides. */
+  /** Each write was acknowledged under the connection's write concern: nothing to wait for. */
+  async durable(): Promise<void> {}
+
   async retireUnusedIndexes(): Promise<string[]> {
     return [];
   }

@@ -157,6 +157,15 @@ export interface Store {
    * Returns the names dropped.
    */
   retireUnusedIndexes(): Promise<string[]>;
+  /**
+   * Resolves once every write acknowledged so far is on stable storage; rejects as an outage
+   * when that cannot be made so. A write's own promise resolves once it is committed (visible to
+   * every reader, and kept through a crash of the process); whatever tells a person or another
+   * system that something was saved (a turn's answer, a message sent, an outbox delivery) waits
+   * for this first, so a power cut cannot lose what somebody was told. On MongoDB the write
+   * concern has made each write durable before it was acknowledged: nothing to wait for.
+   */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -6,12 +6,13 @@ import path from 'node:path';
  *
  * SQLite commits with `synchronous = NORMAL`: a COMMIT appends the transaction's frames, commit
  * frame last, to `store.sqlite-wal` and returns without waiting for the disk. The store then
- * asks this syncer for an fsync of that file (libuv's thread pool) and acknowledges the
- * transaction's writes only when it is done. A transaction in WAL mode is durable once its
- * frames are on stable storage (recovery replays the log up to the last valid commit frame), so
- * an acknowledged write survives power loss exactly as with `synchronous = FULL`, which makes the
- * same one fsync of the log per commit — but inside COMMIT, on the event loop, where every other
- * person's turn waits for the disk.
+ * asks this syncer for an fsync of that file (libuv's thread pool), and whatever tells anybody
+ * that a write was saved (a turn's answer, a message sent) waits until it is done
+ * (EmbeddedStore.durable). A transaction in WAL mode is durable once its frames are on stable
+ * storage (recovery replays the log up to the last valid commit frame), so an acknowledged write
+ * survives power loss exactly as with `synchronous = FULL`, which makes the same one fsync of the
+ * log per commit — but inside COMMIT, on the event loop, where every other person's turn waits
+ * for the disk.
  *
  * fsync flushes the file (the inode), whichever descriptor wrote it; SQLite keeps the log file
  * while it holds the database in exclusive mode (a checkpoint rewrites it in place), so one

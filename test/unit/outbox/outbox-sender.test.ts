@@ -93,6 +93,34 @@ const user = (n: number) => ({
 });
 
 describe('the outbox sender', () => {
+  it('when the store has not yet made its writes durable, then nothing is delivered until it has; when it cannot, nothing is delivered and the message waits', async () => {
+    const { store, outbox, arrivals, tries, make } = await setup();
+    await outbox.enqueue('m1', user(1), { text: 'hej' }, NOW);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const barrier = jest.spyOn(store, 'durable').mockImplementation(() => gate);
+    const sender = make();
+    sender.start();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(barrier).toHaveBeenCalled();
+    expect(tries.size).toBe(0);
+    open();
+    await sender.drain(10_000);
+    expect(arrivals.map((a) => a.id)).toEqual(['m1']);
+    await sender.stop();
+
+    // A store that cannot make its writes durable (a failed fsync): nothing leaves.
+    barrier.mockRejectedValue(new Error('EIO: i/o error, fsync'));
+    await outbox.enqueue('m2', user(2), { text: 'hej' }, NOW);
+    const again = make();
+    again.start();
+    await new Promise((r) => setTimeout(r, 200));
+    await again.stop();
+    expect(tries.has('m2')).toBe(false);
+    expect((await outbox.get('m2'))?.status).toBe('pending');
+    barrier.mockRestore();
+  });
+
   it('when messages are due, then each is delivered once and marked sent', async () => {
     const { outbox, arrivals, make } = await setup();
     for (let i = 0; i < 12; i++)

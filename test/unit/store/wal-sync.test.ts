@@ -7,10 +7,11 @@ import { freshDataDir } from '../../support/temp-dirs';
 
 /**
  * The embedded store commits without waiting for the disk inside SQLite and fsyncs the log
- * itself, off the event loop (wal-sync.ts): a write must not be acknowledged before that fsync
- * has finished, and a failed fsync must refuse the write instead of calling it saved.
+ * itself, off the event loop (wal-sync.ts): its durability barrier (`durable`, which answers and
+ * sends wait for) must not resolve before that fsync has finished, and a failed fsync must make
+ * it refuse instead of calling anything saved.
  */
-describe('the embedded store fsyncs its log before it acknowledges a write', () => {
+describe('the embedded store fsyncs its log before anybody is told a write is saved', () => {
   const handleProto = async (): Promise<{ sync: () => Promise<void> }> => {
     const h = await fsp.open(__filename, 'r');
     const proto = Object.getPrototypeOf(h) as { sync: () => Promise<void> };
@@ -22,7 +23,7 @@ describe('the embedded store fsyncs its log before it acknowledges a write', () 
   };
   afterEach(() => jest.restoreAllMocks());
 
-  it('when the fsync of the log has not finished, then the write is not acknowledged; when it has, the write is', async () => {
+  it('when the fsync of the log has not finished, then the write is committed but the barrier does not pass; when it has, it does', async () => {
     const store = await EmbeddedStore.open(freshDataDir());
     const c = store.collection<{ _id: string; n: number }>('things');
     await c.insertOne({ _id: 'warm', n: 0 });
@@ -36,16 +37,21 @@ describe('the embedded store fsyncs its log before it acknowledges a write', () 
       synced.push(this.fd);
       return real.call(this);
     });
-    let acknowledged = false;
-    const write = c.insertOne({ _id: 'a', n: 1 }).then(() => (acknowledged = true));
-    await turns(20);
-    expect(acknowledged).toBe(false);
-    // Committed (others may read it), only not yet acknowledged.
+    // Committed: the write's own promise resolves and others may read it.
+    await c.insertOne({ _id: 'a', n: 1 });
     expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', n: 1 });
+    let durable = false;
+    const barrier = store.durable().then(() => (durable = true));
+    await turns(20);
+    expect(durable).toBe(false);
     open();
-    await write;
-    expect(acknowledged).toBe(true);
+    await barrier;
+    expect(durable).toBe(true);
     expect(synced.length).toBeGreaterThanOrEqual(1);
+    // Nothing new since: the barrier passes without another fsync.
+    const before = synced.length;
+    await store.durable();
+    expect(synced.length).toBe(before);
     await store.close();
   });
 
@@ -63,20 +69,31 @@ describe('the embedded store fsyncs its log before it acknowledges a write', () 
     await again.close();
   });
 
-  it('when the fsync of the log fails, then the write is refused as an outage, not acknowledged', async () => {
-    const store = await EmbeddedStore.open(freshDataDir());
+  it('when the fsync of the log fails, then the barrier refuses as an outage, and nothing is called durable again until a restart', async () => {
+    const dir = freshDataDir();
+    const store = await EmbeddedStore.open(dir);
     const c = store.collection<{ _id: string; n: number }>('things');
     await c.insertOne({ _id: 'warm', n: 0 });
+    await store.durable();
     const proto = await handleProto();
     jest
       .spyOn(proto, 'sync')
       .mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
-    await expect(c.insertOne({ _id: 'a', n: 1 })).rejects.toBeInstanceOf(
-      EmbeddedStoreUnavailableError,
-    );
-    // The next write is synced again as usual.
-    await expect(c.insertOne({ _id: 'b', n: 2 })).resolves.toBeUndefined();
+    await c.insertOne({ _id: 'a', n: 1 });
+    await expect(store.durable()).rejects.toBeInstanceOf(EmbeddedStoreUnavailableError);
+    // The kernel may have dropped the pages it could not write: a later fsync that succeeds
+    // proves nothing about them, so the store stays out of service (/readyz red).
+    await c.insertOne({ _id: 'b', n: 2 });
+    await expect(store.durable()).rejects.toBeInstanceOf(EmbeddedStoreUnavailableError);
+    expect(await store.ping()).toBe(false);
     await store.close();
+    jest.restoreAllMocks();
+    // A restart recovers from the log on disk and serves again.
+    const again = await EmbeddedStore.open(dir);
+    expect(await again.ping()).toBe(true);
+    await again.collection('things').insertOne({ _id: 'c', n: 3 });
+    await expect(again.durable()).resolves.toBeUndefined();
+    await again.close();
   });
 
   it('when several ask while an fsync runs, then they share the next one, which starts after it', async () => {
