@@ -59,6 +59,7 @@ function recording(store: EmbeddedStore, log: Recorded[]): Store {
     ping: () => store.ping(),
     purgeExpired: (now?: Date) => store.purgeExpired(now),
     retireUnusedIndexes: () => store.retireUnusedIndexes(),
+    durable: () => store.durable(),
     close: () => store.close(),
   };
 }

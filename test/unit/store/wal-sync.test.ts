@@ -91,7 +91,7 @@ describe('the embedded store fsyncs its log before anybody is told a write is sa
     // A restart recovers from the log on disk and serves again.
     const again = await EmbeddedStore.open(dir);
     expect(await again.ping()).toBe(true);
-    await again.collection('things').insertOne({ _id: 'c', n: 3 });
+    await again.collection<{ _id: string; n: number }>('things').insertOne({ _id: 'c', n: 3 });
     await expect(again.durable()).resolves.toBeUndefined();
     await again.close();
   });
