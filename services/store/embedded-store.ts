@@ -990,7 +990,8 @@ export class EmbeddedStore implements Store {
       await new Promise<void>((resolve) => this.batch!.push({ resolve, reject: () => resolve() }));
     }
     if (this.syncFailure) throw this.syncFailure;
-    if (!this.walSync || this.syncedThrough >= this.commits) return;
+    // A closed store has waited for every fsync it started (close drains them).
+    if (this.closed || !this.walSync || this.syncedThrough >= this.commits) return;
     const last = this.lastSync;
     await (last && last.through >= this.commits ? last.done : this.syncLog());
   }
