@@ -40,17 +40,18 @@ export class DocumentCache {
     return this.entries.get(id)?.text;
   }
 
-  /**
-   * The frozen parsed document of this `_id`, parsed once while its text is unchanged; with
-   * `text`, the document as the table has just returned it (remembered when it is new).
-   */
-  frozen(id: string, text?: string): Json | undefined {
+  /** The frozen parsed document of this `_id`, when it is here (parsed once while unchanged). */
+  cachedFrozen(id: string): Json | undefined {
     const hit = this.entries.get(id);
-    if (hit && (text === undefined || hit.text === text)) {
-      hit.doc ??= deepFreeze(JSON.parse(hit.text)) as Json;
-      return hit.doc;
-    }
-    if (text === undefined) return undefined;
+    if (!hit) return undefined;
+    hit.doc ??= deepFreeze(JSON.parse(hit.text)) as Json;
+    return hit.doc;
+  }
+
+  /** The frozen document of this `_id` and text as the table has just returned it (remembered). */
+  frozenOf(id: string, text: string): Json {
+    const hit = this.entries.get(id);
+    if (hit?.text === text) return this.cachedFrozen(id)!;
     const doc = deepFreeze(JSON.parse(text)) as Json;
     this.remember(id, text, doc);
     return doc;

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Query as MingoQuery } from 'mingo';
 import { DataDirLock } from './data-dir-lock';
-import { deepFreeze, DocumentCache } from './document-cache';
+import { DocumentCache } from './document-cache';
 import { EmbeddedStoreStartError, EmbeddedStoreUnavailableError } from './embedded-unavailable';
 import { legacyFiles, readLegacy, setAsideLegacy } from './legacy-journal';
 import {
@@ -251,14 +251,14 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
 
   /** The frozen documents of these `_id`s, in their order: the cache's, the rest read at once. */
   private frozenDocs(rows: { _id: string }[]): Json[] {
-    const out: (Json | undefined)[] = rows.map((r) => this.docs.frozen(r._id));
+    const out: (Json | undefined)[] = rows.map((r) => this.docs.cachedFrozen(r._id));
     const missing = rows.filter((_, i) => out[i] === undefined).map((r) => r._id);
     if (missing.length === 0) return out as Json[];
     const read = new Map<string, Json>();
     for (const row of this.stmt(
       `SELECT _id, doc FROM "${this.table}" WHERE _id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(missing)) as Row[]) {
-      read.set(row._id, this.docs.frozen(row._id, row.doc) ?? (deepFreeze(parse(row)) as Json));
+      read.set(row._id, this.docs.frozenOf(row._id, row.doc));
     }
     return rows.flatMap((r, i): Json[] => {
       const doc = out[i] ?? read.get(r._id);
@@ -287,9 +287,7 @@ class SqliteCollection<T extends Doc> implements Collection<T> {
       text = row.doc;
       this.docs.remember(lookup.id, text);
     }
-    const doc = readonly
-      ? (this.docs.frozen(lookup.id, text) ?? (deepFreeze(JSON.parse(text)) as Json))
-      : (JSON.parse(text) as Json);
+    const doc = readonly ? this.docs.frozenOf(lookup.id, text) : (JSON.parse(text) as Json);
     for (const [field, value] of lookup.equal) {
       const v = doc[field];
       if (Array.isArray(v)) return undefined;
@@ -603,7 +601,7 @@ export class EmbeddedStore implements Store {
   private readonly written: [SqliteCollection<Doc>, string][] = [];
   /** Transactions committed, and the fsync of the log that follows the last of them. */
   private commits = 0;
-  private lastSync: { through: number; done: Promise<void> } | null = null;
+  private lastSync: Promise<void> | null = null;
   private syncedThrough = 0;
   /**
    * A failed fsync of the log. The kernel may have dropped the pages it could not write, so a
@@ -975,7 +973,7 @@ export class EmbeddedStore implements Store {
         throw this.syncFailure;
       },
     );
-    this.lastSync = { through, done };
+    this.lastSync = done;
     return done;
   }
 
@@ -992,8 +990,8 @@ export class EmbeddedStore implements Store {
     if (this.syncFailure) throw this.syncFailure;
     // A closed store has waited for every fsync it started (close drains them).
     if (this.closed || !this.walSync || this.syncedThrough >= this.commits) return;
-    const last = this.lastSync;
-    await (last && last.through >= this.commits ? last.done : this.syncLog());
+    // Every commit started an fsync of the log (commitBatch): the last one covers them all.
+    await this.lastSync!;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { App } from '../../bot/app';
 import { FakeConnector, startFakeConnector } from '../support/fake-connector';
 import { VALID_STEPS } from '../support/application-fixture';
@@ -11,6 +10,7 @@ import {
   PersonalChat,
   startTestApp,
 } from '../support/test-app';
+import { fileHandlePrototype } from '../support/file-handles';
 
 /**
  * The embedded store acknowledges a write once it is committed, and fsyncs its log off the event
@@ -22,15 +22,9 @@ describe('answers wait until what the turn wrote is on disk (embedded store)', (
   let connector: FakeConnector;
   let app: App;
 
-  const handleProto = async (): Promise<{ sync: () => Promise<void> }> => {
-    const h = await fsp.open(__filename, 'r');
-    const proto = Object.getPrototypeOf(h) as { sync: () => Promise<void> };
-    await h.close();
-    return proto;
-  };
   /** Holds every fsync of a file handle until `release` (the next ones run at once). */
   const holdFsyncs = async () => {
-    const proto = await handleProto();
+    const proto = await fileHandlePrototype();
     const real = proto.sync;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

@@ -4,6 +4,7 @@ import { EmbeddedStore } from '../../../services/store/embedded-store';
 import { EmbeddedStoreUnavailableError } from '../../../services/store/embedded-unavailable';
 import { WalSync } from '../../../services/store/wal-sync';
 import { freshDataDir } from '../../support/temp-dirs';
+import { fileHandlePrototype } from '../../support/file-handles';
 
 /**
  * The embedded store commits without waiting for the disk inside SQLite and fsyncs the log
@@ -12,12 +13,6 @@ import { freshDataDir } from '../../support/temp-dirs';
  * it refuse instead of calling anything saved.
  */
 describe('the embedded store fsyncs its log before anybody is told a write is saved', () => {
-  const handleProto = async (): Promise<{ sync: () => Promise<void> }> => {
-    const h = await fsp.open(__filename, 'r');
-    const proto = Object.getPrototypeOf(h) as { sync: () => Promise<void> };
-    await h.close();
-    return proto;
-  };
   const turns = async (n: number) => {
     for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
   };
@@ -27,7 +22,7 @@ describe('the embedded store fsyncs its log before anybody is told a write is sa
     const store = await EmbeddedStore.open(freshDataDir());
     const c = store.collection<{ _id: string; n: number }>('things');
     await c.insertOne({ _id: 'warm', n: 0 });
-    const proto = await handleProto();
+    const proto = await fileHandlePrototype();
     const real = proto.sync;
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
@@ -62,7 +57,7 @@ describe('the embedded store fsyncs its log before anybody is told a write is sa
     const dir = freshDataDir();
     const store = await EmbeddedStore.open(dir, { syncEachCommit: false });
     const c = store.collection<{ _id: string; n: number }>('things');
-    const proto = await handleProto();
+    const proto = await fileHandlePrototype();
     const sync = jest.spyOn(proto, 'sync');
     for (let i = 0; i < 50; i++) await c.insertOne({ _id: `t${i}`, n: i });
     expect(sync).not.toHaveBeenCalled();
@@ -78,7 +73,7 @@ describe('the embedded store fsyncs its log before anybody is told a write is sa
     const c = store.collection<{ _id: string; n: number }>('things');
     await c.insertOne({ _id: 'warm', n: 0 });
     await store.durable();
-    const proto = await handleProto();
+    const proto = await fileHandlePrototype();
     jest
       .spyOn(proto, 'sync')
       .mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
@@ -105,7 +100,7 @@ describe('the embedded store fsyncs its log before anybody is told a write is sa
     await fsp.writeFile(file, 'x');
     const wal = new WalSync(file);
     await wal.sync(); // opens the log and syncs its directory once
-    const proto = await handleProto();
+    const proto = await fileHandlePrototype();
     const real = proto.sync;
     const order: string[] = [];
     let release!: () => void;
