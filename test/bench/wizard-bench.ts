@@ -13,7 +13,11 @@ interface Draft {
   conversationId: string;
 }
 
-function invoke(draft: Pick<Draft, 'user' | 'conversationId'>, verb: string, data: Record<string, unknown>): unknown {
+function invoke(
+  draft: Pick<Draft, 'user' | 'conversationId'>,
+  verb: string,
+  data: Record<string, unknown>,
+): unknown {
   return {
     type: 'invoke',
     name: 'adaptiveCard/action',
@@ -42,7 +46,10 @@ async function openDrafts(url: string, n: number): Promise<Draft[]> {
         const i = queue.shift();
         if (i === undefined) return;
         const aad = randomUUID();
-        const d = { user: { id: `29:${aad}`, aadObjectId: aad, name: `Bench ${i}` }, conversationId: `a:${aad}` };
+        const d = {
+          user: { id: `29:${aad}`, aadObjectId: aad, name: `Bench ${i}` },
+          conversationId: `a:${aad}`,
+        };
         const res = await postJson(agent, target, invoke(d, 'application.new', {}));
         const m = /"appId":"([0-9a-f-]{36})"/.exec(res.body);
         if (!m) throw new Error(`no draft created: ${res.status} ${res.body.slice(0, 200)}`);
@@ -62,21 +69,42 @@ function stepRequests(drafts: Draft[]) {
     const verb = step === VALID_STEPS.length - 1 ? 'application.review' : 'application.next';
     return {
       body: invoke(draft, verb, { appId: draft.appId, step, ...VALID_STEPS[step] }),
-      check: (_s: number, body: string) => body.includes('"statusCode":200') && !body.includes('Något gick fel'),
+      check: (_s: number, body: string) =>
+        body.includes('"statusCode":200') && !body.includes('Något gick fel'),
     };
   };
 }
 
 function echoRequests() {
   const user = { id: '29:echo', aadObjectId: randomUUID(), name: 'Echo' };
-  return () => ({ body: invoke({ user, conversationId: 'a:echo' }, 'application.next', { step: 1, ...VALID_STEPS[1] }) });
+  return () => ({
+    body: invoke({ user, conversationId: 'a:echo' }, 'application.next', {
+      step: 1,
+      ...VALID_STEPS[1],
+    }),
+  });
 }
 
 export interface WizardBenchResult {
   app: { c10: LoadResult; c50: LoadResult };
   echo: { c10: LoadResult; c50: LoadResult };
+  /** CPU time (user + system) the serving process spent per request, ms: steadier than req/s here. */
+  cpuPerRequestMs: { app: { c10: number; c50: number }; echo: { c10: number; c50: number } };
   throughputRatioAt50: number;
   p99RatioAt10: number;
+}
+
+/** Runs one load phase and notes the server's CPU time per request in it. */
+async function measured(
+  server: { cpuMs(): number },
+  into: { c10: number; c50: number },
+  phase: 'c10' | 'c50',
+  run: () => Promise<LoadResult>,
+): Promise<LoadResult> {
+  const before = server.cpuMs();
+  const result = await run();
+  into[phase] = (server.cpuMs() - before) / result.requests;
+  return result;
 }
 
 /** Foundation benchmark: 2,000 wizard-step invokes at 10 and 50 concurrent vs a bare echo bot. */
@@ -84,22 +112,35 @@ export async function runWizardBench(requests = 2000): Promise<WizardBenchResult
   if (process.env.BENCH_ONLY_APP) return runAppOnly(requests);
   const echoServer = await startChildServer('echo');
   let echo: WizardBenchResult['echo'];
+  const echoCpu = { c10: 0, c50: 0 };
   try {
     await runLoad(echoServer.url, 500, 10, echoRequests());
-    echo = { c10: await runLoad(echoServer.url, requests, 10, echoRequests()), c50: await runLoad(echoServer.url, requests, 50, echoRequests()) };
+    echo = {
+      c10: await measured(echoServer, echoCpu, 'c10', () =>
+        runLoad(echoServer.url, requests, 10, echoRequests()),
+      ),
+      c50: await measured(echoServer, echoCpu, 'c50', () =>
+        runLoad(echoServer.url, requests, 50, echoRequests()),
+      ),
+    };
   } finally {
     await echoServer.stop();
   }
   const appServer = await startChildServer('app');
   let app: WizardBenchResult['app'];
+  const appCpu = { c10: 0, c50: 0 };
   try {
     const drafts = Math.ceil(requests / VALID_STEPS.length);
     const warm = await openDrafts(appServer.url, 100);
     await runLoad(appServer.url, 500, 10, stepRequests(warm));
     const d10 = await openDrafts(appServer.url, drafts);
-    const c10 = await runLoad(appServer.url, requests, 10, stepRequests(d10));
+    const c10 = await measured(appServer, appCpu, 'c10', () =>
+      runLoad(appServer.url, requests, 10, stepRequests(d10)),
+    );
     const d50 = await openDrafts(appServer.url, drafts);
-    const c50 = await runLoad(appServer.url, requests, 50, stepRequests(d50));
+    const c50 = await measured(appServer, appCpu, 'c50', () =>
+      runLoad(appServer.url, requests, 50, stepRequests(d50)),
+    );
     app = { c10, c50 };
   } finally {
     await appServer.stop();
@@ -107,6 +148,7 @@ export async function runWizardBench(requests = 2000): Promise<WizardBenchResult
   return {
     app,
     echo,
+    cpuPerRequestMs: { app: appCpu, echo: echoCpu },
     throughputRatioAt50: app.c50.throughput / echo.c50.throughput,
     p99RatioAt10: app.c10.p99Ms / echo.c10.p99Ms,
   };
@@ -120,8 +162,14 @@ if (require.main === module) {
       console.log(formatResult('echo bot', r.echo.c50));
       console.log(formatResult('projektkontoret wizard', r.app.c10));
       console.log(formatResult('projektkontoret wizard', r.app.c50));
-      console.log(`throughput at 50 concurrent: ${(r.throughputRatioAt50 * 100).toFixed(0)} % of echo (target ≥ 60 %)`);
+      console.log(
+        `throughput at 50 concurrent: ${(r.throughputRatioAt50 * 100).toFixed(0)} % of echo (target ≥ 60 %)`,
+      );
       console.log(`p99 at 10 concurrent: ${r.p99RatioAt10.toFixed(2)}× echo (target ≤ 3×)`);
+      const cpu = r.cpuPerRequestMs;
+      console.log(
+        `CPU of the serving process per request (ms): echo ${cpu.echo.c10.toFixed(2)} (c=10), ${cpu.echo.c50.toFixed(2)} (c=50); wizard ${cpu.app.c10.toFixed(2)} (c=10), ${cpu.app.c50.toFixed(2)} (c=50)`,
+      );
     })
     .catch((err: unknown) => {
       console.error(err);
@@ -132,7 +180,9 @@ if (require.main === module) {
 async function runAppOnly(requests: number): Promise<never> {
   const appServer = await startChildServer('app');
   const drafts = await openDrafts(appServer.url, Math.ceil(requests / VALID_STEPS.length));
-  console.log(formatResult('app only', await runLoad(appServer.url, requests, 50, stepRequests(drafts))));
+  console.log(
+    formatResult('app only', await runLoad(appServer.url, requests, 50, stepRequests(drafts))),
+  );
   await appServer.stop();
   process.exit(0);
 }
