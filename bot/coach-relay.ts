@@ -8,7 +8,7 @@ import { findQuestionByThread } from '../services/coaching/coach-thread';
 import { Services } from '../services/services';
 import { Actor } from '../services/shared/actor';
 import { DomainError } from '../services/shared/domain-error';
-import type { MessageFallback } from './message-fallbacks';
+import { MessageFallback } from './handler-types';
 import { sendCard } from './send';
 
 const ROSTER_MAX_AGE_MS = 10 * 60_000;

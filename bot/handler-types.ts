@@ -45,3 +45,16 @@ export interface VerbDef {
   scope: 'personal' | 'anywhere' | 'channel';
   handler: VerbHandler;
 }
+
+export interface FallbackRequest extends HandlerRequest {
+  /** The message text with any @mention of the bot removed. */
+  text: string;
+  /** True when the bot was @mentioned (in channels Teams only delivers such messages, except with RSC). */
+  mentioned: boolean;
+}
+
+/**
+ * Handles a message that is not a command (a coach's reply in a question thread, an applicant's
+ * answer to a coach, …). Returns true when it took the message.
+ */
+export type MessageFallback = (context: TurnContext, req: FallbackRequest) => Promise<boolean>;

@@ -1,7 +1,7 @@
 import { helpCard, HelpContext } from '../cards/common-cards';
 import { AdaptiveCard } from '../cards/render';
 import { Actor } from '../services/shared/actor';
-import { COMMANDS } from './commands';
+import { VOCABULARY } from './commands/vocabulary';
 import { BotDeps } from './handler-types';
 import { Scope } from './turn';
 
@@ -13,7 +13,9 @@ export async function helpFor(
   extra: Pick<HelpContext, 'unknownText' | 'welcome' | 'name'> = {},
 ): Promise<AdaptiveCard> {
   const where = scope === 'personal' ? 'personal' : 'channel';
-  const commandKeys = COMMANDS.filter((c) => c.scope === 'anywhere' || c.scope === where).map((c) => c.names[0]);
+  const commandKeys = VOCABULARY.filter((c) => c.scope === 'anywhere' || c.scope === where).map(
+    (c) => c.names[0],
+  );
   const user = await deps.services.users.get(actor.aadObjectId);
   const isAdmin = await deps.services.users.hasRole(actor.aadObjectId, 'admin');
   return helpCard(actor.locale, {

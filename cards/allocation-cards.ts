@@ -9,7 +9,7 @@ import { currentDecisions } from '../services/decisions/decision-repository';
 import { Locale } from '../services/shared/actor';
 import { formatSek, formatTkr } from '../services/shared/amount';
 import { messageCard } from './application-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import {
   AdaptiveCard,
   cardBytes,

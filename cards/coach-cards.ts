@@ -10,7 +10,7 @@ import { PortfolioDoc } from '../services/portfolios/portfolio-repository';
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { STOCKHOLM_ZONE } from '../services/shared/dates';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings } from './strings';
 import { coachStrings } from './strings/coach-strings';

@@ -6,7 +6,7 @@ import { PortfolioDoc } from '../services/portfolios/portfolio-repository';
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { issueText, messageCard } from './application-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, strings } from './strings';
 import { VERBS } from './verbs';

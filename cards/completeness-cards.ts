@@ -3,7 +3,7 @@ import { CompletenessModel, MAX_NOTE_CHARS } from '../services/review/completene
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fieldLabel } from './review-cards';
 import { fmt, strings, Strings } from './strings';

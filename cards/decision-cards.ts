@@ -2,7 +2,7 @@ import { PARTS, type Part } from '../services/applications/wizard-steps';
 import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, escapeMarkdown } from './render';
 import { fmt } from './strings';
 import { allocationText } from './strings/allocation-strings';

@@ -10,7 +10,7 @@ import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { STOCKHOLM_ZONE } from '../services/shared/dates';
 import { messageCard } from './application-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt, formatCount } from './strings';
 import { FollowupStrings, fs } from './strings/followup-strings';

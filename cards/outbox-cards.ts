@@ -6,12 +6,10 @@ import { completenessOutboxCards } from './completeness-cards';
 import { decisionOutboxCards } from './decision-cards';
 import { followupOutboxCards } from './followup-cards';
 import { portfolioOutboxCards } from './portfolio-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard } from './render';
 import { reminderOutboxCards } from './reminder-cards';
 import { reviewOutboxCards } from './review-cards';
-
-/** Renders a card queued in the outbox from its stored view model, in the recipient's language. */
-export type OutboxCardRenderer = (model: Record<string, unknown>, locale: Locale) => AdaptiveCard;
 
 /** Every outbox card by template name; each area adds its own map here (one line each). */
 const RENDERERS: Record<string, OutboxCardRenderer> = {
@@ -27,7 +25,11 @@ const RENDERERS: Record<string, OutboxCardRenderer> = {
 };
 
 /** The card for an outbox message, or null when the template is unknown (recorded as a failure). */
-export function renderOutboxCard(template: string, model: Record<string, unknown>, locale: Locale): AdaptiveCard | null {
+export function renderOutboxCard(
+  template: string,
+  model: Record<string, unknown>,
+  locale: Locale,
+): AdaptiveCard | null {
   const render = RENDERERS[template];
   return render ? render(model, locale) : null;
 }

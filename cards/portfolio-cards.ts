@@ -13,7 +13,7 @@ import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
 import { frameKey } from './frame-cards';
 import { partName } from './part-choices';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { pageWindow } from '../services/shared/paging';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';

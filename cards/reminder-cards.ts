@@ -10,7 +10,7 @@ import { ReminderPrefsDoc } from '../services/reminders/reminder-services';
 import { ReminderPlan } from '../services/reminders/plan-reminders';
 import { Locale } from '../services/shared/actor';
 import { formatWhen, periodLabel } from './followup-cards';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import { AdaptiveCard, clip, escapeMarkdown, renderTemplate } from './render';
 import { fmt } from './strings';
 import { FollowupStrings, fs } from './strings/followup-strings';

@@ -5,7 +5,7 @@ import { Locale } from '../services/shared/actor';
 import { formatSek } from '../services/shared/amount';
 import { messageCard } from './application-cards';
 import { duplicateWhy } from './duplicate-why';
-import type { OutboxCardRenderer } from './outbox-cards';
+import type { OutboxCardRenderer } from './outbox-card-renderer';
 import {
   AdaptiveCard,
   cardUtf16Bytes as cardBytes,

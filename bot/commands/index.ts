@@ -1,5 +1,5 @@
 import { normalizeCommand } from '../../services/shared/text';
-import { CommandDef } from '../handler-types';
+import { CommandDef, CommandHandler } from '../handler-types';
 import { allocateCommand } from './allocate-command';
 import { askCommand } from './ask-command';
 import { coachChannelCommand } from './coach-channel-command';
@@ -18,28 +18,36 @@ import { remindersCommand } from './reminders-command';
 import { reportCommand } from './report-command';
 import { reviewRulesCommand } from './review-rules-command';
 import { rolesCommand } from './roles-command';
+import { CommandKey, VOCABULARY } from './vocabulary';
 
-/** The command vocabulary (DESIGN.md): a lookup table, Swedish names first, English aliases. */
-export const COMMANDS: CommandDef[] = [
-  { names: ['hjalp', 'help', '?'], scope: 'anywhere', handler: helpCommand },
-  { names: ['sprak', 'language'], scope: 'anywhere', handler: languageCommand },
-  { names: ['ny ansokan', 'new application'], scope: 'personal', handler: newApplicationCommand },
-  { names: ['ny ide', 'new idea'], scope: 'personal', handler: newIdeaCommand },
-  { names: ['mina ansokningar', 'my applications'], scope: 'personal', handler: myApplicationsCommand },
-  { names: ['fraga', 'ask'], scope: 'personal', handler: askCommand },
-  { names: ['coachkanal', 'coach channel'], scope: 'channel', handler: coachChannelCommand },
-  { names: ['koppla', 'link'], scope: 'channel', handler: linkCommand },
-  { names: ['beredningsregler', 'review rules'], scope: 'anywhere', handler: reviewRulesCommand },
-  { names: ['roller', 'roles'], scope: 'anywhere', handler: rolesCommand },
-  { names: ['rapport', 'report'], scope: 'personal', handler: reportCommand },
-  { names: ['paminnelser', 'reminders'], scope: 'anywhere', handler: remindersCommand },
-  { names: ['utkorg', 'outbox'], scope: 'anywhere', handler: outboxCommand },
-  { names: ['portfoljer', 'portfolios', 'dashboard'], scope: 'anywhere', handler: portfoliosCommand },
-  { names: ['personuppgifter', 'personal data', 'gdpr'], scope: 'personal', handler: privacyCommand },
-  { names: ['fordela', 'allocate'], scope: 'anywhere', handler: allocateCommand },
-  { names: ['ramar', 'frames'], scope: 'anywhere', handler: framesCommand },
-  { names: ['hantera portfoljer', 'manage portfolios'], scope: 'anywhere', handler: managePortfoliosCommand },
-];
+/** The handler of each command in the vocabulary (a missing or unknown key is a compile error). */
+const HANDLERS: Record<CommandKey, CommandHandler> = {
+  hjalp: helpCommand,
+  sprak: languageCommand,
+  'ny ansokan': newApplicationCommand,
+  'ny ide': newIdeaCommand,
+  'mina ansokningar': myApplicationsCommand,
+  fraga: askCommand,
+  coachkanal: coachChannelCommand,
+  koppla: linkCommand,
+  beredningsregler: reviewRulesCommand,
+  roller: rolesCommand,
+  rapport: reportCommand,
+  paminnelser: remindersCommand,
+  utkorg: outboxCommand,
+  portfoljer: portfoliosCommand,
+  personuppgifter: privacyCommand,
+  fordela: allocateCommand,
+  ramar: framesCommand,
+  'hantera portfoljer': managePortfoliosCommand,
+};
+
+/** The command vocabulary (./vocabulary) with its handlers: a lookup table, Swedish names first. */
+export const COMMANDS: CommandDef[] = VOCABULARY.map((v) => ({
+  names: [...v.names],
+  scope: v.scope,
+  handler: HANDLERS[v.names[0]],
+}));
 
 const BY_NAME = new Map<string, CommandDef>();
 for (const def of COMMANDS) for (const name of def.names) BY_NAME.set(name, def);

@@ -26,8 +26,7 @@ import { CRITERIA, Criterion, Where } from '../../services/review/review-types';
 import { Actor } from '../../services/shared/actor';
 import { DomainError } from '../../services/shared/domain-error';
 import { AdaptiveCard } from '../../cards/render';
-import { VerbHandler, VerbRequest } from '../handler-types';
-import type { MessageFallback } from '../message-fallbacks';
+import { MessageFallback, VerbHandler, VerbRequest } from '../handler-types';
 import { teamsDirectory } from '../roster';
 import { channelIdOf, scopeOf } from '../turn';
 
