@@ -32,7 +32,7 @@ export interface EligibleMember {
  * How long one process reuses the list of explicit role grants (reviewer, chair, portfolio
  * roles) before reading it again. Several instances share one database and each keeps its own
  * copy, so this is the documented bound (docs/architecture.md, "Several instances"): a grant
- * revoked on one instance is refused by every other instance at most this long afterwards (on
+ * made or revoked on one instance reaches every other instance at most this long afterwards (on
  * the instance that made the change, at once). Chair and IT rights are read from the person's
  * own user document on every action and are not cached at all. Short enough that an admin
  * cannot tell, long enough that a burst of votes on a card reads the grants once.
