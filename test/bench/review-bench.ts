@@ -10,7 +10,7 @@ import { actionExecute, TeamsUser } from '../support/activities';
 import { VALID_STEPS } from '../support/application-fixture';
 import { FakeConnector, RosterMember, startFakeConnector } from '../support/fake-connector';
 import { startChildServer } from './support/child-server';
-import { formatResult, LoadRequest, LoadResult, postJson, runLoad } from './support/load';
+import { formatResult, LoadRequest, LoadResult, measureCpu, postJson, runLoad } from './support/load';
 
 /**
  * Review benchmark: 1,000 votes from 200 members over 20 items at 50 concurrent (the 50 votes of
@@ -226,9 +226,8 @@ export async function runReviewBench(): Promise<ReviewBenchResult> {
     into: number[],
     run: () => Promise<LoadResult>,
   ): Promise<LoadResult> => {
-    const before = server.cpuMs();
-    const result = await run();
-    into.push((server.cpuMs() - before) / result.requests);
+    const { result, cpuPerRequestMs } = await measureCpu(server, run);
+    into.push(cpuPerRequestMs);
     return result;
   };
   let floor: LoadResult;

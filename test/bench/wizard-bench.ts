@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VALID_STEPS } from '../support/application-fixture';
 import { startChildServer } from './support/child-server';
-import { formatResult, LoadResult, postJson, runLoad } from './support/load';
+import { formatResult, LoadResult, measureCpu, postJson, runLoad } from './support/load';
 import http from 'node:http';
 
 const TENANT = '00000000-0000-0000-0000-0000000000aa';
@@ -101,9 +101,8 @@ async function measured(
   phase: 'c10' | 'c50',
   run: () => Promise<LoadResult>,
 ): Promise<LoadResult> {
-  const before = server.cpuMs();
-  const result = await run();
-  into[phase] = (server.cpuMs() - before) / result.requests;
+  const { result, cpuPerRequestMs } = await measureCpu(server, run);
+  into[phase] = cpuPerRequestMs;
   return result;
 }
 

@@ -97,3 +97,13 @@ export async function runLoad(
 export function formatResult(name: string, r: LoadResult): string {
   return `${name.padEnd(28)} c=${String(r.concurrency).padStart(3)}  ${r.throughput.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  p99 ${r.p99Ms.toFixed(1).padStart(6)} ms  failures ${r.failures}`;
 }
+
+/** Runs one load and reports the CPU time (user + system) the serving process spent per request. */
+export async function measureCpu(
+  server: { cpuMs(): number },
+  run: () => Promise<LoadResult>,
+): Promise<{ result: LoadResult; cpuPerRequestMs: number }> {
+  const before = server.cpuMs();
+  const result = await run();
+  return { result, cpuPerRequestMs: (server.cpuMs() - before) / result.requests };
+}
